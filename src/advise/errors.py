@@ -1,0 +1,265 @@
+"""One root error type for everything advise refuses or fails at.
+
+Every error carries one or more `Problem`s. A problem knows where it is (file, line,
+column, field, rule id) and what is wrong, as a stable code with parameters, so that the
+same problem reads in French or English and tools can match on the code.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field as dataclass_field
+from typing import Any, Iterable
+
+LANGS = ("en", "fr")
+
+# code -> {lang: template}. Templates use str.format with the problem's params.
+MESSAGES: dict[str, dict[str, str]] = {
+    # fact sheet
+    "file-missing": {"en": "file not found", "fr": "fichier introuvable"},
+    "file-is-directory": {"en": "this is a folder, not a file", "fr": "c'est un dossier, pas un fichier"},
+    "file-unreadable": {"en": "cannot read the file: {reason}", "fr": "impossible de lire le fichier : {reason}"},
+    "file-empty": {"en": "the file is empty", "fr": "le fichier est vide"},
+    "file-too-large": {
+        "en": "the file is {size} bytes; the limit is {limit} bytes (1 MiB)",
+        "fr": "le fichier fait {size} octets ; la limite est de {limit} octets (1 Mio)",
+    },
+    "not-utf8": {
+        "en": "the file is not UTF-8 text (byte {offset})",
+        "fr": "le fichier n'est pas du texte UTF-8 (octet {offset})",
+    },
+    "yaml-syntax": {"en": "not valid YAML: {reason}", "fr": "YAML invalide : {reason}"},
+    "yaml-tag": {
+        "en": "the tag {tag} asks to build an object; only plain data is accepted",
+        "fr": "l'étiquette {tag} demande de construire un objet ; seules des données simples sont acceptées",
+    },
+    "yaml-alias": {
+        "en": "anchors and aliases (&name, *name) are not accepted; write the value out",
+        "fr": "les ancres et alias (&nom, *nom) ne sont pas acceptés ; écrivez la valeur en entier",
+    },
+    "yaml-duplicate-key": {
+        "en": "the key '{key}' appears twice (first on line {first_line})",
+        "fr": "la clé « {key} » apparaît deux fois (d'abord ligne {first_line})",
+    },
+    "not-a-mapping": {
+        "en": "expected a mapping (key: value), found {found}",
+        "fr": "une table (clé : valeur) est attendue, trouvé {found}",
+    },
+    "not-a-list": {"en": "expected a list, found {found}", "fr": "une liste est attendue, trouvé {found}"},
+    "unknown-key": {"en": "unknown key '{key}'", "fr": "clé inconnue « {key} »"},
+    "missing-field": {"en": "required field is missing", "fr": "champ obligatoire manquant"},
+    "wrong-type": {
+        "en": "expected {expected}, found {found}",
+        "fr": "attendu : {expected}, trouvé : {found}",
+    },
+    "out-of-range": {
+        "en": "{value} is out of range: expected {range}",
+        "fr": "{value} est hors limites : attendu {range}",
+    },
+    "bad-choice": {
+        "en": "'{value}' is not one of: {choices}",
+        "fr": "« {value} » ne fait pas partie de : {choices}",
+    },
+    "duplicate-item": {"en": "'{value}' is listed twice", "fr": "« {value} » figure deux fois"},
+    "text-length": {
+        "en": "the text must have {min} to {max} characters, it has {length}",
+        "fr": "le texte doit avoir de {min} à {max} caractères, il en a {length}",
+    },
+    "bad-version": {
+        "en": "version {value} is not supported; this advise reads version 1",
+        "fr": "la version {value} n'est pas prise en charge ; advise lit la version 1",
+    },
+    # generic hint
+    "hint-did-you-mean": {"en": "did you mean '{suggestion}'?", "fr": "vouliez-vous dire « {suggestion} » ?"},
+    "hint-choices": {"en": "expected one of: {choices}", "fr": "valeurs possibles : {choices}"},
+    # output
+    "output-is-input": {
+        "en": "refusing to write the report over the fact sheet itself",
+        "fr": "refus d'écrire le rapport par-dessus la fiche elle-même",
+    },
+    "output-failed": {"en": "cannot write the report: {reason}", "fr": "impossible d'écrire le rapport : {reason}"},
+    "internal": {"en": "internal error: {reason}", "fr": "erreur interne : {reason}"},
+}
+
+
+def register_messages(messages: dict[str, dict[str, str]]) -> None:
+    """Let a module add its own codes; each must exist in every language."""
+    for code, texts in messages.items():
+        missing = [lang for lang in LANGS if lang not in texts]
+        if missing:  # a programming error, caught by the tests at import time
+            raise ValueError(f"message {code!r} lacks a translation: {missing}")
+        MESSAGES[code] = texts
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong, and where."""
+
+    code: str
+    params: dict[str, Any] = dataclass_field(default_factory=dict)
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    field: str | None = None
+    rule: str | None = None
+    hint: str | None = None  # a message code
+    hint_params: dict[str, Any] = dataclass_field(default_factory=dict)
+    severity: str = "error"  # error | warning
+
+    def message(self, lang: str = "en") -> str:
+        return _render(self.code, self.params, lang)
+
+    def hint_text(self, lang: str = "en") -> str | None:
+        return _render(self.hint, self.hint_params, lang) if self.hint else None
+
+    def location(self) -> str:
+        parts = []
+        if self.file:
+            where = self.file
+            if self.line is not None:
+                where += f":{self.line}"
+                if self.column is not None:
+                    where += f":{self.column}"
+            parts.append(where)
+        if self.rule:
+            parts.append(f"[{self.rule}]")
+        if self.field:
+            parts.append(self.field)
+        return " ".join(parts)
+
+    def format(self, lang: str = "en") -> str:
+        location = self.location()
+        text = f"{location}: {self.message(lang)}" if location else self.message(lang)
+        hint = self.hint_text(lang)
+        if hint:
+            label = "hint" if lang == "en" else "conseil"
+            text += f"\n  {label}: {hint}"
+        return text
+
+    def as_dict(self, lang: str = "en") -> dict[str, Any]:
+        data = {
+            "code": self.code,
+            "severity": self.severity,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "field": self.field,
+            "rule": self.rule,
+            "message": self.message(lang),
+            "hint": self.hint_text(lang),
+        }
+        return {key: value for key, value in data.items() if value is not None}
+
+
+def _render(code: str, params: dict[str, Any], lang: str) -> str:
+    texts = MESSAGES.get(code)
+    if texts is None:
+        return code + (f" {params}" if params else "")
+    template = texts.get(lang) or texts["en"]
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError):
+        return template
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """File, then line, then field: the order in which a reader fixes them."""
+    return sorted(
+        problems,
+        key=lambda p: (p.file or "", p.line if p.line is not None else 10**9, p.column or 0, p.field or "", p.rule or "", p.code),
+    )
+
+
+class AdviseError(Exception):
+    """Root of every error advise reports. `exit_code`: 2 bad input, 1 internal."""
+
+    exit_code = 1
+
+    def __init__(self, problems: Problem | Iterable[Problem]):
+        if isinstance(problems, Problem):
+            problems = [problems]
+        self.problems = sort_problems(problems)
+        super().__init__(self.format("en"))
+
+    def format(self, lang: str = "en") -> str:
+        return "\n".join(problem.format(lang) for problem in self.problems)
+
+    # Convenience accessors for the first problem, for callers that handle one.
+    @property
+    def file(self) -> str | None:
+        return self.problems[0].file if self.problems else None
+
+    @property
+    def line(self) -> int | None:
+        return self.problems[0].line if self.problems else None
+
+    @property
+    def rule(self) -> str | None:
+        return self.problems[0].rule if self.problems else None
+
+    @property
+    def codes(self) -> list[str]:
+        return [problem.code for problem in self.problems]
+
+
+class InputError(AdviseError):
+    """The user's input is wrong: a fact sheet, an option, an output path."""
+
+    exit_code = 2
+
+
+class FactSheetError(InputError):
+    """The fact sheet cannot be read or does not follow the contract."""
+
+
+class RuleBookError(InputError):
+    """A rule file, table or catalogue is invalid: no advice from a partial rule base."""
+
+
+class RuleRunError(AdviseError):
+    """A rule failed while running (an error in its computation)."""
+
+    exit_code = 1
+
+
+class ConflictError(RuleRunError):
+    """Two rules concluded different values for the same fact."""
+
+
+class CycleError(RuleRunError):
+    """Rules kept firing past the bound: a cycle."""
+
+
+class EngineError(AdviseError):
+    """durable_rules itself failed: an internal error."""
+
+    exit_code = 1
+
+
+def closest(name: str, candidates: Iterable[str]) -> str | None:
+    """The most similar candidate, for 'did you mean'. None when nothing is close."""
+    candidates = list(candidates)
+    matches = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+    if matches:
+        return matches[0]
+    lowered = {candidate.lower(): candidate for candidate in candidates}
+    if name.lower() in lowered:
+        return lowered[name.lower()]
+    # A dotted name: try matching its last part alone (resources.weekly_hour -> weekly_hours).
+    tail = name.rsplit(".", 1)[-1]
+    tails: dict[str, str] = {}
+    for candidate in candidates:
+        tails.setdefault(candidate.rsplit(".", 1)[-1], candidate)
+    matches = difflib.get_close_matches(tail, list(tails), n=1, cutoff=0.75)
+    return tails[matches[0]] if matches else None
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> dict[str, Any]:
+    """Keyword arguments for a Problem: a did-you-mean hint, or the list of choices."""
+    candidates = sorted(set(candidates))
+    suggestion = closest(name, candidates)
+    if suggestion is not None:
+        return {"hint": "hint-did-you-mean", "hint_params": {"suggestion": suggestion}}
+    if len(candidates) <= 12:
+        return {"hint": "hint-choices", "hint_params": {"choices": ", ".join(candidates)}}
+    return {}

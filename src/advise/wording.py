@@ -1,0 +1,101 @@
+"""How values read in a report: numbers, hours, euros and networks in the reader's language.
+
+The same filters serve the rules' `because` texts and the report templates, so a
+consultant writes `{{ weekly_hours_needed | hours }}` anywhere and gets "6 h/week" in
+English and "6 h/semaine" in French.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping
+
+FILTER_NAMES = ("hours", "euros", "number", "platform", "platforms", "first_platform", "objectives", "yesno",
+                "join_and", "label", "unit")
+
+_AND = {"en": "and", "fr": "et"}
+_NOTHING = {"en": "none", "fr": "aucun"}
+_YES_NO = {"en": ("yes", "no"), "fr": ("oui", "non")}
+
+
+def format_number(value: Any, lang: str) -> str:
+    """1.5 -> '1.5' (en) / '1,5' (fr); whole numbers without decimals; thousands grouped."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    number = round(float(value), 2)
+    if number.is_integer():
+        text = f"{int(number):,}"
+    else:
+        text = f"{number:,.2f}".rstrip("0").rstrip(".")
+    if lang == "fr":
+        text = text.replace(",", "\u202f").replace(".", ",")
+    return text
+
+
+def join_and(items: list[str], lang: str) -> str:
+    items = [str(item) for item in items]
+    if not items:
+        return _NOTHING[lang]
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + f" {_AND[lang]} " + items[-1]
+
+
+def make_filters(vocabulary: Any, lang: str) -> dict[str, Callable[..., str]]:
+    """The filters for one language, reading names from the rule base's vocabulary."""
+    platforms: Mapping[str, Mapping[str, str]] = vocabulary.platforms
+    objectives: Mapping[str, Mapping[str, str]] = vocabulary.objectives
+    units: Mapping[str, Mapping[str, str]] = vocabulary.units
+
+    def unit_text(unit: str) -> str:
+        return units.get(unit, {}).get(lang, "")
+
+    def hours(value: Any) -> str:
+        suffix = unit_text("hours_per_week") or ("h/week" if lang == "en" else "h/semaine")
+        return f"{format_number(value, lang)} {suffix}".replace(" h/", "\u00a0h/")
+
+    def euros(value: Any) -> str:
+        suffix = unit_text("euros_per_month") or ("EUR/month" if lang == "en" else "€/mois")
+        return f"{format_number(value, lang)}\u00a0{suffix}"
+
+    def platform(value: Any) -> str:
+        return platforms.get(value, {}).get(lang, str(value))
+
+    def platform_list(values: Any) -> str:
+        return join_and([platform(value) for value in values or ()], lang)
+
+    def first_platform(values: Any) -> str:
+        values = list(values or ())
+        return platform(values[0]) if values else _NOTHING[lang]
+
+    def objective_list(values: Any) -> str:
+        return join_and([objectives.get(value, {}).get(lang, str(value)) for value in values or ()], lang)
+
+    def yesno(value: Any) -> str:
+        yes, no = _YES_NO[lang]
+        return yes if value else no
+
+    def label(fact: str) -> str:
+        fact_type = vocabulary.facts.get(fact)
+        return fact_type.label.get(lang, fact) if fact_type and fact_type.label else fact
+
+    def unit(value: Any, unit_name: str) -> str:
+        if unit_name == "hours_per_week":
+            return hours(value)
+        if unit_name == "euros_per_month":
+            return euros(value)
+        suffix = unit_text(unit_name)
+        return f"{format_number(value, lang)} {suffix}".strip()
+
+    return {
+        "hours": hours,
+        "euros": euros,
+        "number": lambda value: format_number(value, lang),
+        "platform": platform,
+        "platforms": platform_list,
+        "first_platform": first_platform,
+        "objectives": objective_list,
+        "yesno": yesno,
+        "join_and": lambda values: join_and(list(values), lang),
+        "label": label,
+        "unit": unit,
+    }
