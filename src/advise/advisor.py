@@ -1,0 +1,67 @@
+"""The library's front door: a rule base loaded and compiled once, run on many sheets."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .compiler import Program, compile_rulebook
+from .engine import Engine
+from .facts import FactSheet, fact_sheet_from_mapping, load_fact_sheet
+from .inference import infer
+from .rulebook import RuleBook, load_rulebook
+from .trace import Trace
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def default_rules_dir() -> Path:
+    """$ADVISE_RULES, else the rules/ of a source checkout, else the copy shipped in the package."""
+    return _data_dir("ADVISE_RULES", "rules")
+
+
+def default_templates_dir() -> Path:
+    return _data_dir("ADVISE_TEMPLATES", "explanations")
+
+
+def _data_dir(variable: str, name: str) -> Path:
+    if os.environ.get(variable):
+        return Path(os.environ[variable])
+    checkout = _PACKAGE.parent.parent / name
+    if checkout.is_dir():
+        return checkout
+    return _PACKAGE / "data" / name
+
+
+@dataclass(frozen=True)
+class Result:
+    """One sheet advised: the sheet, the rule base, and the trace of the run."""
+
+    sheet: FactSheet
+    rulebook: RuleBook
+    trace: Trace
+
+    @property
+    def facts(self) -> dict[str, Any]:
+        return self.trace.facts
+
+
+class Advisor:
+    """Load, check and compile a rule base once; then `run` any number of fact sheets."""
+
+    def __init__(self, rules_dir: str | os.PathLike[str] | None = None):
+        self.rules_dir = Path(rules_dir) if rules_dir is not None else default_rules_dir()
+        self.rulebook: RuleBook = load_rulebook(self.rules_dir)
+        self.program: Program = compile_rulebook(self.rulebook)
+        self.engine = Engine(self.program.definition)
+
+    def run(self, sheet: FactSheet) -> Result:
+        return Result(sheet=sheet, rulebook=self.rulebook, trace=infer(self.program, self.engine, sheet.facts))
+
+    def run_file(self, path: str | os.PathLike[str]) -> Result:
+        return self.run(load_fact_sheet(path))
+
+    def run_mapping(self, mapping: dict[str, Any], *, filename: str = "<facts>") -> Result:
+        return self.run(fact_sheet_from_mapping(mapping, filename=filename))
