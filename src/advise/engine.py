@@ -183,7 +183,8 @@ class Session:
                                            rule=rule_id))
             if recorder.stopped:
                 busiest = sorted(recorder.counts.items(), key=lambda item: (-item[1], item[0]))[:5]
-                self.closed = True  # durable already deleted the state
+                # durable re-creates the state after the action asked to delete it:
+                # close() still deletes it, else each cycle would leak a live sheet.
                 raise CycleError(Problem("engine-firing-bound", {
                     "bound": engine.firing_bound,
                     "rules": ", ".join(f"{rule} ({count}x)" for rule, count in busiest)},

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping
 
-FILTER_NAMES = ("hours", "euros", "number", "platform", "platforms", "first_platform", "objectives", "yesno",
+FILTER_NAMES = ("hours", "hours_per_week", "euros", "number", "platform", "platforms", "first_platform", "objectives", "yesno",
                 "join_and", "label", "unit")
 
 _AND = {"en": "and", "fr": "et"}
@@ -50,8 +50,12 @@ def make_filters(vocabulary: Any, lang: str) -> dict[str, Callable[..., str]]:
         return units.get(unit, {}).get(lang, "")
 
     def hours(value: Any) -> str:
+        """A number of hours: '1.5 h'. Texts say 'a week' themselves."""
+        return f"{format_number(value, lang)}\u00a0h"
+
+    def hours_per_week(value: Any) -> str:
         suffix = unit_text("hours_per_week") or ("h/week" if lang == "en" else "h/semaine")
-        return f"{format_number(value, lang)} {suffix}".replace(" h/", "\u00a0h/")
+        return f"{format_number(value, lang)}\u00a0{suffix}"
 
     def euros(value: Any) -> str:
         suffix = unit_text("euros_per_month") or ("EUR/month" if lang == "en" else "€/mois")
@@ -80,7 +84,7 @@ def make_filters(vocabulary: Any, lang: str) -> dict[str, Callable[..., str]]:
 
     def unit(value: Any, unit_name: str) -> str:
         if unit_name == "hours_per_week":
-            return hours(value)
+            return hours_per_week(value)
         if unit_name == "euros_per_month":
             return euros(value)
         suffix = unit_text(unit_name)
@@ -88,6 +92,7 @@ def make_filters(vocabulary: Any, lang: str) -> dict[str, Callable[..., str]]:
 
     return {
         "hours": hours,
+        "hours_per_week": hours_per_week,
         "euros": euros,
         "number": lambda value: format_number(value, lang),
         "platform": platform,

@@ -1,0 +1,123 @@
+"""The command line: parse, call the library, translate errors, print. Nothing else.
+
+`advise facts.yaml` is short for `advise run facts.yaml`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from typing import Any, Callable
+
+import click
+
+from . import __version__
+from .advisor import Advisor, default_rules_dir, default_templates_dir
+from .errors import LANGS, AdviseError, Problem
+from .explain import build_report
+from .facts import load_fact_sheet
+from .output import write_atomically
+from .render import FORMATS, Renderer
+
+EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 1
+
+
+class DefaultGroup(click.Group):
+    """A group whose first argument, when it is not a command, goes to `run`."""
+
+    default_command = "run"
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            args = [self.default_command, *args]
+        return super().parse_args(ctx, args)
+
+
+def _error_lang(lang: str | None) -> str:
+    return lang if lang in LANGS else os.environ.get("ADVISE_LANG", "en") if os.environ.get("ADVISE_LANG") in LANGS else "en"
+
+
+def report_errors(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Every AdviseError becomes a clean message and its exit status; anything else is an
+    internal error (status 1), with the traceback only when ADVISE_DEBUG is set."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        lang = _error_lang(kwargs.get("lang"))
+        try:
+            return function(*args, **kwargs)
+        except AdviseError as error:
+            label = "Error" if lang == "en" else "Erreur"
+            click.echo(f"{label}: " + error.format(lang).replace("\n", "\n  ") if len(error.problems) == 1
+                       else f"{label}: {len(error.problems)} " + ("problems" if lang == "en" else "problèmes")
+                       + "\n" + "\n".join("  " + p.format(lang).replace("\n", "\n  ") for p in error.problems),
+                       err=True)
+            sys.exit(error.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as error:  # a bug: say so plainly
+            if os.environ.get("ADVISE_DEBUG"):
+                traceback.print_exc()
+            problem = Problem("internal", {"reason": f"{type(error).__name__}: {error}"})
+            click.echo(("Error: " if lang == "en" else "Erreur : ") + problem.message(lang), err=True)
+            click.echo("Set ADVISE_DEBUG=1 to see the traceback." if lang == "en"
+                       else "Définissez ADVISE_DEBUG=1 pour voir la trace.", err=True)
+            sys.exit(EXIT_INTERNAL)
+
+    wrapper.__name__ = function.__name__
+    wrapper.__doc__ = function.__doc__
+    return wrapper
+
+
+@click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="advise")
+def main() -> None:
+    """Tell a small business whether and how to launch on social networks, and show why.
+
+    \b
+    Examples:
+      advise examples/fleuriste.yaml
+      advise examples/fleuriste.yaml --format html -o fleuriste.html
+      advise examples/agence-b2b.yaml --format json --lang fr
+    """
+
+
+@main.command()
+@click.argument("facts", type=click.Path(dir_okay=True, path_type=str))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="Report format.")
+@click.option("--lang", type=click.Choice(LANGS), default=None,
+              help="Language of the report (default: the sheet's `lang`, else en).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="Write the report to this file (atomically) instead of the terminal.")
+@click.option("--rules", "rules_dir", type=click.Path(path_type=str), default=None,
+              help="Rule base folder (default: the shipped rules/).")
+@click.option("--templates", "templates_dir", type=click.Path(path_type=str), default=None,
+              help="Report templates folder (default: the shipped explanations/).")
+@click.option("--color/--no-color", default=None, help="Colours in the text report (default: on a terminal).")
+@report_errors
+def run(facts: str, fmt: str, lang: str | None, output: str | None, rules_dir: str | None,
+        templates_dir: str | None, color: bool | None) -> None:
+    """Advise the business described by the fact sheet FACTS (YAML).
+
+    \b
+    Examples:
+      advise run examples/fleuriste.yaml
+      advise examples/fleuriste.yaml --lang en --format markdown -o report.md
+    """
+    sheet = load_fact_sheet(facts)
+    advisor = Advisor(rules_dir)
+    result = advisor.run(sheet)
+    report_lang = lang or sheet.lang or "en"
+    report = build_report(result, report_lang)
+    renderer = Renderer(templates_dir or default_templates_dir())
+    use_color = color if color is not None else (output is None and sys.stdout.isatty())
+    text = renderer.render(report, fmt, color=use_color and fmt == "text")
+    if output:
+        write_atomically(output, text, inputs=[facts])
+    else:
+        click.echo(text, nl=False)
+
+
+__all__ = ["main", "default_rules_dir"]
