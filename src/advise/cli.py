@@ -120,4 +120,14 @@ def run(facts: str, fmt: str, lang: str | None, output: str | None, rules_dir: s
         click.echo(text, nl=False)
 
 
-__all__ = ["main", "default_rules_dir"]
+def _register_commands() -> None:
+    # Each command family lives in its own module; they only add commands to `main`.
+    from . import batch_cli, workbench_cli
+
+    workbench_cli.register(main)
+    batch_cli.register(main)
+
+
+_register_commands()
+
+__all__ = ["main", "report_errors", "DefaultGroup"]
