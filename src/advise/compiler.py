@@ -14,14 +14,26 @@ Pure: builds data, never imports durable. How the engine's sharp edges shape the
   one; facts carry a stable `id`; comparisons are only ever with constants.
 * `pri`: lower fires first, unsigned, so declared priorities (0..1000, higher wins)
   become 1000 - priority.
+* `dist: false` on every rule. By default durable binds a fact to at most one alias of a
+  rule, and a `$not` ignores the facts the rule's other aliases bound: two tests on one
+  fact (`weekly_hours: {gt: 1, lt: 10}`) never fired, and `score > 1 and not score > 5`
+  fired for 7. Every alias tests one fact by name, so this adds no other combination.
+* `any`: durable's own `$any` fires once per non-empty subset of alternatives that hold
+  (2^n - 1 firings; 14 alternatives crashed the process). Each combination of
+  alternatives becomes its own durable rule running the same action instead.
+* Limits refused at compile time rather than met at run time: a rule joining more than
+  16 facts (durable fails when the facts arrive), too many combinations of `any`.
 """
 
 from __future__ import annotations
 
+import itertools
+import math
 import zlib
 from dataclasses import dataclass
 from typing import Any
 
+from . import durable_limits
 from .errors import Problem, RuleBookError, register_messages
 from .operators import OPERATORS
 from .rulebook import Condition, Group, Rule, RuleBook
@@ -31,6 +43,14 @@ register_messages({
         "en": "these rules depend on each other in a circle, so none can be decided first: {rules} ({detail})",
         "fr": "ces règles dépendent les unes des autres en cercle, aucune ne peut être décidée la première : {rules} ({detail})",
     },
+    "rule-too-many-facts": {
+        "en": "the rule tests {count} facts at once; the engine joins at most {limit}: split it in two rules",
+        "fr": "la règle teste {count} faits à la fois ; le moteur en joint au plus {limit} : découpez-la en deux règles",
+    },
+    "rule-too-many-alternatives": {
+        "en": "the rule's 'any' conditions make {count} combinations; at most {limit}: split it in several rules",
+        "fr": "les conditions « any » de la règle forment {count} combinaisons ; au plus {limit} : découpez-la en plusieurs règles",
+    },
     "rule-reads-unconcluded": {
         "en": "the rule reads '{name}', which no rule concludes and which has no default: it can never fire",
         "fr": "la règle lit « {name} », qu'aucune règle ne conclut et qui n'a pas de valeur par défaut : elle ne peut jamais s'appliquer",
@@ -38,7 +58,12 @@ register_messages({
 })
 
 RULESET = "advise"
+# durable: a rule joining 17 facts fails when facts arrive (error 304); the stage fact is one.
+MAX_JOIN = 16
+# One durable rule per combination of `any` alternatives: beyond this, split the rule.
+MAX_VARIANTS = 64
 FACT, STAGE = "fact", "stage"
+NEVER = "never"  # no fact of this type is ever asserted
 CATCH_ALL_PRI = 9999
 # durable hangs past 512 distinct first tests under one parent: fan facts out by bucket.
 BUCKETS = 64
@@ -67,7 +92,8 @@ def encode_stage(stratum: int) -> dict:
 class CompiledRule:
     rule: Rule
     stratum: int
-    aliases: dict[str, Condition]  # durable alias -> the condition it matches
+    aliases: dict[str, Condition]  # durable alias -> (the first of) the condition(s) on one fact it matches
+    variants: tuple[str, ...] = ()  # the durable rules running it: one per combination of `any` alternatives
 
 
 @dataclass(frozen=True)
@@ -86,21 +112,68 @@ class Program:
 
 
 def compile_rulebook(rulebook: RuleBook) -> Program:
-    levels, fact_level = stratify(rulebook)
+    """Raises RuleBookError for rules that could never fire or that form a cycle, all at once."""
+    problems = never_fire(rulebook)
+    try:
+        levels, fact_level = stratify(rulebook)
+    except RuleBookError as error:
+        raise RuleBookError(problems + error.problems) from None
+    if problems:
+        raise RuleBookError(problems)
     ordered = sorted(rulebook.rules, key=lambda rule: (levels[rule.id], rule.order))
     rules: dict[str, CompiledRule] = {}
     definition: dict[str, dict] = {}
     for rule in ordered:
-        compiled, body = _compile_rule(rule, levels[rule.id], _computed_from(rulebook, rule))
+        compiled, bodies, refused = _compile_rule(rule, levels[rule.id], _computed_from(rulebook, rule))
+        problems.extend(refused)
         rules[rule.id] = compiled
-        definition[rule.id] = body
-    # Facts that no rule matches would raise MessageNotHandled: catch them, last.
-    definition["$catch-all-facts"] = {"all": [{"m": {"t": FACT}}], "pri": CATCH_ALL_PRI, "run": "$ignore"}
-    definition["$catch-all-stages"] = {"all": [{"m": {"t": STAGE}}], "pri": CATCH_ALL_PRI, "run": "$ignore"}
+        definition.update(bodies)
+    if problems:
+        raise RuleBookError(problems)
+    # Facts that no rule matches would raise MessageNotHandled: catch them, last. A fact
+    # reaching a rule's join counts as handled, and these joins wait for a fact that is never
+    # asserted: they never fire, which saves a call into Python per fact (2x faster runs).
+    never = {"never": {"t": NEVER}}
+    definition["$catch-all-facts"] = {"all": [{"m": {"t": FACT}}, never], "pri": CATCH_ALL_PRI, "run": "$ignore"}
+    definition["$catch-all-stages"] = {"all": [{"m": {"t": STAGE}}, never], "pri": CATCH_ALL_PRI, "run": "$ignore"}
+    # durable's tables have fixed sizes, and one of them hangs when full: split crowded
+    # nodes, and refuse (naming the rules) what still would not fit (advise.durable_limits).
+    durable_limits.fit({RULESET: definition})
+    owner = {variant: compiled.rule for compiled in rules.values() for variant in (compiled.variants or ())}
+    owner.update({compiled.rule.id: compiled.rule for compiled in rules.values()})
+    limits = durable_limits.check({RULESET: definition}, lambda name: (owner[name].file, owner[name].line)
+                                  if name in owner else (None, None))
+    if limits:
+        raise RuleBookError(limits)
     top = max(levels.values(), default=0)
     strata = tuple(tuple(rule.id for rule in ordered if levels[rule.id] == k) for k in range(top + 1))
     return Program(rulebook=rulebook, definition={RULESET: definition}, rules=rules, strata=strata,
                    fact_level=fact_level)
+
+
+def never_fire(rulebook: RuleBook) -> list[Problem]:
+    """Rules that require a derived fact no rule concludes and that has no default.
+
+    A condition that must hold (not inside `any`, not negated) or a computation with such a
+    fact waits for it forever: the rule is dead, most likely a forgotten rule or default.
+    """
+    concluded = set(rulebook.concluders())
+    problems = []
+    for rule in rulebook.rules:
+        needed: list[tuple[str, int | None]] = [(item.fact, item.line) for item in rule.when.items
+                                                if isinstance(item, Condition) and not item.negated]
+        for conclusion in rule.then:
+            if conclusion.expression is not None:
+                needed.extend((name, conclusion.line) for name in conclusion.expression.names)
+        reported = set()
+        for name, line in needed:
+            fact = rulebook.facts.get(name)
+            if (fact is not None and fact.derived and not fact.has_default and name not in concluded
+                    and name not in reported):
+                reported.add(name)
+                problems.append(Problem("rule-reads-unconcluded", {"name": name}, file=rule.file,
+                                        line=line if line is not None else rule.line, rule=rule.id))
+    return problems
 
 
 def dependencies(rulebook: RuleBook) -> dict[str, set[str]]:
@@ -135,7 +208,9 @@ def stratify(rulebook: RuleBook) -> tuple[dict[str, int], dict[str, int]]:
                 levels[rule.id] = wanted
                 changed = True
                 if wanted > bound:
-                    raise RuleBookError(_cycle_problems(rulebook, reads, concluders))
+                    raise RuleBookError(_cycle_problems(rulebook, reads, concluders) or [Problem(
+                        "rule-cycle", {"rules": rule.id, "detail": "?"}, file=rule.file, line=rule.line,
+                        rule=rule.id)])
     fact_level = {name: max(levels[r.id] for r in rules) for name, rules in concluders.items()}
     return levels, fact_level
 
@@ -159,9 +234,11 @@ def _cycle_problems(rulebook: RuleBook, reads: dict[str, set[str]], concluders: 
         inside = [(a, b) for a in component for b in edges[a] if b in component]
         if not any(" reads " in why.get(pair, "") for pair in inside):
             continue  # only co-conclusions: no real circle
-        first = min((rulebook.rule(rule_id) for rule_id in component), key=lambda rule: rule.order)
+        members = sorted((rulebook.rule(rule_id) for rule_id in component), key=lambda rule: rule.order)
+        first = members[0]
         detail = "; ".join(sorted(why[pair] for pair in inside if pair in why))
-        problems.append(Problem("rule-cycle", {"rules": ", ".join(sorted(component)), "detail": detail},
+        where = ", ".join(f"{rule.id} ({rule.file}:{rule.line})" for rule in members)
+        problems.append(Problem("rule-cycle", {"rules": where, "detail": detail},
                                 file=first.file, line=first.line, rule=first.id))
     return problems
 
@@ -214,17 +291,24 @@ def _strongly_connected(edges: dict[str, set[str]]) -> list[list[str]]:
     return result
 
 
-def fact_pattern(condition: Condition) -> dict:
-    """The durable test for one condition (its negation is expressed by the alias, not here)."""
+def fact_pattern(condition: Condition, *more: Condition) -> dict:
+    """The durable test for conditions on one fact, all holding (a negation is expressed by
+    the alias, not here)."""
     tests: list[dict] = [{"t": FACT}, {"b": bucket(condition.fact)}, {"name": condition.fact}]
-    if condition.op != "present":
-        tests.append(OPERATORS[condition.op].pattern(condition.operand))
+    for one in (condition, *more):
+        assert one.fact == condition.fact, (one.fact, condition.fact)
+        if one.op != "present":
+            tests.append(OPERATORS[one.op].pattern(one.operand))
     return {"$and": tests}
 
 
 def _computed_from(rulebook: RuleBook, rule: Rule) -> list[Condition]:
-    """A rule computing with a derived fact that has no default waits until it is concluded."""
-    tested = {condition.fact for condition in rule.conditions if not condition.negated}
+    """A rule computing with a derived fact that has no default waits until it is concluded.
+
+    A fact tested inside `any` may be absent when another alternative matched: it is
+    waited for too.
+    """
+    tested = {item.fact for item in rule.when.items if isinstance(item, Condition) and not item.negated}
     needed = []
     for conclusion in rule.then:
         if conclusion.expression is None:
@@ -237,39 +321,61 @@ def _computed_from(rulebook: RuleBook, rule: Rule) -> list[Condition]:
     return needed
 
 
-def _compile_rule(rule: Rule, stratum: int, computed_from: list[Condition]) -> tuple[CompiledRule, dict]:
+def _compile_rule(rule: Rule, stratum: int,
+                  computed_from: list[Condition]) -> tuple[CompiledRule, dict[str, dict], list[Problem]]:
+    """One durable rule per combination of `any` alternatives, all running the rule's action.
+
+    durable fires an `$any` of n alternatives once per non-empty subset that holds (2^n - 1
+    times: 10 alternatives stopped at the firing bound, 14 crashed the process). One
+    durable rule per alternative fires once per alternative that holds, and the inference
+    merges those firings into one. Conditions on the same fact share one alias, since a
+    rule joins at most MAX_JOIN facts. What durable could not run is refused: the problems.
+    """
     aliases: dict[str, Condition] = {}
-    positives: list[dict] = []
-    groups: list[dict] = []
-    negations: list[dict] = []
-    counter = 0
 
-    def alias_for(condition: Condition) -> str:
-        nonlocal counter
-        name = f"c{counter}"
-        counter += 1
-        aliases[name] = condition
-        return name
+    def entries(conditions: list[Condition]) -> list[dict]:
+        by_fact: dict[str, list[Condition]] = {}
+        for condition in conditions:
+            by_fact.setdefault(condition.fact, []).append(condition)
+        result = []
+        for same_fact in by_fact.values():
+            name = f"c{len(aliases)}"
+            aliases[name] = same_fact[0]
+            result.append({name: fact_pattern(*same_fact)})
+        return result
 
-    def compile_group(group: Group) -> list[dict]:
-        alternatives = []
-        for item in group.items:
-            if isinstance(item, Group):
-                nested = [{alias_for(c): fact_pattern(c)} for c in item.conditions()]
-                alternatives.append({f"g{len(groups)}_{len(alternatives)}$all": nested})
-            else:
-                alternatives.append({alias_for(item): fact_pattern(item)})
-        return alternatives
-
+    top: list[Condition] = []
+    groups: list[Group] = []
     for item in rule.when.items:
-        if isinstance(item, Group):
-            groups.append({f"g{len(groups)}$any": compile_group(item)})
-        elif item.negated:
-            negations.append({f"{alias_for(item)}$not": fact_pattern(item)})
+        if isinstance(item, Group) and item.kind == "any":
+            groups.append(item)
+        elif isinstance(item, Group):
+            top.extend(item.conditions())
         else:
-            positives.append({alias_for(item): fact_pattern(item)})
-    for condition in computed_from:
-        positives.append({alias_for(condition): fact_pattern(condition)})
+            top.append(item)
+    positives = entries([condition for condition in top if not condition.negated] + computed_from)
+    alternatives = [[entries(list(item.conditions()) if isinstance(item, Group) else [item]) for item in group.items]
+                    for group in groups]
+    negations = []
+    for condition in top:
+        if condition.negated:
+            [(name, pattern)] = entries([condition])[0].items()
+            negations.append({f"{name}$not": pattern})
     stage = {"stage": {"$and": [{"t": STAGE}, {"stage": stratum}]}}
-    body = {"all": positives + groups + [stage] + negations, "pri": 1000 - rule.priority, "run": rule.id}
-    return CompiledRule(rule=rule, stratum=stratum, aliases=aliases), body
+    bodies: dict[str, dict] = {}
+    combinations = math.prod(len(alternative) for alternative in alternatives)
+    if combinations > MAX_VARIANTS:  # not even built
+        return CompiledRule(rule=rule, stratum=stratum, aliases=aliases), bodies, [Problem(
+            "rule-too-many-alternatives", {"count": combinations, "limit": MAX_VARIANTS},
+            file=rule.file, line=rule.line, rule=rule.id)]
+    for index, chosen in enumerate(itertools.product(*alternatives)):
+        patterns = positives + [entry for alternative in chosen for entry in alternative] + [stage] + negations
+        name = rule.id if index == 0 else f"{rule.id}#{index}"
+        bodies[name] = {"all": patterns, "pri": 1000 - rule.priority, "dist": False, "run": rule.id}
+    problems = []
+    joined = max((sum(1 for entry in body["all"] if not next(iter(entry)).endswith("$not"))
+                  for body in bodies.values()), default=0)
+    if joined > MAX_JOIN:
+        problems.append(Problem("rule-too-many-facts", {"count": joined - 1, "limit": MAX_JOIN - 1},
+                                file=rule.file, line=rule.line, rule=rule.id))
+    return CompiledRule(rule=rule, stratum=stratum, aliases=aliases, variants=tuple(bodies)), bodies, problems

@@ -24,6 +24,11 @@ handled here, and tests/test_engine.py shows each one:
     set before Host.__init__ asks for it.
 12. An action running over 10 s ends processing: actions only record the firing; all
     computation happens after the call, in advise.inference.
+13. Deleting the state of a sheet for which durable never ran an action (no rule fired, or
+    every fact was refused) crashes the process: before deleting such a state, the
+    session asserts one fact that only the engine's own rule matches.
+14. durable logs a traceback for errors it also returns: silenced while advise calls it,
+    since they are raised (or, after the firing bound, expected) instead.
 Limits: at most 1024 live sheets per ruleset, so every session deletes its state when it
 closes. Python 3.13 needs CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject at install
 (scripts/setup.sh).
@@ -35,6 +40,7 @@ import contextlib
 import copy
 import itertools
 import json
+import logging
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
@@ -60,9 +66,27 @@ register_messages({
 })
 
 IGNORE_ACTION = "$ignore"
+CLOSE_RULE = "$advise-close"  # the engine's own rule, matching the fact a session closes with
 COMPARISONS = ("$lt", "$lte", "$gt", "$gte", "$neq")
 MAX_PRI = 65535
 _session_ids = itertools.count(1)
+
+
+class _QuietWhileCalling(logging.Filter):
+    """durable logs a traceback for every error it also hands back to the caller, and for the
+    error it meets after the firing bound deleted a sheet's state: while advise is calling
+    it, on this thread, what it would log is raised (or expected) instead."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calling = threading.local()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not getattr(self.calling, "on", False)
+
+
+_QUIET = _QuietWhileCalling()
+logging.getLogger(durable_engine.__name__.rpartition(".")[0]).addFilter(_QUIET)
 
 
 @dataclass(frozen=True)
@@ -96,6 +120,7 @@ class _Recorder:
     errors: list[tuple[str, BaseException]] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     stopped: bool = False
+    acted: bool = False  # some action ran, ours or an ignored one
 
 
 class Engine:
@@ -108,29 +133,34 @@ class Engine:
             check_definition(definition)
         self.ruleset = next(iter(definition))
         rules = definition[self.ruleset]
+        if CLOSE_RULE in rules:
+            raise EngineError(Problem("engine-bad-definition", {"reason": f"'{CLOSE_RULE}' is the engine's own rule"}))
         self.firing_bound = firing_bound if firing_bound is not None else 10 * len(rules) + 100
         self._recorder: _Recorder | None = None
         self._lock = threading.Lock()
-        actions = {IGNORE_ACTION: self._ignore}
+        actions = {IGNORE_ACTION: self._ignore, CLOSE_RULE: self._ignore}
         for rule_id, body in rules.items():
             if body.get("run") != IGNORE_ACTION:
                 actions[body["run"]] = self._action_for(body["run"])
+        registered = copy.deepcopy(definition)
+        registered[self.ruleset][CLOSE_RULE] = {"all": [{"m": {"t": CLOSE_RULE}}], "run": CLOSE_RULE}
         try:
-            self._host = _SynchronousHost(definition, actions)
+            self._host = _SynchronousHost(registered, actions)
         except EngineError:
             raise
         except Exception as error:  # durable's registration errors (codes 1xx)
             raise EngineError(Problem("engine-failed", {"reason": _durable_message(error)})) from None
 
-    @staticmethod
-    def _ignore(closure: Any) -> None:
-        return None
+    def _ignore(self, closure: Any) -> None:
+        if self._recorder is not None:
+            self._recorder.acted = True
 
     def _action_for(self, rule_id: str) -> Callable:
         def action(closure: Any) -> None:
             recorder = self._recorder
             if recorder is None or recorder.stopped:
                 return
+            recorder.acted = True
             try:
                 count = recorder.counts.get(rule_id, 0) + 1
                 recorder.counts[rule_id] = count
@@ -142,8 +172,27 @@ class Engine:
                 recorder.activations.append(Activation(rule_id, bindings))
             except BaseException as error:  # edge 1: never let durable swallow it
                 recorder.errors.append((rule_id, error))
+                if not isinstance(error, Exception):  # Ctrl-C: stop here, re-raised after the call
+                    recorder.stopped = True
+                    closure.delete_state()
 
         return action
+
+    def _call(self, sid: str, facts: list[dict]) -> tuple[_Recorder, BaseException | None]:
+        """Assert facts for one sheet, on this thread; what durable raised is returned, not raised."""
+        with self._lock:
+            recorder = _Recorder()
+            self._recorder = recorder
+            _QUIET.calling.on = True
+            try:
+                self._host.assert_facts(self.ruleset, [dict(fact, sid=sid) for fact in facts])
+                failure = None
+            except Exception as error:
+                failure = error
+            finally:
+                self._recorder = None
+                _QUIET.calling.on = False
+            return recorder, failure
 
     @contextlib.contextmanager
     def session(self) -> Iterator["Session"]:
@@ -160,48 +209,58 @@ class Session:
         self.engine = engine
         self.sid = sid
         self.closed = False
+        self._asserted = False  # durable holds a state for this sheet
+        self._acted = False  # ... and ran an action for it (see close)
 
     def assert_facts(self, facts: list[dict]) -> list[Activation]:
         """Assert facts in the order given; return the firings they caused, in firing order."""
+        if self.closed:
+            raise EngineError(Problem("engine-failed", {"reason": f"session {self.sid} is closed"}))
         if not facts:
             return []
         engine = self.engine
-        with engine._lock:
-            recorder = _Recorder()
-            engine._recorder = recorder
-            try:
-                payload = [dict(fact, sid=self.sid) for fact in facts]
-                engine._host.assert_facts(engine.ruleset, payload)
-            except Exception as error:
-                if not recorder.stopped:
-                    raise EngineError(Problem("engine-failed", {"reason": _durable_message(error)})) from None
-            finally:
-                engine._recorder = None
-            if recorder.errors:
-                rule_id, error = recorder.errors[0]
-                raise RuleRunError(Problem("engine-action-failed", {"reason": f"{type(error).__name__}: {error}"},
-                                           rule=rule_id))
-            if recorder.stopped:
-                busiest = sorted(recorder.counts.items(), key=lambda item: (-item[1], item[0]))[:5]
-                # durable re-creates the state after the action asked to delete it:
-                # close() still deletes it, else each cycle would leak a live sheet.
-                raise CycleError(Problem("engine-firing-bound", {
-                    "bound": engine.firing_bound,
-                    "rules": ", ".join(f"{rule} ({count}x)" for rule, count in busiest)},
-                    rule=busiest[0][0] if busiest else None))
-            state = engine._host.get_state(engine.ruleset, self.sid)
-            if state and state.get("exception"):
-                raise EngineError(Problem("engine-failed", {"reason": str(state["exception"])[:500]}))
-            return recorder.activations
+        self._asserted = True
+        recorder, failure = engine._call(self.sid, facts)
+        self._acted = self._acted or recorder.acted
+        for _, error in recorder.errors:
+            if not isinstance(error, Exception):
+                raise error
+        if failure is not None and not recorder.stopped:
+            raise EngineError(Problem("engine-failed", {"reason": _durable_message(failure)}))
+        if recorder.errors:
+            rule_id, error = recorder.errors[0]
+            raise RuleRunError(Problem("engine-action-failed", {"reason": f"{type(error).__name__}: {error}"},
+                                       rule=rule_id))
+        if recorder.stopped:
+            busiest = sorted(recorder.counts.items(), key=lambda item: (-item[1], item[0]))[:5]
+            # durable re-creates the state after the action asked to delete it:
+            # close() still deletes it, else each cycle would leak a live sheet.
+            raise CycleError(Problem("engine-firing-bound", {
+                "bound": engine.firing_bound,
+                "rules": ", ".join(f"{rule} ({count}x)" for rule, count in busiest)},
+                rule=busiest[0][0] if busiest else None))
+        state = engine._host.get_state(engine.ruleset, self.sid)
+        if state and state.get("exception"):
+            raise EngineError(Problem("engine-failed", {"reason": str(state["exception"])[:500]}))
+        return recorder.activations
 
     def close(self) -> None:
+        """Delete the sheet's state. durable crashes the process when deleting a state for
+        which it never ran an action (no rule fired, or every fact was refused): one fact
+        that only the engine's own rule matches makes it run one first."""
         if self.closed:
             return
         self.closed = True
+        if not self._asserted:
+            return  # durable holds nothing for this sheet
+        if not self._acted:
+            recorder, _ = self.engine._call(self.sid, [{"id": CLOSE_RULE, "t": CLOSE_RULE}])
+            if not recorder.acted:
+                return  # leave it: a leaked state is better than a crashed process
         try:
             self.engine._host.delete_state(self.engine.ruleset, self.sid)
         except Exception:
-            pass  # a sheet that asserted nothing has no state to delete
+            pass
 
 
 def _bound_facts(closure: Any) -> list[tuple[str, Any]]:

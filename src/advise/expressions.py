@@ -3,8 +3,9 @@
 A small, safe expression language parsed with Python's `ast` and checked at load time:
 numbers, text, true/false, fact names and table values (dotted), + - * / //, comparisons,
 and/or/not, `a if condition else b`, [lists], and the functions in FUNCTIONS. Nothing else
-is accepted (no attributes of objects, no calls other than these, no power operator: an
-expression always finishes quickly).
+is accepted (no attributes of objects, no calls other than these, no power operator, at
+most MAX_DEPTH levels of nesting: an expression always finishes quickly, and never
+exhausts the stack).
 """
 
 from __future__ import annotations
@@ -12,7 +13,20 @@ from __future__ import annotations
 import ast
 import math
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any, Callable, Mapping
+
+from .errors import register_messages
+
+register_messages({
+    "expr-too-deep": {
+        "en": "the expression nests more than {limit} levels deep; split it into several rules",
+        "fr": "l'expression imbrique plus de {limit} niveaux ; découpez-la en plusieurs règles",
+    },
+})
+
+# Deeper than this, parsing or evaluating could exhaust Python's stack: refused at load.
+MAX_DEPTH = 50
 
 
 class ExpressionError(Exception):
@@ -39,8 +53,16 @@ def _ceil(x: Any) -> int:
 
 
 def _round(x: Any, digits: Any = 0) -> float | int:
-    result = round(_number(x), int(_number(digits)))
-    return int(result) if digits == 0 else result
+    """Half away from zero, as people round by hand (2.5 -> 3, 2.675 -> 2.68), not half to even."""
+    value = _number(x)
+    places = int(_number(digits))
+    if not math.isfinite(value):
+        raise ExpressionError("expr-not-number", value=repr(value))
+    places = max(-400, min(400, places))
+    exact = Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP,
+                                          context=Context(prec=1000))  # room for 1e308 to 400 places
+    result = float(exact)
+    return int(result) if places <= 0 else result
 
 
 def _count(items: Any) -> int:
@@ -159,6 +181,19 @@ _COMPARE: dict[type, Callable[[Any, Any], bool]] = {
 }
 _CONSTANT_NAMES = {"true": True, "false": False, "True": True, "False": False}
 
+# How refused syntax reads in an error message (else the node's class name).
+_FORBIDDEN_OPERATORS: dict[type, str] = {
+    ast.Pow: "** (power)", ast.Mod: "% (remainder)", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>",
+    ast.BitOr: "|", ast.BitAnd: "&", ast.BitXor: "^", ast.Invert: "~", ast.Is: "is", ast.IsNot: "is not",
+}
+_FORBIDDEN_NODES: dict[type, str] = {
+    ast.Attribute: "attributes of values", ast.Subscript: "[...] indexing", ast.Lambda: "lambda",
+    ast.JoinedStr: "f-strings", ast.Dict: "{...} mappings", ast.Set: "{...} sets", ast.NamedExpr: ":=",
+    ast.Starred: "* unpacking", ast.ListComp: "comprehensions", ast.SetComp: "comprehensions",
+    ast.DictComp: "comprehensions", ast.GeneratorExp: "comprehensions", ast.Slice: "slices",
+    ast.Await: "await", ast.Yield: "yield", ast.YieldFrom: "yield",
+}
+
 
 def _dotted(node: ast.AST) -> str | None:
     """`resources.weekly_hours` -> 'resources.weekly_hours'; None for anything else."""
@@ -188,12 +223,17 @@ def parse(text: str) -> Expression:
         tree = ast.parse(text.strip(), mode="eval").body
     except SyntaxError as error:
         raise ExpressionError("expr-syntax", reason=error.msg, offset=error.offset or 0) from None
+    except (RecursionError, MemoryError):  # `1+1+...` thousands of times: deeper than the parser goes
+        raise ExpressionError("expr-too-deep", limit=MAX_DEPTH) from None
     names: list[str] = []
     _check(tree, names)
     return Expression(text=text.strip(), tree=tree, names=tuple(names))
 
 
-def _check(node: ast.AST, names: list[str]) -> None:
+def _check(node: ast.AST, names: list[str], depth: int = 0) -> None:
+    if depth > MAX_DEPTH:
+        raise ExpressionError("expr-too-deep", limit=MAX_DEPTH)
+    inner = depth + 1
     if isinstance(node, ast.Constant):
         if not isinstance(node.value, (int, float, str, bool)) or node.value is None:
             raise ExpressionError("expr-forbidden", what=repr(node.value))
@@ -204,32 +244,32 @@ def _check(node: ast.AST, names: list[str]) -> None:
             names.append(dotted)
         return
     if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
-        _check(node.left, names)
-        _check(node.right, names)
+        _check(node.left, names, inner)
+        _check(node.right, names, inner)
         return
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd, ast.Not)):
-        _check(node.operand, names)
+        _check(node.operand, names, inner)
         return
     if isinstance(node, ast.BoolOp):
         for value in node.values:
-            _check(value, names)
+            _check(value, names, inner)
         return
     if isinstance(node, ast.Compare) and all(type(op) in _COMPARE for op in node.ops):
-        _check(node.left, names)
+        _check(node.left, names, inner)
         for comparator in node.comparators:
-            _check(comparator, names)
+            _check(comparator, names, inner)
         return
     if isinstance(node, ast.IfExp):
         for part in (node.test, node.body, node.orelse):
-            _check(part, names)
+            _check(part, names, inner)
         return
     if isinstance(node, (ast.List, ast.Tuple)):
         for element in node.elts:
-            _check(element, names)
+            _check(element, names, inner)
         return
     if isinstance(node, ast.Call):
         if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
-            name = _dotted(node.func) or "?"
+            name = _dotted(node.func) or ast.unparse(node.func)
             raise ExpressionError("expr-unknown-function", name=name, choices=", ".join(sorted(FUNCTIONS)))
         if node.keywords:
             raise ExpressionError("expr-forbidden", what="name=value arguments")
@@ -237,11 +277,14 @@ def _check(node: ast.AST, names: list[str]) -> None:
         if not low <= len(node.args) <= high:
             raise ExpressionError("expr-arity", name=node.func.id, low=low, high=high, found=len(node.args))
         for argument in node.args:
-            _check(argument, names)
+            _check(argument, names, inner)
         return
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
-        raise ExpressionError("expr-forbidden", what="** (power)")
-    raise ExpressionError("expr-forbidden", what=type(node).__name__)
+    if isinstance(node, (ast.BinOp, ast.UnaryOp)) and type(node.op) in _FORBIDDEN_OPERATORS:
+        raise ExpressionError("expr-forbidden", what=_FORBIDDEN_OPERATORS[type(node.op)])
+    if isinstance(node, ast.Compare):
+        op = next(op for op in node.ops if type(op) not in _COMPARE)
+        raise ExpressionError("expr-forbidden", what=_FORBIDDEN_OPERATORS.get(type(op), type(op).__name__))
+    raise ExpressionError("expr-forbidden", what=_FORBIDDEN_NODES.get(type(node), type(node).__name__))
 
 
 def _evaluate(node: ast.AST, lookup: Callable[[str], Any]) -> Any:

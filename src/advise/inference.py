@@ -32,7 +32,7 @@ register_messages({
     },
     "rule-expression-failed": {
         "en": "the computation of '{fact}' failed: {reason}",
-        "fr": "le calcul de « {fact} » a échoué : {reason}",
+        "fr": "le calcul de « {fact} » a échoué : {reason_fr}",
     },
 })
 
@@ -54,15 +54,17 @@ def infer(program: Program, engine: Engine, sheet_facts: dict[str, Any]) -> Trac
             activations = session.assert_facts([encode_stage(stratum)])
             fired = _merge(activations, program, stratum)
             proposals: dict[str, list[tuple[int, Any, str]]] = {}
+            added: set[str] = set()  # facts concluded by `add` (summed), not `set` (compared)
             stratum_firings: list[Firing] = []
             for rule_id, matched, absent in fired:
                 step = len(firings) + len(stratum_firings) + 1
                 concluded, read = _conclude(program, rule_id, store)
                 for name, value in concluded.items():
                     proposals.setdefault(name, []).append((step, value, rule_id))
+                added.update(conclusion.fact for conclusion in program.rules[rule_id].rule.then
+                             if conclusion.kind == "add")
                 stratum_firings.append(Firing(step, rule_id, stratum, matched, read, concluded, absent=absent))
-            new_facts, overruled = _resolve(rulebook, proposals, derivations, stratum_firings[0].step
-                                            if stratum_firings else 0)
+            new_facts, overruled = _resolve(rulebook, proposals, derivations, added)
             for name, level in program.fact_level.items():
                 fact_type = rulebook.facts[name]
                 if level == stratum and name not in new_facts and fact_type.has_default:
@@ -125,12 +127,14 @@ def _conclude(program: Program, rule_id: str, store: dict[str, Any]) -> tuple[di
             try:
                 value = conclusion.expression.evaluate(lookup)
             except expressions.ExpressionError as error:
+                reason = Problem(error.code, error.params)
                 raise RuleRunError(Problem("rule-expression-failed", {
-                    "fact": conclusion.fact, "reason": Problem(error.code, error.params).message("en")},
+                    "fact": conclusion.fact, "reason": reason.message("en"), "reason_fr": reason.message("fr")},
                     file=rule.file, line=conclusion.line, rule=rule.id)) from None
             except (ArithmeticError, TypeError, ValueError) as error:
-                raise RuleRunError(Problem("rule-expression-failed", {"fact": conclusion.fact, "reason": str(error)},
-                                           file=rule.file, line=conclusion.line, rule=rule.id)) from None
+                raise RuleRunError(Problem("rule-expression-failed", {
+                    "fact": conclusion.fact, "reason": str(error), "reason_fr": str(error)},
+                    file=rule.file, line=conclusion.line, rule=rule.id)) from None
         value = _normalise(rulebook.facts[conclusion.fact], value, rule.id, rule.file, conclusion.line)
         if conclusion.kind == "add":
             concluded[conclusion.fact] = concluded.get(conclusion.fact, 0) + value
@@ -184,14 +188,14 @@ def _normalise(fact: FactType, value: Any, rule_id: str, file: str, line: int | 
 
 
 def _resolve(rulebook: RuleBook, proposals: dict[str, list[tuple[int, Any, str]]],
-             derivations: dict[str, Derivation], first_step: int) -> tuple[dict[str, Any], dict[tuple[int, str], str]]:
+             derivations: dict[str, Derivation], added: set[str]) -> tuple[dict[str, Any], dict[tuple[int, str], str]]:
     """Settle each fact concluded in this stratum: sum for `add`, else agreement or priority."""
     new_facts: dict[str, Any] = {}
     overruled: dict[tuple[int, str], str] = {}
     for name in sorted(proposals):
         entries = proposals[name]
         fact_type = rulebook.facts[name]
-        if fact_type.family:
+        if name in added:  # the rule book never mixes `set` and `add` on one fact
             total = round(sum(value for _, value, _ in entries), 6) + 0.0
             new_facts[name] = int(total) if fact_type.integer else total
             derivations[name] = Derivation(name, new_facts[name], tuple(step for step, _, _ in entries))

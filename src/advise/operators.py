@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from .errors import did_you_mean
+
 # Kinds of fact (see rulebook.FactType.kind).
 NUMBER, BOOL, TEXT, LIST = "number", "bool", "text", "list"
 
@@ -165,3 +167,21 @@ OPERATORS: dict[str, Operator] = {
 
 # The opposite of each numeric comparison, for counterfactual reasoning.
 NUMERIC_OPPOSITES = {"lt": "ge", "le": "gt", "gt": "le", "ge": "lt"}
+
+# How the same tests are spelt elsewhere (durable/Mongo, SQL, Python, plain words): the
+# suggestion for an unknown operator, where spelling similarity alone would guess wrong
+# (`gte` is as close to `gt` as to `ge`).
+SYNONYMS = {
+    "gte": "ge", "lte": "le", "neq": "ne", "nin": "not_in", "notin": "not_in", "not in": "not_in",
+    ">": "gt", ">=": "ge", "<": "lt", "<=": "le", "=": "eq", "==": "eq", "!=": "ne", "<>": "ne",
+    "equals": "eq", "is": "eq", "is_not": "ne", "includes": "contains", "has": "contains",
+    "any_of": "contains_any", "one_of": "in", "none_of": "not_in", "exists": "present", "size": "size_eq",
+}
+
+
+def operator_hint(name: str) -> dict[str, Any]:
+    """Keyword arguments for the Problem of an unknown operator: its likely meaning here."""
+    meant = SYNONYMS.get(name.strip().lstrip("$").lower())
+    if meant is not None:
+        return {"hint": "hint-did-you-mean", "hint_params": {"suggestion": meant}}
+    return did_you_mean(name, OPERATORS)

@@ -24,7 +24,7 @@ from jinja2 import meta
 from . import expressions
 from .errors import LANGS, Problem, RuleBookError, did_you_mean, register_messages
 from .facts import OBJECTIVES, PLATFORMS, SHEET_FIELDS
-from .operators import BOOL, LIST, NUMBER, OPERATORS, TEXT
+from .operators import BOOL, LIST, NUMBER, OPERATORS, TEXT, operator_hint
 from .wording import FILTER_NAMES
 from .yamlload import Positions, describe, load_yaml
 
@@ -77,6 +77,10 @@ register_messages({
     "nesting": {
         "en": "'{kind}' cannot be nested here: use 'any' inside the rule's list, and 'all' inside 'any'",
         "fr": "« {kind} » ne peut pas être imbriqué ici : « any » dans la liste de la règle, « all » dans « any »",
+    },
+    "empty-group": {
+        "en": "'{kind}' needs at least one condition",
+        "fr": "« {kind} » demande au moins une condition",
     },
     "then-empty": {
         "en": "the rule concludes nothing: give 'set', 'add', 'warn' or 'recommend'",
@@ -809,11 +813,14 @@ class _RuleFileReader:
         _unknown_keys(self.data, ("theme", "rules"), file=self.file, positions=self.positions, path=(),
                       problems=self.problems)
         theme = self.data.get("theme")
-        if theme not in self.vocabulary.themes:
+        if not isinstance(theme, str) or theme not in self.vocabulary.themes:
             self.problems.add("bad-choice", file=self.file, line=self.line("theme") or 1, field="theme",
                               value=theme, choices=", ".join(self.vocabulary.themes),
                               _hint=did_you_mean(str(theme), self.vocabulary.themes))
         raw_rules = self.data.get("rules")
+        if "rules" not in self.data:
+            self.problems.add("missing-field", file=self.file, line=1, field="rules")
+            return []
         if not isinstance(raw_rules, list) or not raw_rules:
             self.problems.add("wrong-type", file=self.file, line=self.line("rules") or 1, field="rules",
                               expected="a list of rules", found=describe(raw_rules))
@@ -841,8 +848,7 @@ class _RuleFileReader:
                 self.problem("unknown-key", path + (key,), key=key, _hint=did_you_mean(key, RULE_KEYS))
         for key in ("title", "then", "because", "source"):
             if key not in raw:
-                self.problem("missing-field" if key != "source" else "source-missing", path, **(
-                    {} if key == "source" else {}))
+                self.problem("source-missing" if key == "source" else "missing-field", path + (key,))
         title = _texts(raw.get("title"), where="title", file=self.file, line=self.line(*path, "title"),
                        problems=self.problems, rule=rule_id) if "title" in raw else {}
         when = self.group(raw.get("when", []), path + ("when",), top=True)
@@ -876,15 +882,19 @@ class _RuleFileReader:
         if raw is None:
             raw = []
         if top and isinstance(raw, dict):
-            if set(raw) == {"any"} or set(raw) == {"all"}:
-                kind = next(iter(raw))
-                return self.group(raw[kind], path + (kind,), top=True, kind=kind) if kind == "all" else \
-                    Group("all", (g,) if (g := self.group(raw["any"], path + ("any",), kind="any")) else (),
-                          self.line(*path))
+            # `when: {all: [...]}` is the plain list; `when: {any: [...]}` one `any` group.
+            if set(raw) == {"all"}:
+                return self.group(raw["all"], path + ("all",), top=True)
+            if set(raw) == {"any"}:
+                inner = self.group(raw["any"], path + ("any",), kind="any")
+                return Group("all", (inner,), self.line(*path)) if inner else None
             self.problem("condition-shape", path, found=describe(raw))
             return None
         if not isinstance(raw, list):
             self.problem("not-a-list", path, found=describe(raw))
+            return None
+        if not raw and not top:
+            self.problem("empty-group", path, kind=kind)
             return None
         items: list[Condition | Group] = []
         for index, item in enumerate(raw):
@@ -911,9 +921,17 @@ class _RuleFileReader:
                 self.problem("not-shape", path)
                 return []
             fact, inner = next(iter(test.items()))
+            if isinstance(inner, dict) and len(inner) > 1:
+                # not (a and b) is not (not a) and (not b): one test per `not`.
+                self.problem("not-shape", path)
+                return []
             conditions = self.conditions(str(fact), inner, path + ("not", fact))
             return [Condition(c.fact, c.op, c.operand, not c.negated, c.operand_ref, c.line) for c in conditions]
-        return list(self.conditions(str(key), test, path + (key,)))
+        conditions = self.conditions(str(key), test, path + (key,))
+        if parent == "any" and len(conditions) > 1:
+            # `x: {gt: 1, lt: 5}` inside `any` is one alternative: both tests must hold.
+            return [Group("all", tuple(conditions), self.line(*path))]
+        return list(conditions)
 
     def conditions(self, fact: str, test: Any, path: tuple) -> list[Condition]:
         fact_type = self.vocabulary.facts.get(fact)
@@ -937,7 +955,7 @@ class _RuleFileReader:
     def condition(self, fact: FactType, op: str, operand: Any, path: tuple) -> Condition | None:
         operator = OPERATORS.get(op)
         if operator is None:
-            self.problem("unknown-operator", path, name=op, _hint=did_you_mean(op, OPERATORS))
+            self.problem("unknown-operator", path, name=op, _hint=operator_hint(op))
             return None
         if fact.kind not in operator.kinds:
             self.problem("operator-kind", path, op=op, fact=fact.name, kind=fact.describe_kind(),

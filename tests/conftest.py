@@ -1,0 +1,152 @@
+"""Shared helpers: a small rule base written into tmp_path, and fact sheets to run through it.
+
+The rule base copies the real rules/vocabulary.yaml and rules/tables/, adds a few derived
+facts of every type for the tests to conclude, and holds only the rule files a test writes.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from advise.advisor import Advisor
+from advise.compiler import Program, compile_rulebook
+from advise.engine import Engine
+from advise.facts import fact_sheet_from_mapping
+from advise.inference import infer
+from advise.rulebook import RuleBook, load_rulebook
+from advise.trace import Trace
+
+ROOT = Path(__file__).resolve().parents[1]
+RULES = ROOT / "rules"
+EXAMPLES = ROOT / "examples"
+
+# Derived facts added to the real vocabulary, one of each kind the rules may conclude.
+TEST_FACTS = """\
+  score:
+    type: number
+    label: {en: score, fr: score}
+  bonus:
+    type: number
+    default: 0
+    label: {en: bonus, fr: bonus}
+  total_points:
+    type: integer
+    label: {en: total points, fr: total de points}
+  level:
+    type: choice
+    choices: [low, medium, high]
+    label: {en: level, fr: niveau}
+  final_level:
+    type: choice
+    choices: [low, medium, high]
+    label: {en: final level, fr: niveau final}
+  flag:
+    type: bool
+    label: {en: flag, fr: drapeau}
+  shortlist:
+    type: list
+    items: platform
+    label: {en: shortlist, fr: présélection}
+"""
+
+BASE_SHEET: dict[str, Any] = {
+    "business": {"name": "Test shop", "size": "tpe", "audience": "b2c", "local": True},
+    "resources": {"weekly_hours": 4, "monthly_budget": 100},
+    "objectives": ["sales"],
+    "profiles": {"planned": ["facebook"]},
+}
+
+
+def sheet_facts(**changes: Any) -> dict[str, Any]:
+    """The validated facts of BASE_SHEET with dotted changes: sheet_facts(**{"business.local": False})."""
+    data = {section: dict(value) if isinstance(value, dict) else value for section, value in BASE_SHEET.items()}
+    for name, value in changes.items():
+        section, _, key = name.partition(".")
+        if key:
+            data.setdefault(section, {})[key] = value
+        else:
+            data[section] = value
+    return fact_sheet_from_mapping(data).facts
+
+
+def rule(rule_id: str, *, when: Any = None, then: Any = None, priority: int | None = None,
+         **extra: Any) -> dict[str, Any]:
+    """A valid rule as data; `extra` adds or replaces keys (use None to drop one)."""
+    data: dict[str, Any] = {
+        "id": rule_id,
+        "title": {"en": f"Rule {rule_id}", "fr": f"Règle {rule_id}"},
+    }
+    if priority is not None:
+        data["priority"] = priority
+    if when is not None:
+        data["when"] = when
+    data["then"] = then if then is not None else {"set": {"flag": True}}
+    data["because"] = {"en": "Because.", "fr": "Parce que."}
+    data["source"] = "Test"
+    for key, value in extra.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    return data
+
+
+class _NoAliases(yaml.SafeDumper):
+    """Writes a value used twice out twice: rule files refuse anchors and aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+class RuleBase:
+    """A rule base in a folder: the real vocabulary and tables, and the test's own rule files."""
+
+    def __init__(self, root: Path, extra_facts: str = TEST_FACTS):
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(RULES / "tables", root / "tables")
+        vocabulary = (RULES / "vocabulary.yaml").read_text(encoding="utf-8")
+        assert "\nfacts:\n" in vocabulary
+        (root / "vocabulary.yaml").write_text(vocabulary.replace("\nfacts:\n", "\nfacts:\n" + extra_facts, 1),
+                                              encoding="utf-8")
+        self._compiled: tuple[Program, Engine] | None = None  # until a file is written
+
+    def write(self, name: str, text: str) -> Path:
+        path = self.root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        self._compiled = None
+        return path
+
+    def rules(self, name: str, *rules: dict[str, Any], theme: str = "time") -> Path:
+        """Write a rule file from rules given as data."""
+        return self.write(name, yaml.dump({"theme": theme, "rules": list(rules)}, Dumper=_NoAliases,
+                                          sort_keys=False, allow_unicode=True))
+
+    def load(self) -> RuleBook:
+        return load_rulebook(self.root)
+
+    def program(self) -> Program:
+        return compile_rulebook(self.load())
+
+    def run(self, facts: dict[str, Any] | None = None, **changes: Any) -> Trace:
+        """Run one sheet (BASE_SHEET with changes, or the facts given), the rule base loaded
+        and compiled once until a file is written, as an Advisor does."""
+        if self._compiled is None:
+            program = self.program()
+            self._compiled = program, Engine(program.definition)
+        program, engine = self._compiled
+        return infer(program, engine, facts if facts is not None else sheet_facts(**changes))
+
+    def advisor(self) -> Advisor:
+        return Advisor(self.root)
+
+
+@pytest.fixture
+def rulebase(tmp_path: Path) -> RuleBase:
+    return RuleBase(tmp_path / "rules")
