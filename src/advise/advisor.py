@@ -51,11 +51,20 @@ class Result:
 class Advisor:
     """Load, check and compile a rule base once; then `run` any number of fact sheets."""
 
-    def __init__(self, rules_dir: str | os.PathLike[str] | None = None):
+    def __init__(self, rules_dir: str | os.PathLike[str] | None = None, *, cache: bool = False):
+        """`cache`: reuse the rule base loaded and compiled by an earlier process (advise.rulecache)."""
         self.rules_dir = Path(rules_dir) if rules_dir is not None else default_rules_dir()
-        self.rulebook: RuleBook = load_rulebook(self.rules_dir)
-        self.program: Program = compile_rulebook(self.rulebook)
+        if cache:
+            from .rulecache import cached
+
+            self.rulebook, self.program = cached(self.rules_dir, self._load)
+        else:
+            self.rulebook, self.program = self._load()
         self.engine = Engine(self.program.definition)
+
+    def _load(self) -> tuple[RuleBook, Program]:
+        rulebook = load_rulebook(self.rules_dir)
+        return rulebook, compile_rulebook(rulebook)
 
     def run(self, sheet: FactSheet) -> Result:
         return Result(sheet=sheet, rulebook=self.rulebook, trace=infer(self.program, self.engine, sheet.facts))

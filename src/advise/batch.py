@@ -1,0 +1,414 @@
+"""Advise many fact sheets at once: one report per sheet, and a summary of them all.
+
+Library first: `run_batch` does the work; `advise batch` (advise.batch_cli) only parses,
+shows progress and prints. How it behaves:
+
+* Sheets are found in the files and folders given (folders: every *.yaml / *.yml below
+  them, hidden ones and the output folder skipped), each sheet once, in one sorted order.
+* Each sheet gets a report named after its file (`fleuriste.yaml` -> `fleuriste.txt`);
+  two sheets with the same name get `name.txt`, `name-2.txt`, ... in the sorted order of
+  their paths, so the names do not depend on the order of the arguments. No report is
+  ever named like an input sheet or like the summary files.
+* The rule base is loaded and checked once in this process (a broken rule base stops the
+  batch before any report is written); then each worker process loads and compiles it
+  once (pool initializer) and advises its share of the sheets. Workers start from a
+  forkserver, so their memory does not grow with the size of the batch. With one job,
+  or one sheet, everything runs here.
+* A bad sheet is recorded with its error and the others go on. Reports and summaries are
+  written atomically (advise.output.write_atomically): an interrupted batch leaves whole
+  reports only, and running it again rewrites them.
+* Summary: `summary.csv` and `summary.md`, one row per sheet, sorted by file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+from .errors import AdviseError, InputError, Problem, register_messages
+
+register_messages({
+    "batch-no-sheets": {
+        "en": "no fact sheet (*.yaml, *.yml) found in {paths}",
+        "fr": "aucune fiche (*.yaml, *.yml) trouvée dans {paths}",
+    },
+    "batch-missing": {"en": "no such file or folder", "fr": "fichier ou dossier introuvable"},
+    "batch-output-not-dir": {
+        "en": "the output must be a folder; this is a file",
+        "fr": "la sortie doit être un dossier ; ceci est un fichier",
+    },
+    "batch-jobs": {"en": "--jobs must be 1 or more, found {value}", "fr": "--jobs doit valoir 1 ou plus, trouvé {value}"},
+    "batch-worker-died": {
+        "en": "the worker process advising this sheet stopped unexpectedly",
+        "fr": "le processus qui traitait cette fiche s'est arrêté de façon inattendue",
+    },
+})
+
+SHEET_SUFFIXES = (".yaml", ".yml")
+EXTENSIONS = {"text": ".txt", "markdown": ".md", "html": ".html", "json": ".json"}
+SUMMARY_CSV, SUMMARY_MD = "summary.csv", "summary.md"
+SUMMARY_COLUMNS = ("business", "file", "report", "verdict", "max_profiles", "platforms", "warnings",
+                   "status", "error")
+OK, BAD_INPUT, INTERNAL = "ok", "bad-input", "internal-error"
+EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet to advise: where it is, how it is shown, and where its report goes."""
+
+    path: str  # as opened
+    file: str  # as shown in the summary
+    report: str  # report file name inside the output folder
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one sheet: a report, or the error that stopped it."""
+
+    file: str
+    report: str | None  # None when no report was written
+    status: str  # ok | bad-input | internal-error
+    business: str = ""
+    verdict: str | None = None
+    max_profiles: int | None = None
+    platforms: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    error: str = ""
+
+    def row(self) -> dict[str, str]:
+        return {
+            "business": self.business,
+            "file": self.file,
+            "report": self.report or "",
+            "verdict": self.verdict or "",
+            "max_profiles": "" if self.max_profiles is None else str(self.max_profiles),
+            "platforms": " ".join(self.platforms),
+            "warnings": " ".join(self.warnings),
+            "status": self.status,
+            "error": self.error,
+        }
+
+
+@dataclass
+class BatchResult:
+    out_dir: Path
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {OK: 0, BAD_INPUT: 0, INTERNAL: 0}
+        for outcome in self.outcomes:
+            counts[outcome.status] += 1
+        return counts
+
+    @property
+    def exit_code(self) -> int:
+        """2 if any sheet was refused as bad input, else 1 if any failed inside advise, else 0."""
+        counts = self.counts
+        if counts[BAD_INPUT]:
+            return EXIT_BAD_INPUT
+        if counts[INTERNAL]:
+            return EXIT_INTERNAL
+        return EXIT_OK
+
+    @property
+    def summary_paths(self) -> tuple[Path, Path]:
+        return self.out_dir / SUMMARY_CSV, self.out_dir / SUMMARY_MD
+
+
+# ---------------------------------------------------------------- finding sheets and naming reports
+
+
+def find_sheets(sources: Sequence[str | os.PathLike[str]], *, skip: Path | None = None) -> list[tuple[str, str]]:
+    """(path to open, name shown) for every sheet in `sources`, each once, sorted by name.
+
+    A folder contributes every *.yaml / *.yml below it, except hidden entries and `skip`
+    (the output folder). A file is taken whatever its name. A path that does not exist is
+    kept, so that its sheet fails with a clear error in the summary.
+    """
+    if not sources:
+        raise InputError(Problem("batch-no-sheets", {"paths": "(nothing given)"}, field="DIR_OR_FILES"))
+    found: dict[str, str] = {}  # real path -> shown name
+    skip_real = os.path.realpath(skip) if skip is not None else None
+
+    def add(path: Path, shown: str) -> None:
+        found.setdefault(os.path.realpath(path), shown)
+
+    for source in sources:
+        path = Path(source)
+        if path.is_dir():
+            for directory, subdirs, files in os.walk(path):
+                subdirs[:] = sorted(d for d in subdirs if not d.startswith(".")
+                                    and os.path.realpath(os.path.join(directory, d)) != skip_real)
+                for name in sorted(files):
+                    if name.startswith(".") or not name.lower().endswith(SHEET_SUFFIXES):
+                        continue
+                    full = Path(directory) / name
+                    add(full, full.as_posix())
+        else:
+            add(path, path.as_posix())
+    if not found:
+        shown = ", ".join(Path(s).as_posix() for s in sources)
+        raise InputError(Problem("batch-no-sheets", {"paths": shown}, field="DIR_OR_FILES"))
+    return sorted(((real, shown) for real, shown in found.items()), key=lambda pair: (pair[1], pair[0]))
+
+
+_UNSAFE = re.compile(r"[^\w.\-]+", re.UNICODE)
+
+
+def report_names(shown_names: Sequence[str], extension: str, *, reserved: Iterable[str] = ()) -> list[str]:
+    """A report file name for each sheet, in the given (sorted) order: the sheet's own stem
+    plus `extension`; a name already taken (case aside) gets -2, -3, ... Never a reserved name."""
+    taken = {name.casefold() for name in reserved}
+    taken |= {SUMMARY_CSV, SUMMARY_MD}
+    names = []
+    for shown in shown_names:
+        stem = _UNSAFE.sub("_", Path(shown).stem).strip("._") or "sheet"
+        candidate, counter = stem + extension, 1
+        while candidate.casefold() in taken:
+            counter += 1
+            candidate = f"{stem}-{counter}{extension}"
+        taken.add(candidate.casefold())
+        names.append(candidate)
+    return names
+
+
+def plan(sources: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[str], fmt: str) -> list[Sheet]:
+    """The sheets to advise and their report names."""
+    out = Path(out_dir)
+    found = find_sheets(sources, skip=out)
+    out_real = os.path.realpath(out)
+    # Inputs that sit in the output folder: their names are never used for a report.
+    reserved = [Path(real).name for real, _ in found if os.path.dirname(real) == out_real]
+    names = report_names([shown for _, shown in found], EXTENSIONS[fmt], reserved=reserved)
+    return [Sheet(path=real, file=shown, report=name) for (real, shown), name in zip(found, names)]
+
+
+# ---------------------------------------------------------------- advising one sheet
+
+
+class _Worker:
+    """An Advisor and a Renderer, built once, and the options of the batch."""
+
+    def __init__(self, rules_dir: str | None, templates_dir: str | None, fmt: str, lang: str | None,
+                 out_dir: str, hints: bool = False):
+        from .advisor import Advisor, default_templates_dir
+        from .render import Renderer
+
+        self.advisor = Advisor(rules_dir, cache=True)
+        self.renderer = Renderer(templates_dir or default_templates_dir())
+        self.fmt, self.lang, self.out_dir, self.hints = fmt, lang, out_dir, hints
+
+    def advise(self, sheet: Sheet) -> Outcome:
+        from .explain import build_report
+        from .facts import load_fact_sheet
+        from .output import write_atomically
+
+        try:
+            loaded = load_fact_sheet(sheet.path, display_name=sheet.file)
+            result = self.advisor.run(loaded)
+            found = None
+            if self.hints:
+                from .counterfactual import find_hints
+
+                found = find_hints(self.advisor, result)
+            report = build_report(result, self.lang or loaded.lang or "en", hints=found)
+            text = self.renderer.render(report, self.fmt)
+            write_atomically(os.path.join(self.out_dir, sheet.report), text, inputs=[sheet.path])
+        except AdviseError as error:
+            status = BAD_INPUT if error.exit_code == EXIT_BAD_INPUT else INTERNAL
+            return Outcome(sheet.file, None, status, error=_one_line(error, self.lang or "en"))
+        except Exception as error:  # a bug: recorded for this sheet, the others go on
+            return Outcome(sheet.file, None, INTERNAL, error=f"internal error: {type(error).__name__}: {error}")
+        return Outcome(
+            sheet.file, sheet.report, OK, business=report.business, verdict=report.verdict,
+            max_profiles=report.max_profiles, platforms=tuple(report.platforms),
+            warnings=tuple(item.id for item in report.warnings))
+
+
+def _one_line(error: AdviseError, lang: str) -> str:
+    text = "; ".join(problem.format(lang).replace("\n  ", " (") + (")" if problem.hint else "")
+                     for problem in error.problems[:5])
+    if len(error.problems) > 5:
+        text += f"; (+{len(error.problems) - 5})"
+    return text
+
+
+_WORKER: _Worker | None = None
+
+
+def _init_worker(rules_dir: str | None, templates_dir: str | None, fmt: str, lang: str | None, out_dir: str,
+                 hints: bool) -> None:
+    global _WORKER
+    _WORKER = _Worker(rules_dir, templates_dir, fmt, lang, out_dir, hints)
+
+
+def _advise_chunk(sheets: list[Sheet]) -> list[Outcome]:
+    assert _WORKER is not None, "worker not initialised"
+    return [_WORKER.advise(sheet) for sheet in sheets]
+
+
+# ---------------------------------------------------------------- the batch
+
+
+def run_batch(
+    sources: Sequence[str | os.PathLike[str]],
+    out_dir: str | os.PathLike[str],
+    *,
+    fmt: str = "text",
+    lang: str | None = None,
+    jobs: int | None = None,
+    rules_dir: str | os.PathLike[str] | None = None,
+    templates_dir: str | os.PathLike[str] | None = None,
+    hints: bool = False,
+    progress: Callable[[int], None] | None = None,
+    on_plan: Callable[[int], None] | None = None,
+) -> BatchResult:
+    """Advise every sheet found in `sources`, writing reports and summaries into `out_dir`.
+
+    `hints`: add the counterfactual hints (advise.counterfactual) to each report, as
+    `advise FILE` does; they re-run the rules many times per sheet, so they are off by
+    default here. `progress(n)` is called as n more sheets are done; `on_plan(total)` once the sheets are
+    known. Raises AdviseError only for what stops the whole batch: no sheet, a broken rule
+    base or templates, an output folder that cannot be written.
+    """
+    from .advisor import Advisor, default_templates_dir
+    from .output import write_atomically
+    from .render import Renderer
+
+    if fmt not in EXTENSIONS:
+        raise InputError(Problem("bad-format", {"value": fmt}, field="--format"))
+    if jobs is not None and jobs < 1:
+        raise InputError(Problem("batch-jobs", {"value": jobs}, field="--jobs"))
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise InputError(Problem("batch-output-not-dir", file=str(out), field="--output"))
+    sheets = plan(sources, out, fmt)
+    if on_plan is not None:
+        on_plan(len(sheets))
+    rules = str(rules_dir) if rules_dir is not None else None
+    templates = str(templates_dir) if templates_dir is not None else None
+    # Check the rule base and templates here, once: a broken one stops the batch cleanly.
+    local = _Worker(rules, templates, fmt, lang, str(out), hints)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputError(Problem("output-failed", {"reason": error.strerror or str(error)}, file=str(out),
+                                 field="--output")) from None
+    workers = min(jobs or os.cpu_count() or 1, len(sheets))
+    if workers <= 1:
+        outcomes = []
+        for sheet in sheets:
+            outcomes.append(local.advise(sheet))
+            if progress is not None:
+                progress(1)
+    else:
+        del local
+        outcomes = _run_parallel(sheets, workers, (rules, templates, fmt, lang, str(out), hints), progress)
+    outcomes.sort(key=lambda outcome: outcome.file)
+    result = BatchResult(out, outcomes)
+    inputs = [sheet.path for sheet in sheets]
+    write_atomically(out / SUMMARY_CSV, summary_csv(outcomes), inputs=inputs)
+    write_atomically(out / SUMMARY_MD, summary_markdown(outcomes, lang or "en"), inputs=inputs)
+    return result
+
+
+def _run_parallel(sheets: list[Sheet], workers: int, init_args: tuple, progress: Callable[[int], None] | None) -> list[Outcome]:
+    import multiprocessing
+
+    # Small chunks keep both cores busy to the end and the progress bar moving; large
+    # enough that the cost of sending work to a process stays small.
+    size = max(1, min(64, len(sheets) // (workers * 8)))
+    chunks = [sheets[start:start + size] for start in range(0, len(sheets), size)]
+    # Workers start from a fresh server process (forkserver) with advise already imported:
+    # forked from this process instead, each would carry this process's memory, which grows
+    # with the number of sheets (their list, then their outcomes).
+    methods = multiprocessing.get_all_start_methods()
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["advise.batch", "advise.advisor", "advise.explain", "advise.render",
+                                        "advise.facts", "advise.output"])
+    else:
+        context = multiprocessing.get_context("spawn")
+    outcomes: list[Outcome] = []
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
+                             initargs=init_args) as pool:
+        pending: dict[Future, list[Sheet]] = {pool.submit(_advise_chunk, chunk): chunk for chunk in chunks}
+        try:
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    chunk = pending.pop(future)
+                    try:
+                        outcomes.extend(future.result())
+                    except BrokenProcessPool:
+                        outcomes.extend(_died(chunk))
+                    if progress is not None:
+                        progress(len(chunk))
+        except BaseException:
+            for future in pending:
+                future.cancel()
+            raise
+    return outcomes
+
+
+def _died(chunk: list[Sheet]) -> list[Outcome]:
+    message = Problem("batch-worker-died").message("en")
+    return [Outcome(sheet.file, None, INTERNAL, error=message) for sheet in chunk]
+
+
+# ---------------------------------------------------------------- summaries
+
+
+def _csv_cell(value: str) -> str:
+    # A spreadsheet would run a cell starting with one of these as a formula.
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def summary_csv(outcomes: Iterable[Outcome]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=SUMMARY_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for outcome in outcomes:
+        writer.writerow({key: _csv_cell(value) for key, value in outcome.row().items()})
+    return buffer.getvalue()
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
+
+
+def _md_cell(value: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(value.split()))
+
+
+_MD_TITLES = {
+    "en": ("Batch summary", "{total} sheets: {ok} reports, {bad} refused as bad input, {internal} internal errors."),
+    "fr": ("Résumé du lot", "{total} fiches : {ok} rapports, {bad} refusées (entrée invalide), {internal} erreurs internes."),
+}
+
+
+def summary_markdown(outcomes: Sequence[Outcome], lang: str = "en") -> str:
+    title, line = _MD_TITLES.get(lang, _MD_TITLES["en"])
+    counts = {OK: 0, BAD_INPUT: 0, INTERNAL: 0}
+    for outcome in outcomes:
+        counts[outcome.status] += 1
+    lines = [f"# {title}", "", line.format(total=len(outcomes), ok=counts[OK], bad=counts[BAD_INPUT],
+                                           internal=counts[INTERNAL]), ""]
+    lines.append("| " + " | ".join(SUMMARY_COLUMNS) + " |")
+    lines.append("|" + "|".join(" --- " for _ in SUMMARY_COLUMNS) + "|")
+    for outcome in outcomes:
+        row = outcome.row()
+        lines.append("| " + " | ".join(_md_cell(row[key]) for key in SUMMARY_COLUMNS) + " |")
+    return "\n".join(lines) + "\n"
+
+
+__all__ = ["run_batch", "plan", "find_sheets", "report_names", "summary_csv", "summary_markdown",
+           "BatchResult", "Outcome", "Sheet", "EXTENSIONS"]

@@ -1,0 +1,258 @@
+"""`advise batch`: reports and summaries for many sheets, bad sheets kept apart, atomic
+writes, deterministic names, parallel workers, and the 1,024-live-sheets limit of durable."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import advise.batch as batch_module
+from advise.advisor import Advisor
+from advise.batch import (
+    BAD_INPUT,
+    INTERNAL,
+    OK,
+    SUMMARY_COLUMNS,
+    find_sheets,
+    plan,
+    report_names,
+    run_batch,
+)
+from advise.cli import main
+from advise.errors import InputError, RuleBookError
+from advise.facts import fact_sheet_from_mapping
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+RULES = ROOT / "rules"
+
+BAD_SHEET = "business:\n  name: Broken\n  size: huge\n"
+
+
+@pytest.fixture
+def sheets(tmp_path: Path) -> Path:
+    """The examples, a bad sheet, and a second fleuriste.yaml in a subfolder."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for example in sorted(EXAMPLES.glob("*.yaml")):
+        shutil.copy(example, folder / example.name)
+    (folder / "bad.yaml").write_text(BAD_SHEET, encoding="utf-8")
+    (folder / "sub").mkdir()
+    shutil.copy(EXAMPLES / "fleuriste.yaml", folder / "sub" / "fleuriste.yaml")
+    (folder / ".hidden.yaml").write_text(BAD_SHEET, encoding="utf-8")
+    (folder / "notes.txt").write_text("not a sheet", encoding="utf-8")
+    return folder
+
+
+def rows(out: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO((out / "summary.csv").read_text(encoding="utf-8"))))
+
+
+def single_report(sheet: Path, fmt: str, tmp_path: Path, *options: str) -> str:
+    result = CliRunner().invoke(main, [str(sheet), "--format", fmt, *options])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_batch_writes_a_report_per_sheet_and_a_summary(sheets: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["batch", str(sheets), "-o", str(out), "--jobs", "1"])
+    assert result.exit_code == 2, result.output  # one sheet is bad input
+    assert "Traceback" not in result.output
+    examples = sorted(p.stem for p in EXAMPLES.glob("*.yaml"))
+    expected = {f"{stem}.txt" for stem in examples} | {"fleuriste-2.txt", "summary.csv", "summary.md"}
+    assert {p.name for p in out.iterdir()} == expected
+    table = rows(out)
+    assert list(table[0]) == list(SUMMARY_COLUMNS)
+    assert [row["file"] for row in table] == sorted(row["file"] for row in table)
+    assert len(table) == len(examples) + 2  # the hidden sheet and notes.txt are skipped
+    by_file = {Path(row["file"]).relative_to(sheets).as_posix(): row for row in table}
+    bad = by_file["bad.yaml"]
+    assert bad["status"] == BAD_INPUT and bad["report"] == "" and "huge" in bad["error"]
+    florist = by_file["fleuriste.yaml"]
+    assert florist["status"] == OK and florist["report"] == "fleuriste.txt"
+    assert florist["business"] == "Les Fleurs d'Agathe"
+    assert florist["verdict"] and florist["max_profiles"].isdigit()
+    assert by_file["sub/fleuriste.yaml"]["report"] == "fleuriste-2.txt"
+    markdown = (out / "summary.md").read_text(encoding="utf-8")
+    assert "| business | file |" in markdown and "bad\\_input" not in markdown
+    assert markdown.count("\n|") == len(table) + 2
+    # Each report is the very report `advise FILE` prints.
+    assert (out / "fleuriste.txt").read_text(encoding="utf-8") == single_report(sheets / "fleuriste.yaml", "text",
+                                                                                tmp_path, "--no-hints")
+
+
+def test_with_hints_each_report_is_the_one_advise_file_prints(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["batch", str(EXAMPLES / "fleuriste.yaml"), str(EXAMPLES / "agence-b2b.yaml"),
+                                       "-o", str(out), "--hints", "--jobs", "2"])
+    assert result.exit_code == 0, result.output
+    for name in ("fleuriste", "agence-b2b"):
+        assert (out / f"{name}.txt").read_text(encoding="utf-8") == single_report(EXAMPLES / f"{name}.yaml", "text",
+                                                                                  tmp_path)
+
+
+def test_all_good_sheets_exit_zero_and_progress_bar_stays_off_the_pipe(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["batch", str(EXAMPLES), "-o", str(out), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert "Advising" not in result.output  # not a terminal: no progress bar
+    assert all(row["status"] == OK for row in rows(out))
+    for path in EXAMPLES.glob("*.yaml"):
+        assert (out / f"{path.stem}.json").read_text(encoding="utf-8") == single_report(path, "json", tmp_path,
+                                                                                        "--no-hints")
+
+
+def test_parallel_workers_give_the_same_bytes_as_one(sheets: Path, tmp_path: Path) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    first = run_batch([sheets], one, fmt="markdown", jobs=1)
+    second = run_batch([sheets], two, fmt="markdown", jobs=2)
+    assert first.outcomes == second.outcomes
+    assert first.exit_code == second.exit_code == 2
+    names = sorted(p.name for p in one.iterdir())
+    assert names == sorted(p.name for p in two.iterdir())
+    for name in names:
+        assert (one / name).read_bytes() == (two / name).read_bytes(), name
+
+
+def test_names_do_not_depend_on_argument_order(sheets: Path, tmp_path: Path) -> None:
+    files = [sheets / "sub" / "fleuriste.yaml", sheets / "fleuriste.yaml", sheets / "agence-b2b.yaml"]
+    first = plan(files, tmp_path / "out", "text")
+    second = plan(list(reversed(files)), tmp_path / "out", "text")
+    assert first == second
+    assert [sheet.report for sheet in first] == ["agence-b2b.txt", "fleuriste.txt", "fleuriste-2.txt"]
+
+
+def test_report_names_collisions_and_reserved_names() -> None:
+    names = report_names(["a/x.yaml", "b/X.yaml", "c/x.yml", "summary.yaml", "d/.yaml", "e/a b.yaml"], ".md",
+                         reserved=["x-2.md"])
+    assert names == ["x.md", "X-3.md", "x-4.md", "summary-2.md", "yaml.md", "a_b.md"]
+
+
+def test_a_report_is_never_written_over_an_input(tmp_path: Path) -> None:
+    folder = tmp_path / "both"
+    folder.mkdir()
+    # A JSON file is YAML too: a sheet named like the report it would get.
+    shutil.copy(EXAMPLES / "fleuriste.yaml", folder / "fleuriste.json")
+    original = (folder / "fleuriste.json").read_bytes()
+    result = run_batch([folder / "fleuriste.json"], folder, fmt="json", jobs=1)
+    assert result.exit_code == 0
+    assert (folder / "fleuriste.json").read_bytes() == original
+    assert result.outcomes[0].report == "fleuriste-2.json"
+    assert (folder / "fleuriste-2.json").exists()
+
+
+def test_output_folder_inside_the_input_folder_is_not_read_back(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(EXAMPLES / "fleuriste.yaml", folder / "fleuriste.yaml")
+    out = folder / "reports"
+    out.mkdir()
+    (out / "old.yaml").write_text(BAD_SHEET, encoding="utf-8")  # would fail if it were read
+    assert [shown for _, shown in find_sheets([folder], skip=out)] == [(folder / "fleuriste.yaml").as_posix()]
+    assert run_batch([folder], out, jobs=1).exit_code == 0
+
+
+def test_missing_file_is_a_bad_sheet_and_no_sheet_at_all_is_an_error(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run_batch([EXAMPLES / "fleuriste.yaml", tmp_path / "nope.yaml"], out, jobs=1)
+    assert {Path(o.file).name: o.status for o in result.outcomes} == {"fleuriste.yaml": OK, "nope.yaml": BAD_INPUT}
+    assert "file not found" in result.outcomes[[o.status for o in result.outcomes].index(BAD_INPUT)].error
+    assert result.exit_code == 2
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(InputError) as caught:
+        run_batch([empty], out)
+    assert caught.value.codes == ["batch-no-sheets"]
+    cli = CliRunner().invoke(main, ["batch", str(empty), "-o", str(out)])
+    assert cli.exit_code == 2 and "no fact sheet" in cli.output and "Traceback" not in cli.output
+
+
+def test_broken_rule_base_stops_the_batch_before_any_report(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    (rules / "10-time.yaml").write_text("theme: time\nrules:\n  - id: Broken Id\n", encoding="utf-8")
+    out = tmp_path / "out"
+    with pytest.raises(RuleBookError):
+        run_batch([EXAMPLES], out, rules_dir=rules, jobs=2)
+    assert not out.exists() or not any(out.iterdir())
+    cli = CliRunner().invoke(main, ["batch", str(EXAMPLES), "-o", str(out), "--rules", str(rules)])
+    assert cli.exit_code == 2 and "10-time.yaml" in cli.output and "Traceback" not in cli.output
+
+
+def test_an_internal_error_in_one_sheet_is_recorded_and_exits_one(monkeypatch: pytest.MonkeyPatch,
+                                                                  tmp_path: Path) -> None:
+    real = batch_module._Worker.advise
+
+    def flaky(self: batch_module._Worker, sheet: batch_module.Sheet) -> batch_module.Outcome:
+        if "agence" in sheet.file:
+            original = self.renderer.render
+            self.renderer.render = lambda *a, **k: 1 / 0  # type: ignore[method-assign]
+            try:
+                return real(self, sheet)
+            finally:
+                self.renderer.render = original  # type: ignore[method-assign]
+        return real(self, sheet)
+
+    monkeypatch.setattr(batch_module._Worker, "advise", flaky)
+    result = run_batch([EXAMPLES], tmp_path / "out", jobs=1)
+    failed = [o for o in result.outcomes if o.status == INTERNAL]
+    assert len(failed) == 1 and "ZeroDivisionError" in failed[0].error
+    assert result.exit_code == 1
+    assert sum(o.status == OK for o in result.outcomes) == len(result.outcomes) - 1
+
+
+def test_an_interrupted_batch_leaves_whole_reports_and_can_be_rerun(sheets: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    done = 0
+
+    def interrupt(count: int) -> None:
+        nonlocal done
+        done += count
+        if done == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_batch([sheets], out, jobs=1, progress=interrupt)
+    left = sorted(p.name for p in out.iterdir())
+    assert all(not name.startswith(".") for name in left), left  # no temporary file left
+    assert "summary.csv" not in left
+    for name in left:  # whole reports only
+        assert (out / name).read_text(encoding="utf-8").endswith("\n")
+    again = run_batch([sheets], out, jobs=2)
+    assert len(again.outcomes) == len(rows(out))
+    assert not any(p.name.startswith(".") for p in out.iterdir())
+
+
+def test_summary_cells_are_safe_in_a_spreadsheet_and_in_markdown() -> None:
+    outcome = batch_module.Outcome("x.yaml", "x.txt", OK, business="=HYPERLINK(1)|*a*")
+    assert "'=HYPERLINK(1)|*a*" in batch_module.summary_csv([outcome])
+    assert "=HYPERLINK(1)\\|\\*a\\*" in batch_module.summary_markdown([outcome])
+
+
+@pytest.mark.slow
+def test_five_thousand_sheets_through_one_advisor() -> None:
+    """durable holds at most 1,024 live sheets per ruleset: each run must delete its state."""
+    advisor = Advisor(RULES)
+    base = {
+        "business": {"name": "Shop", "size": "tpe", "audience": "b2c", "local": True},
+        "resources": {"weekly_hours": 0, "monthly_budget": 0},
+        "objectives": ["visibility"],
+        "profiles": {"planned": ["facebook", "instagram"]},
+    }
+    verdicts = set()
+    for index in range(5000):
+        sheet = dict(base, resources={"weekly_hours": index % 20, "monthly_budget": (index * 7) % 300})
+        result = advisor.run(fact_sheet_from_mapping(sheet))
+        verdicts.add(result.facts.get("verdict"))
+    assert len(verdicts) > 1
+    # The engine still works and still gives the same answer as a fresh one.
+    again = advisor.run(fact_sheet_from_mapping(base))
+    fresh = Advisor(RULES).run(fact_sheet_from_mapping(base))
+    assert again.facts == fresh.facts
