@@ -14,11 +14,22 @@ import click
 
 from . import __version__
 from .advisor import Advisor, default_rules_dir, default_templates_dir
-from .errors import LANGS, AdviseError, Problem
+from .counterfactual import find_hints
+from .errors import LANGS, AdviseError, InputError, Problem, register_messages
 from .explain import build_report
 from .facts import load_fact_sheet
 from .output import write_atomically
+from .proof import how
 from .render import FORMATS, Renderer
+from .whatif import what_if
+from .whynot import not_applied, why_not
+
+register_messages({
+    "options-exclusive": {
+        "en": "these options ask for different answers, give one at a time: {options}",
+        "fr": "ces options demandent des réponses différentes, donnez-en une à la fois : {options}",
+    },
+})
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 1
@@ -96,28 +107,72 @@ def main() -> None:
 @click.option("--templates", "templates_dir", type=click.Path(path_type=str), default=None,
               help="Report templates folder (default: the shipped explanations/).")
 @click.option("--color/--no-color", default=None, help="Colours in the text report (default: on a terminal).")
+@click.option("--how", "how_id", metavar="ID", default=None,
+              help="Show how a conclusion was reached, down to the sheet: a warning, a recommendation, a derived "
+                   "fact, a rule id or `verdict`.")
+@click.option("--why-not", "why_not_id", metavar="ID", default=None,
+              help="Show why something was not concluded: for each rule that could conclude it, the conditions "
+                   "that held and those that failed. ID: a rule, a warning, a recommendation or a verdict value.")
+@click.option("--all", "show_all", is_flag=True, default=False,
+              help="Also list the warnings and recommendations that do not apply, each with why not.")
+@click.option("--set", "assignments", metavar="FIELD=VALUE", multiple=True,
+              help="Change an answer of the sheet and show what changes (repeatable), e.g. "
+                   "--set resources.weekly_hours=6 --set objectives=[visibility,community].")
+@click.option("--hints/--no-hints", default=True, show_default=True,
+              help="Counterfactual hints: the smallest change to one answer that changes the verdict or a warning.")
 @report_errors
 def run(facts: str, fmt: str, lang: str | None, output: str | None, rules_dir: str | None,
-        templates_dir: str | None, color: bool | None) -> None:
+        templates_dir: str | None, color: bool | None, how_id: str | None, why_not_id: str | None,
+        show_all: bool, assignments: tuple[str, ...], hints: bool) -> None:
     """Advise the business described by the fact sheet FACTS (YAML).
 
     \b
     Examples:
       advise run examples/fleuriste.yaml
       advise examples/fleuriste.yaml --lang en --format markdown -o report.md
+      advise examples/fleuriste.yaml --format html -o report.html
+      advise examples/fleuriste.yaml --how time_shortfall
+      advise examples/fleuriste.yaml --why-not launch
+      advise examples/fleuriste.yaml --all
+      advise examples/fleuriste.yaml --set resources.weekly_hours=6 --set objectives=[visibility,community]
     """
+    _check_options(how_id, why_not_id, show_all)
     sheet = load_fact_sheet(facts)
-    advisor = Advisor(rules_dir)
-    result = advisor.run(sheet)
-    report_lang = lang or sheet.lang or "en"
-    report = build_report(result, report_lang)
+    advisor = Advisor(rules_dir, cache=True)
     renderer = Renderer(templates_dir or default_templates_dir())
+    report_lang = lang or sheet.lang or "en"
+    changes = None
+    if assignments:
+        result, changes = what_if(advisor, sheet, assignments)
+    else:
+        result = advisor.run(sheet)
+    overrides = tuple(changes.facts) if changes is not None else ()
     use_color = color if color is not None else (output is None and sys.stdout.isatty())
-    text = renderer.render(report, fmt, color=use_color and fmt == "text")
+    use_color = use_color and fmt == "text"
+    vocabulary = result.rulebook.vocabulary
+    if how_id is not None:
+        text = renderer.render_answer(how(result, how_id, report_lang, overrides=overrides), "how", fmt, vocabulary,
+                                      color=use_color)
+    elif why_not_id is not None:
+        answer = why_not(result, why_not_id, report_lang, overrides=overrides)
+        text = renderer.render_answer(answer, "why-not", fmt, vocabulary, color=use_color)
+    else:
+        report = build_report(result, report_lang,
+                              hints=find_hints(advisor, result) if hints else None,
+                              what_if=changes,
+                              not_applied=not_applied(result, report_lang, overrides=overrides) if show_all else None)
+        text = renderer.render(report, fmt, color=use_color)
     if output:
         write_atomically(output, text, inputs=[facts])
     else:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=True if use_color else None)
+
+
+def _check_options(how_id: str | None, why_not_id: str | None, show_all: bool) -> None:
+    """--how, --why-not and --all each ask for a different answer: one at a time."""
+    given = [name for name, value in (("--how", how_id), ("--why-not", why_not_id), ("--all", show_all)) if value]
+    if len(given) > 1:
+        raise InputError(Problem("options-exclusive", {"options": " ".join(given)}, field=given[1]))
 
 
 def _register_commands() -> None:

@@ -8,6 +8,7 @@ same problem reads in French or English and tools can match on the code.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field as dataclass_field
 from typing import Any, Iterable
 
@@ -80,6 +81,70 @@ MESSAGES: dict[str, dict[str, str]] = {
     "output-failed": {"en": "cannot write the report: {reason}", "fr": "impossible d'écrire le rapport : {reason}"},
     "internal": {"en": "internal error: {reason}", "fr": "erreur interne : {reason}"},
 }
+
+
+class Text(str):
+    """A parameter value that exists in every language: its str value is the English one.
+
+    `Text(en="a number", fr="un nombre")` can go wherever a str went (existing code keeps
+    working: it reads English), and a message rendered in French uses the French text.
+    A plain dict {"en": ..., "fr": ...} given as a parameter is rendered the same way.
+    """
+
+    translations: dict[str, str]
+
+    def __new__(cls, en: str, **others: str) -> "Text":
+        text = super().__new__(cls, en)
+        text.translations = {"en": en, **others}
+        return text
+
+    def get(self, lang: str) -> str:
+        return self.translations.get(lang, str(self))
+
+
+# Fixed English phrases that callers pass as `expected`/`found` (type names in fact sheet
+# and rule file errors): their French, so that a French message does not read half English.
+# New code should pass Text(...) or {en:, fr:} instead.
+PHRASES: dict[str, dict[str, str]] = {
+    "a number": {"fr": "un nombre"},
+    "true or false": {"fr": "true ou false"},
+    "text": {"fr": "du texte"},
+    "a list": {"fr": "une liste"},
+    "a word": {"fr": "un mot"},
+    "a mapping": {"fr": "une table (clé : valeur)"},
+    "nothing (null)": {"fr": "rien (null)"},
+    "a whole number >= 0": {"fr": "un nombre entier >= 0"},
+    "a text per language (en:, fr:)": {"fr": "un texte par langue (en:, fr:)"},
+    "an id or a list of ids": {"fr": "un identifiant ou une liste d'identifiants"},
+    "a list of words, or 'verdicts'": {"fr": "une liste de mots, ou « verdicts »"},
+    "a list of words": {"fr": "une liste de mots"},
+}
+# Phrases with a variable part: (pattern, {lang: replacement}).
+PHRASE_PATTERNS: list[tuple[Any, dict[str, str]]] = []
+PHRASE_PATTERNS += [
+    (re.compile(r"^one of: (.*)$", re.S), {"fr": r"l'une des valeurs : \1"}),
+    (re.compile(r"^one of (.*)$", re.S), {"fr": r"l'une des valeurs \1"}),
+    (re.compile(r"^a list of values \((.*)\)$", re.S), {"fr": r"une liste de valeurs (\1)"}),
+    (re.compile(r"^a list of (.*)$", re.S), {"fr": r"une liste de \1"}),
+]
+TRANSLATED_PARAMS = ("expected", "found", "kind", "kinds")
+
+
+def _phrase(name: str, value: Any, lang: str) -> Any:
+    """A parameter's value in `lang`: Text and {en, fr} dicts per language; known phrases translated."""
+    if isinstance(value, Text):
+        return value.get(lang)
+    if isinstance(value, dict) and value and set(value) <= set(LANGS) and "en" in value:
+        return value.get(lang, value["en"])
+    if lang == "en" or name not in TRANSLATED_PARAMS or not isinstance(value, str):
+        return value
+    known = PHRASES.get(value)
+    if known and lang in known:
+        return known[lang]
+    for pattern, replacements in PHRASE_PATTERNS:
+        if lang in replacements and pattern.match(value):
+            return pattern.sub(replacements[lang], value)
+    return value
 
 
 def register_messages(messages: dict[str, dict[str, str]]) -> None:
@@ -157,7 +222,7 @@ def _render(code: str, params: dict[str, Any], lang: str) -> str:
         return code + (f" {params}" if params else "")
     template = texts.get(lang) or texts["en"]
     try:
-        return template.format(**params)
+        return template.format(**{name: _phrase(name, value, lang) for name, value in params.items()})
     except (KeyError, IndexError):
         return template
 
@@ -239,6 +304,10 @@ class EngineError(AdviseError):
 def closest(name: str, candidates: Iterable[str]) -> str | None:
     """The most similar candidate, for 'did you mean'. None when nothing is close."""
     candidates = list(candidates)
+    # The same last part of a dotted name is the best hint (weekly_hours -> resources.weekly_hours).
+    same_tail = [c for c in candidates if c != name and c.rsplit(".", 1)[-1] == name.rsplit(".", 1)[-1]]
+    if len(same_tail) == 1:
+        return same_tail[0]
     matches = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
     if matches:
         return matches[0]

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping
 
+from markupsafe import Markup, escape
+
 FILTER_NAMES = ("hours", "hours_per_week", "euros", "number", "platform", "platforms", "first_platform", "objectives", "yesno",
                 "join_and", "label", "unit")
 
 _AND = {"en": "and", "fr": "et"}
 _NOTHING = {"en": "none", "fr": "aucun"}
 _YES_NO = {"en": ("yes", "no"), "fr": ("oui", "non")}
+_OTHERS_ZERO = {"en": "0 for the others", "fr": "0 pour les autres"}
+_ALL_ZERO = {"en": "0 for each", "fr": "0 pour chacun"}
+_OR = {"en": "or", "fr": "ou"}
 
 
 def format_number(value: Any, lang: str) -> str:
@@ -31,7 +36,27 @@ def format_number(value: Any, lang: str) -> str:
     return text
 
 
-def join_and(items: list[str], lang: str) -> str:
+def others_zero(lang: str, *, all_zero: bool = False) -> str:
+    """After a list of non-zero scores: the others score 0 (or all of them do)."""
+    return (_ALL_ZERO if all_zero else _OTHERS_ZERO)[lang]
+
+
+def join_or(items: list[str], lang: str) -> str:
+    items = [str(item) for item in items]
+    if len(items) <= 1:
+        return items[0] if items else _NOTHING[lang]
+    return ", ".join(items[:-1]) + f" {_OR[lang]} " + items[-1]
+
+
+def join_and(items: list[Any], lang: str) -> str:
+    """'a, b and c'. Items that are HTML (Markup, e.g. links) stay HTML, the rest is escaped."""
+    if any(isinstance(item, Markup) for item in items):
+        parts = [escape(item) for item in items]
+        if not parts:
+            return Markup(escape(_NOTHING[lang]))
+        if len(parts) == 1:
+            return parts[0]
+        return Markup(", ").join(parts[:-1]) + Markup(f" {_AND[lang]} ") + parts[-1]
     items = [str(item) for item in items]
     if not items:
         return _NOTHING[lang]

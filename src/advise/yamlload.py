@@ -23,7 +23,7 @@ from yaml.constructor import SafeConstructor
 from yaml.events import AliasEvent, MappingStartEvent, ScalarEvent, SequenceStartEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import AdviseError, Problem, register_messages
+from .errors import AdviseError, Problem, Text, register_messages
 
 MAX_BYTES = 1024 * 1024
 # A fact sheet is three levels deep; the limit only stops `[[[[...` from exhausting
@@ -304,18 +304,19 @@ def _position(node: Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def describe(value: Any) -> str:
-    """What a value is, in the words of an error message."""
+def describe(value: Any) -> Text:
+    """What a value is, in the words of an error message (a Text: English as a str, and French)."""
     if value is None:
-        return "nothing (null)"
+        return Text("nothing (null)", fr="rien (null)")
     if isinstance(value, bool):
-        return f"true/false value {str(value).lower()}"
+        word = str(value).lower()
+        return Text(f"true/false value {word}", fr=f"la valeur vrai/faux {word}")
     if isinstance(value, (int, float)):
-        return f"number {value}"
+        return Text(f"number {value}", fr=f"le nombre {value}")
     if isinstance(value, str):
-        return f"text '{value}'"
+        return Text(f"text '{value}'", fr=f"le texte « {value} »")
     if isinstance(value, list):
-        return "a list"
+        return Text("a list", fr="une liste")
     if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
+        return Text("a mapping", fr="une table (clé : valeur)")
+    return Text(type(value).__name__)
