@@ -96,8 +96,6 @@ def test_key_order_in_the_yaml_file_does_not_change_the_json(tmp_path: Path) -> 
         assert len(outputs) == 1, path.name
 
 
-@pytest.mark.xfail(strict=True, reason="profiles.existing is a set of platforms, but reports echo it in the "
-                                       "sheet's order: advise.facts could keep it in canonical platform order")
 def test_order_of_open_profiles_does_not_change_the_report() -> None:
     mapping = {
         "business": {"name": "Shop", "size": "tpe", "audience": "b2c", "local": True},

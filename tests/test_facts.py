@@ -445,3 +445,12 @@ def test_new_message_codes_exist_in_both_languages() -> None:
 def test_objectives_constant_matches_the_schema() -> None:
     assert SHEET_FIELDS["objectives"].choices == OBJECTIVES
     assert SHEET_FIELDS["profiles.planned"].choices == PLATFORMS
+
+
+def test_planned_profiles_keep_the_owners_order_but_open_ones_are_canonical() -> None:
+    # The planned order breaks ties between equally fitting networks; what is already open
+    # has no order, so two spellings of the same sheet must give the same facts.
+    facts = sheet(VALID + "  existing: [youtube, twitter, facebook]\n",
+                  planned="  planned: [instagram, facebook]").facts
+    assert facts["profiles.planned"] == ("instagram", "facebook")
+    assert facts["profiles.existing"] == ("facebook", "x", "youtube")

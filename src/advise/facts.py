@@ -59,6 +59,9 @@ class FieldSpec:
     aliases: Mapping[str, str] = field(default_factory=dict, hash=False)  # other spelling -> choice
     range: tuple[float, float | None] | None = None  # numbers: (minimum, maximum or None)
     length: tuple[int, int] | None = None  # text: (minimum, maximum) characters
+    # Lists: False when the order carries no meaning; items are then kept in the order of
+    # `choices`, so that the same sheet written in another order gives the same report.
+    ordered: bool = True
 
     @property
     def path(self) -> tuple[str, ...]:
@@ -69,8 +72,9 @@ def _flag(name: str, en: str, fr: str) -> FieldSpec:
     return FieldSpec(name, "bool", en, fr, default=False)
 
 
-def _platform_list(name: str, en: str, fr: str) -> FieldSpec:
-    return FieldSpec(name, "list", en, fr, default=(), choices=PLATFORMS, aliases=PLATFORM_ALIASES)
+def _platform_list(name: str, en: str, fr: str, *, ordered: bool = True) -> FieldSpec:
+    return FieldSpec(name, "list", en, fr, default=(), choices=PLATFORMS, aliases=PLATFORM_ALIASES,
+                     ordered=ordered)
 
 
 SHEET_FIELDS: dict[str, FieldSpec] = {
@@ -162,6 +166,7 @@ SHEET_FIELDS: dict[str, FieldSpec] = {
             "profiles.existing",
             "platforms already open",
             "plateformes déjà ouvertes",
+            ordered=False,  # what is open has no order of intent, unlike what is planned
         ),
     )
 }
@@ -402,7 +407,11 @@ class _Validator:
                 valid = False
             else:
                 items.append(name)
-        return tuple(items) if valid else _INVALID
+        if not valid:
+            return _INVALID
+        if not spec.ordered:
+            items.sort(key=spec.choices.index)
+        return tuple(items)
 
     def parse_assigned(self, raw: str, name: str) -> Any:
         """The YAML value of an assignment; `name=` alone is null, refused by the field."""
