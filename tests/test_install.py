@@ -87,6 +87,8 @@ def test_wheel_carries_code_rules_and_templates(wheel: Path) -> None:
         expected = _shipped(folder)
         assert expected, folder
         assert expected <= names, sorted(expected - names)
+    schemas = {f"advise/schemas/{path.name}" for path in (ROOT / "src" / "advise" / "schemas").glob("*.json")}
+    assert schemas and schemas <= names, sorted(schemas - names)
     assert any(name.endswith("entry_points.txt") for name in names)
     assert not any(name.startswith(("rules/", "explanations/", "tests/")) for name in names)
 
