@@ -54,6 +54,14 @@ TEST_FACTS = """\
     label: {en: shortlist, fr: présélection}
 """
 
+TEST_THRESHOLD = """\
+  hours_per_profile:
+    value: 2
+    unit: hours_per_week
+    label: {en: weekly time of one profile, fr: temps hebdomadaire d'un profil}
+    source: "Test value"
+"""
+
 BASE_SHEET: dict[str, Any] = {
     "business": {"name": "Test shop", "size": "tpe", "audience": "b2c", "local": True},
     "resources": {"weekly_hours": 4, "monthly_budget": 100},
@@ -110,6 +118,9 @@ class RuleBase:
         self.root = root
         root.mkdir(parents=True, exist_ok=True)
         shutil.copytree(RULES / "tables", root / "tables")
+        # A threshold of the tests' own, so they do not depend on the shipped values.
+        with open(root / "tables" / "thresholds.yaml", "a", encoding="utf-8") as thresholds:
+            thresholds.write(TEST_THRESHOLD)
         vocabulary = (RULES / "vocabulary.yaml").read_text(encoding="utf-8")
         assert "\nfacts:\n" in vocabulary
         (root / "vocabulary.yaml").write_text(vocabulary.replace("\nfacts:\n", "\nfacts:\n" + extra_facts, 1),
