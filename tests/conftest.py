@@ -7,8 +7,9 @@ facts of every type for the tests to conclude, and holds only the rule files a t
 from __future__ import annotations
 
 import shutil
+import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pytest
 import yaml
@@ -161,3 +162,22 @@ class RuleBase:
 @pytest.fixture
 def rulebase(tmp_path: Path) -> RuleBase:
     return RuleBase(tmp_path / "rules")
+
+
+def within(seconds: float, call: Callable[[], Any]) -> Any:
+    """Run `call` on a daemon thread; fail instead of hanging the test run if it does not return."""
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = call()
+        except BaseException as error:  # noqa: BLE001 - handed back to the test
+            outcome["error"] = error
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"still running after {seconds} s: durable hangs or loops"
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")

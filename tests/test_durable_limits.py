@@ -5,8 +5,7 @@ letting durable hang at registration or fail when a sheet arrives."""
 from __future__ import annotations
 
 import copy
-import threading
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -15,27 +14,9 @@ from advise.compiler import RULESET
 from advise.engine import Engine
 from advise.errors import EngineError, RuleBookError
 
-from conftest import RuleBase, rule
+from conftest import RuleBase, rule, within
 
 CATCH_ALL = {"all": [{"m": {"t": "fact"}}, {"never": {"t": "never"}}], "run": "$ignore"}
-
-
-def within(seconds: float, call: Callable[[], Any]) -> Any:
-    outcome: dict[str, Any] = {}
-
-    def target() -> None:
-        try:
-            outcome["value"] = call()
-        except BaseException as error:  # noqa: BLE001 - handed back to the test
-            outcome["error"] = error
-
-    thread = threading.Thread(target=target, daemon=True)
-    thread.start()
-    thread.join(seconds)
-    assert not thread.is_alive(), f"still running after {seconds} s (durable hangs)"
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome.get("value")
 
 
 def fact_rule(name: str, *tests: dict) -> dict:

@@ -20,7 +20,7 @@ from advise.engine import Engine, Session, check_definition
 from advise.errors import CycleError, EngineError, RuleRunError
 from advise.inference import infer
 
-from conftest import RuleBase, rule, sheet_facts
+from conftest import RuleBase, rule, sheet_facts, within
 
 
 def fact(fact_id: str, value: Any, **extra: Any) -> dict[str, Any]:
@@ -46,25 +46,6 @@ LOOSE: dict[str, dict] = {"test": {
 def run(engine: Engine, *facts: dict[str, Any]) -> list[str]:
     with engine.session() as session:
         return [activation.rule for activation in session.assert_facts(list(facts))]
-
-
-def within(seconds: float, call: Callable[[], Any]) -> Any:
-    """Run `call` on a daemon thread; fail instead of hanging the test run if it does not return."""
-    outcome: dict[str, Any] = {}
-
-    def target() -> None:
-        try:
-            outcome["value"] = call()
-        except BaseException as error:  # noqa: BLE001 - handed back to the test
-            outcome["error"] = error
-
-    thread = threading.Thread(target=target, daemon=True)
-    thread.start()
-    thread.join(seconds)
-    assert not thread.is_alive(), f"still running after {seconds} s: the engine loops"
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome.get("value")
 
 
 # --- 1. exceptions raised inside actions ---------------------------------------------

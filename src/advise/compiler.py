@@ -124,7 +124,7 @@ def compile_rulebook(rulebook: RuleBook) -> Program:
     rules: dict[str, CompiledRule] = {}
     definition: dict[str, dict] = {}
     for rule in ordered:
-        compiled, bodies, refused = _compile_rule(rule, levels[rule.id], _computed_from(rulebook, rule))
+        compiled, bodies, refused = _compile_rule(rule, levels[rule.id], computed_from(rulebook, rule))
         problems.extend(refused)
         rules[rule.id] = compiled
         definition.update(bodies)
@@ -302,7 +302,7 @@ def fact_pattern(condition: Condition, *more: Condition) -> dict:
     return {"$and": tests}
 
 
-def _computed_from(rulebook: RuleBook, rule: Rule) -> list[Condition]:
+def computed_from(rulebook: RuleBook, rule: Rule) -> list[Condition]:
     """A rule computing with a derived fact that has no default waits until it is concluded.
 
     A fact tested inside `any` may be absent when another alternative matched: it is

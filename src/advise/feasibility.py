@@ -29,6 +29,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
+from .compiler import computed_from
 from .facts import SHEET_FIELDS
 from .operators import BOOL, LIST, NUMBER, OPERATORS, TEXT
 from .rulebook import Condition, Group, Rule, RuleBook
@@ -154,22 +155,6 @@ def _derived_domain(rulebook: RuleBook, name: str, rules: list[Rule]) -> Domain:
     origin = "constants" if conclusions else ("default" if fact.has_default else "none")
     return Domain(name, fact.kind, presence, values=tuple(values), integer=fact.integer, items=items,
                   origin=origin)
-
-
-def computed_from(rulebook: RuleBook, rule: Rule) -> tuple[Condition, ...]:
-    """Derived facts without default that a rule computes with, beyond those its conditions
-    test: the rule waits until they are concluded (as the compiler makes it)."""
-    tested = {condition.fact for condition in rule.conditions if not condition.negated}
-    needed: list[Condition] = []
-    for conclusion in rule.then:
-        if conclusion.expression is None:
-            continue
-        for name in conclusion.expression.names:
-            fact = rulebook.facts.get(name)
-            if fact is not None and fact.derived and not fact.has_default and name not in tested:
-                tested.add(name)
-                needed.append(Condition(name, "present", True, line=conclusion.line))
-    return tuple(needed)
 
 
 # ---------------------------------------------------------------- single conditions
