@@ -108,7 +108,7 @@ def test_too_large_is_refused_before_reading(tmp_path: Path) -> None:
         stream.truncate(2**30)  # sparse: reading it all would take seconds and a gigabyte
     start = time.perf_counter()
     [problem] = file_problems(path)
-    assert time.perf_counter() - start < 0.5
+    assert time.perf_counter() - start < 1.0  # not read: a stat, however large the file
     assert problem.code == "file-too-large"
     assert problem.params == {"size": 2**30, "limit": 1024 * 1024}
 
@@ -212,7 +212,7 @@ def test_alias_bomb_is_refused_fast() -> None:
         lines.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
     start = time.perf_counter()
     problems = problems_of("\n".join(lines) + "\n")
-    assert time.perf_counter() - start < 0.5
+    assert time.perf_counter() - start < 1.0  # the contract: answered within a second
     assert {p.code for p in problems} == {"yaml-alias"}
     assert [p.line for p in problems] == list(range(1, 10))  # one per line, not one per alias
 
