@@ -1,21 +1,51 @@
 """advise: should a small business launch on social networks, and how? The reasoning, shown.
 
-Library first; the command line (advise.cli) is a thin layer over these names.
+Library first; the command line (advise.cli) is a thin layer over these names. They are
+imported on first use (PEP 562), so that `import advise.cli` and `advise --version` only
+load what they need.
 """
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
-from .errors import AdviseError, FactSheetError, InputError, RuleBookError, RuleRunError  # noqa: E402
-from .advisor import Advisor, Result, default_rules_dir, default_templates_dir  # noqa: E402
-from .facts import FactSheet, load_fact_sheet  # noqa: E402
-from .rulebook import RuleBook, load_rulebook  # noqa: E402
+# Public name -> the module that defines it.
+_LAZY = {
+    "AdviseError": "errors", "FactSheetError": "errors", "InputError": "errors", "RuleBookError": "errors",
+    "RuleRunError": "errors",
+    "Advisor": "advisor", "Result": "advisor", "default_rules_dir": "advisor", "default_templates_dir": "advisor",
+    "FactSheet": "facts", "load_fact_sheet": "facts",
+    "RuleBook": "rulebook", "load_rulebook": "rulebook",
+}
+
+if TYPE_CHECKING:
+    from .advisor import Advisor, Result, default_rules_dir, default_templates_dir
+    from .errors import AdviseError, FactSheetError, InputError, RuleBookError, RuleRunError
+    from .facts import FactSheet, load_fact_sheet
+    from .rulebook import RuleBook, load_rulebook
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
 
 
 def advise(facts_path: str, rules_dir: str | None = None, *, lang: str | None = None, fmt: str = "json") -> str:
     """Advise one fact sheet and return the report in `fmt` (json, text, markdown, html)."""
+    from .advisor import Advisor, default_templates_dir
     from .explain import build_report
+    from .facts import load_fact_sheet
     from .render import Renderer
 
     sheet = load_fact_sheet(facts_path)

@@ -280,14 +280,15 @@ def run_batch(
     known. Raises AdviseError only for what stops the whole batch: no sheet, a broken rule
     base or templates, an output folder that cannot be written.
     """
-    from .advisor import Advisor, default_templates_dir
-    from .output import write_atomically
-    from .render import Renderer
-
     if fmt not in EXTENSIONS:
         raise InputError(Problem("bad-format", {"value": fmt}, field="--format"))
     if jobs is not None and jobs < 1:
         raise InputError(Problem("batch-jobs", {"value": jobs}, field="--jobs"))
+    if (jobs or os.cpu_count() or 1) > 1:
+        # The workers' server starts (and imports advise) while this process finds the
+        # sheets and checks the rule base, instead of after.
+        _pool_context(start=True)
+    from .output import write_atomically
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise InputError(Problem("batch-output-not-dir", file=str(out), field="--output"))
@@ -316,28 +317,43 @@ def run_batch(
     outcomes.sort(key=lambda outcome: outcome.file)
     result = BatchResult(out, outcomes)
     inputs = [sheet.path for sheet in sheets]
-    write_atomically(out / SUMMARY_CSV, summary_csv(outcomes), inputs=inputs)
-    write_atomically(out / SUMMARY_MD, summary_markdown(outcomes, lang or "en"), inputs=inputs)
+    csv_path, md_path = out / SUMMARY_CSV, out / SUMMARY_MD
+    write_atomically(csv_path, summary_csv(outcomes), inputs=_inputs_at(csv_path, inputs))
+    write_atomically(md_path, summary_markdown(outcomes, lang or "en"), inputs=_inputs_at(md_path, inputs))
     return result
 
 
-def _run_parallel(sheets: list[Sheet], workers: int, init_args: tuple, progress: Callable[[int], None] | None) -> list[Outcome]:
-    import multiprocessing
+def _inputs_at(target: Path, real_paths: Sequence[str]) -> list[str]:
+    """The inputs that write_atomically(target, ..., inputs=real_paths) would refuse to replace
+    (the same file, or the same resolved path), found with one stat each: it checks every
+    input it is given with several, which for thousands of sheets costs more than the batch's
+    summaries. `real_paths` are already resolved (find_sheets)."""
+    resolved = str(target.resolve())
+    try:
+        status = os.stat(target)
+    except OSError:
+        status = None
+    found = []
+    for path in real_paths:
+        if path == resolved:
+            found.append(path)
+        elif status is not None:
+            try:
+                other = os.stat(path)
+            except OSError:
+                continue
+            if (other.st_dev, other.st_ino) == (status.st_dev, status.st_ino):
+                found.append(path)
+    return found
 
-    # Small chunks keep both cores busy to the end and the progress bar moving; large
-    # enough that the cost of sending work to a process stays small.
-    size = max(1, min(64, len(sheets) // (workers * 8)))
+
+def _run_parallel(sheets: list[Sheet], workers: int, init_args: tuple, progress: Callable[[int], None] | None) -> list[Outcome]:
+    # Small chunks keep both cores busy to the end (the last chunks leave a worker idle
+    # for about half a chunk) and the progress bar moving; large enough that the cost of
+    # sending work to a process stays small (well under a millisecond a chunk).
+    size = max(1, min(64, len(sheets) // (workers * 32)))
     chunks = [sheets[start:start + size] for start in range(0, len(sheets), size)]
-    # Workers start from a fresh server process (forkserver) with advise already imported:
-    # forked from this process instead, each would carry this process's memory, which grows
-    # with the number of sheets (their list, then their outcomes).
-    methods = multiprocessing.get_all_start_methods()
-    if "forkserver" in methods:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["advise.batch", "advise.advisor", "advise.explain", "advise.render",
-                                        "advise.facts", "advise.output"])
-    else:
-        context = multiprocessing.get_context("spawn")
+    context = _pool_context()
     outcomes: list[Outcome] = []
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
                              initargs=init_args) as pool:
@@ -358,6 +374,25 @@ def _run_parallel(sheets: list[Sheet], workers: int, init_args: tuple, progress:
                 future.cancel()
             raise
     return outcomes
+
+
+def _pool_context(*, start: bool = False) -> Any:
+    """Workers start from a fresh server process (forkserver) with advise already imported:
+    forked from this process instead, each would carry this process's memory, which grows
+    with the number of sheets (their list, then their outcomes). `start`: start the server
+    now (it is started anyway when the first worker is)."""
+    import multiprocessing
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["advise.batch", "advise.advisor", "advise.explain", "advise.render",
+                                    "advise.facts", "advise.output"])
+    if start:
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+    return context
 
 
 def _died(chunk: list[Sheet]) -> list[Outcome]:

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import traceback
@@ -13,16 +14,15 @@ from typing import Any, Callable
 import click
 
 from . import __version__
-from .advisor import Advisor, default_rules_dir, default_templates_dir
-from .counterfactual import find_hints
 from .errors import LANGS, AdviseError, InputError, Problem, register_messages
-from .explain import build_report
-from .facts import load_fact_sheet
-from .output import write_atomically
-from .proof import how
-from .render import FORMATS, Renderer
-from .whatif import what_if
-from .whynot import not_applied, why_not
+
+# Start-up time matters (one `advise facts.yaml` is one process): each command imports
+# what it needs when it runs, and the other command families are imported only when
+# asked for (LAZY_COMMANDS).
+FORMATS = ("text", "markdown", "html", "json")  # advise.render.FORMATS (tested equal)
+# Command name -> the module whose register(group) adds it.
+LAZY_COMMANDS = {"rules": "workbench_cli", "test": "workbench_cli", "init": "workbench_cli",
+                 "interview": "workbench_cli", "batch": "batch_cli"}
 
 register_messages({
     "options-exclusive": {
@@ -36,14 +36,27 @@ EXIT_INTERNAL = 1
 
 
 class DefaultGroup(click.Group):
-    """A group whose first argument, when it is not a command, goes to `run`."""
+    """A group whose first argument, when it is not a command, goes to `run`; the commands of
+    LAZY_COMMANDS are added when first asked for."""
 
     default_command = "run"
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+        if args and args[0] not in self.commands and args[0] not in LAZY_COMMANDS \
+                and args[0] not in ("--help", "-h", "--version"):
             args = [self.default_command, *args]
         return super().parse_args(ctx, args)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in LAZY_COMMANDS:
+            self.load(LAZY_COMMANDS[cmd_name])
+        return self.commands.get(cmd_name)
+
+    def load(self, module: str) -> None:
+        importlib.import_module(f"{__package__}.{module}").register(self)
 
 
 def _error_lang(lang: str | None) -> str:
@@ -136,6 +149,11 @@ def run(facts: str, fmt: str, lang: str | None, output: str | None, rules_dir: s
       advise examples/fleuriste.yaml --all
       advise examples/fleuriste.yaml --set resources.weekly_hours=6 --set objectives=[visibility,community]
     """
+    from .advisor import Advisor, default_templates_dir
+    from .explain import build_report
+    from .facts import load_fact_sheet
+    from .render import Renderer
+
     _check_options(how_id, why_not_id, show_all)
     sheet = load_fact_sheet(facts)
     advisor = Advisor(rules_dir, cache=True)
@@ -143,6 +161,8 @@ def run(facts: str, fmt: str, lang: str | None, output: str | None, rules_dir: s
     report_lang = lang or sheet.lang or "en"
     changes = None
     if assignments:
+        from .whatif import what_if
+
         result, changes = what_if(advisor, sheet, assignments)
     else:
         result = advisor.run(sheet)
@@ -151,18 +171,31 @@ def run(facts: str, fmt: str, lang: str | None, output: str | None, rules_dir: s
     use_color = use_color and fmt == "text"
     vocabulary = result.rulebook.vocabulary
     if how_id is not None:
+        from .proof import how
+
         text = renderer.render_answer(how(result, how_id, report_lang, overrides=overrides), "how", fmt, vocabulary,
                                       color=use_color)
     elif why_not_id is not None:
+        from .whynot import why_not
+
         answer = why_not(result, why_not_id, report_lang, overrides=overrides)
         text = renderer.render_answer(answer, "why-not", fmt, vocabulary, color=use_color)
     else:
-        report = build_report(result, report_lang,
-                              hints=find_hints(advisor, result) if hints else None,
-                              what_if=changes,
-                              not_applied=not_applied(result, report_lang, overrides=overrides) if show_all else None)
+        found_hints = None
+        if hints:
+            from .counterfactual import find_hints
+
+            found_hints = find_hints(advisor, result)
+        found_not_applied = None
+        if show_all:
+            from .whynot import not_applied
+
+            found_not_applied = not_applied(result, report_lang, overrides=overrides)
+        report = build_report(result, report_lang, hints=found_hints, what_if=changes, not_applied=found_not_applied)
         text = renderer.render(report, fmt, color=use_color)
     if output:
+        from .output import write_atomically
+
         write_atomically(output, text, inputs=[facts])
     else:
         click.echo(text, nl=False, color=True if use_color else None)
@@ -174,15 +207,5 @@ def _check_options(how_id: str | None, why_not_id: str | None, show_all: bool) -
     if len(given) > 1:
         raise InputError(Problem("options-exclusive", {"options": " ".join(given)}, field=given[1]))
 
-
-def _register_commands() -> None:
-    # Each command family lives in its own module; they only add commands to `main`.
-    from . import batch_cli, workbench_cli
-
-    workbench_cli.register(main)
-    batch_cli.register(main)
-
-
-_register_commands()
 
 __all__ = ["main", "report_errors", "DefaultGroup"]

@@ -76,25 +76,45 @@ class _Unknown(Exception):
     """The replay cannot compute this value (a fact no rule concluded, a failed computation)."""
 
 
+_FAILED = object()  # in _Replay's memo: computing this item raised _Unknown
+
+
 class _Replay:
     """Recomputes derived facts with one sheet answer changed, from this run's derivations."""
 
     def __init__(self, result: Result):
         self.rulebook: RuleBook = result.rulebook
         self.trace = result.trace
+        # (fact, x) -> item -> (its value, or _FAILED; whether computing it read `fact`).
+        # The searches ask for the same values many times (every condition, every probe):
+        # each is computed once per changed answer and value.
+        self._memos: dict[tuple[str, type, Any], dict[str, tuple[Any, bool]]] = {}
 
     def value(self, name: str, fact: str, x: Any) -> tuple[Any, bool]:
         """The value of `name` if the sheet's `fact` were `x`; and whether it depends on `fact`."""
-        memo: dict[str, Any] = {}
+        memo = self._memos.setdefault((fact, type(x), x), {})
         touched = [False]
 
         def get(item: str) -> Any:
             if item == fact:
                 touched[0] = True
                 return x
-            if item not in memo:
-                memo[item] = compute(item)
-            return memo[item]
+            entry = memo.get(item)
+            if entry is None:
+                outer, touched[0] = touched[0], False
+                try:
+                    value = compute(item)
+                except _Unknown:
+                    memo[item] = (_FAILED, touched[0])
+                    touched[0] = touched[0] or outer
+                    raise
+                entry = memo[item] = (value, touched[0])
+                touched[0] = touched[0] or outer
+            else:
+                touched[0] = touched[0] or entry[1]
+            if entry[0] is _FAILED:
+                raise _Unknown(item)
+            return entry[0]
 
         def compute(item: str) -> Any:
             rulebook, trace = self.rulebook, self.trace

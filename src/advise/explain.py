@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 import jinja2
 
@@ -450,15 +450,53 @@ class _Because:
         self.lang = lang
         self.cache: dict[str, jinja2.Template] = {}
 
+    def _compile(self, name: str, text: str) -> jinja2.Template:
+        """`environment.from_string(text)`, its compiled code kept in the bytecode cache
+        (advise.render.bytecode_cache), which checks the text before using the code."""
+        from .render import bytecode_cache
+
+        environment = self.environment
+        cache = bytecode_cache()
+        if cache is None:
+            return environment.from_string(text)
+        bucket = cache.get_bucket(environment, name, None, text)
+        code = bucket.code
+        if code is None:
+            code = environment.compile(text)
+            bucket.code = code
+            cache.set_bucket(bucket)
+        return environment.template_class.from_code(environment, code, environment.make_globals(None), None)
+
     def render(self, rule: Rule, context: dict[str, Any]) -> str:
-        text = rule.because[self.lang]
-        try:
-            template = self.cache.get(rule.id) or self.environment.from_string(text)
-            self.cache[rule.id] = template
-            return template.render(context, lang=self.lang).strip()
-        except jinja2.TemplateError as error:
-            raise RuleRunError(Problem("because-failed", {"reason": str(error)}, file=rule.file, line=rule.line,
-                                       rule=rule.id)) from None
+        return self.bound(context)(rule)
+
+    def bound(self, context: dict[str, Any]) -> Callable[[Rule], str]:
+        """render(rule, context) for many rules and one context (which must not change meanwhile).
+
+        What `template.render(context, lang=...)` does for each, but the template's variables
+        (Jinja's globals, then the context, then `lang`) are merged once, not per rule.
+        """
+        environment, lang = self.environment, self.lang
+        variables = dict(environment.globals)
+        variables.update(context)
+        variables["lang"] = lang
+
+        def render(rule: Rule) -> str:
+            text = rule.because[lang]
+            try:
+                template = self.cache.get(rule.id) or self._compile(f"because-{lang}-{rule.id}", text)
+                self.cache[rule.id] = template
+                try:
+                    rendered = environment.concat(  # type: ignore[attr-defined]
+                        template.root_render_func(template.new_context(variables, shared=True)))
+                except Exception:
+                    environment.handle_exception()  # raises it again, as Template.render does
+                return rendered.strip()
+            except jinja2.TemplateError as error:
+                raise RuleRunError(Problem("because-failed", {"reason": str(error)}, file=rule.file, line=rule.line,
+                                           rule=rule.id)) from None
+
+        return render
 
 
 # Compiling the rules' `because` texts costs far more than rendering them (about 10 ms a
@@ -494,24 +532,32 @@ def reading_order(rulebook: RuleBook, trace: Trace) -> list[Firing]:
                                                      rules[firing.rule].theme, firing.step))
 
 
-def supporting_steps(trace: Trace, steps: Iterable[int], rulebook: RuleBook) -> set[int]:
-    """Every firing the given ones build on, transitively, through the derived facts they used."""
+def supporting_steps(trace: Trace, steps: Iterable[int], rulebook: RuleBook,
+                     built_on: dict[int, tuple[int, ...]] | None = None) -> set[int]:
+    """Every firing the given ones build on, transitively, through the derived facts they used.
+
+    `built_on`: a dict to remember, per firing, the firings it builds on directly (reused
+    across calls for one trace: a report asks for every step's support)."""
+    if built_on is None:
+        built_on = {}
     families = rulebook.vocabulary.families
     seen: set[int] = set()
     work = list(steps)
     while work:
-        firing = trace.firing(work.pop())
-        names = list(firing.premises)
-        for name in names:
-            members = families.get(name, (name,))
-            for member in members:
-                derivation = trace.derivations.get(member)
-                if derivation is None:
-                    continue
-                for step in derivation.steps:
-                    if step not in seen:
-                        seen.add(step)
-                        work.append(step)
+        current = work.pop()
+        direct = built_on.get(current)
+        if direct is None:
+            found: list[int] = []
+            for name in trace.firing(current).premises:
+                for member in families.get(name, (name,)):
+                    derivation = trace.derivations.get(member)
+                    if derivation is not None:
+                        found.extend(derivation.steps)
+            direct = built_on[current] = tuple(found)
+        for step in direct:
+            if step not in seen:
+                seen.add(step)
+                work.append(step)
     return seen
 
 
@@ -535,7 +581,7 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
     overrides = tuple(overrides) or (tuple(what_if.facts) if what_if is not None else ())
     words = Words(result, lang, overrides)
     context = fact_context(trace.facts, rulebook)
-    because = _because_for(rulebook, lang)
+    because = _because_for(rulebook, lang).bound(context)
 
     ordered = reading_order(rulebook, trace)
     number_of = {firing.step: index for index, firing in enumerate(ordered, start=1)}
@@ -543,6 +589,7 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
     def numbers(steps: Iterable[int]) -> tuple[int, ...]:
         return tuple(sorted(number_of[step] for step in steps))
 
+    built_on: dict[int, tuple[int, ...]] = {}  # see supporting_steps
     steps_by_firing: dict[int, Step] = {}
     for firing in trace.firings:
         rule = rulebook.rule(firing.rule)
@@ -556,10 +603,10 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
                              for fact, winner in firing.overruled.items())
         steps_by_firing[firing.step] = Step(
             step=firing.step, rule=rule.id, title=rule.title[lang], theme=rule.theme,
-            because=because.render(rule, context), premises=premises, concluded=concluded, sources=rule.source,
+            because=because(rule), premises=premises, concluded=concluded, sources=rule.source,
             overruled=dict(firing.overruled), raw=firing, number=number_of[firing.step], absent=absent,
             overruled_by=overruled_by,
-            support=numbers(supporting_steps(trace, [firing.step], rulebook)))
+            support=numbers(supporting_steps(trace, [firing.step], rulebook, built_on)))
     _cite_once(steps_by_firing, ordered)
     steps = tuple(steps_by_firing[firing.step] for firing in trace.firings)
 
@@ -569,7 +616,7 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
                                   ("recommendation", "recommendations.", vocabulary.recommendations)):
         for item_id, derivation in sorted(raised(trace, prefix), key=lambda pair: number_of[pair[1].steps[0]]):
             first = steps_by_firing[derivation.steps[0]]
-            support = supporting_steps(trace, derivation.steps, rulebook) - set(derivation.steps)
+            support = supporting_steps(trace, derivation.steps, rulebook, built_on) - set(derivation.steps)
             item_hints = hints.warnings.get(item_id, ()) if hints is not None and kind == "warning" else ()
             items[kind].append(Item(
                 item_id, kind, section[item_id]["title"][lang], first.because, first.rule,
@@ -616,7 +663,7 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
         facts=dict(trace.facts),
         result=result,
         verdict_step=number_of[verdict_steps[0]] if verdict_steps else None,
-        verdict_support=numbers(supporting_steps(trace, verdict_steps, rulebook) - set(verdict_steps)),
+        verdict_support=numbers(supporting_steps(trace, verdict_steps, rulebook, built_on) - set(verdict_steps)),
         verdict_hints=tuple(hint_view(words, hint) for hint in hints.verdict) if hints is not None else (),
         platform_hints=tuple(hint_view(words, hint) for hint in hints.platforms) if hints is not None else (),
         hints_computed=hints is not None,
@@ -652,16 +699,21 @@ def _cite_once(steps: dict[int, Step], ordered: list[Firing]) -> None:
     for firing in ordered:
         step = steps[firing.step]
         premises = []
+        changed = False
         for premise in step.premises:
             if premise.entries:
                 entries = []
                 for entry in premise.entries:
                     key = premise.name if "." in premise.name else f"{premise.name}.{entry.key}"
-                    entries.append(dataclasses.replace(entry, cited_at=cited.get(key)))
+                    cited_at = cited.get(key)
+                    entries.append(entry if entry.cited_at == cited_at else dataclasses.replace(entry, cited_at=cited_at))
                     cited.setdefault(key, step.number)
-                premise = dataclasses.replace(premise, entries=tuple(entries))
+                if any(new is not old for new, old in zip(entries, premise.entries)):
+                    premise = dataclasses.replace(premise, entries=tuple(entries))
+                    changed = True
             premises.append(premise)
-        steps[firing.step] = dataclasses.replace(step, premises=tuple(premises))
+        if changed:
+            steps[firing.step] = dataclasses.replace(step, premises=tuple(premises))
 
 
 def hint_view(words: Words, hint: Any) -> HintView:

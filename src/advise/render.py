@@ -15,6 +15,10 @@ Templates receive the Report (advise.explain), or a Proof (advise.proof) or a Wh
 StrictUndefined turns a typo in a template into an error instead of an empty string.
 Every value from the fact sheet is escaped: autoescape in HTML, the `md` filter and t()
 in Markdown.
+
+Compiling the templates costs more than rendering them: the compiled code is kept in
+advise's cache folder (advise.rulecache: owner-only, else not used), by Jinja's bytecode
+cache, which checks each template's source before using its code.
 """
 
 from __future__ import annotations
@@ -22,6 +26,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import textwrap
+from bisect import bisect_right
+from itertools import accumulate
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -29,7 +36,6 @@ import click
 import jinja2
 from markupsafe import Markup, escape
 
-from .chart import time_chart
 from .errors import LANGS, InputError, Problem, RuleBookError, did_you_mean, register_messages
 from .explain import Report, report_json
 from .wording import make_filters
@@ -56,6 +62,51 @@ GLOSSARY_KEYS = ("term", "meaning", "also")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~&!])")
 
 
+_BYTECODE: list[jinja2.BytecodeCache | None] = []
+
+
+class _BytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's file cache, in a private folder, keeping a bounded number of files."""
+
+    KEEP = 512  # a few rule bases' `because` texts and the templates, in two languages
+
+    def load_bytecode(self, bucket: Any) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # an unreadable or damaged entry: compile afresh (and replace it)
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Any) -> None:
+        try:
+            super().dump_bytecode(bucket)
+            names = [name for name in os.listdir(self.directory) if name.startswith("jinja-")]
+            if len(names) > self.KEEP:
+                paths = [os.path.join(self.directory, name) for name in names]
+                paths.sort(key=lambda path: os.stat(path).st_mtime_ns)
+                for path in paths[: len(paths) - self.KEEP // 2]:
+                    os.unlink(path)
+        except OSError:
+            pass
+
+
+def bytecode_cache() -> jinja2.BytecodeCache | None:
+    """The bytecode cache shared by every Jinja environment of advise, or None (no private
+    cache folder, or ADVISE_NO_CACHE). Its file names carry `code_stamp()`: code compiled
+    under other settings or filters (another version of advise) is never used."""
+    if not _BYTECODE:
+        from .rulecache import code_stamp, private_folder
+
+        folder, stamp = private_folder(), code_stamp()
+        cache = None
+        if folder is not None and stamp is not None:
+            import hashlib
+
+            key = hashlib.sha256(f"{stamp}|{jinja2.__version__}".encode()).hexdigest()[:16]
+            cache = _BytecodeCache(str(folder), f"jinja-{key}-%s.cache")
+        _BYTECODE.append(cache)
+    return _BYTECODE[0]
+
+
 def escape_markdown(value: Any) -> str:
     """Text from the sheet or the rules shows as text in Markdown, never as markup.
 
@@ -64,6 +115,78 @@ def escape_markdown(value: Any) -> str:
     """
     text = " ".join(str(value).splitlines())
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+_WRAPPERS: dict[tuple[int, bool, bool], textwrap.TextWrapper] = {}
+
+
+@jinja2.pass_environment
+def wordwrap(environment: jinja2.Environment, s: str, width: int = 79, break_long_words: bool = True,
+             wrapstring: str | None = None, break_on_hyphens: bool = True) -> str:
+    """Jinja's `wordwrap` filter, giving the same text, faster (the text report wraps every
+    paragraph). Like Jinja 3.1, each line of `s` is wrapped on its own."""
+    if wrapstring is None:
+        wrapstring = environment.newline_sequence
+    return wrapstring.join([wrapstring.join(_wrapped(line, width, break_long_words, break_on_hyphens))
+                            for line in s.splitlines()])
+
+
+_WRAPPED: dict[tuple[str, int, bool, bool], list[str]] = {}
+_WRAPPED_MAX = 4096  # lines kept: a batch wraps the same sentences again and again
+
+
+def _wrapped(line: str, width: int, break_long_words: bool, break_on_hyphens: bool) -> list[str]:
+    """wrap_line, remembered for the long lines (a bounded cache: memory stays flat)."""
+    if len(line) <= width:
+        return wrap_line(line, width, break_long_words, break_on_hyphens)
+    key = (line, width, break_long_words, break_on_hyphens)
+    lines = _WRAPPED.get(key)
+    if lines is None:
+        if len(_WRAPPED) >= _WRAPPED_MAX:
+            _WRAPPED.clear()
+        lines = _WRAPPED[key] = wrap_line(line, width, break_long_words, break_on_hyphens)
+    return lines
+
+
+def wrap_line(line: str, width: int, break_long_words: bool = True, break_on_hyphens: bool = True) -> list[str]:
+    """`textwrap.wrap(line, width, expand_tabs=False, replace_whitespace=False, ...)`, exactly.
+
+    A line that fits is itself. Otherwise textwrap's own splitting into words and spaces
+    (its simple one when the line has no hyphen, where both agree), then its greedy filling
+    of each line, found by bisection on the words' running lengths instead of one word at a
+    time; what that does not cover (a word to break, a width below 1) goes to textwrap.
+    """
+    if width > 0 and len(line) <= width and not line[-1:].isspace():
+        return [line] if line else []
+    key = (width, break_long_words, break_on_hyphens)
+    wrapper = _WRAPPERS.get(key)
+    if wrapper is None:
+        wrapper = _WRAPPERS[key] = textwrap.TextWrapper(width=width, expand_tabs=False, replace_whitespace=False,
+                                                        break_long_words=break_long_words,
+                                                        break_on_hyphens=break_on_hyphens)
+    if width <= 0:
+        return wrapper.wrap(line)  # textwrap's own error
+    if "-" in line:
+        chunks = wrapper._split_chunks(line)
+    else:
+        chunks = [chunk for chunk in wrapper.wordsep_simple_re.split(line) if chunk]
+    if break_long_words and any(len(chunk) > width for chunk in chunks):
+        return wrapper.wrap(line)
+    ends = list(accumulate(map(len, chunks), initial=0))  # ends[k]: the length of chunks[:k]
+    count, lines, i = len(chunks), [], 0
+    while i < count:
+        if lines and chunks[i].strip() == "":  # a line starts with no space (but the first)
+            i += 1
+            if i == count:
+                break
+        j = bisect_right(ends, ends[i] + width, i) - 1  # chunks[i:j] fit, and no more
+        if j == i:  # a word longer than the width: alone on its line
+            j = i + 1
+        k = j - 1 if chunks[j - 1].strip() == "" else j  # nor ends with a space
+        if k > i:
+            lines.append("".join(chunks[i:k]))
+        i = j
+    return lines
 
 
 class MarkdownText(str):
@@ -89,6 +212,7 @@ class Renderer:
         self.messages = self._load_texts("messages.yaml")
         self.glossary = self._load_glossary()
         self._environments: dict[tuple[int, str], jinja2.Environment] = {}
+        self._glossaries: dict[tuple[int, str], tuple[Any, dict[str, dict[str, Any]], _TermFinder]] = {}
 
     # -- loading
 
@@ -180,8 +304,10 @@ class Renderer:
                 trim_blocks=True,
                 lstrip_blocks=True,
                 keep_trailing_newline=True,
+                bytecode_cache=bytecode_cache(),
             )
             environment.filters.update(make_filters(vocabulary, lang))
+            environment.filters["wordwrap"] = wordwrap
             environment.filters["md"] = escape_markdown
             environment.filters["upper_first"] = upper_first
             environment.filters["as_markdown"] = as_markdown
@@ -218,23 +344,33 @@ class Renderer:
 
     def glossary_for(self, texts: Iterable[str], vocabulary: Any, lang: str) -> list[dict[str, str]]:
         """The glossary entries whose term (or another form of it) appears in the texts."""
+        entries, finder = self._glossary_finder(vocabulary, lang)
+        found = [{"id": key, "term": entries[key]["term"][lang], "meaning": entries[key]["meaning"][lang]}
+                 for key in finder.find("\n".join(texts))]
+        return sorted(found, key=lambda entry: (entry["term"].casefold(), entry["id"]))
+
+    def _glossary_finder(self, vocabulary: Any, lang: str) -> tuple[dict[str, dict[str, Any]], "_TermFinder"]:
+        """The entries for this rule base and language, and their finder: built once."""
+        key = (id(vocabulary), lang)
+        cached = self._glossaries.get(key)
+        if cached is not None and cached[0] is vocabulary:
+            return cached[1], cached[2]
         entries: dict[str, dict[str, Any]] = {}
         ours = (getattr(vocabulary, "glossary", None) or {}).items()
         terms = {entry["term"][lang].casefold() for _, entry in ours}
-        for key, entry in self.glossary.items():  # the rule base's entry wins for the same term
+        for name, entry in self.glossary.items():  # the rule base's entry wins for the same term
             forms = {form.casefold() for form in [entry["term"][lang], *entry["also"][lang]]}
             if not forms & terms:
-                entries[key] = entry
-        for key, entry in ours:
-            entries[key] = {"term": entry["term"], "meaning": entry["meaning"],
-                            "also": entry.get("also", {code: [] for code in LANGS})}
-        haystack = "\n".join(texts)
-        found = []
-        for key, entry in entries.items():
-            forms = [entry["term"][lang], *entry.get("also", {}).get(lang, [])]
-            if any(re.search(r"(?<!\w)" + re.escape(form) + r"(?!\w)", haystack, re.IGNORECASE) for form in forms):
-                found.append({"id": key, "term": entry["term"][lang], "meaning": entry["meaning"][lang]})
-        return sorted(found, key=lambda entry: (entry["term"].casefold(), entry["id"]))
+                entries[name] = entry
+        for name, entry in ours:
+            entries[name] = {"term": entry["term"], "meaning": entry["meaning"],
+                             "also": entry.get("also", {code: [] for code in LANGS})}
+        finder = _TermFinder({name: [entry["term"][lang], *entry.get("also", {}).get(lang, [])]
+                              for name, entry in entries.items()})
+        if len(self._glossaries) >= 8:
+            self._glossaries.clear()
+        self._glossaries[key] = (vocabulary, entries, finder)
+        return entries, finder
 
     # -- rendering
 
@@ -262,7 +398,11 @@ class Renderer:
             data = report_json(report)
             data["glossary"] = [{"term": entry["term"], "meaning": entry["meaning"]} for entry in glossary]
             return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-        chart = time_chart(report.time) if fmt == "html" and report.time is not None else None
+        chart = None
+        if fmt == "html" and report.time is not None:
+            from .chart import time_chart
+
+            chart = time_chart(report.time)
         return self._render(TEMPLATE_FOR[fmt], fmt, report.lang, vocabulary, color and fmt == "text",
                             report=report, glossary=glossary, chart=chart)
 
@@ -275,6 +415,52 @@ class Renderer:
             raise InputError(Problem("bad-format", {"value": fmt}, field="--format", **did_you_mean(fmt, FORMATS)))
         name = f"{kind.replace('-', '')}.{EXTENSION[fmt]}.j2"
         return self._render(name, fmt, answer.lang, vocabulary, color and fmt == "text", answer=answer)
+
+
+# Characters for which `re.IGNORECASE` matching is plain equality of `str.lower()`, one
+# character for one: ASCII and the letters and signs of French and English texts (checked
+# pair by pair by tests/test_speedups.py). A text made of these alone can be searched
+# lowercased; any other character (ı, ſ, İ, K, ẞ, Greek...) and the regular expressions
+# decide alone.
+_CASE_SAFE = frozenset([chr(code) for code in range(128)]
+                       + list("àâäçéèêëîïôöùûüÿœæÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÆ«»‘’‚“”„…–—•·°€£§©®™×÷"
+                              "\u00a0\u202f\u2009\u2011"))
+_NOT_CASE_SAFE = re.compile("[^" + "".join(re.escape(char) for char in sorted(_CASE_SAFE)) + "]")
+
+
+class _TermFinder:
+    r"""Which entries have a form that appears in a text as a whole word, case aside: the same
+    answer as one `re.search(r"(?<!\w)FORM(?!\w)", text, re.IGNORECASE)` per form, faster.
+
+    In a text of _CASE_SAFE characters, a form matches (bounds aside) exactly where its
+    lowercase is found in the lowercased text: each place found is tried with the bounded
+    pattern. Otherwise, or for a form with other characters, its pattern searches alone.
+    """
+
+    def __init__(self, forms: dict[str, list[str]]):
+        self.forms = forms
+        unique = list(dict.fromkeys(form for names in forms.values() for form in names))
+        self.bounded = {form: re.compile(r"(?<!\w)" + re.escape(form) + r"(?!\w)", re.IGNORECASE)
+                        for form in unique}
+        self.lowered = {form: form.lower() for form in unique if _CASE_SAFE.issuperset(form)}
+
+    def find(self, text: str) -> list[str]:
+        """The names of the entries found, in the order given."""
+        lowered = text.lower() if not _NOT_CASE_SAFE.search(text) else None
+        found: set[str] = set()
+        for form, pattern in self.bounded.items():
+            low = self.lowered.get(form) if lowered is not None else None
+            if low is None:
+                if pattern.search(text):
+                    found.add(form)
+                continue
+            match, start = pattern.match, lowered.find(low)
+            while start != -1:
+                if match(text, start):
+                    found.add(form)
+                    break
+                start = lowered.find(low, start + 1)
+        return [name for name, forms in self.forms.items() if any(form in found for form in forms)]
 
 
 def report_texts(report: Report) -> list[str]:

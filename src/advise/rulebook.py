@@ -324,10 +324,23 @@ class RuleBook:
     files: tuple[str, ...]  # every file read, relative to the directory
 
     def rule(self, rule_id: str) -> Rule:
-        for rule in self.rules:
-            if rule.id == rule_id:
-                return rule
-        raise KeyError(rule_id)
+        # An index built on first use (inference and explanations ask for a rule per firing),
+        # kept in the instance's __dict__ but never pickled (advise.rulecache) nor compared.
+        index = self.__dict__.get("_rule_index")
+        if index is None:
+            index = {}
+            for rule in self.rules:
+                index.setdefault(rule.id, rule)  # the first rule with an id, as a scan finds it
+            self.__dict__["_rule_index"] = index
+        try:
+            return index[rule_id]
+        except KeyError:
+            raise KeyError(rule_id) from None
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("_rule_index", None)
+        return state
 
     @property
     def facts(self) -> dict[str, FactType]:

@@ -8,10 +8,14 @@ $XDG_CACHE_HOME/advise, else ~/.cache/advise, in a folder only its owner may wri
 entry is a pickle, and a pickle is code, so one found in a folder others could write is
 never read. ADVISE_NO_CACHE=1 turns the cache off. Only a rule base that loaded and
 compiled without error is stored; errors are always found afresh.
+
+The same folder holds the compiled report templates (advise.render, advise.explain: Jinja's
+bytecode cache), under the same rules: owner-only, and keyed by `code_stamp()`.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -34,15 +38,44 @@ def cache_dir() -> Path | None:
     return Path(base) / "advise"
 
 
-def _key(rules_dir: Path) -> str | None:
+@functools.lru_cache(maxsize=1)
+def code_stamp() -> str | None:
+    """advise's version, Python's, and the size and time of each of advise's own source
+    files: what compiled data kept in the cache depends on, besides its inputs."""
     from . import __version__
 
-    digest = hashlib.sha256()
-    digest.update(f"{_FORMAT}|{__version__}|{sys.version}|{rules_dir}|{rules_dir.resolve()}".encode())
+    parts = [f"{__version__}|{sys.version}"]
     try:
         for path in sorted(_PACKAGE.glob("*.py")):
             status = path.stat()
-            digest.update(f"|{path.name}:{status.st_size}:{status.st_mtime_ns}".encode())
+            parts.append(f"|{path.name}:{status.st_size}:{status.st_mtime_ns}")
+    except OSError:
+        return None
+    return "".join(parts)
+
+
+def private_folder() -> Path | None:
+    """The cache folder, created if need be, if only its owner may write it; else None."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    if not _private(folder):
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError:
+            return None
+        if not _private(folder):
+            return None
+    return folder
+
+
+def _key(rules_dir: Path) -> str | None:
+    stamp = code_stamp()
+    if stamp is None:
+        return None
+    digest = hashlib.sha256()
+    digest.update(f"{_FORMAT}|{stamp}|{rules_dir}|{rules_dir.resolve()}".encode())
+    try:
         files = sorted(path for path in rules_dir.rglob("*") if path.is_file())
         for path in files:
             digest.update(b"|" + path.relative_to(rules_dir).as_posix().encode() + b"|")

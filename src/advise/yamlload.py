@@ -9,6 +9,13 @@ Refused, each as a `Problem` with its position: explicit tags other than the sta
 data tags (nothing is ever built from `!!python/...`), anchors and aliases (so an alias
 bomb costs nothing), duplicate keys, keys that are not text, nesting deeper than
 `MAX_DEPTH`. All of these are collected in one pass; a syntax error stops the reading.
+
+Speed: when PyYAML has libyaml (`yaml.__with_libyaml__`), its C parser scans and parses
+the events, and our own composer (below) still builds the nodes from them. libyaml is
+only trusted with a document that reads cleanly: whenever it reports an error, or our
+composer or builder finds anything to refuse, the text is read again by the pure-Python
+parser, so every problem, its wording, line and column are PyYAML's own, as before.
+Without libyaml, the pure-Python parser does all of it.
 """
 
 from __future__ import annotations
@@ -20,8 +27,10 @@ from typing import Any, Callable
 
 import yaml
 from yaml.constructor import SafeConstructor
+from yaml.composer import Composer
 from yaml.events import AliasEvent, MappingStartEvent, ScalarEvent, SequenceStartEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import Resolver
 
 from .errors import AdviseError, Problem, Text, register_messages
 
@@ -105,10 +114,15 @@ def load_yaml(
 
 def load_yaml_text(text: str, *, filename: str, error: type[AdviseError]) -> tuple[Any, Positions]:
     """Parse YAML text into plain data and its positions; see the module docstring."""
-    loader: _Loader | None = None
+    if _CLoader is not None and not _LIBYAML_DIFFERS.search(text):
+        try:
+            found = _compose(_CLoader, text, filename)
+        except Exception:  # libyaml refused it, or met something to report: PyYAML says what
+            found = None
+        if found is not None:
+            return found
     try:
-        loader = _Loader(text, filename)  # the reader already refuses control characters here
-        node = loader.get_single_node()  # what yaml.compose does, keeping the loader's problems
+        found = _compose(_Loader, text, filename)
     except yaml.MarkedYAMLError as exc:
         raise error(_syntax_problem(exc, filename)) from None
     except yaml.reader.ReaderError as exc:
@@ -119,16 +133,26 @@ def load_yaml_text(text: str, *, filename: str, error: type[AdviseError]) -> tup
         raise error(Problem("yaml-syntax", {"reason": str(exc)}, file=filename)) from None
     except _TooDeep as exc:
         raise error(Problem("yaml-too-deep", {"limit": MAX_DEPTH}, file=filename, line=exc.line, column=exc.column)) from None
+    if not isinstance(found, tuple):
+        raise error(found)  # the file is empty, or the problems found in it
+    return found
+
+
+def _compose(loader_class: type, text: str, filename: str) -> tuple[Any, Positions] | Problem | list[Problem] | None:
+    """Data and positions; or the problems to report (the C loader returns None instead)."""
+    loader = loader_class(text, filename)  # the reader already refuses control characters here
+    try:
+        node = loader.get_single_node()  # what yaml.compose does, keeping the loader's problems
     finally:
-        if loader is not None:
-            loader.dispose()
+        loader.dispose()
+    strict = loader_class is _Loader
     if node is None or (node.tag == NULL and node.value == ""):
-        raise error(Problem("file-empty", file=filename))
+        return Problem("file-empty", file=filename) if strict else None
     builder = _Builder(filename, loader)
     data = builder.build(node, ())
     problems = loader.problems + builder.problems
     if problems:
-        raise error(problems)
+        return problems if strict else None
     return data, Positions(builder.marks)
 
 
@@ -185,17 +209,18 @@ class _TooDeep(Exception):
         self.line, self.column = mark.line + 1, mark.column + 1
 
 
-class _Loader(yaml.SafeLoader):
-    """A SafeLoader whose composer refuses anchors, aliases and object tags as it goes.
+class _Refusals:
+    """A composer that refuses anchors, aliases and object tags as it goes (a mixin).
 
     Problems are recorded rather than raised, so one reading reports all of them.
     Only the composer is used: nothing is ever constructed by PyYAML.
     """
 
-    def __init__(self, text: str, filename: str):
-        super().__init__(text)
+    problems: list[Problem]
+
+    def _start(self, filename: str) -> None:
         self.name = filename
-        self.problems: list[Problem] = []
+        self.problems = []
         self._depth = 0
         self._alias_lines: set[int] = set()
 
@@ -243,6 +268,61 @@ class _Loader(yaml.SafeLoader):
         else:
             self._report("yaml-tag", event.start_mark, tag=tag.replace(_TAG, "!!"))
         event.tag = None  # reported; read the value as if untagged to find further problems
+
+
+class _Loader(_Refusals, yaml.SafeLoader):
+    """PyYAML's pure-Python reader, scanner and parser, under our composer."""
+
+    def __init__(self, text: str, filename: str):
+        yaml.SafeLoader.__init__(self, text)
+        self._start(filename)
+
+
+_CLoader: type | None = None
+if getattr(yaml, "__with_libyaml__", False):
+    from yaml.cyaml import CParser
+
+    class _CLoader(_Refusals, Composer, CParser, SafeConstructor, Resolver):  # type: ignore[no-redef]
+        """libyaml's C parser for the events, under the same composer (PyYAML's, and ours)."""
+
+        def __init__(self, text: str, filename: str):
+            CParser.__init__(self, text)
+            Composer.__init__(self)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+            self._start(filename)
+            self._flow = 0  # how many flow collections enclose the node being composed
+
+        def compose_node(self, parent: Node | None, index: Any) -> Node:
+            # Tags (even the non-specific `!`), anchors and aliases: libyaml and PyYAML do not
+            # always agree on the events; these are rare, so the pure-Python parser reads them.
+            # So does a `?` inside a plain scalar in a flow collection (`[is it?]`), which
+            # PyYAML refuses and libyaml accepts.
+            event = self.peek_event()
+            kind = event.__class__
+            if kind is AliasEvent or event.anchor is not None or event.tag is not None:
+                raise _NotForLibyaml
+            if kind is ScalarEvent:
+                if self._flow and not event.style and "?" in event.value:  # plain: style "" here
+                    raise _NotForLibyaml
+                return super().compose_node(parent, index)
+            flow = 1 if event.flow_style else 0
+            self._flow += flow
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self._flow -= flow
+
+
+class _NotForLibyaml(Exception):
+    """The C parser gives this document to the pure-Python one."""
+
+
+# Where libyaml reads differently from PyYAML's pure-Python parser (found by comparing them
+# on random documents): it accepts tabs where PyYAML refuses them, reads a byte order mark
+# or the Unicode line breaks NEL, LS and PS differently, and takes `|#` as a block scalar
+# with a comment. A text with any of these goes to the pure-Python parser directly.
+_LIBYAML_DIFFERS = re.compile("[\t\ufeff\x85\u2028\u2029]|[|>][-+0-9]*#")
 
 
 class _Builder:

@@ -1,0 +1,250 @@
+"""The speed-ups give the same answers as the slower code they stand for.
+
+Each fast path is compared with the reference it replaces: libyaml's parser with PyYAML's
+pure-Python one (advise.yamlload), the `wordwrap` filter with Jinja's, the glossary finder
+with one regular expression per form, the bytecode cache with compiling afresh, the rule
+index with a scan, the replay's memo with computing afresh, the lazy commands with
+registering them all.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import pickle
+import random
+import re
+import stat
+import textwrap
+from pathlib import Path
+
+import click
+import jinja2
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from advise import counterfactual, render, yamlload
+from advise.advisor import Advisor, default_templates_dir
+from advise.errors import FactSheetError
+from advise.explain import build_report
+from advise.facts import load_fact_sheet
+
+from conftest import EXAMPLES, ROOT
+
+YAML_FILES = sorted(path for folder in ("rules", "explanations", "examples", "tests") for path in (ROOT / folder).rglob("*.y*ml"))
+
+
+# ---------------------------------------------------------------- YAML: libyaml and PyYAML agree
+
+
+def _both(text: str) -> tuple[object, object]:
+    """What each parser gives: (data, marks), or the problems / the exception."""
+    results = []
+    for loader in (yamlload._CLoader, yamlload._Loader):
+        try:
+            found = yamlload._compose(loader, text, "f.yaml")
+        except Exception as error:  # noqa: BLE001 - compared below
+            found = type(error).__name__
+        if isinstance(found, tuple):
+            found = (repr(found[0]), found[1]._marks)
+        results.append(found)
+    return results[0], results[1]
+
+
+needs_libyaml = pytest.mark.skipif(yamlload._CLoader is None, reason="PyYAML without libyaml")
+
+
+@needs_libyaml
+@pytest.mark.parametrize("path", YAML_FILES, ids=lambda path: str(path.relative_to(ROOT)))
+def test_libyaml_reads_the_project_files_as_pyyaml_does(path: Path) -> None:
+    text = path.read_text(encoding="utf-8").removeprefix("\ufeff")
+    fast, reference = _both(text)
+    if fast is not None:  # None: handed to the pure-Python parser, which decides alone
+        assert fast == reference
+
+
+@needs_libyaml
+@pytest.mark.parametrize("text", [
+    "a: 1\n\tb: 2\n", "a: b \t|\n", "a: |#\n  x\n", "a: [is it?]\n", "{a: b?}\n", "a: ! x\n- !\n",
+    "a: &x 1\nb: *x\n", "a: !!str 1\n", "a: x\ufeffy\n", "a: x\x85b: y\n", "a: x\u2028y\n", "- ? x\n",
+])
+def test_where_libyaml_differs_the_pure_python_parser_decides(text: str) -> None:
+    def outcome(fast: bool, monkeypatch: pytest.MonkeyPatch) -> object:
+        if not fast:
+            monkeypatch.setattr(yamlload, "_CLoader", None)
+        try:
+            data, positions = yamlload.load_yaml_text(text, filename="f.yaml", error=FactSheetError)
+        except FactSheetError as error:
+            return [(p.code, p.params, p.line, p.column) for p in error.problems]
+        return repr(data), positions._marks
+
+    with pytest.MonkeyPatch.context() as patch:
+        fast = outcome(True, patch)
+    with pytest.MonkeyPatch.context() as patch:
+        reference = outcome(False, patch)
+    assert fast == reference
+
+
+@needs_libyaml
+def test_libyaml_agrees_on_mutated_documents() -> None:
+    """Random edits of real files: whatever libyaml accepts, PyYAML reads the same way."""
+    rng = random.Random(6)
+    seeds = [path.read_text(encoding="utf-8")[:2000] for path in YAML_FILES if path.parent.name == "examples"]
+    seeds += [yaml.safe_dump({"a": [1, "b c", {"d": None}], "e": "f?g"}, default_flow_style=flow)
+              for flow in (None, True, False)]
+    pieces = list("?:-,[]{}#'\"\n \\|>!&*%@`\r\t") + ["? ", ": ", "- ", "\n  ", "\n- ", "---", "...", "é"]
+    accepted = 0
+    for _ in range(1500):
+        text = rng.choice(seeds)
+        for _ in range(rng.randint(1, 3)):
+            at = rng.randrange(len(text) + 1)
+            text = text[:at] + rng.choice(pieces) + text[at + rng.randint(0, 2):]
+        if yamlload._LIBYAML_DIFFERS.search(text):
+            continue
+        fast, reference = _both(text)
+        if fast is None or isinstance(fast, str):
+            continue
+        accepted += 1
+        assert fast == reference, text
+    assert accepted > 300
+
+
+def test_without_libyaml_the_pure_python_parser_reads_everything(monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = [yamlload.load_yaml(path, error=FactSheetError) for path in YAML_FILES[:12]]
+    monkeypatch.setattr(yamlload, "_CLoader", None)
+    for path, (data, positions) in zip(YAML_FILES[:12], expected):
+        again, again_positions = yamlload.load_yaml(path, error=FactSheetError)
+        assert again == data and again_positions._marks == positions._marks
+
+
+# ---------------------------------------------------------------- wordwrap
+
+
+def test_wordwrap_filter_gives_jinjas_text() -> None:
+    rng = random.Random(3)
+    pieces = ["a", "mot", "peut-être", "c'est-à-dire", "--", "-", " ", "  ", "\u00a0", "\t", "x" * 14, "é",
+              "well-known", "a-b-c", "—", ",", ".", "10\u00a0h", " - ", "\u2003", "\n", "\n\n"]
+    environment = jinja2.Environment()
+    jinja = environment.filters["wordwrap"]
+    for _ in range(600):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 50)))
+        for width in (1, 4, 9, 30, 79):
+            for long_words in (True, False):
+                for hyphens in (True, False):
+                    assert render.wordwrap(environment, text, width, long_words, None, hyphens) == \
+                        jinja(environment, text, width, long_words, None, hyphens), (text, width)
+    with pytest.raises(ValueError):
+        render.wordwrap(environment, "a b", 0)
+    assert textwrap.wrap("a b", width=3) == render.wrap_line("a b", 3)
+
+
+# ---------------------------------------------------------------- glossary
+
+
+def test_case_safe_characters_match_case_aside_exactly_when_lowercased_equal() -> None:
+    for code in range(0x3000):
+        assert (render._NOT_CASE_SAFE.search(chr(code)) is None) == (chr(code) in render._CASE_SAFE)
+    for a in render._CASE_SAFE:
+        assert len(a.lower()) == 1 and a.lower() in render._CASE_SAFE
+        for b in render._CASE_SAFE:
+            assert bool(re.fullmatch(re.escape(b), a, re.IGNORECASE)) == (a.lower() == b.lower()), (a, b)
+
+
+def test_term_finder_finds_what_one_search_per_form_finds() -> None:
+    forms = {"reach": ["reach", "organic reach"], "tpe": ["TPE / PME", "TPE"], "feed": ["fil d'actualité"],
+             "boost": ["boost", "boosted post"], "sme": ["SMEs"], "s": ["sponsored posts"], "i": ["Image bank"]}
+    finder = render._TermFinder(forms)
+    rng = random.Random(4)
+    words = ["reach", "REACH", "Reach-out", "organic", "tpe", "/", "pme", "TPE / PME", "Fil d'actualité",
+             "boosted", "post", "smes", "SMEs.", "_reach", "ſponsored", "sponsored", "posts", "İmage", "image",
+             "bank", "\u212a", "é", "\n", " ", ",", "«", "»"]
+    for _ in range(800):
+        text = "".join(rng.choice(words) + rng.choice(["", " ", " ", "-", "'"]) for _ in range(rng.randint(0, 14)))
+        expected = [name for name, names in forms.items()
+                    if any(re.search(r"(?<!\w)" + re.escape(form) + r"(?!\w)", text, re.IGNORECASE)
+                           for form in names)]
+        assert finder.find(text) == expected, text
+
+
+# ---------------------------------------------------------------- templates' bytecode cache
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html", "json"])
+def test_the_bytecode_cache_changes_no_byte(fmt: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def report(cache: str | None) -> str:
+        if cache is None:
+            monkeypatch.setenv("ADVISE_NO_CACHE", "1")
+        else:
+            monkeypatch.delenv("ADVISE_NO_CACHE", raising=False)
+            monkeypatch.setenv("ADVISE_CACHE_DIR", cache)
+        monkeypatch.setattr(render, "_BYTECODE", [])
+        monkeypatch.setattr("advise.explain._BECAUSE_CACHE", {})
+        sheet = load_fact_sheet(EXAMPLES / "fleuriste.yaml")
+        result = Advisor(None).run(sheet)
+        return render.Renderer(default_templates_dir()).render(build_report(result, "fr"), fmt)
+
+    cache = tmp_path / "cache"
+    fresh = report(None)
+    assert report(str(cache)) == fresh  # compiles, and stores
+    assert [name for name in os.listdir(cache) if name.startswith("jinja-")]
+    assert report(str(cache)) == fresh  # from the cache
+    assert stat.S_IMODE(cache.stat().st_mode) & 0o077 == 0
+    entries = [cache / name for name in os.listdir(cache) if name.startswith("jinja-")]
+    for index, entry in enumerate(entries):  # damaged entries are compiled afresh
+        entry.write_bytes(entry.read_bytes()[: index % 40] + b"\x00garbage")
+    assert report(str(cache)) == fresh
+
+
+def test_a_cache_folder_others_may_write_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o777)
+    shared.chmod(0o777)
+    monkeypatch.setenv("ADVISE_CACHE_DIR", str(shared))
+    monkeypatch.delenv("ADVISE_NO_CACHE", raising=False)
+    monkeypatch.setattr(render, "_BYTECODE", [])
+    assert render.bytecode_cache() is None
+
+
+# ---------------------------------------------------------------- rule index, replay memo, lazy commands
+
+
+def test_rule_index_finds_what_a_scan_finds_and_is_not_pickled() -> None:
+    advisor = Advisor(None)
+    book = advisor.rulebook
+    for rule in book.rules:
+        assert book.rule(rule.id) is next(r for r in book.rules if r.id == rule.id)
+    with pytest.raises(KeyError):
+        book.rule("no-such-rule")
+    assert "_rule_index" not in pickle.loads(pickle.dumps(book)).__dict__
+    fewer = dataclasses.replace(book, rules=book.rules[:1])
+    with pytest.raises(KeyError):
+        fewer.rule(book.rules[1].id)
+
+
+@pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda path: path.stem)
+def test_replay_memo_gives_what_computing_afresh_gives(example: Path) -> None:
+    result = Advisor(None).run(load_fact_sheet(example))
+    shared = counterfactual._Replay(result)
+    names = [name for name in result.rulebook.facts if result.rulebook.facts[name].derived]
+    for fact in ("resources.weekly_hours", "resources.monthly_budget"):
+        for x in (0, 0.5, 1.0, 2, 3.5, 7, 40, 250.0, 2000):
+            for name in names:
+                assert shared.value(name, fact, x) == counterfactual._Replay(result).value(name, fact, x)
+
+
+def test_lazy_commands_are_the_registered_ones() -> None:
+    import importlib
+
+    from advise import cli
+
+    registered = {}
+    for module in set(cli.LAZY_COMMANDS.values()):
+        group = click.Group()
+        importlib.import_module(f"advise.{module}").register(group)
+        registered.update(dict.fromkeys(group.commands, module))
+    assert registered == cli.LAZY_COMMANDS
+    assert cli.FORMATS == render.FORMATS
+    help_text = CliRunner().invoke(cli.main, ["--help"]).output
+    for name in cli.LAZY_COMMANDS:
+        assert name in help_text
