@@ -71,8 +71,8 @@ BASE_SHEET: dict[str, Any] = {
 }
 
 
-def sheet_facts(**changes: Any) -> dict[str, Any]:
-    """The validated facts of BASE_SHEET with dotted changes: sheet_facts(**{"business.local": False})."""
+def sheet_mapping(**changes: Any) -> dict[str, Any]:
+    """BASE_SHEET with dotted changes: sheet_mapping(**{"business.local": False})."""
     data = {section: dict(value) if isinstance(value, dict) else value for section, value in BASE_SHEET.items()}
     for name, value in changes.items():
         section, _, key = name.partition(".")
@@ -80,7 +80,12 @@ def sheet_facts(**changes: Any) -> dict[str, Any]:
             data.setdefault(section, {})[key] = value
         else:
             data[section] = value
-    return fact_sheet_from_mapping(data).facts
+    return data
+
+
+def sheet_facts(**changes: Any) -> dict[str, Any]:
+    """The validated facts of BASE_SHEET with dotted changes: sheet_facts(**{"business.local": False})."""
+    return fact_sheet_from_mapping(sheet_mapping(**changes)).facts
 
 
 def rule(rule_id: str, *, when: Any = None, then: Any = None, priority: int | None = None,

@@ -20,20 +20,13 @@ from advise.facts import apply_overrides, fact_sheet_from_mapping, load_fact_she
 from advise.render import Renderer
 from advise.whynot import not_applied, why_not
 
-from conftest import BASE_SHEET, EXAMPLES, ROOT, RuleBase, rule
+from conftest import EXAMPLES, ROOT, RuleBase, rule, sheet_mapping
 
 TEMPLATES = ROOT / "explanations"
 
 
 def run(rulebase: RuleBase, **changes: object):
-    data = {section: dict(value) if isinstance(value, dict) else value for section, value in BASE_SHEET.items()}
-    for name, value in changes.items():
-        section, _, key = name.partition(".")
-        if key:
-            data.setdefault(section, {})[key] = value
-        else:
-            data[section] = value
-    return rulebase.advisor().run(fact_sheet_from_mapping(data))
+    return rulebase.advisor().run(fact_sheet_from_mapping(sheet_mapping(**changes)))
 
 
 def test_a_failed_condition_shows_the_value_and_the_threshold(rulebase: RuleBase) -> None:
