@@ -11,6 +11,7 @@ Templates receive the Report (advise.explain), or a Proof (advise.proof) or a Wh
 * `glossary`: the entries of explanations/glossary.yaml (and of the rule base's own
   `glossary:`) whose term appears in the report's text.
 * `chart`: for the HTML report, the geometry of the time picture (advise.chart).
+* `text_layout(width)`: the `wrap` and `bullet` of the plain-text reports (see TextLayout).
 
 StrictUndefined turns a typo in a template into an error instead of an empty string.
 Every value from the fact sheet is escaped: autoescape in HTML, the `md` filter and t()
@@ -32,8 +33,8 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-import click
 import jinja2
+from jinja2.filters import do_indent
 from markupsafe import Markup, escape
 
 from .errors import LANGS, InputError, Problem, RuleBookError, did_you_mean, register_messages
@@ -127,6 +128,10 @@ def wordwrap(environment: jinja2.Environment, s: str, width: int = 79, break_lon
     paragraph). Like Jinja 3.1, each line of `s` is wrapped on its own."""
     if wrapstring is None:
         wrapstring = environment.newline_sequence
+    return _wordwrap(s, width, break_long_words, wrapstring, break_on_hyphens)
+
+
+def _wordwrap(s: str, width: int, break_long_words: bool, wrapstring: str, break_on_hyphens: bool = True) -> str:
     return wrapstring.join([wrapstring.join(_wrapped(line, width, break_long_words, break_on_hyphens))
                             for line in s.splitlines()])
 
@@ -187,6 +192,57 @@ def wrap_line(line: str, width: int, break_long_words: bool = True, break_on_hyp
             lines.append("".join(chunks[i:k]))
         i = j
     return lines
+
+
+class TextLayout:
+    """The paragraphs and list items of the plain-text reports (explanations/_text.j2 makes
+    them with `text_layout(width)`): `wrap` and `bullet`, lines at most `width` wide.
+
+    They give exactly the text of the Jinja macros they replace (`wordwrap` without breaking
+    long words, then `indent`), in Python because a report has some 200 of them, and each
+    macro call costs Jinja more than the wrapping itself. No words here: only layout.
+    """
+
+    _CACHE_MAX = 4096  # texts kept: a batch lays out the same sentences again and again
+
+    def __init__(self, width: int, newline: str = "\n"):
+        self.width = width
+        self.newline = newline
+        self._cache: dict[tuple[Any, int, str | None], str] = {}
+    def wrap(self, text: str, indent: int) -> str:
+        """A paragraph: `text` wrapped to the width, every line indented by `indent` spaces."""
+        key = (text, indent, None)
+        done = self._cache.get(key)
+        if done is None:
+            wrapped = _wordwrap(text, self.width - indent, False, self.newline)
+            done = self._keep(key, do_indent(wrapped, indent, first=True))
+        return done
+    def bullet(self, text: Any, indent: int, mark: str = "- ") -> str:
+        """A list item: `indent` spaces, the mark, then the text; the following lines line up
+        under the text."""
+        key = (text, indent, mark)
+        done = self._cache.get(key)
+        if done is None:
+            wrapped = _wordwrap(str(mark) + str(text), self.width - indent - len(mark), False, self.newline)
+            done = self._keep(key, " " * indent + do_indent(wrapped, indent + len(mark)))
+        return done
+
+    def _keep(self, key: tuple[Any, int, str | None], text: str) -> str:
+        if len(self._cache) >= self._CACHE_MAX:
+            self._cache.clear()
+        self._cache[key] = text
+        return text
+
+
+_LAYOUTS: dict[int, TextLayout] = {}
+
+
+def text_layout(width: int) -> TextLayout:
+    """The TextLayout for lines at most `width` wide (one for each width, kept)."""
+    layout = _LAYOUTS.get(width)
+    if layout is None:
+        layout = _LAYOUTS[width] = TextLayout(width)
+    return layout
 
 
 class MarkdownText(str):
@@ -311,6 +367,7 @@ class Renderer:
             environment.filters["md"] = escape_markdown
             environment.filters["upper_first"] = upper_first
             environment.filters["as_markdown"] = as_markdown
+            environment.globals["text_layout"] = text_layout
             self._environments[key] = environment
         return self._environments[key]
 
@@ -334,7 +391,6 @@ class Renderer:
             if fmt == "markdown" and not isinstance(value, MarkdownText):
                 return escape_markdown(value)
             return str(value)
-
         def t(key: str, **params: Any) -> str:
             text = message(key)
             for name, value in params.items():
@@ -377,7 +433,11 @@ class Renderer:
     def _render(self, template_name: str, fmt: str, lang: str, vocabulary: Any, color: bool,
                 **context: Any) -> str:
         def style(text: Any, bold: bool = False, fg: str | None = None) -> str:
-            return click.style(str(text), bold=bold, fg=fg) if color else str(text)
+            if not color:
+                return str(text)
+            import click  # only for colours on a terminal: the library does not need click
+
+            return click.style(str(text), bold=bold, fg=fg)
 
         try:
             template = self.environment(vocabulary, lang).get_template(template_name)
