@@ -12,7 +12,7 @@
    processes at 1,000 and at 10,000 sheets. Target: within 10%.
 3. Scale of the rule base: the shipped rules plus generated ones, 100, 500 and 2,000
    rules: load, compile, register in durable, one sheet; and how full durable's fixed-size
-   tables get (they must stay below their sizes: see advise.durable_limits).
+   tables get (they must stay below their sizes: see advise.engine.durable_limits).
 
 Run it with the project's venv Python: it times that venv's `advise` and `python`.
 Not a test: it prints and writes a table; it does not fail on a missed target. Timings
@@ -76,12 +76,12 @@ import json, sys, time
 t0 = time.perf_counter()
 import durable.engine, click, jinja2, yaml
 t1 = time.perf_counter()
-import advise.cli
+import advise.cli.main
 from advise.advisor import Advisor, default_templates_dir
-from advise.counterfactual import find_hints
-from advise.explain import build_report
-from advise.facts import load_fact_sheet
-from advise.render import Renderer
+from advise.explain.counterfactual import find_hints
+from advise.explain.report import build_report
+from advise.sheet.facts import load_fact_sheet
+from advise.render.renderer import Renderer
 t2 = time.perf_counter()
 sheet = load_fact_sheet(sys.argv[1])
 t3 = time.perf_counter()
@@ -235,12 +235,12 @@ import json, random, sys, time
 sys.path.insert(0, sys.argv[2])
 import generate
 started = time.perf_counter()
-from advise.rulebook import load_rulebook
-from advise.compiler import compile_rulebook
-from advise.engine import Engine
-from advise.facts import fact_sheet_from_mapping
-from advise.inference import infer
-from advise import durable_limits
+from advise.rulebase.rulebook import load_rulebook
+from advise.engine.compiler import compile_rulebook
+from advise.engine.durable import Engine
+from advise.sheet.facts import fact_sheet_from_mapping
+from advise.engine.inference import infer
+from advise.engine import durable_limits
 imported = time.perf_counter()
 book = load_rulebook(sys.argv[1])
 loaded = time.perf_counter()

@@ -15,12 +15,12 @@ import pytest
 import yaml
 
 from advise.advisor import Advisor
-from advise.compiler import Program, compile_rulebook
-from advise.engine import Engine
-from advise.facts import fact_sheet_from_mapping
-from advise.inference import infer
-from advise.rulebook import RuleBook, load_rulebook
-from advise.trace import Trace
+from advise.engine.compiler import Program, compile_rulebook
+from advise.engine.durable import Engine
+from advise.sheet.facts import fact_sheet_from_mapping
+from advise.engine.inference import infer
+from advise.rulebase.rulebook import RuleBook, load_rulebook
+from advise.engine.trace import Trace
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "rules"

@@ -23,9 +23,9 @@ from advise.batch import (
     report_names,
     run_batch,
 )
-from advise.cli import main
+from advise.cli.main import main
 from advise.errors import InputError, RuleBookError
-from advise.facts import fact_sheet_from_mapping
+from advise.sheet.facts import fact_sheet_from_mapping
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"

@@ -1,7 +1,7 @@
 """Same input, same bytes: whatever the order of the sheet's keys, of order-free list items,
 of the rule files on disk, or Python's hash seed.
 
-Order that carries meaning is kept: `objectives` are "in the order of intent" (advise.facts)
+Order that carries meaning is kept: `objectives` are "in the order of intent" (advise.sheet.facts)
 and `profiles.planned` is the owner's order (it breaks ties between platforms that fit
 equally well), so reports may echo them as given.
 """
@@ -22,9 +22,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from advise.advisor import Advisor, default_templates_dir
-from advise.explain import build_report
-from advise.facts import fact_sheet_from_mapping
-from advise.render import Renderer
+from advise.explain.report import build_report
+from advise.sheet.facts import fact_sheet_from_mapping
+from advise.render.renderer import Renderer
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "rules"
@@ -48,7 +48,7 @@ def reports(mapping: dict[str, Any], lang: str = "en") -> dict[str, str]:
 
 
 def _has_template(renderer: Renderer, fmt: str) -> bool:
-    from advise.render import TEMPLATE_FOR
+    from advise.render.renderer import TEMPLATE_FOR
 
     return fmt == "json" or (renderer.directory / TEMPLATE_FOR[fmt]).is_file()
 
@@ -78,7 +78,7 @@ def test_key_order_does_not_change_the_report(index: int, seed: int, lang: str) 
 def test_key_order_in_the_yaml_file_does_not_change_the_json(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from advise.cli import main
+    from advise.cli.main import main
 
     for path in EXAMPLES:
         mapping = yaml.safe_load(path.read_text(encoding="utf-8"))

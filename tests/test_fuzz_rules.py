@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 from advise.advisor import Advisor
 from advise.errors import AdviseError, RuleBookError
-from advise.facts import fact_sheet_from_mapping
-from advise.operators import OPERATORS
+from advise.sheet.facts import fact_sheet_from_mapping
+from advise.rulebase.operators import OPERATORS
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "rules"

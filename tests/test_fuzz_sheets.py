@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 
 from advise.advisor import Advisor, default_templates_dir
 from advise.errors import AdviseError, InputError
-from advise.explain import build_report
-from advise.facts import OBJECTIVES, PLATFORMS, SHEET_FIELDS, fact_sheet_from_mapping
-from advise.cli import main
-from advise.render import Renderer
+from advise.explain.report import build_report
+from advise.sheet.facts import OBJECTIVES, PLATFORMS, SHEET_FIELDS, fact_sheet_from_mapping
+from advise.cli.main import main
+from advise.render.renderer import Renderer
 
 ROOT = Path(__file__).resolve().parents[1]
 SECONDS = 5.0  # one sheet, however strange, is answered well within this

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 import advise
-from advise.cli import main
+from advise.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = {"rules": "advise/data/rules", "explanations": "advise/data/explanations"}
@@ -87,7 +87,8 @@ def test_wheel_carries_code_rules_and_templates(wheel: Path) -> None:
         expected = _shipped(folder)
         assert expected, folder
         assert expected <= names, sorted(expected - names)
-    schemas = {f"advise/schemas/{path.name}" for path in (ROOT / "src" / "advise" / "schemas").glob("*.json")}
+    schemas = {f"advise/workbench/schemas/{path.name}"
+               for path in (ROOT / "src" / "advise" / "workbench" / "schemas").glob("*.json")}
     assert schemas and schemas <= names, sorted(schemas - names)
     assert any(name.endswith("entry_points.txt") for name in names)
     assert not any(name.startswith(("rules/", "explanations/", "tests/")) for name in names)

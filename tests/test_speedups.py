@@ -1,7 +1,7 @@
 """The speed-ups give the same answers as the slower code they stand for.
 
 Each fast path is compared with the reference it replaces: libyaml's parser with PyYAML's
-pure-Python one (advise.yamlload), the `wordwrap` filter with Jinja's, the glossary finder
+pure-Python one (advise.sheet.yamlload), the `wordwrap` filter with Jinja's, the glossary finder
 with one regular expression per form, the bytecode cache with compiling afresh, the rule
 index with a scan, the replay's memo with computing afresh, the lazy commands with
 registering them all.
@@ -24,11 +24,13 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from advise import counterfactual, render, yamlload
+from advise.explain import counterfactual
+from advise.render import renderer as render
+from advise.sheet import yamlload
 from advise.advisor import Advisor, default_templates_dir
 from advise.errors import FactSheetError
-from advise.explain import build_report
-from advise.facts import load_fact_sheet
+from advise.explain.report import build_report
+from advise.sheet.facts import load_fact_sheet
 
 from conftest import EXAMPLES, ROOT
 
@@ -179,7 +181,7 @@ def test_the_bytecode_cache_changes_no_byte(fmt: str, tmp_path: Path, monkeypatc
             monkeypatch.delenv("ADVISE_NO_CACHE", raising=False)
             monkeypatch.setenv("ADVISE_CACHE_DIR", cache)
         monkeypatch.setattr(render, "_BYTECODE", [])
-        monkeypatch.setattr("advise.explain._BECAUSE_CACHE", {})
+        monkeypatch.setattr("advise.explain.report._BECAUSE_CACHE", {})
         sheet = load_fact_sheet(EXAMPLES / "fleuriste.yaml")
         result = Advisor(None).run(sheet)
         return render.Renderer(default_templates_dir()).render(build_report(result, "fr"), fmt)
@@ -236,12 +238,12 @@ def test_replay_memo_gives_what_computing_afresh_gives(example: Path) -> None:
 def test_lazy_commands_are_the_registered_ones() -> None:
     import importlib
 
-    from advise import cli
+    from advise.cli import main as cli
 
     registered = {}
     for module in set(cli.LAZY_COMMANDS.values()):
         group = click.Group()
-        importlib.import_module(f"advise.{module}").register(group)
+        importlib.import_module(f"advise.cli.{module}").register(group)
         registered.update(dict.fromkeys(group.commands, module))
     assert registered == cli.LAZY_COMMANDS
     assert cli.FORMATS == render.FORMATS

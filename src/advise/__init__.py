@@ -1,7 +1,7 @@
 """advise: should a small business launch on social networks, and how? The reasoning, shown.
 
-Library first; the command line (advise.cli) is a thin layer over these names. They are
-imported on first use (PEP 562), so that `import advise.cli` and `advise --version` only
+Library first; the command line (advise.cli.main) is a thin layer over these names. They are
+imported on first use (PEP 562), so that `import advise.cli.main` and `advise --version` only
 load what they need.
 """
 
@@ -17,15 +17,15 @@ _LAZY = {
     "AdviseError": "errors", "FactSheetError": "errors", "InputError": "errors", "RuleBookError": "errors",
     "RuleRunError": "errors",
     "Advisor": "advisor", "Result": "advisor", "default_rules_dir": "advisor", "default_templates_dir": "advisor",
-    "FactSheet": "facts", "load_fact_sheet": "facts",
-    "RuleBook": "rulebook", "load_rulebook": "rulebook",
+    "FactSheet": "sheet.facts", "load_fact_sheet": "sheet.facts",
+    "RuleBook": "rulebase.rulebook", "load_rulebook": "rulebase.rulebook",
 }
 
 if TYPE_CHECKING:
     from .advisor import Advisor, Result, default_rules_dir, default_templates_dir
     from .errors import AdviseError, FactSheetError, InputError, RuleBookError, RuleRunError
-    from .facts import FactSheet, load_fact_sheet
-    from .rulebook import RuleBook, load_rulebook
+    from .rulebase.rulebook import RuleBook, load_rulebook
+    from .sheet.facts import FactSheet, load_fact_sheet
 
 
 def __getattr__(name: str) -> Any:
@@ -44,9 +44,9 @@ def __dir__() -> list[str]:
 def advise(facts_path: str, rules_dir: str | None = None, *, lang: str | None = None, fmt: str = "json") -> str:
     """Advise one fact sheet and return the report in `fmt` (json, text, markdown, html)."""
     from .advisor import Advisor, default_templates_dir
-    from .explain import build_report
-    from .facts import load_fact_sheet
-    from .render import Renderer
+    from .explain.report import build_report
+    from .render.renderer import Renderer
+    from .sheet.facts import load_fact_sheet
 
     sheet = load_fact_sheet(facts_path)
     result = Advisor(rules_dir).run(sheet)

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .compiler import Program, compile_rulebook
-from .engine import Engine
-from .facts import FactSheet, fact_sheet_from_mapping, load_fact_sheet
-from .inference import infer
-from .rulebook import RuleBook, load_rulebook
-from .trace import Trace
+from .engine.compiler import Program, compile_rulebook
+from .engine.durable import Engine
+from .engine.inference import infer
+from .engine.trace import Trace
+from .rulebase.rulebook import RuleBook, load_rulebook
+from .sheet.facts import FactSheet, fact_sheet_from_mapping, load_fact_sheet
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -52,10 +52,10 @@ class Advisor:
     """Load, check and compile a rule base once; then `run` any number of fact sheets."""
 
     def __init__(self, rules_dir: str | os.PathLike[str] | None = None, *, cache: bool = False):
-        """`cache`: reuse the rule base loaded and compiled by an earlier process (advise.rulecache)."""
+        """`cache`: reuse the rule base loaded and compiled by an earlier process (advise.engine.cache)."""
         self.rules_dir = Path(rules_dir) if rules_dir is not None else default_rules_dir()
         if cache:
-            from .rulecache import cached
+            from .engine.cache import cached
 
             self.rulebook, self.program = cached(self.rules_dir, self._load)
         else:

@@ -1,6 +1,6 @@
 """Advise many fact sheets at once: one report per sheet, and a summary of them all.
 
-Library first: `run_batch` does the work; `advise batch` (advise.batch_cli) only parses,
+Library first: `run_batch` does the work; `advise batch` (advise.cli.batch) only parses,
 shows progress and prints. How it behaves:
 
 * Sheets are found in the files and folders given (folders: every *.yaml / *.yml below
@@ -201,23 +201,23 @@ class _Worker:
     def __init__(self, rules_dir: str | None, templates_dir: str | None, fmt: str, lang: str | None,
                  out_dir: str, hints: bool = False):
         from .advisor import Advisor, default_templates_dir
-        from .render import Renderer
+        from .render.renderer import Renderer
 
         self.advisor = Advisor(rules_dir, cache=True)
         self.renderer = Renderer(templates_dir or default_templates_dir())
         self.fmt, self.lang, self.out_dir, self.hints = fmt, lang, out_dir, hints
 
     def advise(self, sheet: Sheet) -> Outcome:
-        from .explain import build_report
-        from .facts import load_fact_sheet
+        from .explain.report import build_report
         from .output import write_atomically
+        from .sheet.facts import load_fact_sheet
 
         try:
             loaded = load_fact_sheet(sheet.path, display_name=sheet.file)
             result = self.advisor.run(loaded)
             found = None
             if self.hints:
-                from .counterfactual import find_hints
+                from .explain.counterfactual import find_hints
 
                 found = find_hints(self.advisor, result)
             report = build_report(result, self.lang or loaded.lang or "en", hints=found)
@@ -274,7 +274,7 @@ def run_batch(
 ) -> BatchResult:
     """Advise every sheet found in `sources`, writing reports and summaries into `out_dir`.
 
-    `hints`: add the counterfactual hints (advise.counterfactual) to each report, as
+    `hints`: add the counterfactual hints (advise.explain.counterfactual) to each report, as
     `advise FILE` does; they re-run the rules many times per sheet, so they are off by
     default here. `progress(n)` is called as n more sheets are done; `on_plan(total)` once the sheets are
     known. Raises AdviseError only for what stops the whole batch: no sheet, a broken rule
@@ -386,8 +386,8 @@ def _pool_context(*, start: bool = False) -> Any:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["advise.batch", "advise.advisor", "advise.explain", "advise.render",
-                                    "advise.facts", "advise.output"])
+    context.set_forkserver_preload(["advise.batch", "advise.advisor", "advise.explain.report", "advise.render.renderer",
+                                    "advise.sheet.facts", "advise.output"])
     if start:
         from multiprocessing import forkserver
 

@@ -1,0 +1,86 @@
+"""`advise batch`: many fact sheets at once (the work is done by advise.batch)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import click
+
+FORMATS = ("text", "markdown", "html", "json")
+LANGS = ("en", "fr")
+
+
+def register(group: click.Group) -> None:
+    """Add this module's commands to the `advise` group."""
+    from .main import report_errors
+
+    @group.command("batch")
+    @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=str))
+    @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=str),
+                  help="Folder for the reports and the summary (created if needed).")
+    @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+                  help="Format of each report.")
+    @click.option("--lang", type=click.Choice(LANGS), default=None,
+                  help="Language of the reports (default: each sheet's `lang`, else en).")
+    @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+                  help="Processes working in parallel (default: the number of cores).")
+    @click.option("--rules", "rules_dir", type=click.Path(path_type=str), default=None,
+                  help="Rule base folder (default: the shipped rules/).")
+    @click.option("--templates", "templates_dir", type=click.Path(path_type=str), default=None,
+                  help="Report templates folder (default: the shipped explanations/).")
+    @click.option("--hints/--no-hints", default=False, show_default=True,
+                  help="Counterfactual hints in each report, as `advise FILE` gives them (much slower).")
+    @report_errors
+    def batch(sources: tuple[str, ...], out_dir: str, fmt: str, lang: str | None, jobs: int | None,
+              rules_dir: str | None, templates_dir: str | None, hints: bool) -> None:
+        """Advise every fact sheet in DIR_OR_FILES: one report each, plus summary.csv and summary.md.
+
+        A folder stands for every *.yaml / *.yml file below it. A sheet that cannot be
+        advised is listed in the summary with its error, and the others go on. Exit
+        status: 2 if any sheet was refused as bad input, 1 if any failed with an internal
+        error, else 0. Each report is the one `advise FILE --no-hints` gives (with --hints:
+        the one `advise FILE` gives).
+
+        \b
+        Examples:
+          advise batch clients/ -o reports/
+          advise batch a.yaml b.yaml -o out --format json --jobs 2
+        """
+        from ..batch import BAD_INPUT, INTERNAL, OK, run_batch
+
+        bar: Any = None
+        show_bar = sys.stderr.isatty() and not os.environ.get("CI")
+
+        def on_plan(total: int) -> None:
+            nonlocal bar
+            if show_bar and total > 1:
+                bar = click.progressbar(length=total, label="Advising", file=sys.stderr, show_pos=True,
+                                        show_eta=True)
+                bar.__enter__()
+
+        def progress(count: int) -> None:
+            if bar is not None:
+                bar.update(count)
+
+        try:
+            result = run_batch(sources, out_dir, fmt=fmt, lang=lang, jobs=jobs, rules_dir=rules_dir,
+                               templates_dir=templates_dir, hints=hints, progress=progress, on_plan=on_plan)
+        finally:
+            if bar is not None:
+                bar.__exit__(None, None, None)
+        french = lang == "fr"
+        for outcome in result.outcomes:
+            if outcome.status != OK:
+                shown = outcome.error if outcome.error.startswith(outcome.file) else f"{outcome.file}: {outcome.error}"
+                click.echo(shown, err=True)
+        counts = result.counts
+        csv_path, md_path = result.summary_paths
+        if french:
+            click.echo(f"{len(result.outcomes)} fiches : {counts[OK]} rapports, {counts[BAD_INPUT]} refusées, "
+                       f"{counts[INTERNAL]} erreurs internes ; résumé : {md_path}, {csv_path}")
+        else:
+            click.echo(f"{len(result.outcomes)} sheets: {counts[OK]} reports, {counts[BAD_INPUT]} refused, "
+                       f"{counts[INTERNAL]} internal errors; summary: {md_path}, {csv_path}")
+        sys.exit(result.exit_code)

@@ -1,0 +1,211 @@
+"""The command line: parse, call the library, translate errors, print. Nothing else.
+
+`advise facts.yaml` is short for `advise run facts.yaml`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+import traceback
+from typing import Any, Callable
+
+import click
+
+from .. import __version__
+from ..errors import LANGS, AdviseError, InputError, Problem, register_messages
+
+# Start-up time matters (one `advise facts.yaml` is one process): each command imports
+# what it needs when it runs, and the other command families are imported only when
+# asked for (LAZY_COMMANDS).
+FORMATS = ("text", "markdown", "html", "json")  # advise.render.renderer.FORMATS (tested equal)
+# Command name -> the module whose register(group) adds it.
+LAZY_COMMANDS = {"rules": "workbench", "test": "workbench", "init": "workbench",
+                 "interview": "workbench", "batch": "batch"}
+
+register_messages({
+    "options-exclusive": {
+        "en": "these options ask for different answers, give one at a time: {options}",
+        "fr": "ces options demandent des réponses différentes, donnez-en une à la fois : {options}",
+    },
+})
+
+EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 1
+
+
+class DefaultGroup(click.Group):
+    """A group whose first argument, when it is not a command, goes to `run`; the commands of
+    LAZY_COMMANDS are added when first asked for."""
+
+    default_command = "run"
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in LAZY_COMMANDS \
+                and args[0] not in ("--help", "-h", "--version"):
+            args = [self.default_command, *args]
+        return super().parse_args(ctx, args)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in LAZY_COMMANDS:
+            self.load(LAZY_COMMANDS[cmd_name])
+        return self.commands.get(cmd_name)
+
+    def load(self, module: str) -> None:
+        importlib.import_module(f"{__package__}.{module}").register(self)
+
+
+def _error_lang(lang: str | None) -> str:
+    return lang if lang in LANGS else os.environ.get("ADVISE_LANG", "en") if os.environ.get("ADVISE_LANG") in LANGS else "en"
+
+
+def report_errors(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Every AdviseError becomes a clean message and its exit status; anything else is an
+    internal error (status 1), with the traceback only when ADVISE_DEBUG is set."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        lang = _error_lang(kwargs.get("lang"))
+        try:
+            return function(*args, **kwargs)
+        except AdviseError as error:
+            label = "Error" if lang == "en" else "Erreur"
+            click.echo(f"{label}: " + error.format(lang).replace("\n", "\n  ") if len(error.problems) == 1
+                       else f"{label}: {len(error.problems)} " + ("problems" if lang == "en" else "problèmes")
+                       + "\n" + "\n".join("  " + p.format(lang).replace("\n", "\n  ") for p in error.problems),
+                       err=True)
+            sys.exit(error.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as error:  # a bug: say so plainly
+            if os.environ.get("ADVISE_DEBUG"):
+                traceback.print_exc()
+            problem = Problem("internal", {"reason": f"{type(error).__name__}: {error}"})
+            click.echo(("Error: " if lang == "en" else "Erreur : ") + problem.message(lang), err=True)
+            click.echo("Set ADVISE_DEBUG=1 to see the traceback." if lang == "en"
+                       else "Définissez ADVISE_DEBUG=1 pour voir la trace.", err=True)
+            sys.exit(EXIT_INTERNAL)
+
+    wrapper.__name__ = function.__name__
+    wrapper.__doc__ = function.__doc__
+    return wrapper
+
+
+@click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="advise")
+def main() -> None:
+    """Tell a small business whether and how to launch on social networks, and show why.
+
+    \b
+    Examples:
+      advise examples/fleuriste.yaml
+      advise examples/fleuriste.yaml --format html -o fleuriste.html
+      advise examples/agence-b2b.yaml --format json --lang fr
+    """
+
+
+@main.command()
+@click.argument("facts", type=click.Path(dir_okay=True, path_type=str))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="Report format.")
+@click.option("--lang", type=click.Choice(LANGS), default=None,
+              help="Language of the report (default: the sheet's `lang`, else en).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="Write the report to this file (atomically) instead of the terminal.")
+@click.option("--rules", "rules_dir", type=click.Path(path_type=str), default=None,
+              help="Rule base folder (default: the shipped rules/).")
+@click.option("--templates", "templates_dir", type=click.Path(path_type=str), default=None,
+              help="Report templates folder (default: the shipped explanations/).")
+@click.option("--color/--no-color", default=None, help="Colours in the text report (default: on a terminal).")
+@click.option("--how", "how_id", metavar="ID", default=None,
+              help="Show how a conclusion was reached, down to the sheet: a warning, a recommendation, a derived "
+                   "fact, a rule id or `verdict`.")
+@click.option("--why-not", "why_not_id", metavar="ID", default=None,
+              help="Show why something was not concluded: for each rule that could conclude it, the conditions "
+                   "that held and those that failed. ID: a rule, a warning, a recommendation or a verdict value.")
+@click.option("--all", "show_all", is_flag=True, default=False,
+              help="Also list the warnings and recommendations that do not apply, each with why not.")
+@click.option("--set", "assignments", metavar="FIELD=VALUE", multiple=True,
+              help="Change an answer of the sheet and show what changes (repeatable), e.g. "
+                   "--set resources.weekly_hours=6 --set objectives=[visibility,community].")
+@click.option("--hints/--no-hints", default=True, show_default=True,
+              help="Counterfactual hints: the smallest change to one answer that changes the verdict or a warning.")
+@report_errors
+def run(facts: str, fmt: str, lang: str | None, output: str | None, rules_dir: str | None,
+        templates_dir: str | None, color: bool | None, how_id: str | None, why_not_id: str | None,
+        show_all: bool, assignments: tuple[str, ...], hints: bool) -> None:
+    """Advise the business described by the fact sheet FACTS (YAML).
+
+    \b
+    Examples:
+      advise run examples/fleuriste.yaml
+      advise examples/fleuriste.yaml --lang en --format markdown -o report.md
+      advise examples/fleuriste.yaml --format html -o report.html
+      advise examples/fleuriste.yaml --how time_shortfall
+      advise examples/fleuriste.yaml --why-not launch
+      advise examples/fleuriste.yaml --all
+      advise examples/fleuriste.yaml --set resources.weekly_hours=6 --set objectives=[visibility,community]
+    """
+    from ..advisor import Advisor, default_templates_dir
+    from ..explain.report import build_report
+    from ..render.renderer import Renderer
+    from ..sheet.facts import load_fact_sheet
+
+    _check_options(how_id, why_not_id, show_all)
+    sheet = load_fact_sheet(facts)
+    advisor = Advisor(rules_dir, cache=True)
+    renderer = Renderer(templates_dir or default_templates_dir())
+    report_lang = lang or sheet.lang or "en"
+    changes = None
+    if assignments:
+        from ..explain.whatif import what_if
+
+        result, changes = what_if(advisor, sheet, assignments)
+    else:
+        result = advisor.run(sheet)
+    overrides = tuple(changes.facts) if changes is not None else ()
+    use_color = color if color is not None else (output is None and sys.stdout.isatty())
+    use_color = use_color and fmt == "text"
+    vocabulary = result.rulebook.vocabulary
+    if how_id is not None:
+        from ..explain.proof import how
+
+        text = renderer.render_answer(how(result, how_id, report_lang, overrides=overrides), "how", fmt, vocabulary,
+                                      color=use_color)
+    elif why_not_id is not None:
+        from ..explain.whynot import why_not
+
+        answer = why_not(result, why_not_id, report_lang, overrides=overrides)
+        text = renderer.render_answer(answer, "why-not", fmt, vocabulary, color=use_color)
+    else:
+        found_hints = None
+        if hints:
+            from ..explain.counterfactual import find_hints
+
+            found_hints = find_hints(advisor, result)
+        found_not_applied = None
+        if show_all:
+            from ..explain.whynot import not_applied
+
+            found_not_applied = not_applied(result, report_lang, overrides=overrides)
+        report = build_report(result, report_lang, hints=found_hints, what_if=changes, not_applied=found_not_applied)
+        text = renderer.render(report, fmt, color=use_color)
+    if output:
+        from ..output import write_atomically
+
+        write_atomically(output, text, inputs=[facts])
+    else:
+        click.echo(text, nl=False, color=True if use_color else None)
+
+
+def _check_options(how_id: str | None, why_not_id: str | None, show_all: bool) -> None:
+    """--how, --why-not and --all each ask for a different answer: one at a time."""
+    given = [name for name, value in (("--how", how_id), ("--why-not", why_not_id), ("--all", show_all)) if value]
+    if len(given) > 1:
+        raise InputError(Problem("options-exclusive", {"options": " ".join(given)}, field=given[1]))
+
+
+__all__ = ["main", "report_errors", "DefaultGroup"]

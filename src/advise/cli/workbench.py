@@ -1,0 +1,449 @@
+"""The consultant's workbench on the command line: rules check/list/show/graph/new/docs,
+test, init, interview.
+
+Each command parses its options, makes one library call (advise.workbench.checks, casework,
+ruledocs, rulegraph, scaffold, sheet_template, interview) and prints; errors go through
+advise.cli.main.report_errors like every other command. Every command takes `--rules DIR`
+(default: the shipped rules/, or $ADVISE_RULES) and `--lang en|fr`.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from ..errors import LANGS, InputError, Problem, register_messages
+
+register_messages({
+    "unknown-rule": {"en": "no rule has the id '{id}'", "fr": "aucune règle n'a l'identifiant « {id} »"},
+    "rules-dir-twice": {
+        "en": "two rule folders given ({first} and {second}): give RULES_DIR or --rules, not both",
+        "fr": "deux dossiers de règles donnés ({first} et {second}) : donnez RULES_DIR ou --rules, pas les deux",
+    },
+})
+
+
+def _errors(function: Callable[..., Any]) -> Callable[..., Any]:
+    """advise.cli.main.report_errors, imported when the command runs (cli imports this module)."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from .main import report_errors
+
+        return report_errors(function)(*args, **kwargs)
+
+    return wrapper
+
+
+def _default_lang() -> str:
+    return os.environ.get("ADVISE_LANG") if os.environ.get("ADVISE_LANG") in LANGS else "en"  # type: ignore[return-value]
+
+
+def rules_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--rules", "rules_dir", type=click.Path(path_type=str), default=None,
+                        help="Rule base folder (default: the shipped rules/, or $ADVISE_RULES).")(function)
+
+
+def lang_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--lang", type=click.Choice(LANGS), default=None,
+                        help="Language of the output: en or fr (default: $ADVISE_LANG, else en).")(function)
+
+
+def _rules_dir(rules_dir: str | None) -> Path:
+    """The rule folder given, else the default one, shown relative to here when inside it."""
+    from ..advisor import default_rules_dir
+
+    if rules_dir:
+        return Path(rules_dir)
+    folder = default_rules_dir()
+    try:
+        return folder.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return folder
+
+
+def _rulebook(rules_dir: str | None) -> Any:
+    from ..rulebase.rulebook import load_rulebook
+
+    return load_rulebook(_rules_dir(rules_dir))
+
+
+# ---------------------------------------------------------------- advise rules ...
+
+
+@click.group("rules")
+def rules_group() -> None:
+    """Check, explore, document and grow the rule base.
+
+    \b
+    Examples:
+      advise rules check
+      advise rules list
+      advise rules show time-shortfall --lang fr
+      advise rules graph --format dot > rules.dot
+      advise rules new budget/no-visual-budget --rules my-rules/
+      advise rules docs -o docs/rules.md
+    """
+
+
+@rules_group.command("check")
+@click.argument("rules_dir_arg", metavar="[RULES_DIR]", required=False, type=click.Path(path_type=str))
+@rules_option
+@lang_option
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
+              help="text for people, json for tools.")
+@click.option("--no-cases", is_flag=True, help="Do not run the cases (skips the coverage check, A501).")
+@_errors
+def check_command(rules_dir_arg: str | None, rules_dir: str | None, lang: str | None, fmt: str,
+                  no_cases: bool) -> None:
+    """Verify the rule base as a whole: load errors, rules that can never fire, duplicates,
+    possible conflicts, cycles, unused facts, rules no case covers, TODO texts.
+
+    Each finding has a stable code (A001, A101, ...), a place and what to do. Errors exit
+    with status 2, warnings with 0.
+
+    \b
+    Examples:
+      advise rules check
+      advise rules check my-rules/ --lang fr
+      advise rules check --format json
+    """
+    from ..workbench.checks import check_rules
+
+    lang = lang or _default_lang()
+    if rules_dir_arg and rules_dir and Path(rules_dir_arg) != Path(rules_dir):
+        raise InputError(Problem("rules-dir-twice", {"first": rules_dir_arg, "second": rules_dir}))
+    report = check_rules(_rules_dir(rules_dir_arg or rules_dir), cases=not no_cases)
+    if fmt == "json":
+        click.echo(json.dumps(report.as_dict(lang), ensure_ascii=False, indent=2))
+    else:
+        click.echo(report.format(lang), nl=False)
+    sys.exit(report.exit_code)
+
+
+@rules_group.command("list")
+@rules_option
+@lang_option
+@click.option("--theme", default=None, help="Only the rules of this theme.")
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
+              help="text for people, json for tools.")
+@_errors
+def list_command(rules_dir: str | None, lang: str | None, theme: str | None, fmt: str) -> None:
+    """List the rules: id, theme, title, file:line, in the order of the report.
+
+    \b
+    Examples:
+      advise rules list
+      advise rules list --theme budget --lang fr
+    """
+    from ..workbench.docs import format_rule_list, list_rules
+
+    lang = lang or _default_lang()
+    rows = [row for row in list_rules(_rulebook(rules_dir), lang) if theme is None or row["theme"] == theme]
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_rule_list(rows), nl=False)
+
+
+@rules_group.command("show")
+@click.argument("rule_id")
+@rules_option
+@lang_option
+@click.option("--no-cases", is_flag=True, help="Do not run the cases to find those that cover the rule.")
+@_errors
+def show_command(rule_id: str, rules_dir: str | None, lang: str | None, no_cases: bool) -> None:
+    """Show one rule in plain words: what it checks, what it concludes, why, its source,
+    its priority, and the cases that cover it.
+
+    \b
+    Examples:
+      advise rules show time-shortfall
+      advise rules show visibility-only --lang fr
+    """
+    from ..errors import did_you_mean
+    from ..workbench.docs import CaseLink, show_rule
+
+    lang = lang or _default_lang()
+    if no_cases:
+        rulebook = _rulebook(rules_dir)
+        links = None
+    else:
+        from ..advisor import Advisor
+        from ..workbench.casework import cases_covering, run_rule_cases
+
+        from ..errors import RuleBookError
+
+        advisor = Advisor(_rules_dir(rules_dir))
+        rulebook = advisor.rulebook
+        try:
+            cases, results = run_rule_cases(advisor)
+            links = [CaseLink(**link) for link in cases_covering(rulebook, rule_id, cases, results)]
+        except RuleBookError as error:  # the rule is still worth showing; `advise test` tells the rest
+            links = None
+            click.echo(("cases not read: " if lang == "en" else "cas non lus : ") + error.problems[0].format(lang),
+                       err=True)
+    try:
+        rule = rulebook.rule(rule_id)
+    except KeyError:
+        raise InputError(Problem("unknown-rule", {"id": rule_id}, field="ID",
+                                 **did_you_mean(rule_id, [r.id for r in rulebook.rules]))) from None
+    click.echo(show_rule(rulebook, rule, lang, links), nl=False)
+
+
+@rules_group.command("graph")
+@rules_option
+@lang_option
+@click.option("--format", "fmt", type=click.Choice(("mermaid", "dot")), default="mermaid", show_default=True,
+              help="Mermaid (renders in Markdown on GitHub) or Graphviz dot.")
+@_errors
+def graph_command(rules_dir: str | None, lang: str | None, fmt: str) -> None:
+    """Draw which rules feed which facts and conclusions, as Mermaid or Graphviz text.
+
+    \b
+    Examples:
+      advise rules graph > rules.mmd
+      advise rules graph --format dot | dot -Tsvg > rules.svg
+    """
+    from ..workbench.graph import graph
+
+    click.echo(graph(_rulebook(rules_dir), fmt, lang or _default_lang()), nl=False)
+
+
+@rules_group.command("new")
+@click.argument("target", metavar="THEME/ID")
+@rules_option
+@lang_option
+@_errors
+def new_command(target: str, rules_dir: str | None, lang: str | None) -> None:
+    """Add a commented skeleton rule ID to the theme's rule file (or a new NN-THEME.yaml),
+    and two cases beside it; refuses an id already used.
+
+    The skeleton changes no advice until its TODOs are replaced; `advise rules check`
+    lists them.
+
+    \b
+    Examples:
+      advise rules new budget/no-visual-budget
+      advise rules new community/slow-answers --rules my-rules/
+    """
+    from ..workbench.scaffold import new_rule
+
+    lang = lang or _default_lang()
+    created = new_rule(_rules_dir(rules_dir), target)
+    if lang == "fr":
+        click.echo(f"Règle {created.rule_id} ajoutée : {created.rule_file}:{created.rule_line}"
+                   + (" (nouveau fichier)" if created.rule_file_created else ""))
+        click.echo(f"Deux cas ajoutés : {created.cases_file}:{created.cases_line}"
+                   + (" (nouveau fichier)" if created.cases_file_created else ""))
+        click.echo("Remplacez chaque TODO, puis lancez : advise rules check ; advise test")
+    else:
+        click.echo(f"Added the rule {created.rule_id}: {created.rule_file}:{created.rule_line}"
+                   + (" (new file)" if created.rule_file_created else ""))
+        click.echo(f"Added two cases: {created.cases_file}:{created.cases_line}"
+                   + (" (new file)" if created.cases_file_created else ""))
+        click.echo("Replace every TODO, then run: advise rules check; advise test")
+
+
+@rules_group.command("docs")
+@rules_option
+@lang_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="Write to this file (atomically) instead of the terminal.")
+@click.option("--check", "check_only", is_flag=True,
+              help="Write nothing; exit with status 1 if the file given with -o is not up to date.")
+@_errors
+def docs_command(rules_dir: str | None, lang: str | None, output: str | None, check_only: bool) -> None:
+    """Write the reference of every rule, warning, recommendation, verdict, derived fact
+    and table, generated from the rule files (Markdown).
+
+    \b
+    Examples:
+      advise rules docs -o docs/rules.md
+      advise rules docs -o docs/rules.md --check
+      advise rules docs --lang fr -o regles.md
+    """
+    from ..output import write_atomically
+    from ..workbench.docs import rules_markdown
+
+    text = rules_markdown(_rulebook(rules_dir), lang or "en")
+    if check_only:
+        current = Path(output).read_text(encoding="utf-8") if output and Path(output).is_file() else None
+        if current != text:
+            click.echo(f"{output or '-o FILE'}: out of date; run: advise rules docs -o {output or 'FILE'}", err=True)
+            sys.exit(1)
+        return
+    if output:
+        write_atomically(output, text)
+    else:
+        click.echo(text, nl=False)
+
+
+# ---------------------------------------------------------------- advise test
+
+
+@click.command("test")
+@click.argument("path", required=False, type=click.Path(path_type=str))
+@rules_option
+@lang_option
+@click.option("--coverage", "show_coverage", is_flag=True,
+              help="Also list, for the whole rule base, how many cases fire each rule and the rules none fires.")
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
+              help="text for people, json for tools.")
+@click.option("-v", "--verbose", is_flag=True, help="List the cases that pass too.")
+@_errors
+def test_command(path: str | None, rules_dir: str | None, lang: str | None, show_coverage: bool, fmt: str,
+                 verbose: bool) -> None:
+    """Run the scenario cases (*.cases.yaml) in PATH: a folder or one file (default: the
+    rule folder). Without --rules, the rule base is the folder of PATH that holds
+    vocabulary.yaml.
+
+    Each failure names the case, shows expected against actual and the rules that fired.
+    Exit status: 0 all passed, 1 a case failed, 2 a case file is invalid.
+
+    \b
+    Examples:
+      advise test
+      advise test rules/20-budget.cases.yaml
+      advise test my-rules/ --coverage
+    """
+    from ..advisor import Advisor
+    from ..workbench.casework import coverage, format_coverage, format_results, results_json, rules_dir_for
+
+    lang = lang or _default_lang()
+    if rules_dir is None and path is not None:
+        found = rules_dir_for(path)
+        rules = found if found is not None else _rules_dir(None)
+    else:
+        rules = _rules_dir(rules_dir)
+    advisor = Advisor(rules)
+    from ..workbench.cases import load_cases, run_cases
+
+    results = run_cases(advisor, load_cases(path if path is not None else advisor.rules_dir, advisor.rulebook))
+    report = coverage(advisor.rulebook, results) if show_coverage else None
+    failed = sum(1 for outcome in results if not outcome.passed)
+    if fmt == "json":
+        data: dict[str, Any] = {"passed": len(results) - failed, "failed": failed,
+                                "cases": results_json(results, lang)}
+        if report is not None:
+            data["coverage"] = report.as_dict()
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_results(results, lang, verbose=verbose), nl=False)
+        if report is not None:
+            click.echo("")
+            click.echo(format_coverage(report, lang), nl=False)
+    sys.exit(1 if failed else 0)
+
+
+# ---------------------------------------------------------------- advise init
+
+
+@click.command("init")
+@click.argument("file", required=False, default="facts.yaml", type=click.Path(dir_okay=False, path_type=str))
+@rules_option
+@lang_option
+@_errors
+def init_command(file: str, rules_dir: str | None, lang: str | None) -> None:
+    """Write a commented fact sheet with every field of the contract, its meaning, its
+    allowed values and an example value (default FILE: facts.yaml; - for the terminal).
+    Never overwrites an existing file.
+
+    \b
+    Examples:
+      advise init
+      advise init boulangerie.yaml --lang fr
+      advise init - > sheet.yaml
+    """
+    from ..newfile import write_new_file
+    from ..rulebase.usage import usage
+    from ..sheet.template import render_sheet
+
+    from ..errors import RuleBookError
+
+    lang = lang or _default_lang()
+    try:  # the rules only add "read by" notes: a broken rule base must not stop a blank sheet
+        readers = usage(_rulebook(rules_dir)).readers
+    except RuleBookError:
+        readers = None
+    text = render_sheet({}, lang, file="facts.yaml" if file == "-" else file, readers=readers,
+                        examples=["business.name"])
+    if file == "-":
+        click.echo(text, nl=False)
+        return
+    write_new_file(file, text)
+    click.echo(("Written: " if lang == "en" else "Écrit : ") + file, err=True)
+
+
+# ---------------------------------------------------------------- advise interview
+
+
+@click.command("interview")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="Write the fact sheet to this new file (never over an existing one); default: the terminal.")
+@rules_option
+@lang_option
+@_errors
+def interview_command(output: str | None, rules_dir: str | None, lang: str | None) -> None:
+    """Ask the owner the questions of the fact sheet in the terminal, only those that can
+    still change the advice, check each answer at once, and write a valid fact sheet.
+    Type 'why' (or ?) at a question to see which rules need the answer.
+
+    The questions go to the error stream, so `advise interview > sheet.yaml` works.
+
+    \b
+    Examples:
+      advise interview -o boulangerie.yaml --lang fr
+      advise interview > facts.yaml
+    """
+    from ..newfile import refuse_existing, write_new_file
+    from ..workbench.interview import WHY_WORDS, Interview
+
+    lang = lang or _default_lang()
+    if output:
+        refuse_existing(output, "--output")  # before asking anything
+    interview = Interview(_rulebook(rules_dir), lang)
+    tip = interview.words["why_tip"]
+    click.echo(tip, err=True)
+    while (question := interview.next_question()) is not None:
+        click.echo("", err=True)
+        click.echo(click.style(question.text, bold=True), err=True)
+        click.echo(f"  ({question.values})", err=True)
+        while True:
+            kwargs: dict[str, Any] = {"err": True}
+            if question.default is not None:
+                kwargs.update(default=question.default, show_default=question.default != "")
+            answer = click.prompt(question.field, **kwargs)
+            if answer.strip().lower() in WHY_WORDS:
+                click.echo(interview.why(question.field), err=True, nl=False)
+                continue
+            problems = interview.answer(question.field, answer)
+            if not problems:
+                break
+            for problem in problems:
+                click.echo("  " + problem.format(lang).replace("\n", "\n  "), err=True)
+    if interview.skipped:
+        click.echo("", err=True)
+        click.echo(interview.words["skipped_head"], err=True)
+        for name in interview.skipped:
+            click.echo(f"  - {name}", err=True)
+    text = interview.sheet_text(file=output or "facts.yaml")
+    if output:
+        write_new_file(output, text, option="--output")
+        click.echo("", err=True)
+        click.echo(("Written: " if lang == "en" else "Écrit : ") + output + "   "
+                   + ("(next: advise " if lang == "en" else "(ensuite : advise ") + output + ")", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+def register(group: click.Group) -> None:
+    """Add this module's commands to the `advise` group."""
+    for command in (rules_group, test_command, init_command, interview_command):
+        group.add_command(command)

@@ -1,0 +1,131 @@
+"""A cache of loaded and compiled rule bases, so that one `advise facts.yaml` does not parse
+every rule file again (reading the YAML is most of a run's own work).
+
+The key is a hash of: the rules folder as given, the content of every file in it, advise's
+version, the size and time of each of advise's own source files, and the Python version.
+Any change to any of them misses the cache. Entries live in $ADVISE_CACHE_DIR, else
+$XDG_CACHE_HOME/advise, else ~/.cache/advise, in a folder only its owner may write: an
+entry is a pickle, and a pickle is code, so one found in a folder others could write is
+never read. ADVISE_NO_CACHE=1 turns the cache off. Only a rule base that loaded and
+compiled without error is stored; errors are always found afresh.
+
+The same folder holds the compiled report templates (advise.render.renderer, advise.explain.report: Jinja's
+bytecode cache), under the same rules: owner-only, and keyed by `code_stamp()`.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import pickle
+import stat
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any, Callable
+
+_PACKAGE = Path(__file__).resolve().parent.parent  # advise/, with every subpackage
+_FORMAT = 1
+
+
+def cache_dir() -> Path | None:
+    if os.environ.get("ADVISE_NO_CACHE"):
+        return None
+    if os.environ.get("ADVISE_CACHE_DIR"):
+        return Path(os.environ["ADVISE_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "advise"
+
+
+@functools.lru_cache(maxsize=1)
+def code_stamp() -> str | None:
+    """advise's version, Python's, and the size and time of each of advise's own source
+    files: what compiled data kept in the cache depends on, besides its inputs."""
+    from .. import __version__
+
+    parts = [f"{__version__}|{sys.version}"]
+    try:
+        for path in sorted(_PACKAGE.rglob("*.py")):
+            status = path.stat()
+            parts.append(f"|{path.relative_to(_PACKAGE).as_posix()}:{status.st_size}:{status.st_mtime_ns}")
+    except OSError:
+        return None
+    return "".join(parts)
+
+
+def private_folder() -> Path | None:
+    """The cache folder, created if need be, if only its owner may write it; else None."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    if not _private(folder):
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError:
+            return None
+        if not _private(folder):
+            return None
+    return folder
+
+
+def _key(rules_dir: Path) -> str | None:
+    stamp = code_stamp()
+    if stamp is None:
+        return None
+    digest = hashlib.sha256()
+    digest.update(f"{_FORMAT}|{stamp}|{rules_dir}|{rules_dir.resolve()}".encode())
+    try:
+        files = sorted(path for path in rules_dir.rglob("*") if path.is_file())
+        for path in files:
+            digest.update(b"|" + path.relative_to(rules_dir).as_posix().encode() + b"|")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def _private(folder: Path) -> bool:
+    """Owned by us and writable by nobody else."""
+    try:
+        status = folder.stat()
+    except OSError:
+        return False
+    return (stat.S_ISDIR(status.st_mode) and status.st_uid == os.getuid()
+            and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
+
+
+def cached(rules_dir: Path, build: Callable[[], Any]) -> Any:
+    """`build()`'s result for this rule base, from the cache when it holds it."""
+    folder = cache_dir()
+    key = _key(rules_dir) if folder is not None else None
+    if folder is None or key is None:
+        return build()
+    entry = folder / f"rulebase-{key}.pickle"
+    if _private(folder):
+        try:
+            with open(entry, "rb") as handle:
+                return pickle.load(handle)
+        except FileNotFoundError:
+            pass
+        except Exception:  # a damaged or outdated entry: build again, and replace it
+            pass
+    value = build()
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not _private(folder):
+            return value
+        for old in folder.glob("rulebase-*.pickle"):  # keep the cache small: the latest few entries
+            if old != entry and len(list(folder.glob("rulebase-*.pickle"))) > 16:
+                old.unlink(missing_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=".rulebase-", suffix=".tmp")
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
+                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, entry)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        pass  # no cache then; the run goes on
+    return value

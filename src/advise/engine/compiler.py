@@ -1,0 +1,381 @@
+"""Rule book -> durable_rules ruleset definition (the JSON form), in strata.
+
+Pure: builds data, never imports durable. How the engine's sharp edges shape the output:
+
+* Stratification. A rule that reads a derived fact runs in a later stratum than every
+  rule that can conclude that fact, and all the rules that conclude one fact share a
+  stratum (so their conclusions are compared at once: agreement, priority or conflict).
+  Each rule of stratum k waits for a `stage` fact k, which the inference asserts only
+  once stratum k-1 reached its fixpoint. Negations come after that stage pattern, so
+  they are decided when every fact they test is final, whatever the assertion order.
+* A rule that cannot be stratified is a cycle: refused before anything runs, naming the
+  rules.
+* Every pattern starts with a positive test on a domain property (`t`), never a loose
+  one; facts carry a stable `id`; comparisons are only ever with constants.
+* `pri`: lower fires first, unsigned, so declared priorities (0..1000, higher wins)
+  become 1000 - priority.
+* `dist: false` on every rule. By default durable binds a fact to at most one alias of a
+  rule, and a `$not` ignores the facts the rule's other aliases bound: two tests on one
+  fact (`weekly_hours: {gt: 1, lt: 10}`) never fired, and `score > 1 and not score > 5`
+  fired for 7. Every alias tests one fact by name, so this adds no other combination.
+* `any`: durable's own `$any` fires once per non-empty subset of alternatives that hold
+  (2^n - 1 firings; 14 alternatives crashed the process). Each combination of
+  alternatives becomes its own durable rule running the same action instead.
+* Limits refused at compile time rather than met at run time: a rule joining more than
+  16 facts (durable fails when the facts arrive), too many combinations of `any`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import zlib
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import Problem, RuleBookError, register_messages
+from ..rulebase.operators import OPERATORS
+from ..rulebase.rulebook import Condition, Group, Rule, RuleBook
+from . import durable_limits
+
+register_messages({
+    "rule-cycle": {
+        "en": "these rules depend on each other in a circle, so none can be decided first: {rules} ({detail})",
+        "fr": "ces règles dépendent les unes des autres en cercle, aucune ne peut être décidée la première : {rules} ({detail})",
+    },
+    "rule-too-many-facts": {
+        "en": "the rule tests {count} facts at once; the engine joins at most {limit}: split it in two rules",
+        "fr": "la règle teste {count} faits à la fois ; le moteur en joint au plus {limit} : découpez-la en deux règles",
+    },
+    "rule-too-many-alternatives": {
+        "en": "the rule's 'any' conditions make {count} combinations; at most {limit}: split it in several rules",
+        "fr": "les conditions « any » de la règle forment {count} combinaisons ; au plus {limit} : découpez-la en plusieurs règles",
+    },
+    "rule-reads-unconcluded": {
+        "en": "the rule reads '{name}', which no rule concludes and which has no default: it can never fire",
+        "fr": "la règle lit « {name} », qu'aucune règle ne conclut et qui n'a pas de valeur par défaut : elle ne peut jamais s'appliquer",
+    },
+})
+
+RULESET = "advise"
+# durable: a rule joining 17 facts fails when facts arrive (error 304); the stage fact is one.
+MAX_JOIN = 16
+# One durable rule per combination of `any` alternatives: beyond this, split the rule.
+MAX_VARIANTS = 64
+FACT, STAGE = "fact", "stage"
+NEVER = "never"  # no fact of this type is ever asserted
+CATCH_ALL_PRI = 9999
+# durable hangs past 512 distinct first tests under one parent: fan facts out by bucket.
+BUCKETS = 64
+
+
+def bucket(name: str) -> int:
+    return zlib.crc32(name.encode("utf-8")) % BUCKETS
+
+
+def encode_fact(name: str, value: Any) -> dict:
+    """How one fact sits in durable's working memory. Lists also carry their size."""
+    fact: dict[str, Any] = {"id": f"fact:{name}", "t": FACT, "b": bucket(name), "name": name}
+    if isinstance(value, (list, tuple)):
+        fact["value"] = list(value)
+        fact["count"] = len(value)
+    else:
+        fact["value"] = value
+    return fact
+
+
+def encode_stage(stratum: int) -> dict:
+    return {"id": f"stage:{stratum}", "t": STAGE, "stage": stratum}
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    rule: Rule
+    stratum: int
+    aliases: dict[str, Condition]  # durable alias -> (the first of) the condition(s) on one fact it matches
+    variants: tuple[str, ...] = ()  # the durable rules running it: one per combination of `any` alternatives
+
+
+@dataclass(frozen=True)
+class Program:
+    """What the engine runs: the durable definition plus what is needed to read its firings."""
+
+    rulebook: RuleBook
+    definition: dict[str, dict]  # {ruleset name: {rule id: {...}}}
+    rules: dict[str, CompiledRule]  # by rule id, in canonical order
+    strata: tuple[tuple[str, ...], ...]  # rule ids per stratum; strata[0] is the sheet (empty)
+    fact_level: dict[str, int]  # derived fact -> the stratum that concludes it
+
+    @property
+    def ruleset(self) -> str:
+        return next(iter(self.definition))
+
+
+def compile_rulebook(rulebook: RuleBook) -> Program:
+    """Raises RuleBookError for rules that could never fire or that form a cycle, all at once."""
+    problems = never_fire(rulebook)
+    try:
+        levels, fact_level = stratify(rulebook)
+    except RuleBookError as error:
+        raise RuleBookError(problems + error.problems) from None
+    if problems:
+        raise RuleBookError(problems)
+    ordered = sorted(rulebook.rules, key=lambda rule: (levels[rule.id], rule.order))
+    rules: dict[str, CompiledRule] = {}
+    definition: dict[str, dict] = {}
+    for rule in ordered:
+        compiled, bodies, refused = _compile_rule(rule, levels[rule.id], computed_from(rulebook, rule))
+        problems.extend(refused)
+        rules[rule.id] = compiled
+        definition.update(bodies)
+    if problems:
+        raise RuleBookError(problems)
+    # Facts that no rule matches would raise MessageNotHandled: catch them, last. A fact
+    # reaching a rule's join counts as handled, and these joins wait for a fact that is never
+    # asserted: they never fire, which saves a call into Python per fact (2x faster runs).
+    never = {"never": {"t": NEVER}}
+    definition["$catch-all-facts"] = {"all": [{"m": {"t": FACT}}, never], "pri": CATCH_ALL_PRI, "run": "$ignore"}
+    definition["$catch-all-stages"] = {"all": [{"m": {"t": STAGE}}, never], "pri": CATCH_ALL_PRI, "run": "$ignore"}
+    # durable's tables have fixed sizes, and one of them hangs when full: split crowded
+    # nodes, and refuse (naming the rules) what still would not fit (advise.engine.durable_limits).
+    durable_limits.fit({RULESET: definition})
+    owner = {variant: compiled.rule for compiled in rules.values() for variant in (compiled.variants or ())}
+    owner.update({compiled.rule.id: compiled.rule for compiled in rules.values()})
+    limits = durable_limits.check({RULESET: definition}, lambda name: (owner[name].file, owner[name].line)
+                                  if name in owner else (None, None))
+    if limits:
+        raise RuleBookError(limits)
+    top = max(levels.values(), default=0)
+    strata = tuple(tuple(rule.id for rule in ordered if levels[rule.id] == k) for k in range(top + 1))
+    return Program(rulebook=rulebook, definition={RULESET: definition}, rules=rules, strata=strata,
+                   fact_level=fact_level)
+
+
+def never_fire(rulebook: RuleBook) -> list[Problem]:
+    """Rules that require a derived fact no rule concludes and that has no default.
+
+    A condition that must hold (not inside `any`, not negated) or a computation with such a
+    fact waits for it forever: the rule is dead, most likely a forgotten rule or default.
+    """
+    concluded = set(rulebook.concluders())
+    problems = []
+    for rule in rulebook.rules:
+        needed: list[tuple[str, int | None]] = [(item.fact, item.line) for item in rule.when.items
+                                                if isinstance(item, Condition) and not item.negated]
+        for conclusion in rule.then:
+            if conclusion.expression is not None:
+                needed.extend((name, conclusion.line) for name in conclusion.expression.names)
+        reported = set()
+        for name, line in needed:
+            fact = rulebook.facts.get(name)
+            if (fact is not None and fact.derived and not fact.has_default and name not in concluded
+                    and name not in reported):
+                reported.add(name)
+                problems.append(Problem("rule-reads-unconcluded", {"name": name}, file=rule.file,
+                                        line=line if line is not None else rule.line, rule=rule.id))
+    return problems
+
+
+def dependencies(rulebook: RuleBook) -> dict[str, set[str]]:
+    """Rule id -> the derived facts it reads (families expanded to their members)."""
+    facts = rulebook.facts
+    result: dict[str, set[str]] = {}
+    for rule in rulebook.rules:
+        reads: set[str] = set()
+        for name in rule.reads():
+            if name in rulebook.vocabulary.families:
+                reads.update(rulebook.vocabulary.families[name])
+            elif name in facts and facts[name].derived:
+                reads.add(name)
+        result[rule.id] = reads
+    return result
+
+
+def stratify(rulebook: RuleBook) -> tuple[dict[str, int], dict[str, int]]:
+    """Stratum of each rule (>= 1) and of each concluded fact. Raises RuleBookError on a cycle."""
+    reads = dependencies(rulebook)
+    concluders = rulebook.concluders()
+    levels = {rule.id: 1 for rule in rulebook.rules}
+    bound = len(rulebook.rules) + 1
+    changed = True
+    while changed:
+        changed = False
+        fact_level = {name: max(levels[r.id] for r in rules) for name, rules in concluders.items()}
+        for rule in rulebook.rules:
+            wanted = max([levels[rule.id]] + [fact_level[name] + 1 for name in reads[rule.id] if name in fact_level]
+                         + [fact_level[name] for name in rule.concludes() if name in fact_level])
+            if wanted != levels[rule.id]:
+                levels[rule.id] = wanted
+                changed = True
+                if wanted > bound:
+                    raise RuleBookError(_cycle_problems(rulebook, reads, concluders) or [Problem(
+                        "rule-cycle", {"rules": rule.id, "detail": "?"}, file=rule.file, line=rule.line,
+                        rule=rule.id)])
+    fact_level = {name: max(levels[r.id] for r in rules) for name, rules in concluders.items()}
+    return levels, fact_level
+
+
+def _cycle_problems(rulebook: RuleBook, reads: dict[str, set[str]], concluders: dict[str, list[Rule]]) -> list[Problem]:
+    """Name the rules of each circle of dependencies (strongly connected components)."""
+    edges: dict[str, set[str]] = {rule.id: set() for rule in rulebook.rules}
+    why: dict[tuple[str, str], str] = {}
+    for rule in rulebook.rules:
+        for name in reads[rule.id]:
+            for source in concluders.get(name, []):
+                edges[source.id].add(rule.id)
+                why.setdefault((source.id, rule.id), f"{rule.id} reads {name}, concluded by {source.id}")
+        for name in rule.concludes():
+            for other in concluders.get(name, []):
+                if other.id != rule.id:
+                    edges[rule.id].add(other.id)
+                    why.setdefault((rule.id, other.id), f"{rule.id} and {other.id} both conclude {name}")
+    problems = []
+    for component in _strongly_connected(edges):
+        inside = [(a, b) for a in component for b in edges[a] if b in component]
+        if not any(" reads " in why.get(pair, "") for pair in inside):
+            continue  # only co-conclusions: no real circle
+        members = sorted((rulebook.rule(rule_id) for rule_id in component), key=lambda rule: rule.order)
+        first = members[0]
+        detail = "; ".join(sorted(why[pair] for pair in inside if pair in why))
+        where = ", ".join(f"{rule.id} ({rule.file}:{rule.line})" for rule in members)
+        problems.append(Problem("rule-cycle", {"rules": where, "detail": detail},
+                                file=first.file, line=first.line, rule=first.id))
+    return problems
+
+
+def _strongly_connected(edges: dict[str, set[str]]) -> list[list[str]]:
+    """Tarjan's algorithm, iterative; components of one node count only with a self-loop."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    result: list[list[str]] = []
+    counter = 0
+    for start in sorted(edges):
+        if start in index:
+            continue
+        work = [(start, iter(sorted(edges[start])))]
+        index[start] = low[start] = counter
+        counter += 1
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, children = work[-1]
+            advanced = False
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(edges[child]))))
+                    advanced = True
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1 or node in edges[node]:
+                    result.append(sorted(component))
+    return result
+
+
+def fact_pattern(condition: Condition, *more: Condition) -> dict:
+    """The durable test for conditions on one fact, all holding (a negation is expressed by
+    the alias, not here)."""
+    tests: list[dict] = [{"t": FACT}, {"b": bucket(condition.fact)}, {"name": condition.fact}]
+    for one in (condition, *more):
+        assert one.fact == condition.fact, (one.fact, condition.fact)
+        if one.op != "present":
+            tests.append(OPERATORS[one.op].pattern(one.operand))
+    return {"$and": tests}
+
+
+def computed_from(rulebook: RuleBook, rule: Rule) -> list[Condition]:
+    """A rule computing with a derived fact that has no default waits until it is concluded.
+
+    A fact tested inside `any` may be absent when another alternative matched: it is
+    waited for too.
+    """
+    tested = {item.fact for item in rule.when.items if isinstance(item, Condition) and not item.negated}
+    needed = []
+    for conclusion in rule.then:
+        if conclusion.expression is None:
+            continue
+        for name in conclusion.expression.names:
+            fact = rulebook.facts.get(name)
+            if fact is not None and fact.derived and not fact.has_default and name not in tested:
+                tested.add(name)
+                needed.append(Condition(name, "present", True, line=conclusion.line))
+    return needed
+
+
+def _compile_rule(rule: Rule, stratum: int,
+                  computed_from: list[Condition]) -> tuple[CompiledRule, dict[str, dict], list[Problem]]:
+    """One durable rule per combination of `any` alternatives, all running the rule's action.
+
+    durable fires an `$any` of n alternatives once per non-empty subset that holds (2^n - 1
+    times: 10 alternatives stopped at the firing bound, 14 crashed the process). One
+    durable rule per alternative fires once per alternative that holds, and the inference
+    merges those firings into one. Conditions on the same fact share one alias, since a
+    rule joins at most MAX_JOIN facts. What durable could not run is refused: the problems.
+    """
+    aliases: dict[str, Condition] = {}
+
+    def entries(conditions: list[Condition]) -> list[dict]:
+        by_fact: dict[str, list[Condition]] = {}
+        for condition in conditions:
+            by_fact.setdefault(condition.fact, []).append(condition)
+        result = []
+        for same_fact in by_fact.values():
+            name = f"c{len(aliases)}"
+            aliases[name] = same_fact[0]
+            result.append({name: fact_pattern(*same_fact)})
+        return result
+
+    top: list[Condition] = []
+    groups: list[Group] = []
+    for item in rule.when.items:
+        if isinstance(item, Group) and item.kind == "any":
+            groups.append(item)
+        elif isinstance(item, Group):
+            top.extend(item.conditions())
+        else:
+            top.append(item)
+    positives = entries([condition for condition in top if not condition.negated] + computed_from)
+    alternatives = [[entries(list(item.conditions()) if isinstance(item, Group) else [item]) for item in group.items]
+                    for group in groups]
+    negations = []
+    for condition in top:
+        if condition.negated:
+            [(name, pattern)] = entries([condition])[0].items()
+            negations.append({f"{name}$not": pattern})
+    stage = {"stage": {"$and": [{"t": STAGE}, {"stage": stratum}]}}
+    bodies: dict[str, dict] = {}
+    combinations = math.prod(len(alternative) for alternative in alternatives)
+    if combinations > MAX_VARIANTS:  # not even built
+        return CompiledRule(rule=rule, stratum=stratum, aliases=aliases), bodies, [Problem(
+            "rule-too-many-alternatives", {"count": combinations, "limit": MAX_VARIANTS},
+            file=rule.file, line=rule.line, rule=rule.id)]
+    for index, chosen in enumerate(itertools.product(*alternatives)):
+        patterns = positives + [entry for alternative in chosen for entry in alternative] + [stage] + negations
+        name = rule.id if index == 0 else f"{rule.id}#{index}"
+        bodies[name] = {"all": patterns, "pri": 1000 - rule.priority, "dist": False, "run": rule.id}
+    problems = []
+    joined = max((sum(1 for entry in body["all"] if not next(iter(entry)).endswith("$not"))
+                  for body in bodies.values()), default=0)
+    if joined > MAX_JOIN:
+        problems.append(Problem("rule-too-many-facts", {"count": joined - 1, "limit": MAX_JOIN - 1},
+                                file=rule.file, line=rule.line, rule=rule.id))
+    return CompiledRule(rule=rule, stratum=stratum, aliases=aliases, variants=tuple(bodies)), bodies, problems

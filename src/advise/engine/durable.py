@@ -1,0 +1,346 @@
+"""The durable_rules adapter: the only module that imports durable.
+
+durable_rules 2.0.28 has sharp edges (../shared/reference/durable-rules.md); each is
+handled here, and tests/engine/test_durable.py shows each one:
+
+1. Exceptions raised in actions are swallowed: every action is wrapped, what it raises is
+   kept and raised after the call, with the rule id.
+2. Each Host starts timer threads that lose firings and can crash: `_run` does nothing,
+   so everything runs synchronously on the caller's thread.
+3. Inequalities against another fact inside $and/$or read past an array (segfault):
+   `check_definition` refuses any comparison whose operand is not a constant.
+4. Negation is decided when a fact arrives: the compiler stratifies (see compiler.py);
+   here facts are asserted in the order given, which the caller makes canonical.
+5. Firing order follows assertion order: same here, same canonical order.
+6. A fact that no rule matches raises MessageNotHandled: the compiler adds catch-all
+   rules; their firings are not reported.
+7. An identical fact asserted twice raises MessageObserved: facts carry unique ids.
+8. `pri` is unsigned: `check_definition` refuses negative or huge values.
+9. Loose patterns re-fire on the engine's own state: `check_definition` requires every
+   pattern to start with a positive test on a domain property, and a firing bound stops
+   a runaway rule with its id.
+10. Matched facts are Content objects: read through `_d`.
+11. Registration deletes `run` keys: definitions are deep-copied, and the action table is
+    set before Host.__init__ asks for it.
+12. An action running over 10 s ends processing: actions only record the firing; all
+    computation happens after the call, in advise.engine.inference.
+13. Deleting the state of a sheet for which durable never ran an action (no rule fired, or
+    every fact was refused) crashes the process: before deleting such a state, the
+    session asserts one fact that only the engine's own rule matches.
+14. durable logs a traceback for errors it also returns: silenced while advise calls it,
+    since they are raised (or, after the firing bound, expected) instead.
+Limits: at most 1024 live sheets per ruleset, so every session deletes its state when it
+closes. Python 3.13 needs CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject at install
+(scripts/setup.sh).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import itertools
+import json
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
+
+import durable.engine as durable_engine
+
+from ..errors import CycleError, EngineError, Problem, RuleRunError, register_messages
+
+register_messages({
+    "engine-failed": {"en": "the rule engine failed: {reason}", "fr": "le moteur de règles a échoué : {reason}"},
+    "engine-action-failed": {
+        "en": "the rule failed while firing: {reason}",
+        "fr": "la règle a échoué en s'appliquant : {reason}",
+    },
+    "engine-firing-bound": {
+        "en": "rules kept firing past the bound of {bound} firings for one sheet (a cycle); most frequent: {rules}",
+        "fr": "des règles se sont appliquées plus de {bound} fois pour une seule fiche (un cycle) ; les plus fréquentes : {rules}",
+    },
+    "engine-bad-definition": {
+        "en": "the compiled ruleset has a shape the engine cannot run safely: {reason}",
+        "fr": "le jeu de règles compilé a une forme que le moteur ne peut exécuter sans risque : {reason}",
+    },
+})
+
+IGNORE_ACTION = "$ignore"
+CLOSE_RULE = "$advise-close"  # the engine's own rule, matching the fact a session closes with
+COMPARISONS = ("$lt", "$lte", "$gt", "$gte", "$neq")
+MAX_PRI = 65535
+_session_ids = itertools.count(1)
+
+
+class _QuietWhileCalling(logging.Filter):
+    """durable logs a traceback for every error it also hands back to the caller, and for the
+    error it meets after the firing bound deleted a sheet's state: while advise is calling
+    it, on this thread, what it would log is raised (or expected) instead."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calling = threading.local()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not getattr(self.calling, "on", False)
+
+
+_QUIET = _QuietWhileCalling()
+logging.getLogger(durable_engine.__name__.rpartition(".")[0]).addFilter(_QUIET)
+
+
+@dataclass(frozen=True)
+class Activation:
+    """One firing as durable reported it: the rule and the facts bound to its aliases."""
+
+    rule: str
+    bindings: dict[str, dict[str, Any]]
+
+
+class _SynchronousHost(durable_engine.Host):
+    """A Host without timer threads (sharp edge 2); actions resolved from our table."""
+
+    def __init__(self, definition: dict, actions: dict[str, Callable]):
+        self._actions = actions  # before super().__init__, which asks for them (edge 11)
+        super().__init__()
+        self.register_rulesets(copy.deepcopy(definition))
+
+    def get_action(self, action_name: str) -> Callable:
+        return self._actions[action_name]
+
+    def _run(self) -> None:  # no dispatch or timer threads
+        return None
+
+
+@dataclass
+class _Recorder:
+    """Collects the firings of one call, and anything an action raised."""
+
+    activations: list[Activation] = field(default_factory=list)
+    errors: list[tuple[str, BaseException]] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    stopped: bool = False
+    acted: bool = False  # some action ran, ours or an ignored one
+
+
+class Engine:
+    """A compiled ruleset registered in its own Host. Reusable for many sheets, one at a time."""
+
+    def __init__(self, definition: dict[str, dict], *, firing_bound: int | None = None, check: bool = True):
+        if len(definition) != 1:
+            raise EngineError(Problem("engine-bad-definition", {"reason": "exactly one ruleset expected"}))
+        if check:
+            check_definition(definition)
+        self.ruleset = next(iter(definition))
+        rules = definition[self.ruleset]
+        if CLOSE_RULE in rules:
+            raise EngineError(Problem("engine-bad-definition", {"reason": f"'{CLOSE_RULE}' is the engine's own rule"}))
+        self.firing_bound = firing_bound if firing_bound is not None else 10 * len(rules) + 100
+        self._recorder: _Recorder | None = None
+        self._lock = threading.Lock()
+        actions = {IGNORE_ACTION: self._ignore, CLOSE_RULE: self._ignore}
+        for rule_id, body in rules.items():
+            if body.get("run") != IGNORE_ACTION:
+                actions[body["run"]] = self._action_for(body["run"])
+        registered = copy.deepcopy(definition)
+        registered[self.ruleset][CLOSE_RULE] = {"all": [{"m": {"t": CLOSE_RULE}}], "run": CLOSE_RULE}
+        try:
+            self._host = _SynchronousHost(registered, actions)
+        except EngineError:
+            raise
+        except Exception as error:  # durable's registration errors (codes 1xx)
+            raise EngineError(Problem("engine-failed", {"reason": _durable_message(error)})) from None
+
+    def _ignore(self, closure: Any) -> None:
+        if self._recorder is not None:
+            self._recorder.acted = True
+
+    def _action_for(self, rule_id: str) -> Callable:
+        def action(closure: Any) -> None:
+            recorder = self._recorder
+            if recorder is None or recorder.stopped:
+                return
+            recorder.acted = True
+            try:
+                count = recorder.counts.get(rule_id, 0) + 1
+                recorder.counts[rule_id] = count
+                if sum(recorder.counts.values()) > self.firing_bound:
+                    recorder.stopped = True
+                    closure.delete_state()  # ends durable's own re-triggering for this sheet
+                    return
+                bindings = {alias: dict(content._d) for alias, content in _bound_facts(closure)}
+                recorder.activations.append(Activation(rule_id, bindings))
+            except BaseException as error:  # edge 1: never let durable swallow it
+                recorder.errors.append((rule_id, error))
+                if not isinstance(error, Exception):  # Ctrl-C: stop here, re-raised after the call
+                    recorder.stopped = True
+                    closure.delete_state()
+
+        return action
+
+    def _call(self, sid: str, facts: list[dict]) -> tuple[_Recorder, BaseException | None]:
+        """Assert facts for one sheet, on this thread; what durable raised is returned, not raised."""
+        with self._lock:
+            recorder = _Recorder()
+            self._recorder = recorder
+            _QUIET.calling.on = True
+            try:
+                self._host.assert_facts(self.ruleset, [dict(fact, sid=sid) for fact in facts])
+                failure = None
+            except Exception as error:
+                failure = error
+            finally:
+                self._recorder = None
+                _QUIET.calling.on = False
+            return recorder, failure
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator["Session"]:
+        """One sheet's working memory; its state is deleted at the end (1024-sheet limit)."""
+        session = Session(self, f"s{next(_session_ids)}")
+        try:
+            yield session
+        finally:
+            session.close()
+
+
+class Session:
+    def __init__(self, engine: Engine, sid: str):
+        self.engine = engine
+        self.sid = sid
+        self.closed = False
+        self._asserted = False  # durable holds a state for this sheet
+        self._acted = False  # ... and ran an action for it (see close)
+
+    def assert_facts(self, facts: list[dict]) -> list[Activation]:
+        """Assert facts in the order given; return the firings they caused, in firing order."""
+        if self.closed:
+            raise EngineError(Problem("engine-failed", {"reason": f"session {self.sid} is closed"}))
+        if not facts:
+            return []
+        engine = self.engine
+        self._asserted = True
+        recorder, failure = engine._call(self.sid, facts)
+        self._acted = self._acted or recorder.acted
+        for _, error in recorder.errors:
+            if not isinstance(error, Exception):
+                raise error
+        if failure is not None and not recorder.stopped:
+            raise EngineError(Problem("engine-failed", {"reason": _durable_message(failure)}))
+        if recorder.errors:
+            rule_id, error = recorder.errors[0]
+            raise RuleRunError(Problem("engine-action-failed", {"reason": f"{type(error).__name__}: {error}"},
+                                       rule=rule_id))
+        if recorder.stopped:
+            busiest = sorted(recorder.counts.items(), key=lambda item: (-item[1], item[0]))[:5]
+            # durable re-creates the state after the action asked to delete it:
+            # close() still deletes it, else each cycle would leak a live sheet.
+            raise CycleError(Problem("engine-firing-bound", {
+                "bound": engine.firing_bound,
+                "rules": ", ".join(f"{rule} ({count}x)" for rule, count in busiest)},
+                rule=busiest[0][0] if busiest else None))
+        state = engine._host.get_state(engine.ruleset, self.sid)
+        if state and state.get("exception"):
+            raise EngineError(Problem("engine-failed", {"reason": str(state["exception"])[:500]}))
+        return recorder.activations
+
+    def close(self) -> None:
+        """Delete the sheet's state. durable crashes the process when deleting a state for
+        which it never ran an action (no rule fired, or every fact was refused): one fact
+        that only the engine's own rule matches makes it run one first."""
+        if self.closed:
+            return
+        self.closed = True
+        if not self._asserted:
+            return  # durable holds nothing for this sheet
+        if not self._acted:
+            recorder, _ = self.engine._call(self.sid, [{"id": CLOSE_RULE, "t": CLOSE_RULE}])
+            if not recorder.acted:
+                return  # leave it: a leaked state is better than a crashed process
+        try:
+            self.engine._host.delete_state(self.engine.ruleset, self.sid)
+        except Exception:
+            pass
+
+
+def _bound_facts(closure: Any) -> list[tuple[str, Any]]:
+    """The (alias, fact) pairs of a firing; nested groups are flattened."""
+    message = getattr(closure, "_m", None)
+    found: list[tuple[str, Any]] = []
+
+    def walk(prefix: str, value: Any) -> None:
+        if isinstance(value, durable_engine.Content):
+            value = value._d
+        if isinstance(value, dict):
+            if "t" in value and "id" in value:
+                found.append((prefix, durable_engine.Content(value)))
+            else:
+                for key, inner in value.items():
+                    walk(key, inner)
+
+    if isinstance(message, dict):
+        for alias, value in message.items():
+            walk(alias, value)
+    return found
+
+
+def check_definition(definition: dict[str, dict]) -> None:
+    """Refuse the shapes that crash or loop durable (edges 3, 8, 9)."""
+    problems = []
+    for ruleset, rules in definition.items():
+        for rule_id, body in rules.items():
+            for reason in _rule_shape_problems(body):
+                problems.append(Problem("engine-bad-definition", {"reason": reason}, rule=rule_id))
+    if problems:
+        raise EngineError(problems)
+
+
+def _rule_shape_problems(body: dict) -> list[str]:
+    problems = []
+    pri = body.get("pri", 0)
+    if isinstance(pri, bool) or not isinstance(pri, int) or not 0 <= pri <= MAX_PRI:
+        problems.append(f"pri must be 0..{MAX_PRI} (durable reads it unsigned), found {pri!r}")
+    if not callable(body.get("run")) and not isinstance(body.get("run"), str):
+        problems.append("no action")
+    patterns = [(key, value) for key in ("all", "any") for value in body.get(key, [])]
+    if not patterns:
+        problems.append("no pattern")
+    for _, entry in patterns:
+        for alias, pattern in entry.items():
+            problems.extend(_pattern_problems(alias, pattern))
+    return problems
+
+
+def _pattern_problems(alias: str, pattern: Any) -> list[str]:
+    if alias.endswith(("$any", "$all")):
+        return [problem for entry in pattern for inner_alias, inner in entry.items()
+                for problem in _pattern_problems(inner_alias, inner)]
+    problems = []
+    first = pattern["$and"][0] if isinstance(pattern, dict) and "$and" in pattern else pattern
+    if not (isinstance(first, dict) and len(first) == 1 and not next(iter(first)).startswith("$")
+            and not isinstance(next(iter(first.values())), dict)):
+        problems.append(f"pattern '{alias}' must start with a positive test on a property (edge 9)")
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in COMPARISONS and isinstance(value, dict):
+                    for operand in value.values():
+                        if isinstance(operand, dict) and not set(operand) <= {"$i"}:
+                            problems.append(f"pattern '{alias}' compares with another fact (edge 3)")
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(pattern)
+    return problems
+
+
+def _durable_message(error: BaseException) -> str:
+    message = getattr(error, "message", None) or str(error) or type(error).__name__
+    try:
+        return json.dumps(message)[1:-1][:500] if not isinstance(message, str) else message[:500]
+    except (TypeError, ValueError):
+        return repr(message)[:500]
+

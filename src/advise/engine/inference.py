@@ -1,0 +1,236 @@
+"""Forward chaining to a fixpoint, stratum by stratum, recording the trace.
+
+durable_rules decides which rules fire (advise.engine.durable). This module feeds it facts in a
+canonical order, computes what each fired rule concludes, settles agreement, priority
+and conflict between rules concluding the same fact, and asserts the results, which
+fire the rules of the next stratum.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ..errors import ConflictError, Problem, RuleRunError, register_messages
+from ..rulebase import expressions
+from ..rulebase.operators import LIST, NUMBER, TEXT
+from ..rulebase.rulebook import FactType, RuleBook
+from .compiler import Program, encode_fact, encode_stage
+from .durable import Activation, Engine
+from .trace import Derivation, Firing, Trace
+
+register_messages({
+    "rule-conflict": {
+        "en": "two rules conclude different values for '{fact}': {first} says {first_value}, {second} says {second_value}; "
+              "give one of them a higher priority, or make their conditions exclusive",
+        "fr": "deux règles concluent des valeurs différentes pour « {fact} » : {first} dit {first_value}, {second} dit "
+              "{second_value} ; donnez à l'une une priorité plus haute, ou rendez leurs conditions exclusives",
+    },
+    "rule-bad-result": {
+        "en": "the rule computed {value} for '{fact}', which expects {expected}",
+        "fr": "la règle a calculé {value} pour « {fact} », qui attend {expected}",
+    },
+    "rule-expression-failed": {
+        "en": "the computation of '{fact}' failed: {reason}",
+        "fr": "le calcul de « {fact} » a échoué : {reason_fr}",
+    },
+})
+
+
+def infer(program: Program, engine: Engine, sheet_facts: dict[str, Any]) -> Trace:
+    rulebook = program.rulebook
+    store: dict[str, Any] = {}
+    derivations: dict[str, Derivation] = {}
+    firings: list[Firing] = []
+    concluded_anywhere = set(program.fact_level)
+    with engine.session() as session:
+        initial = dict(sheet_facts)
+        for name, fact_type in rulebook.facts.items():
+            if fact_type.derived and fact_type.has_default and name not in concluded_anywhere:
+                initial[name] = fact_type.default
+                derivations[name] = Derivation(name, fact_type.default, (), default=True)
+        _assert(session, store, initial)
+        for stratum in range(1, len(program.strata)):
+            activations = session.assert_facts([encode_stage(stratum)])
+            fired = _merge(activations, program, stratum)
+            proposals: dict[str, list[tuple[int, Any, str]]] = {}
+            added: set[str] = set()  # facts concluded by `add` (summed), not `set` (compared)
+            stratum_firings: list[Firing] = []
+            for rule_id, matched, absent in fired:
+                step = len(firings) + len(stratum_firings) + 1
+                concluded, read = _conclude(program, rule_id, store)
+                for name, value in concluded.items():
+                    proposals.setdefault(name, []).append((step, value, rule_id))
+                added.update(conclusion.fact for conclusion in program.rules[rule_id].rule.then
+                             if conclusion.kind == "add")
+                stratum_firings.append(Firing(step, rule_id, stratum, matched, read, concluded, absent=absent))
+            new_facts, overruled = _resolve(rulebook, proposals, derivations, added)
+            for name, level in program.fact_level.items():
+                fact_type = rulebook.facts[name]
+                if level == stratum and name not in new_facts and fact_type.has_default:
+                    new_facts[name] = fact_type.default
+                    derivations[name] = Derivation(name, fact_type.default, (), default=True)
+            for firing in stratum_firings:
+                lost = {fact: winner for (step, fact), winner in overruled.items() if step == firing.step}
+                firings.append(Firing(firing.step, firing.rule, firing.stratum, firing.matched, firing.read,
+                                      firing.concluded, lost, firing.absent) if lost else firing)
+            _assert(session, store, new_facts)
+    return Trace(sheet=dict(sheet_facts), firings=tuple(firings), facts=dict(store), derivations=derivations,
+                 strata=len(program.strata) - 1)
+
+
+def _assert(session: Any, store: dict[str, Any], facts: dict[str, Any]) -> None:
+    """Assert in one canonical order (by name), so that firing order never depends on input order."""
+    ordered = sorted(facts)
+    for name in ordered:
+        store[name] = facts[name]
+    activations = session.assert_facts([encode_fact(name, facts[name]) for name in ordered])
+    # Rules wait for their stage fact: asserting facts alone fires none (else: a compiler bug).
+    assert not activations, [a.rule for a in activations]
+
+
+def _merge(activations: list[Activation], program: Program, stratum: int) -> list[tuple[str, dict, tuple]]:
+    """One firing per rule: a rule with `any` may match several alternatives at once."""
+    merged: dict[str, dict[str, Any]] = {}
+    for activation in activations:
+        compiled = program.rules[activation.rule]
+        assert compiled.stratum == stratum, (activation.rule, compiled.stratum, stratum)
+        matched = merged.setdefault(activation.rule, {})
+        for alias, fact in activation.bindings.items():
+            if alias in compiled.aliases and "name" in fact:
+                value = fact["value"]
+                matched[fact["name"]] = tuple(value) if isinstance(value, list) else value
+    result = []
+    for rule_id, matched in merged.items():
+        compiled = program.rules[rule_id]
+        order = [c.fact for c in compiled.aliases.values() if c.fact in matched]
+        absent = tuple(dict.fromkeys(c.fact for c in compiled.rule.conditions if c.negated))
+        result.append((rule_id, {name: matched[name] for name in dict.fromkeys(order)}, absent))
+    return result
+
+
+def _conclude(program: Program, rule_id: str, store: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    rulebook = program.rulebook
+    rule = program.rules[rule_id].rule
+    read: dict[str, Any] = {}
+
+    def lookup(name: str) -> Any:
+        value = _lookup(rulebook, store, name)
+        read[name] = value
+        return value
+
+    concluded: dict[str, Any] = {}
+    for conclusion in rule.then:
+        if conclusion.expression is None:
+            value = conclusion.value
+        else:
+            try:
+                value = conclusion.expression.evaluate(lookup)
+            except expressions.ExpressionError as error:
+                reason = Problem(error.code, error.params)
+                raise RuleRunError(Problem("rule-expression-failed", {
+                    "fact": conclusion.fact, "reason": reason.message("en"), "reason_fr": reason.message("fr")},
+                    file=rule.file, line=conclusion.line, rule=rule.id)) from None
+            except (ArithmeticError, TypeError, ValueError) as error:
+                raise RuleRunError(Problem("rule-expression-failed", {
+                    "fact": conclusion.fact, "reason": str(error), "reason_fr": str(error)},
+                    file=rule.file, line=conclusion.line, rule=rule.id)) from None
+        value = _normalise(rulebook.facts[conclusion.fact], value, rule.id, rule.file, conclusion.line)
+        if conclusion.kind == "add":
+            concluded[conclusion.fact] = concluded.get(conclusion.fact, 0) + value
+        else:
+            concluded[conclusion.fact] = value
+    return concluded, read
+
+
+def _lookup(rulebook: RuleBook, store: dict[str, Any], name: str) -> Any:
+    if name in rulebook.vocabulary.families:
+        prefix = name + "."
+        return {member[len(prefix):]: store[member] for member in rulebook.vocabulary.families[name]
+                if member in store}
+    if name in store:
+        value = store[name]
+        return list(value) if isinstance(value, tuple) else value
+    if name in rulebook.tables:
+        return rulebook.tables[name].values()
+    entry = rulebook.table_value(name)
+    if entry is not None:
+        return entry.value
+    # The compiler makes a rule wait for the derived facts it computes with; reaching here
+    # means a fact without default that no rule concluded for this sheet.
+    raise expressions.ExpressionError("unknown-fact", name=name)
+
+
+def _normalise(fact: FactType, value: Any, rule_id: str, file: str, line: int | None) -> Any:
+    """Check a computed value against its fact's type; numbers rounded so bytes are stable."""
+    ok = True
+    if fact.kind == NUMBER:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            ok = False
+        elif fact.integer:
+            ok = float(value).is_integer()
+            value = int(value) if ok else value
+        else:
+            value = round(float(value), 6) + 0.0
+    elif fact.kind == LIST:
+        ok = isinstance(value, (list, tuple)) and all(
+            isinstance(item, str) and (not fact.choices or item in fact.choices) for item in value)
+        value = tuple(value) if ok else value
+    elif fact.kind == TEXT:
+        ok = isinstance(value, str) and (not fact.choices or value in fact.choices)
+    else:
+        ok = isinstance(value, bool)
+    if not ok:
+        raise RuleRunError(Problem("rule-bad-result", {"value": repr(value), "fact": fact.name,
+                                                       "expected": fact.describe_kind()},
+                                   file=file, line=line, rule=rule_id))
+    return value
+
+
+def _resolve(rulebook: RuleBook, proposals: dict[str, list[tuple[int, Any, str]]],
+             derivations: dict[str, Derivation], added: set[str]) -> tuple[dict[str, Any], dict[tuple[int, str], str]]:
+    """Settle each fact concluded in this stratum: sum for `add`, else agreement or priority."""
+    new_facts: dict[str, Any] = {}
+    overruled: dict[tuple[int, str], str] = {}
+    for name in sorted(proposals):
+        entries = proposals[name]
+        fact_type = rulebook.facts[name]
+        if name in added:  # the rule book never mixes `set` and `add` on one fact
+            total = round(sum(value for _, value, _ in entries), 6) + 0.0
+            new_facts[name] = int(total) if fact_type.integer else total
+            derivations[name] = Derivation(name, new_facts[name], tuple(step for step, _, _ in entries))
+            continue
+        top = max(rulebook.rule(rule_id).priority for _, _, rule_id in entries)
+        winners = [(step, value, rule_id) for step, value, rule_id in entries
+                   if rulebook.rule(rule_id).priority == top]
+        distinct = {_key(value) for _, value, _ in winners}
+        if len(distinct) > 1:
+            first = winners[0]
+            second = next(entry for entry in winners if _key(entry[1]) != _key(first[1]))
+            rule = rulebook.rule(first[2])
+            raise ConflictError(Problem("rule-conflict", {
+                "fact": name, "first": first[2], "first_value": _show(first[1]),
+                "second": second[2], "second_value": _show(second[1])}, file=rule.file, line=rule.line,
+                rule=first[2]))
+        value = winners[0][1]
+        new_facts[name] = value
+        winner_rule = winners[0][2]
+        losers = []
+        for step, other, rule_id in entries:
+            if _key(other) != _key(value):
+                overruled[(step, name)] = winner_rule
+                losers.append(step)
+        derivations[name] = Derivation(name, value, tuple(step for step, other, _ in entries
+                                                          if _key(other) == _key(value)),
+                                       overruled_steps=tuple(losers))
+    return new_facts, overruled
+
+
+def _key(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(map(str, value)) + "]"
+    return repr(value) if isinstance(value, str) else str(value)

@@ -1,0 +1,348 @@
+"""Counterfactual hints: the smallest change to ONE answer of the sheet that changes the advice.
+
+For the verdict, for each warning and for the recommended profiles, the report can say
+"with 6 h a week more (9 h in all), this warning goes" or "if someone in the business
+could make visuals, ...". How the candidates are found, and why they are never guessed:
+
+1. Candidate values come from the rules' thresholds. For each number of the sheet (weekly
+   hours, monthly budget), every numeric condition of the rule base is examined: the ones
+   on that number itself, and the ones on derived facts computed from it (`time_gap > 0`,
+   `max_profiles: 0`). To carry a threshold back through the computations, the
+   expressions of the rules that concluded each derived fact in this run are replayed
+   with the number changed (`_Replay`, cheap Python); the nearest values above and below
+   the current one where the condition flips are found by a doubling search then
+   bisection, and rounded to a readable step (half an hour, one euro). Values where a
+   whole number or a list of networks the rules computed changes (one more profile the
+   time allows) are candidates too. Each true/false answer a rule reads gives one
+   candidate: its opposite.
+2. Each candidate is verified by running the real Advisor on the sheet with that one
+   answer changed (advise.sheet.facts.apply_overrides: the same validation as the sheet). Only
+   verified outcomes become hints; the replay only proposes.
+3. For each target, the hint kept per answer is the smallest change that gives another
+   outcome; numbers (time, budget) come before true/false answers.
+
+Only answers the owner can act on are changed: resources and content (ACTIONABLE). What
+the business is (its audience, whether it is local) is not a lever, and "if you sold
+things that do not photograph well" is no advice. For the verdict, a hint moves it up the
+ladder of the vocabulary's verdicts (listed from the most cautious to the boldest), or,
+for a number, down too: "with 1.5 h less a week, the verdict would be minimal presence"
+tells the owner their margin.
+
+The candidates are bounded (at most MAX_CANDIDATES per number, one per true/false answer),
+and one Advisor (one compiled rule base, one engine) serves every run.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from ..advisor import Advisor, Result
+from ..rulebase import expressions
+from ..rulebase.operators import BOOL, LIST, NUMBER, OPERATORS
+from ..rulebase.rulebook import Condition, RuleBook
+from ..sheet.facts import SHEET_FIELDS, apply_overrides
+from .whatif import Outcome
+
+MAX_CANDIDATES = 12  # per number of the sheet
+MAX_HINTS = 3  # per target
+UPPER_BOUND = 100_000.0  # for numbers the sheet does not bound above (the budget)
+STEPS = {"hours_per_week": 0.5, "euros_per_month": 1.0}  # readable granularity of a change, per unit
+COMPARISONS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in")
+ACTIONABLE = ("resources.", "content.")  # the sheet's sections whose answers hints may change
+
+
+@dataclass(frozen=True)
+class Hint:
+    target: str  # verdict | platforms | warnings.<id>
+    fact: str  # the one sheet answer changed
+    before: Any
+    after: Any
+    verdict: str | None  # the verdict with that change
+    gained: tuple[str, ...] = ()  # networks the change adds to the recommended profiles
+    outcome: Outcome | None = None
+
+
+@dataclass(frozen=True)
+class Hints:
+    verdict: tuple[Hint, ...]
+    platforms: tuple[Hint, ...]
+    warnings: dict[str, tuple[Hint, ...]]
+    runs: int  # how many verifying runs were made
+
+
+class _Unknown(Exception):
+    """The replay cannot compute this value (a fact no rule concluded, a failed computation)."""
+
+
+_FAILED = object()  # in _Replay's memo: computing this item raised _Unknown
+
+
+class _Replay:
+    """Recomputes derived facts with one sheet answer changed, from this run's derivations."""
+
+    def __init__(self, result: Result):
+        self.rulebook: RuleBook = result.rulebook
+        self.trace = result.trace
+        # (fact, x) -> item -> (its value, or _FAILED; whether computing it read `fact`).
+        # The searches ask for the same values many times (every condition, every probe):
+        # each is computed once per changed answer and value.
+        self._memos: dict[tuple[str, type, Any], dict[str, tuple[Any, bool]]] = {}
+
+    def value(self, name: str, fact: str, x: Any) -> tuple[Any, bool]:
+        """The value of `name` if the sheet's `fact` were `x`; and whether it depends on `fact`."""
+        memo = self._memos.setdefault((fact, type(x), x), {})
+        touched = [False]
+
+        def get(item: str) -> Any:
+            if item == fact:
+                touched[0] = True
+                return x
+            entry = memo.get(item)
+            if entry is None:
+                outer, touched[0] = touched[0], False
+                try:
+                    value = compute(item)
+                except _Unknown:
+                    memo[item] = (_FAILED, touched[0])
+                    touched[0] = touched[0] or outer
+                    raise
+                entry = memo[item] = (value, touched[0])
+                touched[0] = touched[0] or outer
+            else:
+                touched[0] = touched[0] or entry[1]
+            if entry[0] is _FAILED:
+                raise _Unknown(item)
+            return entry[0]
+
+        def compute(item: str) -> Any:
+            rulebook, trace = self.rulebook, self.trace
+            families = rulebook.vocabulary.families
+            if item in families:
+                prefix = item + "."
+                return {member[len(prefix):]: get(member) for member in families[item] if member in trace.facts}
+            if item in rulebook.tables:
+                return rulebook.tables[item].values()
+            entry = rulebook.table_value(item)
+            if entry is not None:
+                return entry.value
+            fact_type = rulebook.facts.get(item)
+            if fact_type is None:
+                raise _Unknown(item)
+            if not fact_type.derived:
+                value = trace.facts[item]
+                return list(value) if isinstance(value, tuple) else value
+            derivation = trace.derivations.get(item)
+            if derivation is None:
+                raise _Unknown(item)
+            if derivation.default or not derivation.steps:
+                value = trace.facts.get(item, fact_type.default)
+                return list(value) if isinstance(value, tuple) else value
+            values = []
+            for step in derivation.steps if fact_type.family else derivation.steps[:1]:
+                rule = rulebook.rule(trace.firing(step).rule)
+                for conclusion in rule.then:
+                    if conclusion.fact != item:
+                        continue
+                    if conclusion.expression is None:
+                        values.append(list(conclusion.value) if isinstance(conclusion.value, tuple)
+                                      else conclusion.value)
+                    else:
+                        try:
+                            values.append(conclusion.expression.evaluate(get))
+                        except (expressions.ExpressionError, ArithmeticError, TypeError, ValueError):
+                            raise _Unknown(item) from None
+            if not values:
+                raise _Unknown(item)
+            if fact_type.family:
+                return sum(values)
+            value = values[0]
+            if fact_type.kind == NUMBER and isinstance(value, (int, float)) and not isinstance(value, bool):
+                return int(value) if fact_type.integer and float(value).is_integer() else round(float(value), 6)
+            return value
+
+        try:
+            return get(name), touched[0]
+        except _Unknown:
+            return None, touched[0]
+
+
+def _nearest_flip(predicate: Callable[[float], Any], x0: float, low: float, high: float, step: float,
+                  direction: int) -> float | None:
+    """The nearest readable value from x0 in `direction` where `predicate` differs from its value
+    at x0 (a doubling search, then bisection, then rounding to a multiple of `step`)."""
+    p0 = predicate(x0)
+    if p0 is None:
+        return None
+    previous, distance = x0, step
+    while True:
+        x = min(high, max(low, x0 + direction * distance))
+        if x == previous:
+            return None
+        p = predicate(x)
+        if p is None:
+            return None
+        if p != p0:
+            break
+        previous, distance = x, distance * 2
+    inside, outside = previous, x  # predicate(inside) == p0 != predicate(outside)
+    for _ in range(60):
+        if abs(outside - inside) <= step / 64:
+            break
+        middle = (inside + outside) / 2
+        p = predicate(middle)
+        if p is None:
+            break
+        if p == p0:
+            inside = middle
+        else:
+            outside = middle
+    rounded = (math.ceil(outside / step - 1e-9) if direction > 0 else math.floor(outside / step + 1e-9)) * step
+    for candidate in (rounded, outside):
+        candidate = round(min(high, max(low, candidate)), 6)
+        if candidate != x0:
+            p = predicate(candidate)
+            if p is not None and p != p0:
+                return candidate
+    return None
+
+
+def _rank(fact: str) -> tuple[int, int]:
+    """Numbers first (time, budget), then true/false answers; each in the sheet's order."""
+    group = 0 if SHEET_FIELDS[fact].type == "number" else 1
+    return group, list(SHEET_FIELDS).index(fact)
+
+
+def _distance(before: Any, after: Any) -> float:
+    if isinstance(before, bool):
+        return 0.0
+    return abs(after - before)
+
+
+def numeric_candidates(result: Result) -> dict[str, list[float]]:
+    """Candidate values per number of the sheet, nearest first, from the rules' thresholds."""
+    rulebook, trace = result.rulebook, result.trace
+    replay = _Replay(result)
+    conditions: list[Condition] = []
+    seen: set[tuple] = set()
+    for rule in rulebook.rules:
+        for condition in rule.conditions:
+            fact_type = rulebook.facts.get(condition.fact)
+            if fact_type is None or fact_type.kind != NUMBER or condition.op not in COMPARISONS:
+                continue
+            key = (condition.fact, condition.op, condition.operand)
+            if key not in seen:
+                seen.add(key)
+                conditions.append(condition)
+    # Derived whole numbers and lists (how many profiles, which networks) change in steps too.
+    stepped = [name for name, fact_type in rulebook.facts.items() if fact_type.derived and name in trace.facts
+               and ((fact_type.kind == NUMBER and fact_type.integer) or fact_type.kind == LIST)]
+    candidates: dict[str, list[float]] = {}
+    for name, spec in SHEET_FIELDS.items():
+        if spec.type != "number" or not name.startswith(ACTIONABLE):
+            continue
+        x0 = trace.facts.get(name)
+        if not isinstance(x0, (int, float)) or isinstance(x0, bool):
+            continue
+        low, high = spec.range if spec.range else (0.0, None)
+        high = float(high) if high is not None else max(UPPER_BOUND, x0 * 10)
+        step = STEPS.get(rulebook.facts[name].unit, 1.0)
+        found: set[float] = set()
+
+        def probe(predicate: Callable[[float], Any]) -> None:
+            for direction in (1, -1):
+                value = _nearest_flip(predicate, float(x0), float(low), high, step, direction)
+                if value is not None:
+                    found.add(value)
+
+        for condition in conditions:
+            _, depends = replay.value(condition.fact, name, x0)
+            if not depends:
+                continue
+            evaluate = OPERATORS[condition.op].evaluate
+
+            def holds(x: float, condition: Condition = condition, evaluate: Any = evaluate) -> Any:
+                value, _ = replay.value(condition.fact, name, x)
+                if value is None:
+                    return None
+                try:
+                    return bool(evaluate(value, condition.operand))
+                except TypeError:
+                    return None
+
+            probe(holds)
+        for derived in stepped:
+            _, depends = replay.value(derived, name, x0)
+            if not depends:
+                continue
+
+            def computed(x: float, derived: str = derived) -> Any:
+                value, _ = replay.value(derived, name, x)
+                return tuple(value) if isinstance(value, list) else value
+
+            probe(computed)
+        ordered = sorted(found, key=lambda value: (abs(value - x0), value))
+        candidates[name] = ordered[:MAX_CANDIDATES]
+    return candidates
+
+
+def bool_candidates(result: Result) -> list[str]:
+    """The true/false answers of the sheet the owner can change and some rule reads."""
+    rulebook = result.rulebook
+    read: set[str] = set()
+    for rule in rulebook.rules:
+        read.update(rule.reads())
+    return [name for name, spec in SHEET_FIELDS.items() if spec.type == "bool" and name in read
+            and name.startswith(ACTIONABLE) and rulebook.facts[name].kind == BOOL]
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(float(value)) if not float(value).is_integer() else str(int(value))
+
+
+def find_hints(advisor: Advisor, result: Result, *, max_hints: int = MAX_HINTS) -> Hints:
+    """The counterfactual hints for one run (see the module docstring)."""
+    sheet = result.sheet
+    before = Outcome.of(result)
+    tried: list[tuple[str, Any, Outcome]] = []
+    for name, values in numeric_candidates(result).items():
+        for value in values:
+            changed = apply_overrides(sheet, [f"{name}={_text(value)}"])
+            tried.append((name, changed.facts[name], Outcome.of(advisor.run(changed))))
+    for name in bool_candidates(result):
+        changed = apply_overrides(sheet, [f"{name}={_text(not sheet.facts[name])}"])
+        tried.append((name, changed.facts[name], Outcome.of(advisor.run(changed))))
+
+    def best(target: str, accept: Callable[[Outcome], bool]) -> list[Hint]:
+        per_fact: dict[str, Hint] = {}
+        for name, value, outcome in tried:
+            if not accept(outcome):
+                continue
+            hint = Hint(target, name, sheet.facts[name], value, outcome.verdict,
+                        tuple(p for p in outcome.platforms if p not in before.platforms), outcome)
+            current = per_fact.get(name)
+            if current is None or (_distance(hint.before, hint.after), hint.after) < \
+                    (_distance(current.before, current.after), current.after):
+                per_fact[name] = hint
+        return sorted(per_fact.values(), key=lambda hint: (_rank(hint.fact), _distance(hint.before, hint.after)))
+
+    warnings = {item: tuple(best(f"warnings.{item}", lambda o, item=item: item not in o.warnings)[:max_hints])
+                for item in before.warnings}
+    verdict_hints: list[Hint] = []
+    ladder = list(result.rulebook.vocabulary.verdicts)  # from the most cautious to the boldest
+
+    def level(verdict: str | None) -> int:
+        return ladder.index(verdict) if verdict in ladder else -1
+
+    for verdict in sorted({o.verdict for _, _, o in tried if o.verdict != before.verdict and o.verdict},
+                          key=lambda v: -level(v)):
+        up = level(verdict) > level(before.verdict)
+        found = [hint for hint in best("verdict", lambda o, verdict=verdict: o.verdict == verdict)
+                 if up or SHEET_FIELDS[hint.fact].type == "number"]
+        if found:
+            verdict_hints.append(found[0])
+    platforms = best("platforms", lambda o: set(o.platforms) > set(before.platforms))[:max_hints]
+    return Hints(tuple(verdict_hints[:max_hints]), tuple(platforms), warnings, len(tried))

@@ -1,0 +1,550 @@
+"""Reports as text, Markdown, HTML or JSON, through the Jinja templates in explanations/.
+
+Templates receive the Report (advise.explain.report), or a Proof (advise.explain.proof) or a WhyNot
+(advise.explain.whynot), and these helpers:
+
+* `t("key", name=value, ...)`: the report's own words (explanations/messages.yaml, every
+  key in every language), with `{name}` replaced by the value. The values are escaped
+  for the format (Markdown, HTML), the message itself is the consultant's text. Never
+  pass what t() returned into t() again: compose a sentence as one message.
+* `style(text, bold=, fg=)`: colours in the text report, only on a terminal.
+* `glossary`: the entries of explanations/glossary.yaml (and of the rule base's own
+  `glossary:`) whose term appears in the report's text.
+* `chart`: for the HTML report, the geometry of the time picture (advise.render.chart).
+* `text_layout(width)`: the `wrap` and `bullet` of the plain-text reports (see TextLayout).
+
+StrictUndefined turns a typo in a template into an error instead of an empty string.
+Every value from the fact sheet is escaped: autoescape in HTML, the `md` filter and t()
+in Markdown.
+
+Compiling the templates costs more than rendering them: the compiled code is kept in
+advise's cache folder (advise.engine.cache: owner-only, else not used), by Jinja's bytecode
+cache, which checks each template's source before using its code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import textwrap
+from bisect import bisect_right
+from itertools import accumulate
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import jinja2
+from jinja2.filters import do_indent
+from markupsafe import Markup, escape
+
+from ..errors import LANGS, InputError, Problem, RuleBookError, did_you_mean, register_messages
+from ..explain.report import Report, report_json
+from ..explain.wording import make_filters
+from ..sheet.yamlload import describe, load_yaml
+
+register_messages({
+    "template-failed": {"en": "the report template failed: {reason}", "fr": "le modèle de rapport a échoué : {reason}"},
+    "unknown-message": {
+        "en": "the template asks for the text '{key}', which messages.yaml does not define",
+        "fr": "le modèle demande le texte « {key} », que messages.yaml ne définit pas",
+    },
+    "bad-format": {"en": "unknown format '{value}'", "fr": "format inconnu « {value} »"},
+    "format-not-available": {
+        "en": "the {what} is not available as {format}; use one of: {choices}",
+        "fr": "la réponse {what} n'existe pas au format {format} ; utilisez l'un de : {choices}",
+    },
+})
+
+FORMATS = ("text", "markdown", "html", "json")
+TEMPLATE_FOR = {"text": "report.txt.j2", "markdown": "report.md.j2", "html": "report.html.j2"}
+EXTENSION = {"text": "txt", "markdown": "md", "html": "html"}
+GLOSSARY_KEYS = ("term", "meaning", "also")
+# Characters that are markup in Markdown wherever they stand (CommonMark and GitHub's).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~&!])")
+
+
+_BYTECODE: list[jinja2.BytecodeCache | None] = []
+
+
+class _BytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's file cache, in a private folder, keeping a bounded number of files."""
+
+    KEEP = 512  # a few rule bases' `because` texts and the templates, in two languages
+
+    def load_bytecode(self, bucket: Any) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # an unreadable or damaged entry: compile afresh (and replace it)
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Any) -> None:
+        try:
+            super().dump_bytecode(bucket)
+            names = [name for name in os.listdir(self.directory) if name.startswith("jinja-")]
+            if len(names) > self.KEEP:
+                paths = [os.path.join(self.directory, name) for name in names]
+                paths.sort(key=lambda path: os.stat(path).st_mtime_ns)
+                for path in paths[: len(paths) - self.KEEP // 2]:
+                    os.unlink(path)
+        except OSError:
+            pass
+
+
+def bytecode_cache() -> jinja2.BytecodeCache | None:
+    """The bytecode cache shared by every Jinja environment of advise, or None (no private
+    cache folder, or ADVISE_NO_CACHE). Its file names carry `code_stamp()`: code compiled
+    under other settings or filters (another version of advise) is never used."""
+    if not _BYTECODE:
+        from ..engine.cache import code_stamp, private_folder
+
+        folder, stamp = private_folder(), code_stamp()
+        cache = None
+        if folder is not None and stamp is not None:
+            import hashlib
+
+            key = hashlib.sha256(f"{stamp}|{jinja2.__version__}".encode()).hexdigest()[:16]
+            cache = _BytecodeCache(str(folder), f"jinja-{key}-%s.cache")
+        _BYTECODE.append(cache)
+    return _BYTECODE[0]
+
+
+def escape_markdown(value: Any) -> str:
+    """Text from the sheet or the rules shows as text in Markdown, never as markup.
+
+    Inline markup characters are backslash-escaped; a line break becomes a space, so a
+    value never starts a new block. Templates never start a line with a value.
+    """
+    text = " ".join(str(value).splitlines())
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+_WRAPPERS: dict[tuple[int, bool, bool], textwrap.TextWrapper] = {}
+
+
+@jinja2.pass_environment
+def wordwrap(environment: jinja2.Environment, s: str, width: int = 79, break_long_words: bool = True,
+             wrapstring: str | None = None, break_on_hyphens: bool = True) -> str:
+    """Jinja's `wordwrap` filter, giving the same text, faster (the text report wraps every
+    paragraph). Like Jinja 3.1, each line of `s` is wrapped on its own."""
+    if wrapstring is None:
+        wrapstring = environment.newline_sequence
+    return _wordwrap(s, width, break_long_words, wrapstring, break_on_hyphens)
+
+
+def _wordwrap(s: str, width: int, break_long_words: bool, wrapstring: str, break_on_hyphens: bool = True) -> str:
+    return wrapstring.join([wrapstring.join(_wrapped(line, width, break_long_words, break_on_hyphens))
+                            for line in s.splitlines()])
+
+
+_WRAPPED: dict[tuple[str, int, bool, bool], list[str]] = {}
+_WRAPPED_MAX = 4096  # lines kept: a batch wraps the same sentences again and again
+
+
+def _wrapped(line: str, width: int, break_long_words: bool, break_on_hyphens: bool) -> list[str]:
+    """wrap_line, remembered for the long lines (a bounded cache: memory stays flat)."""
+    if len(line) <= width:
+        return wrap_line(line, width, break_long_words, break_on_hyphens)
+    key = (line, width, break_long_words, break_on_hyphens)
+    lines = _WRAPPED.get(key)
+    if lines is None:
+        if len(_WRAPPED) >= _WRAPPED_MAX:
+            _WRAPPED.clear()
+        lines = _WRAPPED[key] = wrap_line(line, width, break_long_words, break_on_hyphens)
+    return lines
+
+
+def wrap_line(line: str, width: int, break_long_words: bool = True, break_on_hyphens: bool = True) -> list[str]:
+    """`textwrap.wrap(line, width, expand_tabs=False, replace_whitespace=False, ...)`, exactly.
+
+    A line that fits is itself. Otherwise textwrap's own splitting into words and spaces
+    (its simple one when the line has no hyphen, where both agree), then its greedy filling
+    of each line, found by bisection on the words' running lengths instead of one word at a
+    time; what that does not cover (a word to break, a width below 1) goes to textwrap.
+    """
+    if width > 0 and len(line) <= width and not line[-1:].isspace():
+        return [line] if line else []
+    key = (width, break_long_words, break_on_hyphens)
+    wrapper = _WRAPPERS.get(key)
+    if wrapper is None:
+        wrapper = _WRAPPERS[key] = textwrap.TextWrapper(width=width, expand_tabs=False, replace_whitespace=False,
+                                                        break_long_words=break_long_words,
+                                                        break_on_hyphens=break_on_hyphens)
+    if width <= 0:
+        return wrapper.wrap(line)  # textwrap's own error
+    if "-" in line:
+        chunks = wrapper._split_chunks(line)
+    else:
+        chunks = [chunk for chunk in wrapper.wordsep_simple_re.split(line) if chunk]
+    if break_long_words and any(len(chunk) > width for chunk in chunks):
+        return wrapper.wrap(line)
+    ends = list(accumulate(map(len, chunks), initial=0))  # ends[k]: the length of chunks[:k]
+    count, lines, i = len(chunks), [], 0
+    while i < count:
+        if lines and chunks[i].strip() == "":  # a line starts with no space (but the first)
+            i += 1
+            if i == count:
+                break
+        j = bisect_right(ends, ends[i] + width, i) - 1  # chunks[i:j] fit, and no more
+        if j == i:  # a word longer than the width: alone on its line
+            j = i + 1
+        k = j - 1 if chunks[j - 1].strip() == "" else j  # nor ends with a space
+        if k > i:
+            lines.append("".join(chunks[i:k]))
+        i = j
+    return lines
+
+
+class TextLayout:
+    """The paragraphs and list items of the plain-text reports (explanations/_text.j2 makes
+    them with `text_layout(width)`): `wrap` and `bullet`, lines at most `width` wide.
+
+    They give exactly the text of the Jinja macros they replace (`wordwrap` without breaking
+    long words, then `indent`), in Python because a report has some 200 of them, and each
+    macro call costs Jinja more than the wrapping itself. No words here: only layout.
+    """
+
+    _CACHE_MAX = 4096  # texts kept: a batch lays out the same sentences again and again
+
+    def __init__(self, width: int, newline: str = "\n"):
+        self.width = width
+        self.newline = newline
+        self._cache: dict[tuple[Any, int, str | None], str] = {}
+    def wrap(self, text: str, indent: int) -> str:
+        """A paragraph: `text` wrapped to the width, every line indented by `indent` spaces."""
+        key = (text, indent, None)
+        done = self._cache.get(key)
+        if done is None:
+            wrapped = _wordwrap(text, self.width - indent, False, self.newline)
+            done = self._keep(key, do_indent(wrapped, indent, first=True))
+        return done
+    def bullet(self, text: Any, indent: int, mark: str = "- ") -> str:
+        """A list item: `indent` spaces, the mark, then the text; the following lines line up
+        under the text."""
+        key = (text, indent, mark)
+        done = self._cache.get(key)
+        if done is None:
+            wrapped = _wordwrap(str(mark) + str(text), self.width - indent - len(mark), False, self.newline)
+            done = self._keep(key, " " * indent + do_indent(wrapped, indent + len(mark)))
+        return done
+
+    def _keep(self, key: tuple[Any, int, str | None], text: str) -> str:
+        if len(self._cache) >= self._CACHE_MAX:
+            self._cache.clear()
+        self._cache[key] = text
+        return text
+
+
+_LAYOUTS: dict[int, TextLayout] = {}
+
+
+def text_layout(width: int) -> TextLayout:
+    """The TextLayout for lines at most `width` wide (one for each width, kept)."""
+    layout = _LAYOUTS.get(width)
+    if layout is None:
+        layout = _LAYOUTS[width] = TextLayout(width)
+    return layout
+
+
+class MarkdownText(str):
+    """Text that is already Markdown (links built by a template): t() does not escape it."""
+
+
+def as_markdown(value: Any) -> MarkdownText:
+    return MarkdownText(value)
+
+
+def upper_first(value: Any) -> Any:
+    """'with 3 h more' -> 'With 3 h more' (unlike `capitalize`, the rest is kept)."""
+    text = str(value)
+    result = text[:1].upper() + text[1:]
+    return Markup(result) if isinstance(value, Markup) else result
+
+
+class Renderer:
+    """Templates, the report's words and the glossary, loaded once, for any number of reports."""
+
+    def __init__(self, templates_dir: str | os.PathLike[str]):
+        self.directory = Path(templates_dir)
+        self.messages = self._load_texts("messages.yaml")
+        self.glossary = self._load_glossary()
+        self._environments: dict[tuple[int, str], jinja2.Environment] = {}
+        self._glossaries: dict[tuple[int, str], tuple[Any, dict[str, dict[str, Any]], _TermFinder]] = {}
+
+    # -- loading
+
+    def _load_texts(self, name: str) -> dict[str, dict[str, str]]:
+        path = self.directory / name
+        data, positions = load_yaml(path, error=RuleBookError)
+        problems = []
+        if not isinstance(data, dict):
+            raise RuleBookError(Problem("not-a-mapping", {"found": describe(data)}, file=str(path), line=1))
+        for key, texts in data.items():
+            line = positions.line((key,))
+            if not isinstance(texts, dict):
+                problems.append(Problem("not-a-mapping", {"found": describe(texts)}, file=str(path), line=line,
+                                        field=key))
+                continue
+            for lang in LANGS:
+                if not isinstance(texts.get(lang), str):
+                    problems.append(Problem("missing-translation", {"lang": lang, "langs": " and ".join(LANGS)},
+                                            file=str(path), line=line, field=key))
+        if problems:
+            raise RuleBookError(problems)
+        return data
+
+    def _load_glossary(self) -> dict[str, dict[str, Any]]:
+        """explanations/glossary.yaml: {id: {term: {en, fr}, meaning: {en, fr}, also: {en: [...], fr: [...]}}}."""
+        path = self.directory / "glossary.yaml"
+        if not path.exists():
+            return {}
+        data, positions = load_yaml(path, error=RuleBookError)
+        if data is None:
+            return {}
+        if not isinstance(data, dict):
+            raise RuleBookError(Problem("not-a-mapping", {"found": describe(data)}, file=str(path), line=1))
+        problems: list[Problem] = []
+        glossary: dict[str, dict[str, Any]] = {}
+        for key, entry in data.items():
+            line = positions.line((key,))
+
+            def problem(code: str, field: str, **params: Any) -> None:
+                problems.append(Problem(code, params, file=str(path), line=positions.line((key, *field.split(".")[1:]))
+                                        or line, field=field))
+
+            if not isinstance(entry, dict):
+                problem("not-a-mapping", str(key), found=describe(entry))
+                continue
+            for name in entry:
+                if name not in GLOSSARY_KEYS:
+                    problems.append(Problem("unknown-key", {"key": name}, file=str(path),
+                                            line=positions.line((key, name)), field=f"{key}.{name}",
+                                            **did_you_mean(str(name), GLOSSARY_KEYS)))
+            item: dict[str, Any] = {}
+            for name in ("term", "meaning", "also"):
+                texts = entry.get(name)
+                if texts is None and name == "also":
+                    item[name] = {lang: [] for lang in LANGS}
+                    continue
+                if not isinstance(texts, dict):
+                    problem("missing-field" if texts is None else "not-a-mapping", f"{key}.{name}",
+                            found=describe(texts))
+                    continue
+                for lang in LANGS:
+                    value = texts.get(lang)
+                    ok = (isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)) \
+                        if name == "also" else (isinstance(value, str) and value.strip())
+                    if value is None:
+                        problem("missing-translation", f"{key}.{name}", lang=lang, langs=" and ".join(LANGS))
+                    elif not ok:
+                        problem("wrong-type", f"{key}.{name}.{lang}",
+                                expected="a list of words" if name == "also" else "text", found=describe(value))
+                for extra in texts:
+                    if extra not in LANGS:
+                        problem("unknown-key", f"{key}.{name}.{extra}", key=extra)
+                item[name] = texts
+            glossary[str(key)] = item
+        if problems:
+            raise RuleBookError(problems)
+        return glossary
+
+    # -- environments and helpers
+
+    def environment(self, vocabulary: Any, lang: str) -> jinja2.Environment:
+        """One environment per rule base and language: compiled templates bind their filters."""
+        key = (id(vocabulary), lang)
+        if key not in self._environments:
+            environment = jinja2.Environment(
+                loader=jinja2.FileSystemLoader(str(self.directory)),
+                undefined=jinja2.StrictUndefined,
+                autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default=False),
+                trim_blocks=True,
+                lstrip_blocks=True,
+                keep_trailing_newline=True,
+                bytecode_cache=bytecode_cache(),
+            )
+            environment.filters.update(make_filters(vocabulary, lang))
+            environment.filters["wordwrap"] = wordwrap
+            environment.filters["md"] = escape_markdown
+            environment.filters["upper_first"] = upper_first
+            environment.filters["as_markdown"] = as_markdown
+            environment.globals["text_layout"] = text_layout
+            self._environments[key] = environment
+        return self._environments[key]
+
+    def words(self, fmt: str, lang: str) -> Callable[..., Any]:
+        """t(key, **params) for one format and language (see the module docstring)."""
+        messages = self.messages
+
+        def message(key: str) -> str:
+            if key not in messages:
+                raise jinja2.TemplateRuntimeError(f"unknown message '{key}' (explanations/messages.yaml)")
+            return messages[key][lang]
+
+        if fmt == "html":
+            def t_html(key: str, **params: Any) -> Markup:
+                text = escape(message(key))
+                for name, value in params.items():
+                    text = Markup(text.replace("{" + name + "}", escape(value)))
+                return Markup(text)
+            return t_html
+        def protect(value: Any) -> str:
+            if fmt == "markdown" and not isinstance(value, MarkdownText):
+                return escape_markdown(value)
+            return str(value)
+        def t(key: str, **params: Any) -> str:
+            text = message(key)
+            for name, value in params.items():
+                text = text.replace("{" + name + "}", protect(value))
+            return text
+        return t
+
+    def glossary_for(self, texts: Iterable[str], vocabulary: Any, lang: str) -> list[dict[str, str]]:
+        """The glossary entries whose term (or another form of it) appears in the texts."""
+        entries, finder = self._glossary_finder(vocabulary, lang)
+        found = [{"id": key, "term": entries[key]["term"][lang], "meaning": entries[key]["meaning"][lang]}
+                 for key in finder.find("\n".join(texts))]
+        return sorted(found, key=lambda entry: (entry["term"].casefold(), entry["id"]))
+
+    def _glossary_finder(self, vocabulary: Any, lang: str) -> tuple[dict[str, dict[str, Any]], "_TermFinder"]:
+        """The entries for this rule base and language, and their finder: built once."""
+        key = (id(vocabulary), lang)
+        cached = self._glossaries.get(key)
+        if cached is not None and cached[0] is vocabulary:
+            return cached[1], cached[2]
+        entries: dict[str, dict[str, Any]] = {}
+        ours = (getattr(vocabulary, "glossary", None) or {}).items()
+        terms = {entry["term"][lang].casefold() for _, entry in ours}
+        for name, entry in self.glossary.items():  # the rule base's entry wins for the same term
+            forms = {form.casefold() for form in [entry["term"][lang], *entry["also"][lang]]}
+            if not forms & terms:
+                entries[name] = entry
+        for name, entry in ours:
+            entries[name] = {"term": entry["term"], "meaning": entry["meaning"],
+                             "also": entry.get("also", {code: [] for code in LANGS})}
+        finder = _TermFinder({name: [entry["term"][lang], *entry.get("also", {}).get(lang, [])]
+                              for name, entry in entries.items()})
+        if len(self._glossaries) >= 8:
+            self._glossaries.clear()
+        self._glossaries[key] = (vocabulary, entries, finder)
+        return entries, finder
+
+    # -- rendering
+
+    def _render(self, template_name: str, fmt: str, lang: str, vocabulary: Any, color: bool,
+                **context: Any) -> str:
+        def style(text: Any, bold: bool = False, fg: str | None = None) -> str:
+            if not color:
+                return str(text)
+            import click  # only for colours on a terminal: the library does not need click
+
+            return click.style(str(text), bold=bold, fg=fg)
+
+        try:
+            template = self.environment(vocabulary, lang).get_template(template_name)
+            text = template.render(t=self.words(fmt, lang), style=style, lang=lang, vocabulary=vocabulary,
+                                   fmt=fmt, **context)
+        except jinja2.TemplateError as error:
+            raise RuleBookError(Problem("template-failed", {"reason": str(error)},
+                                        file=str(self.directory / template_name),
+                                        line=getattr(error, "lineno", None))) from None
+        return _tidy(text)
+
+    def render(self, report: Report, fmt: str, *, color: bool = False) -> str:
+        if fmt not in FORMATS:
+            raise InputError(Problem("bad-format", {"value": fmt}, field="--format", **did_you_mean(fmt, FORMATS)))
+        vocabulary = report.result.rulebook.vocabulary
+        glossary = self.glossary_for(report_texts(report), vocabulary, report.lang)
+        if fmt == "json":
+            data = report_json(report)
+            data["glossary"] = [{"term": entry["term"], "meaning": entry["meaning"]} for entry in glossary]
+            return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        chart = None
+        if fmt == "html" and report.time is not None:
+            from .chart import time_chart
+
+            chart = time_chart(report.time)
+        return self._render(TEMPLATE_FOR[fmt], fmt, report.lang, vocabulary, color and fmt == "text",
+                            report=report, glossary=glossary, chart=chart)
+
+    def render_answer(self, answer: Any, kind: str, fmt: str, vocabulary: Any, *, color: bool = False) -> str:
+        """A `how` (advise.explain.proof.Proof) or `why-not` (advise.explain.whynot.WhyNot) answer."""
+        if fmt == "json":
+            return json.dumps({"version": 1, kind.replace("-", "_"): answer.as_json()}, ensure_ascii=False,
+                              indent=2) + "\n"
+        if fmt not in EXTENSION:
+            raise InputError(Problem("bad-format", {"value": fmt}, field="--format", **did_you_mean(fmt, FORMATS)))
+        name = f"{kind.replace('-', '')}.{EXTENSION[fmt]}.j2"
+        return self._render(name, fmt, answer.lang, vocabulary, color and fmt == "text", answer=answer)
+
+
+# Characters for which `re.IGNORECASE` matching is plain equality of `str.lower()`, one
+# character for one: ASCII and the letters and signs of French and English texts (checked
+# pair by pair by tests/test_speedups.py). A text made of these alone can be searched
+# lowercased; any other character (ı, ſ, İ, K, ẞ, Greek...) and the regular expressions
+# decide alone.
+_CASE_SAFE = frozenset([chr(code) for code in range(128)]
+                       + list("àâäçéèêëîïôöùûüÿœæÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÆ«»‘’‚“”„…–—•·°€£§©®™×÷"
+                              "\u00a0\u202f\u2009\u2011"))
+_NOT_CASE_SAFE = re.compile("[^" + "".join(re.escape(char) for char in sorted(_CASE_SAFE)) + "]")
+
+
+class _TermFinder:
+    r"""Which entries have a form that appears in a text as a whole word, case aside: the same
+    answer as one `re.search(r"(?<!\w)FORM(?!\w)", text, re.IGNORECASE)` per form, faster.
+
+    In a text of _CASE_SAFE characters, a form matches (bounds aside) exactly where its
+    lowercase is found in the lowercased text: each place found is tried with the bounded
+    pattern. Otherwise, or for a form with other characters, its pattern searches alone.
+    """
+
+    def __init__(self, forms: dict[str, list[str]]):
+        self.forms = forms
+        unique = list(dict.fromkeys(form for names in forms.values() for form in names))
+        self.bounded = {form: re.compile(r"(?<!\w)" + re.escape(form) + r"(?!\w)", re.IGNORECASE)
+                        for form in unique}
+        self.lowered = {form: form.lower() for form in unique if _CASE_SAFE.issuperset(form)}
+
+    def find(self, text: str) -> list[str]:
+        """The names of the entries found, in the order given."""
+        lowered = text.lower() if not _NOT_CASE_SAFE.search(text) else None
+        found: set[str] = set()
+        for form, pattern in self.bounded.items():
+            low = self.lowered.get(form) if lowered is not None else None
+            if low is None:
+                if pattern.search(text):
+                    found.add(form)
+                continue
+            match, start = pattern.match, lowered.find(low)
+            while start != -1:
+                if match(text, start):
+                    found.add(form)
+                    break
+                start = lowered.find(low, start + 1)
+        return [name for name, forms in self.forms.items() if any(form in found for form in forms)]
+
+
+def report_texts(report: Report) -> list[str]:
+    """What a reader reads in the report (for the glossary): verdict, items, steps, hints."""
+    texts = [report.verdict_title, report.verdict_meaning]
+    for item in (*report.warnings, *report.recommendations):
+        texts += [item.title, item.text]
+    for section in report.themes:
+        texts.append(section.title)
+        for step in section.steps:
+            texts += [step.title, step.because]
+    for entry in report.not_applied or ():
+        texts.append(entry.title)
+    return texts
+
+
+def _tidy(text: str) -> str:
+    """At most one blank line in a row, no trailing spaces, one final newline."""
+    lines = [line.rstrip() for line in text.splitlines()]
+    tidy: list[str] = []
+    for line in lines:
+        if not line and (not tidy or not tidy[-1]):
+            continue
+        tidy.append(line)
+    while tidy and not tidy[-1]:
+        tidy.pop()
+    return "\n".join(tidy) + "\n"

@@ -1,0 +1,341 @@
+"""Computed conclusions: `max_profiles: floor(weekly_hours_available / thresholds.hours_per_profile)`.
+
+A small, safe expression language parsed with Python's `ast` and checked at load time:
+numbers, text, true/false, fact names and table values (dotted), + - * / //, comparisons,
+and/or/not, `a if condition else b`, [lists], and the functions in FUNCTIONS. Nothing else
+is accepted (no attributes of objects, no calls other than these, no power operator, at
+most MAX_DEPTH levels of nesting: an expression always finishes quickly, and never
+exhausts the stack).
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Context, Decimal
+from typing import Any, Callable, Mapping
+
+from ..errors import register_messages
+
+register_messages({
+    "expr-too-deep": {
+        "en": "the expression nests more than {limit} levels deep; split it into several rules",
+        "fr": "l'expression imbrique plus de {limit} niveaux ; découpez-la en plusieurs règles",
+    },
+})
+
+# Deeper than this, parsing or evaluating could exhaust Python's stack: refused at load.
+MAX_DEPTH = 50
+
+
+class ExpressionError(Exception):
+    """A problem in an expression; `code` and `params` feed errors.Problem."""
+
+    def __init__(self, code: str, **params: Any):
+        self.code = code
+        self.params = params
+        super().__init__(f"{code} {params}")
+
+
+def _number(value: Any) -> float | int:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ExpressionError("expr-not-number", value=repr(value))
+    return value
+
+
+def _floor(x: Any) -> int:
+    return math.floor(_number(x))
+
+
+def _ceil(x: Any) -> int:
+    return math.ceil(_number(x))
+
+
+def _round(x: Any, digits: Any = 0) -> float | int:
+    """Half away from zero, as people round by hand (2.5 -> 3, 2.675 -> 2.68), not half to even."""
+    value = _number(x)
+    places = int(_number(digits))
+    if not math.isfinite(value):
+        raise ExpressionError("expr-not-number", value=repr(value))
+    places = max(-400, min(400, places))
+    exact = Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP,
+                                          context=Context(prec=1000))  # room for 1e308 to 400 places
+    result = float(exact)
+    return int(result) if places <= 0 else result
+
+
+def _count(items: Any) -> int:
+    return len(_items(items))
+
+
+def _items(value: Any) -> list:
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    raise ExpressionError("expr-not-list", value=repr(value))
+
+
+def _scores(table: Any) -> Mapping[str, Any]:
+    if isinstance(table, Mapping):
+        return table
+    raise ExpressionError("expr-not-table", value=repr(table))
+
+
+def _total(table: Any, keys: Any) -> float | int:
+    """Sum of the table's values for these keys (a key missing from the table counts 0)."""
+    scores = _scores(table)
+    return sum(_number(scores.get(key, 0)) for key in _items(keys))
+
+
+def _rank(keys: Any, table: Any) -> list:
+    """Keys sorted by their value in the table, highest first; ties keep the given order."""
+    scores = _scores(table)
+    items = _items(keys)
+    return sorted(items, key=lambda key: -_number(scores.get(key, 0)))
+
+
+def _positive(table: Any) -> list:
+    """The keys whose value is above zero, highest first; ties in the table's order."""
+    scores = _scores(table)
+    return _rank([key for key, value in scores.items() if _number(value) > 0], scores)
+
+
+def _affordable(keys: Any, costs: Any, budget: Any) -> list:
+    """Going down the list, keep each key whose cost still fits in what is left."""
+    table = _scores(costs)
+    left = _number(budget)
+    kept = []
+    for key in _items(keys):
+        cost = _number(table.get(key, 0))
+        if cost <= left:
+            kept.append(key)
+            left -= cost
+    return kept
+
+
+def _first(keys: Any, n: Any) -> list:
+    return _items(keys)[: max(0, int(_number(n)))]
+
+
+def _union(*lists: Any) -> list:
+    seen: list = []
+    for items in lists:
+        for item in _items(items):
+            if item not in seen:
+                seen.append(item)
+    return seen
+
+
+def _without(keys: Any, removed: Any) -> list:
+    removed_items = _items(removed)
+    return [key for key in _items(keys) if key not in removed_items]
+
+
+def _min(*values: Any) -> Any:
+    return min(_number(value) for value in values)
+
+
+def _max(*values: Any) -> Any:
+    return max(_number(value) for value in values)
+
+
+@dataclass(frozen=True)
+class Function:
+    call: Callable[..., Any]
+    arity: tuple[int, int]  # min, max number of arguments
+    help: dict[str, str]
+
+
+FUNCTIONS: dict[str, Function] = {
+    "floor": Function(_floor, (1, 1), {"en": "round down to a whole number", "fr": "arrondi à l'entier inférieur"}),
+    "ceil": Function(_ceil, (1, 1), {"en": "round up to a whole number", "fr": "arrondi à l'entier supérieur"}),
+    "round": Function(_round, (1, 2), {"en": "round (to n decimals)", "fr": "arrondi (à n décimales)"}),
+    "min": Function(_min, (2, 8), {"en": "the smallest of the numbers", "fr": "le plus petit des nombres"}),
+    "max": Function(_max, (2, 8), {"en": "the largest of the numbers", "fr": "le plus grand des nombres"}),
+    "count": Function(_count, (1, 1), {"en": "how many items a list has", "fr": "nombre d'éléments d'une liste"}),
+    "total": Function(_total, (2, 2), {"en": "sum of a table's values for the items of a list", "fr": "somme des valeurs d'une table pour les éléments d'une liste"}),
+    "rank": Function(_rank, (2, 2), {"en": "the list sorted by a table's values, highest first", "fr": "la liste triée selon les valeurs d'une table, la plus forte d'abord"}),
+    "positive": Function(_positive, (1, 1), {"en": "the keys of a table whose value is above zero, highest first", "fr": "les clés d'une table dont la valeur est positive, la plus forte d'abord"}),
+    "affordable": Function(_affordable, (3, 3), {"en": "the items of a list whose costs fit, one after the other, in a budget", "fr": "les éléments d'une liste dont les coûts tiennent, l'un après l'autre, dans un budget"}),
+    "first": Function(_first, (2, 2), {"en": "the first n items of a list", "fr": "les n premiers éléments d'une liste"}),
+    "union": Function(_union, (2, 4), {"en": "the items of several lists, each once, in order", "fr": "les éléments de plusieurs listes, chacun une fois, dans l'ordre"}),
+    "without": Function(_without, (2, 2), {"en": "the items of a list that are not in another", "fr": "les éléments d'une liste absents d'une autre"}),
+}
+
+_BINARY: dict[type, Callable[[Any, Any], Any]] = {
+    ast.Add: lambda a, b: _number(a) + _number(b),
+    ast.Sub: lambda a, b: _number(a) - _number(b),
+    ast.Mult: lambda a, b: _number(a) * _number(b),
+    ast.Div: lambda a, b: _number(a) / _number(b),
+    ast.FloorDiv: lambda a, b: _number(a) // _number(b),
+}
+_COMPARE: dict[type, Callable[[Any, Any], bool]] = {
+    ast.Lt: lambda a, b: a < b,
+    ast.LtE: lambda a, b: a <= b,
+    ast.Gt: lambda a, b: a > b,
+    ast.GtE: lambda a, b: a >= b,
+    ast.Eq: lambda a, b: a == b,
+    ast.NotEq: lambda a, b: a != b,
+    ast.In: lambda a, b: a in _items(b),
+    ast.NotIn: lambda a, b: a not in _items(b),
+}
+_CONSTANT_NAMES = {"true": True, "false": False, "True": True, "False": False}
+
+# How refused syntax reads in an error message (else the node's class name).
+_FORBIDDEN_OPERATORS: dict[type, str] = {
+    ast.Pow: "** (power)", ast.Mod: "% (remainder)", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>",
+    ast.BitOr: "|", ast.BitAnd: "&", ast.BitXor: "^", ast.Invert: "~", ast.Is: "is", ast.IsNot: "is not",
+}
+_FORBIDDEN_NODES: dict[type, str] = {
+    ast.Attribute: "attributes of values", ast.Subscript: "[...] indexing", ast.Lambda: "lambda",
+    ast.JoinedStr: "f-strings", ast.Dict: "{...} mappings", ast.Set: "{...} sets", ast.NamedExpr: ":=",
+    ast.Starred: "* unpacking", ast.ListComp: "comprehensions", ast.SetComp: "comprehensions",
+    ast.DictComp: "comprehensions", ast.GeneratorExp: "comprehensions", ast.Slice: "slices",
+    ast.Await: "await", ast.Yield: "yield", ast.YieldFrom: "yield",
+}
+
+
+def _dotted(node: ast.AST) -> str | None:
+    """`resources.weekly_hours` -> 'resources.weekly_hours'; None for anything else."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = _dotted(node.value)
+        return f"{base}.{node.attr}" if base else None
+    return None
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A parsed, checked expression and the names it reads."""
+
+    text: str
+    tree: ast.expr
+    names: tuple[str, ...]  # dotted names, in order of first use
+
+    def evaluate(self, lookup: Callable[[str], Any]) -> Any:
+        return _evaluate(self.tree, lookup)
+
+
+def parse(text: str) -> Expression:
+    """Parse and check an expression. Raises ExpressionError."""
+    try:
+        tree = ast.parse(text.strip(), mode="eval").body
+    except SyntaxError as error:
+        raise ExpressionError("expr-syntax", reason=error.msg, offset=error.offset or 0) from None
+    except (RecursionError, MemoryError):  # `1+1+...` thousands of times: deeper than the parser goes
+        raise ExpressionError("expr-too-deep", limit=MAX_DEPTH) from None
+    names: list[str] = []
+    _check(tree, names)
+    return Expression(text=text.strip(), tree=tree, names=tuple(names))
+
+
+def _check(node: ast.AST, names: list[str], depth: int = 0) -> None:
+    if depth > MAX_DEPTH:
+        raise ExpressionError("expr-too-deep", limit=MAX_DEPTH)
+    inner = depth + 1
+    if isinstance(node, ast.Constant):
+        if not isinstance(node.value, (int, float, str, bool)) or node.value is None:
+            raise ExpressionError("expr-forbidden", what=repr(node.value))
+        return
+    dotted = _dotted(node)
+    if dotted is not None:
+        if dotted not in _CONSTANT_NAMES and dotted not in names:
+            names.append(dotted)
+        return
+    if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+        _check(node.left, names, inner)
+        _check(node.right, names, inner)
+        return
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd, ast.Not)):
+        _check(node.operand, names, inner)
+        return
+    if isinstance(node, ast.BoolOp):
+        for value in node.values:
+            _check(value, names, inner)
+        return
+    if isinstance(node, ast.Compare) and all(type(op) in _COMPARE for op in node.ops):
+        _check(node.left, names, inner)
+        for comparator in node.comparators:
+            _check(comparator, names, inner)
+        return
+    if isinstance(node, ast.IfExp):
+        for part in (node.test, node.body, node.orelse):
+            _check(part, names, inner)
+        return
+    if isinstance(node, (ast.List, ast.Tuple)):
+        for element in node.elts:
+            _check(element, names, inner)
+        return
+    if isinstance(node, ast.Call):
+        if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
+            name = _dotted(node.func) or ast.unparse(node.func)
+            raise ExpressionError("expr-unknown-function", name=name, choices=", ".join(sorted(FUNCTIONS)))
+        if node.keywords:
+            raise ExpressionError("expr-forbidden", what="name=value arguments")
+        low, high = FUNCTIONS[node.func.id].arity
+        if not low <= len(node.args) <= high:
+            raise ExpressionError("expr-arity", name=node.func.id, low=low, high=high, found=len(node.args))
+        for argument in node.args:
+            _check(argument, names, inner)
+        return
+    if isinstance(node, (ast.BinOp, ast.UnaryOp)) and type(node.op) in _FORBIDDEN_OPERATORS:
+        raise ExpressionError("expr-forbidden", what=_FORBIDDEN_OPERATORS[type(node.op)])
+    if isinstance(node, ast.Compare):
+        op = next(op for op in node.ops if type(op) not in _COMPARE)
+        raise ExpressionError("expr-forbidden", what=_FORBIDDEN_OPERATORS.get(type(op), type(op).__name__))
+    raise ExpressionError("expr-forbidden", what=_FORBIDDEN_NODES.get(type(node), type(node).__name__))
+
+
+def _evaluate(node: ast.AST, lookup: Callable[[str], Any]) -> Any:
+    if isinstance(node, ast.Constant):
+        return node.value
+    dotted = _dotted(node)
+    if dotted is not None:
+        if dotted in _CONSTANT_NAMES:
+            return _CONSTANT_NAMES[dotted]
+        return lookup(dotted)
+    if isinstance(node, ast.BinOp):
+        left, right = _evaluate(node.left, lookup), _evaluate(node.right, lookup)
+        try:
+            return _BINARY[type(node.op)](left, right)
+        except ZeroDivisionError:
+            raise ExpressionError("expr-division-by-zero") from None
+    if isinstance(node, ast.UnaryOp):
+        value = _evaluate(node.operand, lookup)
+        if isinstance(node.op, ast.Not):
+            return not value
+        return -_number(value) if isinstance(node.op, ast.USub) else _number(value)
+    if isinstance(node, ast.BoolOp):
+        if isinstance(node.op, ast.And):
+            result: Any = True
+            for value in node.values:
+                result = _evaluate(value, lookup)
+                if not result:
+                    return result
+            return result
+        result = False
+        for value in node.values:
+            result = _evaluate(value, lookup)
+            if result:
+                return result
+        return result
+    if isinstance(node, ast.Compare):
+        left = _evaluate(node.left, lookup)
+        for op, comparator in zip(node.ops, node.comparators):
+            right = _evaluate(comparator, lookup)
+            try:
+                if not _COMPARE[type(op)](left, right):
+                    return False
+            except TypeError:
+                raise ExpressionError("expr-compare", left=repr(left), right=repr(right)) from None
+            left = right
+        return True
+    if isinstance(node, ast.IfExp):
+        return _evaluate(node.body if _evaluate(node.test, lookup) else node.orelse, lookup)
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return [_evaluate(element, lookup) for element in node.elts]
+    if isinstance(node, ast.Call):
+        function = FUNCTIONS[node.func.id]  # type: ignore[union-attr]
+        return function.call(*[_evaluate(argument, lookup) for argument in node.args])
+    raise ExpressionError("expr-forbidden", what=type(node).__name__)

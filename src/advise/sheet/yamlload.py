@@ -1,0 +1,402 @@
+"""Safe YAML reading that keeps where every value came from.
+
+A fact sheet is written by hand and read by a program that must never run anything it
+contains. So the YAML is only *composed* into nodes (never constructed by PyYAML), and we
+build plain Python data from the nodes ourselves, remembering the line and column of each
+key and list item for error messages and explanations.
+
+Refused, each as a `Problem` with its position: explicit tags other than the standard
+data tags (nothing is ever built from `!!python/...`), anchors and aliases (so an alias
+bomb costs nothing), duplicate keys, keys that are not text, nesting deeper than
+`MAX_DEPTH`. All of these are collected in one pass; a syntax error stops the reading.
+
+Speed: when PyYAML has libyaml (`yaml.__with_libyaml__`), its C parser scans and parses
+the events, and our own composer (below) still builds the nodes from them. libyaml is
+only trusted with a document that reads cleanly: whenever it reports an error, or our
+composer or builder finds anything to refuse, the text is read again by the pure-Python
+parser, so every problem, its wording, line and column are PyYAML's own, as before.
+Without libyaml, the pure-Python parser does all of it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from typing import Any, Callable
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.composer import Composer
+from yaml.events import AliasEvent, MappingStartEvent, ScalarEvent, SequenceStartEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import Resolver
+
+from ..errors import AdviseError, Problem, Text, register_messages
+
+MAX_BYTES = 1024 * 1024
+# A fact sheet is three levels deep; the limit only stops `[[[[...` from exhausting
+# the recursion of PyYAML's composer (and of our walk).
+MAX_DEPTH = 64
+
+register_messages(
+    {
+        "yaml-too-deep": {
+            "en": "the data is nested more than {limit} levels deep",
+            "fr": "les données sont imbriquées sur plus de {limit} niveaux",
+        },
+        "yaml-tag-mismatch": {
+            "en": "'{value}' cannot be read as {tag}",
+            "fr": "« {value} » ne peut pas être lu comme {tag}",
+        },
+    }
+)
+
+KeyPath = tuple[str | int, ...]
+
+_TAG = "tag:yaml.org,2002:"
+NULL, BOOL, INT, FLOAT, STR = (_TAG + name for name in ("null", "bool", "int", "float", "str"))
+SEQ, MAP, TIMESTAMP = _TAG + "seq", _TAG + "map", _TAG + "timestamp"
+# Explicit tags that only restate plain data are harmless; every other tag is refused.
+_SCALAR_TAGS = {NULL, BOOL, INT, FLOAT, STR, TIMESTAMP}
+_CONSTRUCTORS: dict[str, Callable[[Any, ScalarNode], Any]] = {
+    NULL: SafeConstructor.construct_yaml_null,
+    BOOL: SafeConstructor.construct_yaml_bool,
+    INT: SafeConstructor.construct_yaml_int,
+    FLOAT: SafeConstructor.construct_yaml_float,
+}
+# YAML 1.1 reads `1:30` as 90 (base 60) and `010` as 8 (octal): a person writing a
+# sheet means neither, so such numbers stay text and validation reports them.
+_SURPRISING_NUMBER = re.compile(r":|^[-+]?0[0-9_]+$|^[-+]?0[xob]", re.IGNORECASE)
+
+
+class Positions:
+    """Where each key and list item of a document is: path tuple -> (line, column), 1-based."""
+
+    def __init__(self, marks: dict[KeyPath, tuple[int, int]] | None = None):
+        self._marks: dict[KeyPath, tuple[int, int]] = dict(marks or {})
+
+    def of(self, path: KeyPath) -> tuple[int, int] | None:
+        return self._marks.get(tuple(path))
+
+    def line(self, path: KeyPath) -> int | None:
+        """The line of `path`, or of its nearest ancestor that has one."""
+        path = tuple(path)
+        for end in range(len(path), -1, -1):
+            mark = self._marks.get(path[:end])
+            if mark is not None:
+                return mark[0]
+        return None
+
+    def __repr__(self) -> str:
+        return f"Positions({len(self._marks)} marks)"
+
+
+def load_yaml(
+    path: str | os.PathLike[str],
+    *,
+    error: type[AdviseError],
+    max_bytes: int = MAX_BYTES,
+    display_name: str | None = None,
+) -> tuple[Any, Positions]:
+    """Read a YAML file of at most `max_bytes` into plain data and its positions."""
+    name = display_name if display_name is not None else str(path)
+    raw = _read_bytes(path, name, error=error, max_bytes=max_bytes)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # everything before the bad byte is valid UTF-8: locate it in characters
+        valid = raw[: exc.start].decode("utf-8")
+        line, column = _line_and_column(valid, len(valid))
+        raise error(Problem("not-utf8", {"offset": exc.start}, file=name, line=line, column=column)) from None
+    return load_yaml_text(text.removeprefix("\ufeff"), filename=name, error=error)
+
+
+def load_yaml_text(text: str, *, filename: str, error: type[AdviseError]) -> tuple[Any, Positions]:
+    """Parse YAML text into plain data and its positions; see the module docstring."""
+    if _CLoader is not None and not _LIBYAML_DIFFERS.search(text):
+        try:
+            found = _compose(_CLoader, text, filename)
+        except Exception:  # libyaml refused it, or met something to report: PyYAML says what
+            found = None
+        if found is not None:
+            return found
+    try:
+        found = _compose(_Loader, text, filename)
+    except yaml.MarkedYAMLError as exc:
+        raise error(_syntax_problem(exc, filename)) from None
+    except yaml.reader.ReaderError as exc:
+        line, column = _line_and_column(text, exc.position)
+        reason = f"the character #x{exc.character:04x} is not allowed"
+        raise error(Problem("yaml-syntax", {"reason": reason}, file=filename, line=line, column=column)) from None
+    except yaml.YAMLError as exc:  # no position known; PyYAML raises none such today
+        raise error(Problem("yaml-syntax", {"reason": str(exc)}, file=filename)) from None
+    except _TooDeep as exc:
+        raise error(Problem("yaml-too-deep", {"limit": MAX_DEPTH}, file=filename, line=exc.line, column=exc.column)) from None
+    if not isinstance(found, tuple):
+        raise error(found)  # the file is empty, or the problems found in it
+    return found
+
+
+def _compose(loader_class: type, text: str, filename: str) -> tuple[Any, Positions] | Problem | list[Problem] | None:
+    """Data and positions; or the problems to report (the C loader returns None instead)."""
+    loader = loader_class(text, filename)  # the reader already refuses control characters here
+    try:
+        node = loader.get_single_node()  # what yaml.compose does, keeping the loader's problems
+    finally:
+        loader.dispose()
+    strict = loader_class is _Loader
+    if node is None or (node.tag == NULL and node.value == ""):
+        return Problem("file-empty", file=filename) if strict else None
+    builder = _Builder(filename, loader)
+    data = builder.build(node, ())
+    problems = loader.problems + builder.problems
+    if problems:
+        return problems if strict else None
+    return data, Positions(builder.marks)
+
+
+def _read_bytes(path: str | os.PathLike[str], name: str, *, error: type[AdviseError], max_bytes: int) -> bytes:
+    def refuse(code: str, **params: Any) -> AdviseError:
+        return error(Problem(code, params, file=name))
+
+    try:
+        status = os.stat(path)
+        if stat.S_ISDIR(status.st_mode):
+            raise refuse("file-is-directory")
+        size = status.st_size
+        # Check the size before reading, and read no more than one byte past the limit,
+        # in case the file grows meanwhile or is a device with no size.
+        if size > max_bytes:
+            raise refuse("file-too-large", size=size, limit=max_bytes)
+        with open(path, "rb") as stream:
+            raw = stream.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise refuse("file-missing") from None
+    except IsADirectoryError:
+        raise refuse("file-is-directory") from None
+    except OSError as exc:
+        raise refuse("file-unreadable", reason=exc.strerror or str(exc)) from None
+    if len(raw) > max_bytes:
+        raise refuse("file-too-large", size=len(raw), limit=max_bytes)
+    return raw
+
+
+def _line_and_column(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of a character offset."""
+    line_start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index) + 1, index - line_start + 1
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, filename: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    reason = exc.problem or exc.context or "syntax error"
+    if exc.context and exc.problem:  # PyYAML words these to be read context first
+        context_mark = exc.context_mark
+        where = f" on line {context_mark.line + 1}" if context_mark and context_mark.line != mark.line else ""
+        reason = f"{exc.context}{where}, {exc.problem}"
+    return Problem(
+        "yaml-syntax",
+        {"reason": reason},
+        file=filename,
+        line=mark.line + 1 if mark else None,
+        column=mark.column + 1 if mark else None,
+    )
+
+
+class _TooDeep(Exception):
+    def __init__(self, mark: yaml.Mark):
+        self.line, self.column = mark.line + 1, mark.column + 1
+
+
+class _Refusals:
+    """A composer that refuses anchors, aliases and object tags as it goes (a mixin).
+
+    Problems are recorded rather than raised, so one reading reports all of them.
+    Only the composer is used: nothing is ever constructed by PyYAML.
+    """
+
+    problems: list[Problem]
+
+    def _start(self, filename: str) -> None:
+        self.name = filename
+        self.problems = []
+        self._depth = 0
+        self._alias_lines: set[int] = set()
+
+    def _report(self, code: str, mark: yaml.Mark, **params: Any) -> None:
+        self.problems.append(Problem(code, params, file=self.name, line=mark.line + 1, column=mark.column + 1))
+
+    def _report_alias(self, mark: yaml.Mark) -> None:
+        # One report per line: a bomb line holds dozens of aliases, one message suffices.
+        if mark.line not in self._alias_lines:
+            self._alias_lines.add(mark.line)
+            self._report("yaml-alias", mark)
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node:
+        if self.check_event(AliasEvent):
+            event = self.get_event()
+            self._report_alias(event.start_mark)
+            # Stand in a null: the alias is never followed, so nothing can blow up.
+            return ScalarNode(NULL, "", event.start_mark, event.end_mark)
+        event = self.peek_event()
+        if event.anchor is not None:
+            self._report_alias(event.start_mark)
+            event.anchor = None  # never registered, so no alias can reach it
+        self._check_tag(event)
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise _TooDeep(event.start_mark)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def _check_tag(self, event: Any) -> None:
+        tag = event.tag
+        if tag is None or tag == "!":  # no tag, or the non-specific one: plain data
+            return
+        if isinstance(event, ScalarEvent) and tag in _SCALAR_TAGS:
+            implicit = self.resolve(ScalarNode, event.value, (True, False))
+            if tag == STR or implicit == tag or (tag == FLOAT and implicit == INT):
+                return
+            self._report("yaml-tag-mismatch", event.start_mark, value=event.value, tag=tag.replace(_TAG, "!!"))
+        elif (isinstance(event, SequenceStartEvent) and tag == SEQ) or (
+            isinstance(event, MappingStartEvent) and tag == MAP
+        ):
+            return
+        else:
+            self._report("yaml-tag", event.start_mark, tag=tag.replace(_TAG, "!!"))
+        event.tag = None  # reported; read the value as if untagged to find further problems
+
+
+class _Loader(_Refusals, yaml.SafeLoader):
+    """PyYAML's pure-Python reader, scanner and parser, under our composer."""
+
+    def __init__(self, text: str, filename: str):
+        yaml.SafeLoader.__init__(self, text)
+        self._start(filename)
+
+
+_CLoader: type | None = None
+if getattr(yaml, "__with_libyaml__", False):
+    from yaml.cyaml import CParser
+
+    class _CLoader(_Refusals, Composer, CParser, SafeConstructor, Resolver):  # type: ignore[no-redef]
+        """libyaml's C parser for the events, under the same composer (PyYAML's, and ours)."""
+
+        def __init__(self, text: str, filename: str):
+            CParser.__init__(self, text)
+            Composer.__init__(self)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+            self._start(filename)
+            self._flow = 0  # how many flow collections enclose the node being composed
+
+        def compose_node(self, parent: Node | None, index: Any) -> Node:
+            # Tags (even the non-specific `!`), anchors and aliases: libyaml and PyYAML do not
+            # always agree on the events; these are rare, so the pure-Python parser reads them.
+            # So does a `?` inside a plain scalar in a flow collection (`[is it?]`), which
+            # PyYAML refuses and libyaml accepts.
+            event = self.peek_event()
+            kind = event.__class__
+            if kind is AliasEvent or event.anchor is not None or event.tag is not None:
+                raise _NotForLibyaml
+            if kind is ScalarEvent:
+                if self._flow and not event.style and "?" in event.value:  # plain: style "" here
+                    raise _NotForLibyaml
+                return super().compose_node(parent, index)
+            flow = 1 if event.flow_style else 0
+            self._flow += flow
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self._flow -= flow
+
+
+class _NotForLibyaml(Exception):
+    """The C parser gives this document to the pure-Python one."""
+
+
+# Where libyaml reads differently from PyYAML's pure-Python parser (found by comparing them
+# on random documents): it accepts tabs where PyYAML refuses them, reads a byte order mark
+# or the Unicode line breaks NEL, LS and PS differently, and takes `|#` as a block scalar
+# with a comment. A text with any of these goes to the pure-Python parser directly.
+_LIBYAML_DIFFERS = re.compile("[\t\ufeff\x85\u2028\u2029]|[|>][-+0-9]*#")
+
+
+class _Builder:
+    """Turns composed nodes into plain data, recording positions and key problems."""
+
+    def __init__(self, filename: str, loader: _Loader):
+        self.filename = filename
+        self.loader = loader
+        self.marks: dict[KeyPath, tuple[int, int]] = {}
+        self.problems: list[Problem] = []
+
+    def build(self, node: Node, path: KeyPath) -> Any:
+        if not path:
+            self.marks[()] = _position(node)
+        if isinstance(node, SequenceNode):
+            items = []
+            for index, child in enumerate(node.value):
+                self.marks[path + (index,)] = _position(child)
+                items.append(self.build(child, path + (index,)))
+            return items
+        if isinstance(node, MappingNode):
+            return self._mapping(node, path)
+        return self._scalar(node)
+
+    def _mapping(self, node: MappingNode, path: KeyPath) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = self._scalar(key_node) if isinstance(key_node, ScalarNode) else key_node
+            line, column = _position(key_node)
+            if isinstance(key, Node):
+                self._problem("wrong-type", line, column, path, expected="text as key", found="a list or mapping")
+                continue
+            if not isinstance(key, str):
+                self._problem("wrong-type", line, column, path + (str(key),), expected="text as key", found=describe(key))
+                continue
+            if key in result:
+                first = self.marks[path + (key,)][0]
+                self._problem("yaml-duplicate-key", line, column, path + (key,), key=key, first_line=first)
+                continue
+            self.marks[path + (key,)] = (line, column)
+            result[key] = self.build(value_node, path + (key,))
+        return result
+
+    def _scalar(self, node: ScalarNode) -> Any:
+        construct = _CONSTRUCTORS.get(node.tag)
+        if construct is None or (node.tag in (INT, FLOAT) and _SURPRISING_NUMBER.search(node.value)):
+            return node.value  # text, timestamps, and the `<<` / `=` keys stay as written
+        try:
+            return construct(self.loader, node)
+        except ValueError:  # e.g. an integer longer than Python converts: keep the text
+            return node.value
+
+    def _problem(self, code: str, line: int, column: int, path: KeyPath, **params: Any) -> None:
+        field = ".".join(str(part) for part in path) or None
+        self.problems.append(Problem(code, params, file=self.filename, line=line, column=column, field=field))
+
+
+def _position(node: Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def describe(value: Any) -> Text:
+    """What a value is, in the words of an error message (a Text: English as a str, and French)."""
+    if value is None:
+        return Text("nothing (null)", fr="rien (null)")
+    if isinstance(value, bool):
+        word = str(value).lower()
+        return Text(f"true/false value {word}", fr=f"la valeur vrai/faux {word}")
+    if isinstance(value, (int, float)):
+        return Text(f"number {value}", fr=f"le nombre {value}")
+    if isinstance(value, str):
+        return Text(f"text '{value}'", fr=f"le texte « {value} »")
+    if isinstance(value, list):
+        return Text("a list", fr="une liste")
+    if isinstance(value, dict):
+        return Text("a mapping", fr="une table (clé : valeur)")
+    return Text(type(value).__name__)

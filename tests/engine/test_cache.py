@@ -1,0 +1,48 @@
+"""The rule-base cache: its key sees every source file of advise, subpackages included, so
+that an edit anywhere in the code never serves a rule base compiled by older code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from advise.engine import cache
+
+
+@pytest.fixture
+def package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "advise"
+    (root / "engine").mkdir(parents=True)
+    (root / "__init__.py").write_text("")
+    (root / "engine" / "__init__.py").write_text("")
+    (root / "engine" / "compiler.py").write_text("STRATA = 1\n")
+    monkeypatch.setattr(cache, "_PACKAGE", root)
+    cache.code_stamp.cache_clear()
+    yield root
+    cache.code_stamp.cache_clear()
+
+
+def test_the_real_stamp_lists_modules_of_the_subpackages() -> None:
+    cache.code_stamp.cache_clear()
+    stamp = cache.code_stamp()
+    assert stamp is not None
+    for module in ("advisor.py", "engine/cache.py", "sheet/facts.py", "render/renderer.py"):
+        assert f"|{module}:" in stamp
+
+
+def test_an_edit_in_a_subpackage_changes_the_key(package: Path, tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "10-a.yaml").write_text("rules: []\n")
+    before = cache._key(rules)
+    (package / "engine" / "compiler.py").write_text("STRATA = 22\n")
+    cache.code_stamp.cache_clear()
+    assert cache._key(rules) != before
+
+
+def test_a_new_module_in_a_subpackage_changes_the_stamp(package: Path) -> None:
+    before = cache.code_stamp()
+    (package / "engine" / "trace.py").write_text("")
+    cache.code_stamp.cache_clear()
+    assert cache.code_stamp() != before

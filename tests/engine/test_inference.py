@@ -1,0 +1,326 @@
+"""Forward chaining: agreement, priority and conflict, sums, defaults, errors, and the trace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from advise.advisor import Advisor
+from advise.errors import ConflictError, RuleRunError
+from advise.rulebase.rulebook import RuleBook
+from advise.engine.trace import Trace
+
+from conftest import EXAMPLES, RULES, RuleBase, rule
+
+
+def line_of(path: Path, text: str) -> int:
+    [number] = [index for index, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line]
+    return number
+
+
+# --- several rules concluding one fact ---------------------------------------------------
+
+
+def test_conflicting_conclusions_of_equal_priority_name_both_rules(rulebase: RuleBase) -> None:
+    path = rulebase.rules(
+        "a.yaml",
+        rule("level-low-when-local", when=[{"business.local": True}], then={"set": {"level": "low"}}),
+        rule("level-high-with-time", when=[{"resources.weekly_hours": {"gt": 1}}], then={"set": {"level": "high"}}),
+    )
+    with pytest.raises(ConflictError) as caught:
+        rulebase.run()
+    [problem] = caught.value.problems
+    assert problem.code == "rule-conflict"
+    assert problem.params == {"fact": "level", "first": "level-low-when-local", "first_value": "'low'",
+                              "second": "level-high-with-time", "second_value": "'high'"}
+    assert (problem.rule, problem.file, problem.line) == ("level-low-when-local", str(path),
+                                                          line_of(path, "id: level-low-when-local"))
+    message = problem.message("en")
+    assert "level-low-when-local" in message and "level-high-with-time" in message
+    assert "priorit" in problem.message("fr")
+    assert isinstance(caught.value, RuleRunError) and caught.value.exit_code == 1
+
+
+def test_a_conflict_is_found_whichever_rule_fires_first(rulebase: RuleBase) -> None:
+    rulebase.rules(
+        "a.yaml",
+        rule("agree-one", when=[{"business.local": True}], then={"set": {"score": 2}}),
+        rule("agree-two", when=[{"business.audience": "b2c"}], then={"set": {"score": 2}}),
+        rule("disagree", when=[{"objectives": {"contains": "sales"}}], then={"set": {"score": 3}}),
+    )
+    with pytest.raises(ConflictError) as caught:
+        rulebase.run()
+    params = caught.value.problems[0].params
+    assert {params["first"], params["second"]} == {"agree-one", "disagree"}
+    # ... and no conflict when the disagreeing rule does not fire.
+    assert rulebase.run(objectives=[]).facts["score"] == 2
+
+
+def test_the_higher_priority_wins_and_the_trace_shows_the_overruled_rule(rulebase: RuleBase) -> None:
+    rulebase.rules(
+        "a.yaml",
+        rule("level-high", when=[{"resources.weekly_hours": {"gt": 1}}], then={"set": {"level": "high"}}),
+        rule("level-low-first", when=[{"business.local": True}], then={"set": {"level": "low"}}, priority=10),
+        rule("level-medium", when=[{"business.audience": "b2c"}], then={"set": {"level": "medium"}}, priority=5),
+    )
+    trace = rulebase.run()
+    assert trace.facts["level"] == "low"
+    winner, loser, other = trace.fired("level-low-first"), trace.fired("level-high"), trace.fired("level-medium")
+    assert winner and loser and other
+    assert winner.overruled == {}
+    assert loser.overruled == {"level": "level-low-first"}
+    assert other.overruled == {"level": "level-low-first"}
+    assert loser.concluded == {"level": "high"}  # what it said is kept in the trace
+    derivation = trace.derivations["level"]
+    assert derivation.steps == (winner.step,)
+    assert sorted(derivation.overruled_steps) == sorted((loser.step, other.step))
+
+
+def test_a_lower_priority_rule_agreeing_with_the_winner_is_not_overruled(rulebase: RuleBase) -> None:
+    rulebase.rules(
+        "a.yaml",
+        rule("low-strong", when=[{"business.local": True}], then={"set": {"level": "low"}}, priority=10),
+        rule("low-weak", when=[{"business.audience": "b2c"}], then={"set": {"level": "low"}}),
+        rule("high-weak", when=[{"resources.weekly_hours": {"gt": 1}}], then={"set": {"level": "high"}}),
+    )
+    trace = rulebase.run()
+    assert trace.facts["level"] == "low"
+    assert trace.fired("low-weak").overruled == {}
+    assert trace.fired("high-weak").overruled == {"level": "low-strong"}
+    assert set(trace.derivations["level"].steps) == {trace.fired("low-strong").step, trace.fired("low-weak").step}
+
+
+def test_agreeing_rules_are_all_in_the_derivation(rulebase: RuleBase) -> None:
+    rulebase.rules(
+        "a.yaml",
+        rule("high-local", when=[{"business.local": True}], then={"set": {"level": "high", "score": 1}}),
+        rule("high-b2c", when=[{"business.audience": "b2c"}], then={"set": {"level": "high"}}),
+        rule("list-a", then={"set": {"shortlist": "['facebook', 'x']"}}),
+        rule("list-b", then={"set": {"shortlist": ["facebook", "x"]}}),
+    )
+    trace = rulebase.run()
+    assert trace.facts["level"] == "high"
+    assert trace.derivations["level"].steps == (trace.fired("high-local").step, trace.fired("high-b2c").step)
+    assert trace.derivations["level"].overruled_steps == ()
+    assert trace.facts["shortlist"] == ("facebook", "x")
+    assert len(trace.derivations["shortlist"].steps) == 2
+
+
+# --- add -------------------------------------------------------------------------------------
+
+
+def test_add_sums_the_points_of_every_rule_that_fires(rulebase: RuleBase) -> None:
+    rulebase.rules(
+        "a.yaml",
+        rule("local", when=[{"business.local": True}], then={"add": {"fit.facebook": 2, "fit.x": 0.5}}),
+        rule("b2c", when=[{"business.audience": "b2c"}], then={"add": {"fit.facebook": 3}}),
+        rule("b2b", when=[{"business.audience": "b2b"}], then={"add": {"fit.facebook": 100}}),
+        rule("from-hours", then={"add": {"fit.facebook": "resources.weekly_hours / 4"}}),
+        rule("ranked", then={"set": {"shortlist": "positive(fit)"}}),
+    )
+    trace = rulebase.run(**{"resources.weekly_hours": 2})
+    assert trace.facts["fit.facebook"] == 5.5
+    assert trace.facts["fit.x"] == 0.5
+    assert trace.facts["fit.instagram"] == 0  # the family's default: no rule added to it
+    assert trace.derivations["fit.instagram"].default
+    assert trace.derivations["fit.facebook"].steps == tuple(
+        trace.fired(rule_id).step for rule_id in ("local", "b2c", "from-hours"))
+    assert trace.facts["shortlist"] == ("facebook", "x")
+    assert trace.fired("ranked").read["fit"]["facebook"] == 5.5
+
+
+def test_set_on_a_family_member_compares_instead_of_summing(rulebase: RuleBase) -> None:
+    rulebase.rules(
+        "a.yaml",
+        rule("three", when=[{"business.local": True}], then={"set": {"fit.linkedin": 3}}),
+        rule("also-three", when=[{"business.audience": "b2c"}], then={"set": {"fit.linkedin": 3}}),
+        rule("four", when=[{"business.audience": "b2b"}], then={"set": {"fit.linkedin": 4}}),
+    )
+    trace = rulebase.run()
+    assert trace.facts["fit.linkedin"] == 3  # two rules agreeing on 3, not 6
+    with pytest.raises(ConflictError):
+        rulebase.run(**{"business.audience": "b2b"}, **{"business.local": True})
+
+
+# --- defaults and waiting ---------------------------------------------------------------------
+
+
+def test_a_derived_fact_no_rule_concludes_takes_its_default(rulebase: RuleBase) -> None:
+    rulebase.rules(
+        "a.yaml",
+        rule("bonus-zero", when=[{"bonus": 0}], then={"set": {"flag": True}}),
+        rule("no-warning", when=[{"warnings.no_objective": False}], then={"set": {"level": "low"}}),
+    )
+    trace = rulebase.run()
+    assert trace.facts["bonus"] == 0 and trace.derivations["bonus"].default
+    assert trace.facts["warnings.no_objective"] is False
+    assert trace.fired_rules() == ("bonus-zero", "no-warning")
+
+
+def test_the_default_applies_when_the_rules_concluding_the_fact_do_not_fire(rulebase: RuleBase) -> None:
+    rulebase.rules(
+        "a.yaml",
+        rule("bonus-for-b2b", when=[{"business.audience": "b2b"}], then={"set": {"bonus": 5}}),
+        rule("no-bonus", when=[{"bonus": 0}], then={"set": {"flag": True}}),
+        rule("bonus-points", then={"set": {"total_points": "bonus + 1"}}),
+    )
+    trace = rulebase.run()
+    assert trace.facts["bonus"] == 0
+    assert trace.derivations["bonus"].default
+    assert trace.facts["flag"] is True and trace.facts["total_points"] == 1
+    b2b = rulebase.run(**{"business.audience": "b2b"})
+    assert b2b.facts["bonus"] == 5 and "flag" not in b2b.facts and b2b.facts["total_points"] == 6
+
+
+def test_a_rule_computing_with_a_derived_fact_without_default_waits_for_it(rulebase: RuleBase) -> None:
+    rulebase.rules(
+        "a.yaml",
+        rule("score-when-local", when=[{"business.local": True}], then={"set": {"score": 4}}),
+        rule("double", then={"set": {"total_points": "score * 2"}}),
+        rule("either", when=[{"any": [{"score": {"gt": 1}}, {"business.audience": "b2c"}]}],
+             then={"set": {"level": "'high' if score > 3 else 'low'"}}),
+    )
+    trace = rulebase.run()
+    assert trace.facts["total_points"] == 8 and trace.facts["level"] == "high"
+    assert trace.fired("double").matched == {"score": 4}
+    not_local = rulebase.run(**{"business.local": False})
+    assert "score" not in not_local.facts
+    assert not_local.fired_rules() == ()  # no error: they waited, and nothing came
+    assert "total_points" not in not_local.facts
+
+
+# --- errors while computing -------------------------------------------------------------------
+
+
+def run_error(rulebase: RuleBase, then: dict[str, Any], **changes: Any) -> tuple[RuleRunError, Path]:
+    path = rulebase.rules("a.yaml", rule("score-four", then={"set": {"score": 4}}),
+                          rule("computes", then=then))
+    with pytest.raises(RuleRunError) as caught:
+        rulebase.run(**changes)
+    return caught.value, path
+
+
+def test_a_division_by_zero_names_the_rule_its_file_and_line(rulebase: RuleBase) -> None:
+    error, path = run_error(rulebase, {"set": {"total_points": "floor(score / (resources.weekly_hours - 4))"}})
+    [problem] = error.problems
+    assert (problem.code, problem.rule, problem.file) == ("rule-expression-failed", "computes", str(path))
+    assert problem.line == line_of(path, "total_points:")
+    assert problem.params["fact"] == "total_points"
+    assert problem.message("en") == "the computation of 'total_points' failed: division by zero"
+    assert "division par zéro" in problem.message("fr")
+    assert error.exit_code == 1
+
+
+@pytest.mark.parametrize(("then", "value"), [
+    ({"set": {"total_points": "score / 3"}}, "1.3333333333333333"),  # an integer fact
+    ({"set": {"flag": "score"}}, "4.0"),  # a truth value
+    ({"set": {"level": "'lo' if score > 1 else 'high'"}}, "'lo'"),  # not one of its choices
+    ({"set": {"shortlist": "['facebook', 'myspace']"}}, "['facebook', 'myspace']"),  # not a platform
+    ({"set": {"total_points": "floor(score) > 2"}}, "True"),  # a truth value is not a number
+    ({"set": {"bonus": "score * 1e308 * 10"}}, "inf"),  # not a finite number
+])
+def test_a_value_of_the_wrong_type_for_the_fact_names_the_rule(rulebase: RuleBase, then: dict, value: str) -> None:
+    error, path = run_error(rulebase, then)
+    [problem] = error.problems
+    assert (problem.code, problem.rule, problem.file) == ("rule-bad-result", "computes", str(path))
+    assert problem.params["value"] == value
+    assert problem.line == line_of(path, f"{next(iter(then['set']))}:")
+
+
+@pytest.mark.parametrize("text", ["count(score)", "score + 'x'", "first(score, 2)", "floor(score / 0.0)",
+                                  "round(score * 1e305 * 1e305)"])
+def test_an_expression_failing_at_run_time_names_the_rule(rulebase: RuleBase, text: str) -> None:
+    rulebase.rules("a.yaml", rule("score-four", then={"set": {"score": 4, "shortlist": ["x"]}}),
+                   rule("computes", then={"set": {"total_points": text}}))
+    with pytest.raises(RuleRunError) as caught:
+        rulebase.run()
+    assert caught.value.problems[0].code == "rule-expression-failed"
+    assert caught.value.rule == "computes"
+
+
+def test_integer_results_are_whole_numbers_and_numbers_are_rounded_stably(rulebase: RuleBase) -> None:
+    rulebase.rules("a.yaml", rule("compute", then={"set": {"total_points": "6 / 3", "score": "0.1 + 0.2",
+                                                           "bonus": "-0.0"}}))
+    facts = rulebase.run().facts
+    assert facts["total_points"] == 2 and type(facts["total_points"]) is int
+    assert facts["score"] == 0.3
+    assert str(facts["bonus"]) == "0.0"
+
+
+# --- the trace ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def advisor() -> Advisor:
+    return Advisor(RULES)
+
+
+def sheet_sources(trace: Trace, book: RuleBook, name: str, path: tuple[str, ...] = ()) -> set[str]:
+    """The sheet facts a fact rests on, walking derivations -> firings -> premises."""
+    assert name not in path, f"the trace loops: {path + (name,)}"
+    if name in trace.sheet:
+        return {name}
+    if name in book.tables or book.table_value(name) is not None:
+        return set()  # knowledge from a table, with its own source
+    if name in book.vocabulary.families:
+        return set().union(*(sheet_sources(trace, book, member, path + (name,))
+                             for member in book.vocabulary.families[name]))
+    derivation = trace.derivations[name]
+    if derivation.default:
+        assert derivation.steps == ()
+        return set()
+    assert derivation.steps, name
+    found: set[str] = set()
+    for step in derivation.steps:
+        firing = trace.firing(step)
+        assert firing.step == step and name in firing.concluded
+        assert trace.facts[name] == derivation.value
+        for premise, value in firing.premises.items():
+            if premise in trace.facts:
+                expected = trace.facts[premise]
+                assert value == (list(expected) if isinstance(value, list) else expected), premise
+            found |= sheet_sources(trace, book, premise, path + (name,))
+    return found
+
+
+@pytest.mark.parametrize("example", ["fleuriste.yaml", "agence-b2b.yaml"])
+def test_every_derived_fact_can_be_followed_back_to_the_sheet(advisor: Advisor, example: str) -> None:
+    result = advisor.run_file(EXAMPLES / example)
+    trace, book = result.trace, advisor.rulebook
+    assert trace.firings
+    assert set(trace.facts) == set(trace.sheet) | set(trace.derivations)
+    for name, derivation in trace.derivations.items():
+        assert derivation.value == trace.facts[name]
+        sheet_sources(trace, book, name)
+    # Steps are numbered in firing order, strata never go back.
+    assert [firing.step for firing in trace.firings] == list(range(1, len(trace.firings) + 1))
+    assert [firing.stratum for firing in trace.firings] == sorted(firing.stratum for firing in trace.firings)
+    # The main conclusions rest on what the client said.
+    assert "resources.weekly_hours" in sheet_sources(trace, book, "weekly_hours_available")
+    assert sheet_sources(trace, book, "verdict")
+
+
+def test_the_trace_records_what_each_rule_matched_read_and_required_absent(rulebase: RuleBase) -> None:
+    rulebase.rules(
+        "a.yaml",
+        rule("score", when=[{"business.local": True}, {"not": {"business.audience": "b2b"}}],
+             then={"set": {"score": "resources.weekly_hours + thresholds.hours_per_profile"}}),
+    )
+    trace = rulebase.run()
+    firing = trace.fired("score")
+    assert firing.matched == {"business.local": True}
+    assert firing.read == {"resources.weekly_hours": 4.0, "thresholds.hours_per_profile": 2}
+    assert firing.absent == ("business.audience",)
+    assert firing.premises == {"business.local": True, "resources.weekly_hours": 4.0,
+                               "thresholds.hours_per_profile": 2}
+    assert trace.sheet["resources.weekly_hours"] == 4.0
+    assert trace.strata == 1
+
+
+def test_the_example_sheets_give_their_expected_verdicts(advisor: Advisor) -> None:
+    assert advisor.run_file(EXAMPLES / "agence-b2b.yaml").facts["verdict"] == "not_yet"
+    fleuriste = advisor.run_file(EXAMPLES / "fleuriste.yaml").trace
+    assert fleuriste.facts["verdict"] == "launch_gradually"
+    assert fleuriste.fired("verdict-launch").overruled == {"verdict": "verdict-launch-gradually"}

@@ -1,0 +1,216 @@
+"""The report as an argument, and the proof trees of `--how`.
+
+These tests read the shipped rule base but check structure, not wording: every step's
+premises lead back to the sheet, warnings point to the steps behind them, the order is the
+rule base's order of themes, the JSON keeps the contract.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from advise.advisor import Advisor
+from advise.cli.main import main
+from advise.errors import InputError
+from advise.explain.report import build_report, report_json, supporting_steps
+from advise.sheet.facts import apply_overrides, load_fact_sheet
+from advise.explain.proof import FactNode, RuleNode, how
+
+from conftest import EXAMPLES
+
+CONTRACT_KEYS = ["version", "business", "verdict", "max_profiles", "platforms", "weekly_hours_available",
+                 "weekly_hours_needed", "warnings", "recommendations", "trace"]
+SHEETS = ["fleuriste.yaml", "agence-b2b.yaml"]
+
+
+@pytest.fixture(scope="module")
+def advisor() -> Advisor:
+    return Advisor()
+
+
+def results(advisor: Advisor) -> list[Any]:
+    return [advisor.run(load_fact_sheet(EXAMPLES / name)) for name in SHEETS]
+
+
+def test_steps_are_numbered_in_the_order_of_the_themes(advisor: Advisor) -> None:
+    for result in results(advisor):
+        report = build_report(result, "en")
+        order = {theme.id: theme.order for theme in result.rulebook.vocabulary.themes.values()}
+        told = [step for section in report.themes for step in section.steps]
+        assert [step.number for step in told] == list(range(1, len(told) + 1))
+        assert sorted(step.step for step in told) == [step.step for step in report.steps]
+        themes = [order[section.id] for section in report.themes]
+        assert themes == sorted(themes)
+        assert report.themes[-1].id == "verdict"  # the verdict comes last, as in the article
+
+
+def test_every_premise_says_where_it_comes_from(advisor: Advisor) -> None:
+    for result in results(advisor):
+        report = build_report(result, "fr")
+        number_of = {step.step: step.number for step in report.steps}
+        for step in report.steps:
+            for premise in step.premises:
+                assert premise.kind in ("sheet", "derived", "default", "family", "table"), premise
+                if premise.kind == "sheet":
+                    assert premise.from_sheet
+                    # the example sheets give every field they rely on, so each has its line
+                    if premise.name in result.sheet.positions:
+                        assert premise.sheet_line == result.sheet.positions[premise.name]
+                elif premise.kind in ("derived", "family"):
+                    assert premise.by_steps, premise
+                    assert premise.numbers == tuple(sorted(number_of[s] for s in premise.by_steps))
+                    assert all(s < step.step for s in premise.by_steps), "a premise comes from an earlier firing"
+                elif premise.kind == "table":
+                    assert premise.entries and all(entry.source for entry in premise.entries)
+            assert step.sources, step.rule
+
+
+def test_a_reference_value_is_cited_once(advisor: Advisor) -> None:
+    report = build_report(advisor.run(load_fact_sheet(EXAMPLES / "fleuriste.yaml")), "en")
+    told = [step for section in report.themes for step in section.steps]
+    first: dict[str, int] = {}
+    for step in told:
+        for premise in step.premises:
+            for entry in premise.entries:
+                key = premise.name if "." in premise.name else f"{premise.name}.{entry.key}"
+                if key in first:
+                    assert entry.cited_at == first[key]
+                else:
+                    assert entry.cited_at is None
+                    first[key] = step.number
+    assert first, "the florist's report relies on reference values"
+
+
+def test_warnings_and_recommendations_link_to_their_steps(advisor: Advisor) -> None:
+    for result in results(advisor):
+        report = build_report(result, "en")
+        by_number = {step.number: step for step in report.steps}
+        for item in (*report.warnings, *report.recommendations):
+            prefix = "warnings." if item.kind == "warning" else "recommendations."
+            for number in item.numbers:
+                assert prefix + item.id in by_number[number].raw.concluded
+            expected = supporting_steps(result.trace, item.steps, result.rulebook) - set(item.steps)
+            assert set(item.support) == {by_number_step(report, s) for s in expected}
+        numbers = [item.numbers[0] for item in report.warnings]
+        assert numbers == sorted(numbers), "warnings are told in the order the argument reaches them"
+
+
+def by_number_step(report: Any, step: int) -> int:
+    return next(s.number for s in report.steps if s.step == step)
+
+
+def test_the_json_report_keeps_the_contract(advisor: Advisor) -> None:
+    for result in results(advisor):
+        data = report_json(build_report(result, "en"))
+        assert list(data)[:len(CONTRACT_KEYS)] == CONTRACT_KEYS
+        assert data["version"] == 1
+        assert [entry["step"] for entry in data["trace"]] == list(range(1, len(data["trace"]) + 1))
+        for entry in data["trace"]:
+            assert {"step", "rule", "title", "premises", "concluded", "source"} <= set(entry)
+            assert isinstance(entry["source"], str)
+        for item in data["warnings"] + data["recommendations"]:
+            assert {"id", "rule", "text"} <= set(item)
+        assert "hints" not in data and "what_if" not in data and "not_applied" not in data
+
+
+def test_time_budget_comes_from_the_rule_base_table(advisor: Advisor) -> None:
+    result = advisor.run(load_fact_sheet(EXAMPLES / "fleuriste.yaml"))
+    report = build_report(result, "en")
+    time = report.time
+    assert time is not None and time.basis == "profiles.planned"
+    table = result.rulebook.tables[time.table].values()
+    assert [row.platform for row in time.rows] == list(result.trace.facts["profiles.planned"])
+    assert [row.hours for row in time.rows] == [table[row.platform] for row in time.rows]
+    assert sum(row.hours for row in time.rows) == pytest.approx(time.needed)
+    assert {row.platform for row in time.rows if row.kept} == set(result.trace.facts["platforms"])
+    # with nothing planned, the hours are those of the proposed profiles
+    agency = build_report(advisor.run(load_fact_sheet(EXAMPLES / "agence-b2b.yaml")), "en").time
+    if agency is not None and agency.rows:
+        assert agency.basis == "platforms"
+
+
+def leaves(node: Any) -> list[FactNode]:
+    if isinstance(node, RuleNode):
+        return [leaf for premise in (*node.premises, *node.absent) for leaf in leaves(premise)]
+    if node.rules or node.members:
+        found = [leaf for rule in node.rules for leaf in leaves(rule)]
+        return found + [leaf for member in node.members for leaf in leaves(member)]
+    return [node]
+
+
+def test_a_proof_goes_down_to_the_sheet(advisor: Advisor) -> None:
+    for result in results(advisor):
+        report = build_report(result, "en")
+        for item in report.warnings:
+            proof = how(result, item.id, "en")
+            assert proof.concluded and proof.why_not is None
+            assert isinstance(proof.root, FactNode) and proof.root.rules
+            assert [rule.rule for rule in proof.root.rules] == list(item.rules)
+            for leaf in leaves(proof.root):
+                assert leaf.origin in ("sheet", "table", "default", "absent") or leaf.repeated, leaf
+            sheet_leaves = [leaf for leaf in leaves(proof.root) if leaf.origin == "sheet"]
+            assert all(leaf.line == result.sheet.positions.get(leaf.fact) for leaf in sheet_leaves)
+
+
+def test_explained_once_then_pointed_to(advisor: Advisor) -> None:
+    result = advisor.run(load_fact_sheet(EXAMPLES / "fleuriste.yaml"))
+    proof = how(result, "verdict", "en")
+    seen: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, RuleNode):
+            for premise in (*node.premises, *node.absent):
+                walk(premise)
+            return
+        if node.origin in ("derived", "family") and not node.repeated:
+            assert node.fact not in seen, node.fact
+            seen.append(node.fact)
+        for child in (*node.members, *node.rules):
+            walk(child)
+
+    walk(proof.root)
+    assert "verdict" in seen
+
+
+def test_how_of_a_rule_a_fact_and_something_not_concluded(advisor: Advisor) -> None:
+    result = advisor.run(load_fact_sheet(EXAMPLES / "fleuriste.yaml"))
+    first = result.trace.firings[0]
+    proof = how(result, first.rule, "fr")
+    assert isinstance(proof.root, RuleNode) and proof.root.rule == first.rule
+    assert how(result, "max_profiles", "en").root.value == result.trace.facts["max_profiles"]
+    family = how(result, "fit", "en").root
+    assert family.origin == "family" and family.members
+    not_raised = next(w for w in result.rulebook.vocabulary.warnings if result.trace.facts.get(f"warnings.{w}") is not True)
+    proof = how(result, not_raised, "en")
+    assert not proof.concluded and proof.root is None and proof.why_not is not None
+    with pytest.raises(InputError):
+        how(result, "no-such-thing", "en")
+
+
+def test_overridden_answers_are_marked_in_a_proof(advisor: Advisor) -> None:
+    loaded = load_fact_sheet(EXAMPLES / "fleuriste.yaml")
+    changed = apply_overrides(loaded, ["resources.weekly_hours=5"])
+    proof = how(advisor.run(changed), "weekly_hours_available", "en", overrides=("resources.weekly_hours",))
+    origins = {leaf.fact: leaf.origin for leaf in leaves(proof.root)}
+    assert origins["resources.weekly_hours"] == "override"
+
+
+def test_cli_how_in_text_markdown_html_and_json() -> None:
+    runner = CliRunner()
+    sheet = str(EXAMPLES / "fleuriste.yaml")
+    text = runner.invoke(main, [sheet, "--how", "verdict", "--lang", "en"])
+    assert text.exit_code == 0, text.output
+    assert text.output.startswith("How: ") and "by rule " in text.output and "you said so" in text.output
+    markdown = runner.invoke(main, [sheet, "--how", "verdict", "--format", "markdown"])
+    assert markdown.exit_code == 0 and markdown.output.startswith("# ")
+    html = runner.invoke(main, [sheet, "--how", "verdict", "--format", "html"])
+    assert html.exit_code == 0 and html.output.startswith("<!DOCTYPE html>") and "<script" not in html.output
+    data = json.loads(runner.invoke(main, [sheet, "--how", "verdict", "--format", "json"]).output)
+    assert data["how"]["concluded"] and data["how"]["proof"]["fact"] == "verdict"
+    assert data["how"]["proof"]["rules"][0]["premises"]
+    bad = runner.invoke(main, [sheet, "--how", "verdikt"])
+    assert bad.exit_code == 2 and "verdict" in bad.output

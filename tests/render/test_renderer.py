@@ -1,0 +1,378 @@
+"""Rendering: golden files, escaping, the HTML page's structure, determinism, translations.
+
+Golden files (tests/golden/) hold what `advise` prints for the example sheets in every
+format and language, and a few how / why-not / what-if answers. They depend on the rule
+texts: after a change to rules/ or explanations/, read the diff of a failing test, then
+regenerate them all with
+
+    UPDATE_GOLDEN=1 pytest tests/render/test_renderer.py
+
+and review `git diff tests/golden` before committing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import struct
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from advise.advisor import Advisor
+from advise.cli.main import main
+from advise.errors import RuleBookError
+from advise.explain.report import build_report
+from advise.sheet.facts import fact_sheet_from_mapping
+from advise.render.renderer import Renderer, escape_markdown
+from advise.explain.wording import format_number
+
+from conftest import EXAMPLES, ROOT
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden"
+TEMPLATES = ROOT / "explanations"
+UPDATE = bool(os.environ.get("UPDATE_GOLDEN"))
+FORMATS = {"text": "txt", "markdown": "md", "html": "html", "json": "json"}
+STEMS = ("fleuriste", "agence-b2b")
+
+
+def golden_cases() -> list[tuple[str, list[str]]]:
+    cases = []
+    for stem in STEMS:
+        for lang in ("en", "fr"):
+            for fmt, ext in FORMATS.items():
+                cases.append((f"{stem}.{lang}.{ext}", [f"examples/{stem}.yaml", "--lang", lang, "--format", fmt]))
+    cases += [
+        ("fleuriste.en.all.txt", ["examples/fleuriste.yaml", "--lang", "en", "--all"]),
+        ("fleuriste.fr.all.md", ["examples/fleuriste.yaml", "--lang", "fr", "--all", "--format", "markdown"]),
+        ("fleuriste.en.set.txt", ["examples/fleuriste.yaml", "--lang", "en", "--set", "resources.weekly_hours=6",
+                                  "--set", "objectives=[visibility,community]"]),
+        ("fleuriste.fr.set.json", ["examples/fleuriste.yaml", "--lang", "fr", "--format", "json",
+                                   "--set", "resources.monthly_budget=120"]),
+        ("fleuriste.en.how-time_shortfall.txt", ["examples/fleuriste.yaml", "--lang", "en", "--how", "time_shortfall"]),
+        ("agence-b2b.fr.how-verdict.md", ["examples/agence-b2b.yaml", "--lang", "fr", "--how", "verdict",
+                                          "--format", "markdown"]),
+        ("fleuriste.en.why-not-launch.txt", ["examples/fleuriste.yaml", "--lang", "en", "--why-not", "launch"]),
+        ("agence-b2b.fr.why-not-community_needs_time.html", ["examples/agence-b2b.yaml", "--lang", "fr", "--why-not",
+                                                             "community_needs_time", "--format", "html"]),
+        ("agence-b2b.en.why-not-visibility_only.json", ["examples/agence-b2b.yaml", "--lang", "en", "--why-not",
+                                                        "visibility_only", "--format", "json"]),
+    ]
+    return cases
+
+
+def cli(args: list[str], monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.chdir(ROOT)  # the report names the sheet as given: examples/...
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.mark.parametrize("name, args", golden_cases(), ids=[case[0] for case in golden_cases()])
+def test_golden(name: str, args: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    output = cli(args, monkeypatch)
+    path = GOLDEN / name
+    if UPDATE:
+        GOLDEN.mkdir(exist_ok=True)
+        path.write_text(output, encoding="utf-8", newline="\n")
+        return
+    if not path.exists():
+        pytest.fail(f"no golden file {path.name}: run UPDATE_GOLDEN=1 pytest tests/render/test_renderer.py")
+    expected = path.read_text(encoding="utf-8")
+    assert output == expected, f"{name} changed; if intended: UPDATE_GOLDEN=1 pytest tests/render/test_renderer.py"
+
+
+def test_no_stale_golden_files() -> None:
+    names = {case[0] for case in golden_cases()}
+    stale = sorted(p.name for p in GOLDEN.glob("*") if p.is_file() and p.name not in names | {"README.md"})
+    assert not stale, f"golden files no test reads: {stale}"
+
+
+# ---------------------------------------------------------------- escaping
+
+HOSTILE = "<script>alert(1)</script> *bold* [x](y) & `code` # _u_"
+
+
+@pytest.fixture
+def hostile_sheet(tmp_path: Path) -> Path:
+    text = (EXAMPLES / "fleuriste.yaml").read_text(encoding="utf-8")
+    text = text.replace("name: Les Fleurs d'Agathe", "name: " + json.dumps(HOSTILE))
+    path = tmp_path / "hostile.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_html_escapes_every_sheet_value(hostile_sheet: Path) -> None:
+    for extra in ([], ["--how", "verdict"], ["--why-not", "launch"], ["--all"]):
+        result = CliRunner().invoke(main, [str(hostile_sheet), "--format", "html", *extra])
+        assert result.exit_code == 0, result.output
+        assert "<script" not in result.output.lower()
+        if not extra or extra == ["--all"]:
+            assert "&lt;script&gt;alert(1)&lt;/script&gt;" in result.output
+
+
+def test_markdown_escapes_every_sheet_value(hostile_sheet: Path) -> None:
+    result = CliRunner().invoke(main, [str(hostile_sheet), "--format", "markdown"])
+    assert result.exit_code == 0, result.output
+    assert "# Conseil pour \\<script\\>alert(1)\\</script\\> \\*bold\\* \\[x\\](y) \\& \\`code\\` \\# \\_u\\_" \
+        in result.output
+    assert "*bold*" not in result.output.replace("\\*bold\\*", "")
+    assert "[x](y)" not in result.output.replace("\\[x\\](y)", "")
+
+
+def test_escape_markdown() -> None:
+    assert escape_markdown("*a* [b](c) <d> `e` _f_ #g |h| ~i~ &j !k") == \
+        "\\*a\\* \\[b\\](c) \\<d\\> \\`e\\` \\_f\\_ \\#g \\|h\\| \\~i\\~ \\&j \\!k"
+    assert escape_markdown("two\nlines") == "two lines"
+    assert escape_markdown("Les Fleurs d'Agathe, 3.5 h (+1) - ok.") == "Les Fleurs d'Agathe, 3.5 h (+1) - ok."
+
+
+# ---------------------------------------------------------------- the HTML page
+
+
+class Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.stack: list[str] = []
+        self.text: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        if tag not in ("meta", "br", "rect", "line", "hr", "img", "input", "link"):
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.stack and self.stack[-1] == tag:
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        if self.stack:
+            self.text[self.stack[-1]] = self.text.get(self.stack[-1], "") + data
+
+    def all(self, tag: str) -> list[dict[str, str | None]]:
+        return [attrs for name, attrs in self.tags if name == tag]
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_html_structure(stem: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    output = cli([f"examples/{stem}.yaml", "--format", "html", "--all"], monkeypatch)
+    assert output.startswith("<!DOCTYPE html>")
+    page = Page()
+    page.feed(output)
+    page.close()
+    assert page.all("html")[0]["lang"] in ("en", "fr")
+    assert page.text["title"].strip().startswith(("Advice for", "Conseil pour"))
+    assert len(page.all("h1")) == 1
+    ids = {attrs["id"] for _, attrs in page.tags if attrs.get("id")}
+    assert {"verdict", "profiles", "warnings", "recommendations", "reasoning", "not-applied"} <= ids
+    assert any(i.startswith("step-") for i in ids)
+    links = [attrs["href"] for attrs in page.all("a")]
+    assert all(link.startswith("#") for link in links), "no link leaves the page"
+    assert {link[1:] for link in links} <= ids, "every link has its target"
+    assert not page.all("script") and "<script" not in output.lower()
+    for tag, attrs in page.tags:  # nothing is fetched: no src, no external href, no @import or url()
+        assert "src" not in attrs, tag
+    assert "@import" not in output and "url(" not in output
+    assert page.all("style"), "inline CSS"
+    csp = [attrs for attrs in page.all("meta") if attrs.get("http-equiv") == "Content-Security-Policy"]
+    assert csp and "default-src 'none'" in (csp[0]["content"] or "")
+    svg = page.all("svg")
+    if (ROOT / "examples" / f"{stem}.yaml").exists() and "chart-title" in output:
+        assert svg and svg[0]["role"] == "img"
+        assert page.all("rect") and "chart-desc" in output
+        assert page.all("table"), "the picture has a text alternative"
+    if stem == "fleuriste":
+        assert svg, "the florist plans profiles: the time picture is there"
+
+
+def test_html_picture_bars_follow_the_hours(monkeypatch: pytest.MonkeyPatch) -> None:
+    advisor = Advisor()
+    from advise.render.chart import time_chart
+    from advise.sheet.facts import load_fact_sheet
+
+    report = build_report(advisor.run(load_fact_sheet(EXAMPLES / "fleuriste.yaml")), "en")
+    chart = time_chart(report.time)
+    assert chart.available_width < chart.needed_width
+    widths = [segment.width for segment in chart.segments]
+    hours = [row.hours for row in report.time.rows]
+    assert [round(w / widths[0], 3) for w in widths] == [round(h / hours[0], 3) for h in hours]
+    assert chart.segments[0].x == chart.left
+    for left, right in zip(chart.segments, chart.segments[1:]):
+        assert right.x == pytest.approx(left.x + left.width, abs=0.02)
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "a PNG file"
+    return struct.unpack(">II", data[16:24])
+
+
+def test_html_renders_in_a_headless_browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    browser = next((path for path in ("/usr/bin/chromium", "/usr/bin/chromium-browser", shutil.which("chromium"),
+                                      shutil.which("chromium-browser")) if path and Path(path).exists()), None)
+    if browser is None:
+        pytest.skip("Chromium is not installed (looked for /usr/bin/chromium and chromium on PATH)")
+    page = tmp_path / "report.html"
+    page.write_text(cli(["examples/fleuriste.yaml", "--format", "html"], monkeypatch), encoding="utf-8")
+    shot = tmp_path / "report.png"
+    command = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run",
+               f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={shot}", "--window-size=1200,2000",
+               page.as_uri()]
+    try:
+        subprocess.run(command, capture_output=True, timeout=120, check=False)
+    except subprocess.TimeoutExpired:
+        pytest.skip("Chromium did not finish within 120 s on this machine")
+    if not shot.exists():
+        pytest.skip("Chromium ran but wrote no screenshot (a sandbox or display restriction of this machine)")
+    data = shot.read_bytes()
+    assert _png_size(data) == (1200, 2000)
+    assert len(data) > 20_000, "a blank page compresses to a few kilobytes; the report does not"
+
+
+# ---------------------------------------------------------------- determinism
+
+
+def _reordered(value: object) -> object:
+    if isinstance(value, dict):
+        return {key: _reordered(value[key]) for key in reversed(list(value))}
+    return value
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_same_sheet_same_bytes_whatever_the_key_order(stem: str) -> None:
+    import yaml
+
+    data = yaml.safe_load((EXAMPLES / f"{stem}.yaml").read_text(encoding="utf-8"))
+    advisor = Advisor()
+    renderer = Renderer(TEMPLATES)
+    from advise.explain.counterfactual import find_hints
+
+    outputs = []
+    for mapping in (data, data, _reordered(data)):
+        result = advisor.run(fact_sheet_from_mapping(mapping, filename="sheet.yaml"))
+        report = build_report(result, "fr", hints=find_hints(advisor, result))
+        outputs.append([renderer.render(report, fmt) for fmt in FORMATS])
+    assert outputs[0] == outputs[1] == outputs[2]
+
+
+def test_a_file_with_keys_in_another_order_gives_the_same_json(tmp_path: Path) -> None:
+    import yaml
+
+    data = yaml.safe_load((EXAMPLES / "fleuriste.yaml").read_text(encoding="utf-8"))
+    (tmp_path / "a.yaml").write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(yaml.safe_dump(_reordered(data), sort_keys=False, allow_unicode=True),
+                                     encoding="utf-8")
+    runner = CliRunner()
+    first = runner.invoke(main, [str(tmp_path / "a.yaml"), "--format", "json"]).output
+    second = runner.invoke(main, [str(tmp_path / "b.yaml"), "--format", "json"]).output
+    assert json.loads(first)["verdict"] and first == second
+
+
+# ---------------------------------------------------------------- words and languages
+
+
+def test_every_language_has_the_same_template_words() -> None:
+    renderer = Renderer(TEMPLATES)
+    assert renderer.messages and all(set(texts) >= {"en", "fr"} for texts in renderer.messages.values())
+    used = set()
+    for template in TEMPLATES.glob("*.j2"):
+        used |= set(re.findall(r"""\bt\(\s*["']([a-z_]+)["']""", template.read_text(encoding="utf-8")))
+    # keys built from parts: t("hint_" ~ kind ~ "_" ~ target), t("status_" ~ ...), t("whatif_" ~ ...)
+    used = {key for key in used if not key.endswith("_")}
+    used |= {f"hint_{kind}_{target}" for kind in ("more", "less", "flip")
+             for target in ("verdict", "warning", "platforms")}
+    used |= {f"status_{status}" for status in ("fired", "overruled", "failed", "blocked", "held")}
+    used |= {f"whatif_{key}" for key in ("verdict", "platforms", "max_profiles", "weekly_hours_available",
+                                         "weekly_hours_needed", "warnings_added", "warnings_removed",
+                                         "recommendations_added", "recommendations_removed")}
+    missing = used - set(renderer.messages)
+    assert not missing, f"templates ask for words messages.yaml lacks: {sorted(missing)}"
+
+
+def _copy_templates(tmp_path: Path) -> Path:
+    folder = tmp_path / "explanations"
+    shutil.copytree(TEMPLATES, folder)
+    return folder
+
+
+def test_a_missing_translation_is_an_error(tmp_path: Path) -> None:
+    folder = _copy_templates(tmp_path)
+    messages = folder / "messages.yaml"
+    messages.write_text(messages.read_text(encoding="utf-8").replace(
+        'verdict: {en: "Verdict", fr: "Verdict"}', 'verdict: {en: "Verdict"}'), encoding="utf-8")
+    with pytest.raises(RuleBookError) as raised:
+        Renderer(folder)
+    problem = raised.value.problems[0]
+    assert problem.code == "missing-translation" and problem.field == "verdict" and problem.line
+
+
+def test_the_glossary_is_checked_and_shown_only_when_used(tmp_path: Path) -> None:
+    folder = _copy_templates(tmp_path)
+    glossary = folder / "glossary.yaml"
+    glossary.write_text("reach:\n  term: {en: reach, fr: portée}\n  meaning: {en: Who sees a post.}\n"
+                        "odd:\n  term: {en: x, fr: x}\n  meaning: {en: y, fr: y}\n  colour: red\n", encoding="utf-8")
+    with pytest.raises(RuleBookError) as raised:
+        Renderer(folder)
+    codes = sorted(problem.code for problem in raised.value.problems)
+    assert codes == ["missing-translation", "unknown-key"]
+    renderer = Renderer(TEMPLATES)
+    vocabulary = Advisor().rulebook.vocabulary
+    shown = renderer.glossary_for(["The organic reach of a post is small."], vocabulary, "en")
+    assert [entry["id"] for entry in shown] == ["reach"]
+    assert renderer.glossary_for(["Rien à voir."], vocabulary, "fr") == []
+    assert [e["term"] for e in renderer.glossary_for(["la portée organique"], vocabulary, "fr")] == ["portée"]
+
+
+def test_a_template_typo_is_an_error_naming_the_template(tmp_path: Path) -> None:
+    folder = _copy_templates(tmp_path)
+    template = folder / "report.txt.j2"
+    template.write_text(template.read_text(encoding="utf-8").replace("report.verdict_title", "report.verdikt_title",
+                                                                      1), encoding="utf-8")
+    result = CliRunner().invoke(main, [str(EXAMPLES / "fleuriste.yaml"), "--templates", str(folder)])
+    assert result.exit_code == 2
+    assert "report.txt.j2" in result.output and "verdikt_title" in result.output
+
+
+def test_numbers_follow_the_reader_convention() -> None:
+    assert format_number(2.5, "fr") == "2,5" and format_number(2.5, "en") == "2.5"
+    assert format_number(1500, "fr") == "1\u202f500" and format_number(1500, "en") == "1,500"
+    from advise.explain.report import Words
+    from advise.sheet.facts import load_fact_sheet
+
+    result = Advisor().run(load_fact_sheet(EXAMPLES / "fleuriste.yaml"))
+    assert Words(result, "fr").show("weekly_hours_available", 2.5) == "2,5\u00a0h/semaine"
+    assert Words(result, "en").show("weekly_hours_available", 2.5) == "2.5\u00a0h/week"
+
+
+def test_colours_only_when_asked_or_on_a_terminal() -> None:
+    sheet = str(EXAMPLES / "fleuriste.yaml")
+    plain = CliRunner().invoke(main, [sheet, "--no-hints"])
+    assert plain.exit_code == 0 and "\x1b[" not in plain.output  # CliRunner is not a terminal
+    coloured = CliRunner().invoke(main, [sheet, "--no-hints", "--color"])
+    assert "\x1b[" in coloured.output
+    markdown = CliRunner().invoke(main, [sheet, "--no-hints", "--color", "--format", "markdown"])
+    assert "\x1b[" not in markdown.output
+
+
+def test_french_messages_of_errors_are_french(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("business: {name: X, size: tpe, audience: b2c, local: 3}\n"
+                   "resources: {weekly_hours: beaucoup, monthly_budget: 10}\nobjectives: visibility\n",
+                   encoding="utf-8")
+    result = CliRunner().invoke(main, [str(bad), "--lang", "fr"])
+    assert result.exit_code == 2
+    assert "attendu : un nombre, trouvé : le texte « beaucoup »" in result.output
+    assert "attendu : true ou false, trouvé : le nombre 3" in result.output
+    for english in ("expected", "found", "text '", "number 3", "a list"):
+        assert english not in result.output, english
+    english = CliRunner().invoke(main, [str(bad), "--lang", "en"])
+    assert "expected a number, found text 'beaucoup'" in english.output

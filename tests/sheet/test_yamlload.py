@@ -1,0 +1,250 @@
+"""Safe YAML reading: refusals with their positions, and the positions of good data."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from advise.sheet import yamlload
+from advise.errors import FactSheetError, Problem
+from advise.sheet.yamlload import MAX_DEPTH, Positions, load_yaml, load_yaml_text
+
+
+def load(text: str) -> tuple[object, Positions]:
+    return load_yaml_text(text, filename="sheet.yaml", error=FactSheetError)
+
+
+def problems_of(text: str) -> list[Problem]:
+    with pytest.raises(FactSheetError) as caught:
+        load(text)
+    return caught.value.problems
+
+
+def file_problems(path: Path, **options: object) -> list[Problem]:
+    with pytest.raises(FactSheetError) as caught:
+        load_yaml(path, error=FactSheetError, **options)
+    return caught.value.problems
+
+
+def test_plain_data_with_positions() -> None:
+    data, positions = load("# a comment\nbusiness:\n  name: Martin\n  local: true\nobjectives: [visibility, sales]\nhours: 1.5\nnothing: null\n")
+    assert data == {
+        "business": {"name": "Martin", "local": True},
+        "objectives": ["visibility", "sales"],
+        "hours": 1.5,
+        "nothing": None,
+    }
+    assert positions.of(()) == (2, 1)
+    assert positions.of(("business",)) == (2, 1)
+    assert positions.of(("business", "local")) == (4, 3)
+    assert positions.of(("objectives", 1)) == (5, 26)
+    assert positions.of(("business", "size")) is None
+    # line() falls back on the nearest ancestor that has a position
+    assert positions.line(("business", "size")) == 2
+    assert positions.line(("objectives", 1)) == 5
+
+
+def test_timestamps_stay_text() -> None:
+    data, _ = load("date: 2024-01-31\n")
+    assert data == {"date": "2024-01-31"}
+
+
+def test_yaml11_surprising_numbers_stay_text() -> None:
+    # YAML 1.1 would read 1:30 as 90 (base 60) and 010 as 8 (octal)
+    data, _ = load("hours: 1:30\nbudget: 010\nhex: 0x1F\nplain: 10\nfloat: 0.5\n")
+    assert data == {"hours": "1:30", "budget": "010", "hex": "0x1F", "plain": 10, "float": 0.5}
+
+
+def test_standard_explicit_tags_are_plain_data() -> None:
+    data, _ = load("a: !!str 12\nb: !!float 1\nc: !!int '7'\nd: !!map {x: 1}\ne: !!seq [1]\n")
+    assert data == {"a": "12", "b": 1.0, "c": 7, "d": {"x": 1}, "e": [1]}
+
+
+def test_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "bom.yaml"
+    path.write_bytes("\ufeffname: Café\n".encode("utf-8"))
+    data, positions = load_yaml(path, error=FactSheetError)
+    assert data == {"name": "Café"}
+    assert positions.of(("name",)) == (1, 1)
+
+
+def test_missing_file_uses_display_name(tmp_path: Path) -> None:
+    [problem] = file_problems(tmp_path / "nope.yaml", display_name="nope.yaml")
+    assert (problem.code, problem.file) == ("file-missing", "nope.yaml")
+
+
+def test_directory(tmp_path: Path) -> None:
+    [problem] = file_problems(tmp_path)
+    assert problem.code == "file-is-directory"
+    assert problem.file == str(tmp_path)
+
+
+def test_unreadable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "locked.yaml"
+    path.write_text("a: 1\n")
+
+    def refuse(*args: object, **kwargs: object) -> None:  # chmod 0 does not stop root
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(yamlload, "open", refuse, raising=False)
+    [problem] = file_problems(path)
+    assert problem.code == "file-unreadable"
+    assert problem.params == {"reason": "Permission denied"}
+
+
+@pytest.mark.parametrize("text", ["", "   \n\n", "# only a comment\n# and another\n", "---\n"])
+def test_empty(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "empty.yaml"
+    path.write_text(text)
+    [problem] = file_problems(path)
+    assert problem.code == "file-empty"
+
+
+def test_too_large_is_refused_before_reading(tmp_path: Path) -> None:
+    path = tmp_path / "huge.yaml"
+    with open(path, "wb") as stream:
+        stream.truncate(2**30)  # sparse: reading it all would take seconds and a gigabyte
+    start = time.perf_counter()
+    [problem] = file_problems(path)
+    assert time.perf_counter() - start < 1.0  # not read: a stat, however large the file
+    assert problem.code == "file-too-large"
+    assert problem.params == {"size": 2**30, "limit": 1024 * 1024}
+
+
+def test_size_limit_boundary(tmp_path: Path) -> None:
+    path = tmp_path / "sheet.yaml"
+    path.write_bytes(b"a: 1\n" + b"#" * 95)  # exactly 100 bytes
+    assert load_yaml(path, error=FactSheetError, max_bytes=100)[0] == {"a": 1}
+    path.write_bytes(b"a: 1\n" + b"#" * 96)
+    [problem] = file_problems(path, max_bytes=100)
+    assert problem.code == "file-too-large"
+    assert problem.params == {"size": 101, "limit": 100}
+
+
+def test_one_mib_limit_by_default(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_bytes(b"#" * (1024 * 1024) + b"\na: 1\n")
+    [problem] = file_problems(path)
+    assert problem.code == "file-too-large"
+
+
+def test_not_utf8_gives_offset_line_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("business:\n  name: Café\n".encode("latin-1"))
+    [problem] = file_problems(path)
+    assert problem.code == "not-utf8"
+    assert problem.params == {"offset": 21}
+    assert (problem.line, problem.column) == (2, 12)
+
+
+def test_not_utf8_column_counts_characters(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.yaml"
+    path.write_bytes("# été\n".encode("utf-8") + "name: Café\n".encode("latin-1"))
+    [problem] = file_problems(path)
+    assert problem.params == {"offset": 17}
+    assert (problem.line, problem.column) == (2, 10)
+
+
+def test_syntax_error_has_line_and_column() -> None:
+    [problem] = problems_of("business:\n  name: Martin\n  size: [tpe\nresources: {}\n")
+    assert problem.code == "yaml-syntax"
+    assert (problem.file, problem.line, problem.column) == ("sheet.yaml", 4, 10)
+    assert "flow sequence on line 3" in problem.params["reason"]
+
+
+def test_bad_indentation_is_a_syntax_error() -> None:
+    [problem] = problems_of("a: 1\n  b: 2\n")
+    assert (problem.code, problem.line, problem.column) == ("yaml-syntax", 2, 4)
+
+
+def test_control_character_is_a_syntax_error() -> None:
+    [problem] = problems_of("a: 1\nb: x\x00y\n")
+    assert (problem.code, problem.line, problem.column) == ("yaml-syntax", 2, 5)
+
+
+def test_several_documents_are_refused() -> None:
+    [problem] = problems_of("a: 1\n---\nb: 2\n")
+    assert (problem.code, problem.line) == ("yaml-syntax", 2)
+
+
+def test_python_object_tag_is_never_executed(tmp_path: Path) -> None:
+    marker = tmp_path / "executed"
+    text = f"a: !!python/object/apply:os.system ['touch {marker}']\n"
+    [problem] = problems_of(text)
+    assert not marker.exists()
+    assert (problem.code, problem.line, problem.column) == ("yaml-tag", 1, 4)
+    assert problem.params == {"tag": "!!python/object/apply:os.system"}
+
+
+@pytest.mark.parametrize(
+    "text, tag",
+    [
+        ("a: !!python/name:os.system\n", "!!python/name:os.system"),
+        ("a: !custom value\n", "!custom"),
+        ("a: !!set {x}\n", "!!set"),
+        ("a: !!binary aGVsbG8=\n", "!!binary"),
+        ("a: !!str [1]\n", "!!str"),  # a data tag on the wrong kind of node
+        ("%TAG !! tag:evil.com,2000:\n---\na: !!str x\n", "tag:evil.com,2000:str"),
+    ],
+)
+def test_other_tags_are_refused(text: str, tag: str) -> None:
+    [problem] = problems_of(text)
+    assert problem.code == "yaml-tag"
+    assert problem.params == {"tag": tag}
+
+
+def test_data_tag_on_a_value_it_does_not_fit() -> None:
+    [problem] = problems_of("a: !!int abc\n")
+    assert problem.code == "yaml-tag-mismatch"
+    assert problem.params == {"value": "abc", "tag": "!!int"}
+
+
+def test_anchor_and_alias_are_refused() -> None:
+    problems = problems_of("base: &base 3\ncopy: *base\n")
+    assert [(p.code, p.line, p.column) for p in problems] == [("yaml-alias", 1, 7), ("yaml-alias", 2, 7)]
+
+
+def test_alias_bomb_is_refused_fast() -> None:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for previous, name in zip("abcdefgh", "bcdefghi"):
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
+    start = time.perf_counter()
+    problems = problems_of("\n".join(lines) + "\n")
+    assert time.perf_counter() - start < 1.0  # the contract: answered within a second
+    assert {p.code for p in problems} == {"yaml-alias"}
+    assert [p.line for p in problems] == list(range(1, 10))  # one per line, not one per alias
+
+
+def test_duplicate_key() -> None:
+    [problem] = problems_of("business:\n  name: A\n  size: tpe\n  name: B\n")
+    assert problem.code == "yaml-duplicate-key"
+    assert (problem.line, problem.column, problem.field) == (4, 3, "business.name")
+    assert problem.params == {"key": "name", "first_line": 2}
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [("1: a\n", "number 1"), ("true: a\n", "true/false value true"), ("? [a]\n: b\n", "a list or mapping")],
+)
+def test_keys_must_be_text(text: str, found: str) -> None:
+    [problem] = problems_of(text)
+    assert (problem.code, problem.line) == ("wrong-type", 1)
+    assert problem.params["found"] == found
+
+
+def test_deep_nesting_is_refused() -> None:
+    [problem] = problems_of("[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1))
+    assert (problem.code, problem.line, problem.column) == ("yaml-too-deep", 1, MAX_DEPTH + 1)
+
+
+def test_all_structural_problems_at_once() -> None:
+    text = "a: 1\nb: !!python/object:os.system x\nc: &c 2\na: 3\nd: !x y\n"
+    problems = problems_of(text)
+    assert [(p.code, p.line) for p in problems] == [
+        ("yaml-tag", 2),
+        ("yaml-alias", 3),
+        ("yaml-duplicate-key", 4),
+        ("yaml-tag", 5),
+    ]
