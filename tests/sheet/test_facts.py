@@ -11,6 +11,7 @@ from advise.sheet.facts import (
     HEADER_FIELDS,
     OBJECTIVES,
     PLATFORMS,
+    SECTORS,
     SHEET_FIELDS,
     FactSheet,
     apply_overrides,
@@ -83,6 +84,7 @@ def test_fleuriste_example() -> None:
         "business.local": True,
         "business.ecommerce": False,
         "business.visual_products": True,
+        "business.sector": "other",  # absent: the default, today's advice
         "resources.weekly_hours": 3.0,
         "resources.monthly_budget": 30.0,
         "resources.graphic_skills": True,
@@ -126,7 +128,7 @@ def test_every_field_is_a_fact_with_its_default() -> None:
 def test_fact_names_follow_the_contract() -> None:
     assert set(SHEET_FIELDS) == {
         "business.name", "business.size", "business.audience", "business.local", "business.ecommerce",
-        "business.visual_products", "resources.weekly_hours", "resources.monthly_budget",
+        "business.visual_products", "business.sector", "resources.weekly_hours", "resources.monthly_budget",
         "resources.graphic_skills", "objectives", "content.editorial_ideas", "content.can_reply_within_a_day",
         "content.contests_planned", "content.audience_participation", "profiles.planned", "profiles.existing",
     }  # fmt: skip
@@ -309,6 +311,10 @@ def test_name_length(name: str) -> None:
         ("planned", "  planned: [facebook, instagramm]", "profiles.planned", "instagramm", "instagram"),
         ("planned", "  planned: [twiter]", "profiles.planned", "twiter", "twitter"),
         ("lang", "lang: de", "lang", "de", None),
+        ("local", "  sector: restaurent", "business.sector", "restaurent", "restaurant"),
+        ("local", "  sector: hotel", "business.sector", "hotel", "hospitality"),
+        ("local", "  sector: plombier", "business.sector", "plombier", "trades"),
+        ("local", "  sector: lawyer", "business.sector", "lawyer", "legal_finance"),
     ],
 )
 def test_value_outside_its_list(key: str, line: str, field: str, value: str, suggested: str | None) -> None:
@@ -454,3 +460,27 @@ def test_planned_profiles_keep_the_owners_order_but_open_ones_are_canonical() ->
                   planned="  planned: [instagram, facebook]").facts
     assert facts["profiles.planned"] == ("instagram", "facebook")
     assert facts["profiles.existing"] == ("facebook", "x", "youtube")
+
+
+def test_sector_is_optional_and_other_by_default() -> None:
+    assert sheet().facts["business.sector"] == "other"
+    assert "business.sector" not in sheet().positions
+    given = sheet(local="  sector: Legal_Finance")  # case does not matter, as for every list
+    assert given.facts["business.sector"] == "legal_finance"
+    assert given.positions["business.sector"] == 7
+
+
+def test_sectors_are_the_contracts() -> None:
+    assert tuple(SECTORS) == (
+        "retail", "food", "restaurant", "hospitality", "trades", "beauty_wellness", "health", "legal_finance",
+        "real_estate", "industry", "tech_services", "events_creative", "culture_leisure", "other",
+    )  # fmt: skip
+    spec = SHEET_FIELDS["business.sector"]
+    assert spec.default == "other" and not spec.required and spec.choices == tuple(SECTORS)
+    for name, (en, fr) in SECTORS.items():  # the sheet's comments and the interview explain each sector
+        assert f"{name} ({en})" in spec.description_en and f"{name} ({fr})" in spec.description_fr
+
+
+def test_a_sector_that_is_not_text_is_a_wrong_type() -> None:
+    problem = one_problem(local="  sector: [food]")
+    assert (problem.code, problem.field, problem.line) == ("wrong-type", "business.sector", 7)

@@ -123,3 +123,16 @@ def test_with_the_shipped_rules_the_budget_decides_whether_visual_skills_matter(
     interview = Interview(rulebook)
     asked = run(interview, {**answers, "resources.monthly_budget": "100000"})
     assert "resources.graphic_skills" not in asked and "resources.graphic_skills" in interview.skipped
+
+
+def test_with_the_shipped_rules_the_sector_is_asked_with_what_each_covers_and_why() -> None:
+    interview = Interview(load_rulebook(RULES), "fr")
+    question = None
+    while (question := interview.next_question()) is not None and question.field != "business.sector":
+        assert interview.answer(question.field, REQUIRED.get(question.field, question.default or "")) == []
+    assert question is not None and question.default == "other"
+    assert "\n    restaurant: restaurants, cafés, bars" in question.values
+    assert "hotel-review-sites" in interview.why("business.sector")
+    [problem] = interview.answer("business.sector", "hôtels")
+    assert problem.hint_text("fr") == "vouliez-vous dire « hospitality » ?"
+    assert interview.answer("business.sector", "") == [] and interview.answers["business.sector"] == "other"

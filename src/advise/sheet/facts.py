@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -22,6 +23,26 @@ PLATFORM_ALIASES = {"twitter": "x"}
 OBJECTIVES = ("visibility", "community", "customer_service", "sales", "recruitment", "reputation")
 SIZES = ("tpe", "pme", "large")
 AUDIENCES = ("b2c", "b2b", "both")
+# The trades of the contract (business.sector), each with what it covers; `other` gives the
+# advice of a business whose trade the knowledge base does not single out.
+SECTORS: dict[str, tuple[str, str]] = {
+    "retail": ("shops: florist, bookshop, clothing", "commerces : fleuriste, librairie, vêtements"),
+    "food": ("bakery, butcher, wine shop, producer", "boulangerie, boucherie, caviste, producteur"),
+    "restaurant": ("restaurants, cafés, bars", "restaurants, cafés, bars"),
+    "hospitality": ("hotels, guest houses, campsites, tourism", "hôtels, chambres d'hôtes, campings, tourisme"),
+    "trades": ("plumber, electrician, builder, garage", "plombier, électricien, maçon, garage"),
+    "beauty_wellness": ("hairdresser, beauty salon, fitness, coaching", "coiffure, institut de beauté, fitness, coaching"),
+    "health": ("regulated health professions: doctor, physiotherapist, dentist, pharmacy",
+               "professions de santé réglementées : médecin, kinésithérapeute, dentiste, pharmacie"),
+    "legal_finance": ("regulated advice: lawyer, notary, accountant, insurance",
+                      "conseil réglementé : avocat, notaire, expert-comptable, assurance"),
+    "real_estate": ("estate agents, property management", "agences immobilières, gestion immobilière"),
+    "industry": ("manufacturing, B2B production", "industrie, production pour les entreprises"),
+    "tech_services": ("software, IT, digital agencies", "logiciel, informatique, agences web"),
+    "events_creative": ("photographers, weddings, events, artists", "photographes, mariages, événementiel, artistes"),
+    "culture_leisure": ("culture, shows, leisure, clubs", "culture, spectacles, loisirs, clubs"),
+    "other": ("none of these", "aucun de ceux-ci"),
+}
 REPORT_LANGS = ("fr", "en")
 SHEET_VERSION = 1
 OVERRIDE_SOURCE = "--set"  # the file name shown for problems in command-line assignments
@@ -57,6 +78,9 @@ class FieldSpec:
     default: Any = None
     choices: tuple[str, ...] = ()
     aliases: Mapping[str, str] = field(default_factory=dict, hash=False)  # other spelling -> choice
+    # Choices: what each covers (en, fr), shown by the interview; the trades they name only
+    # suggest a choice in "did you mean" (hotel -> hospitality), they are never accepted.
+    meanings: Mapping[str, tuple[str, str]] = field(default_factory=dict, hash=False)
     range: tuple[float, float | None] | None = None  # numbers: (minimum, maximum or None)
     length: tuple[int, int] | None = None  # text: (minimum, maximum) characters
     # Lists: False when the order carries no meaning; items are then kept in the order of
@@ -66,6 +90,16 @@ class FieldSpec:
     @property
     def path(self) -> tuple[str, ...]:
         return tuple(self.name.split("."))
+
+    @property
+    def examples(self) -> dict[str, str]:
+        """Each word a choice's meaning names, in both languages (`hotels`, `plombier`) -> the choice."""
+        words: dict[str, str] = {}
+        for choice, descriptions in self.meanings.items():
+            for description in descriptions:
+                for word in re.split(r"[,:;]", description):
+                    words.setdefault(word.strip().lower(), choice)
+        return words
 
 
 def _flag(name: str, en: str, fr: str) -> FieldSpec:
@@ -110,6 +144,12 @@ SHEET_FIELDS: dict[str, FieldSpec] = {
             "business.visual_products",
             "what it sells photographs well",
             "ce qu'elle vend se photographie bien",
+        ),
+        FieldSpec(
+            "business.sector", "choice",
+            "its trade: " + "; ".join(f"{name} ({en})" for name, (en, _) in SECTORS.items()),
+            "son secteur : " + " ; ".join(f"{name} ({fr})" for name, (_, fr) in SECTORS.items()),
+            default="other", choices=tuple(SECTORS), meanings={name: meaning for name, meaning in SECTORS.items() if name != "other"},
         ),
         FieldSpec(
             "resources.weekly_hours", "number",
@@ -382,7 +422,8 @@ class _Validator:
         name = spec.aliases.get(name, name)
         if name in spec.choices:
             return name
-        suggestion = closest(name, (*spec.choices, *spec.aliases))
+        suggestion = closest(name, (*spec.choices, *spec.aliases, *spec.examples))
+        suggestion = spec.examples.get(suggestion, suggestion) if suggestion else None
         hint = {"hint": "hint-did-you-mean", "hint_params": {"suggestion": suggestion}} if suggestion else {}
         self.report("bad-choice", path, spec.name, value=value, choices=", ".join(spec.choices), **hint)
         return _INVALID

@@ -22,6 +22,7 @@ EXAMPLE: dict[str, Any] = {
     "business.local": True,
     "business.ecommerce": False,
     "business.visual_products": False,
+    "business.sector": "retail",
     "resources.weekly_hours": 3,
     "resources.monthly_budget": 50,
     "resources.graphic_skills": False,

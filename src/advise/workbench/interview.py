@@ -53,6 +53,7 @@ QUESTIONS: dict[str, dict[str, str]] = {
                            "fr": "Vend-elle en ligne en expédiant elle-même les commandes ?"},
     "business.visual_products": {"en": "Does what it sells photograph well?",
                                  "fr": "Ce qu'elle vend se photographie-t-il bien ?"},
+    "business.sector": {"en": "What is its trade?", "fr": "Quel est son secteur d'activité ?"},
     "resources.weekly_hours": {
         "en": "How many hours a week can the business give to social networks, all profiles together?",
         "fr": "Combien d'heures par semaine l'entreprise peut-elle consacrer aux réseaux sociaux, tous profils confondus ?"},
@@ -149,6 +150,9 @@ class Interview:
             values = self.words["list_values"].format(values=" | ".join(spec.choices))
         else:
             values = allowed(spec, self.lang)
+        if spec.meanings:  # one choice a line, with what it covers
+            index = 0 if self.lang == "en" else 1
+            values += "".join(f"\n    {name}: {meaning[index]}" for name, meaning in spec.meanings.items())
         if spec.type == "list":
             default: str | None = ""
         elif spec.required:
