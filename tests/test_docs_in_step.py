@@ -26,12 +26,12 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from advise.checks import CHECKS
-from advise.cli import main
-from advise.expressions import FUNCTIONS
-from advise.operators import OPERATORS
-from advise.rulebook import load_rulebook
-from advise.ruledocs import GENERATED, refresh_generated, rules_markdown
+from advise.cli.main import main
+from advise.rulebase.expressions import FUNCTIONS
+from advise.rulebase.operators import OPERATORS
+from advise.rulebase.rulebook import load_rulebook
+from advise.workbench.checks import CHECKS
+from advise.workbench.docs import GENERATED, refresh_generated, rules_markdown
 
 from conftest import EXAMPLES, ROOT, RULES
 
@@ -91,6 +91,7 @@ def code_names(code: str) -> set[str]:
     found |= {f"environment variable {name}" for name in re.findall(r"\bADVISE_[A-Z_]+\b", code)}
     found |= {f"module {name}" for name in re.findall(r"\badvise(?:\.[a-z_]+)+", code)}
     found |= {f"module {path}" for path in re.findall(r"\bsrc/advise/[\w/.-]*\w", code)}
+    found |= {f"test file {path}" for path in re.findall(r"\btests/[\w/]+\.py\b", code)}
     # Operators as YAML keys (`{lt: 2}`, `- only: x`, `lt:`) or named alone in a span;
     # functions as calls (`total(`) or named alone, or in a span listing names.
     for name in re.findall(r"(?:^|[{,\s`])([a-z_]+):", code, re.M):
@@ -307,7 +308,7 @@ def test_the_french_guide_tables_are_up_to_date() -> None:
     text = FRENCH_GUIDE.read_text(encoding="utf-8")
     for name in GENERATED:
         assert f"<!-- BEGIN GENERATED: {name} -->" in text, name
-    assert refresh_generated(text, "fr") == text, "run  python -m advise.ruledocs docs/fr/ecrire-des-regles.md"
+    assert refresh_generated(text, "fr") == text, "run  python -m advise.workbench.docs docs/fr/ecrire-des-regles.md"
 
 
 def _worked_example() -> str:

@@ -55,7 +55,7 @@ _CHECKS = [
     Check("A002", "invalid-case-file", ERROR,
           {"en": "a case file does not load", "fr": "un fichier de cas ne se charge pas"},
           {"en": "correct the case file at the line shown (see docs/writing-rules.md, \"Cases\")",
-           "fr": "corrigez le fichier de cas à la ligne indiquée (voir docs/writing-rules.md, « Cases »)"}),
+           "fr": "corrigez le fichier de cas à la ligne indiquée (voir docs/fr/ecrire-des-regles.md, « Les cas »)"}),
     Check("A101", "contradictory-conditions", ERROR,
           {"en": "conditions that cannot hold together", "fr": "des conditions qui ne peuvent pas être remplies ensemble"},
           {"en": "correct the thresholds, or split the rule into several rules",

@@ -445,6 +445,9 @@ def sheet_fields_markdown(lang: str = "en") -> str:
     return "\n".join(out) + "\n"
 
 
+_SEVERITIES = {"en": {}, "fr": {"error": "erreur", "warning": "avertissement"}}
+
+
 def checks_markdown(lang: str = "en") -> str:
     """The table of `advise rules check` findings in docs/writing-rules.md, from advise.workbench.checks."""
     from .checks import CHECKS
@@ -452,7 +455,8 @@ def checks_markdown(lang: str = "en") -> str:
     head = {"en": "| code | name | severity | finds | what to do |", "fr": "| code | nom | gravité | trouve | à faire |"}
     out = [head[lang], "| --- | --- | --- | --- | --- |"]
     for check in CHECKS.values():
-        out.append(f"| {check.code} | `{check.name}` | {check.severity} | {_cell(check.title[lang])} | "
+        severity = _SEVERITIES[lang].get(str(check.severity), str(check.severity))
+        out.append(f"| {check.code} | `{check.name}` | {severity} | {_cell(check.title[lang])} | "
                    f"{_cell(check.fix[lang])} |")
     return "\n".join(out) + "\n"
 
@@ -470,7 +474,8 @@ def refresh_generated(text: str, lang: str = "en") -> str:
 if __name__ == "__main__":  # python -m advise.workbench.docs docs/writing-rules.md: refresh its generated tables
     import sys
 
-    for name in sys.argv[1:]:
+    for name in sys.argv[1:]:  # a document under a fr/ folder, or named *.fr.md, is French
         path = Path(name)
-        path.write_text(refresh_generated(path.read_text(encoding="utf-8")), encoding="utf-8")
+        lang = "fr" if "fr" in path.parent.parts or path.name.endswith(".fr.md") else "en"
+        path.write_text(refresh_generated(path.read_text(encoding="utf-8"), lang), encoding="utf-8")
         print(path)
