@@ -22,7 +22,8 @@ from ..errors import LANGS, AdviseError, InputError, Problem, register_messages
 FORMATS = ("text", "markdown", "html", "json")  # advise.render.renderer.FORMATS (tested equal)
 # Command name -> the module whose register(group) adds it.
 LAZY_COMMANDS = {"rules": "workbench", "test": "workbench", "init": "workbench",
-                 "interview": "workbench", "batch": "batch"}
+                 "interview": "workbench", "batch": "batch",
+                 "serve": "serve"}
 
 register_messages({
     "options-exclusive": {

@@ -79,6 +79,7 @@ class Premise:
     shown: str
     from_sheet: bool  # True: the owner's own answer; False: concluded by an earlier step
     sheet_line: int | None = None
+    stated: bool = False  # an answer the sheet gives (not its default), with or without a line
     by_steps: tuple[int, ...] = ()  # the firings (trace steps) that concluded it, when derived
     table: bool = False  # a value from a knowledge table
     kind: str = "derived"
@@ -388,7 +389,7 @@ class Words:
             if not fact.derived:
                 kind = "override" if name in self.overrides else "sheet"
                 return Premise(name, label, value, shown, from_sheet=True, sheet_line=self.sheet_line(name),
-                               kind=kind)
+                               stated=name in self.result.sheet.given, kind=kind)
             derivation = trace.derivations.get(name)
             steps = derivation.steps if derivation else ()
             kind = "default" if derivation is not None and derivation.default else "derived"

@@ -252,6 +252,9 @@ class FactSheet:
     version: int
     facts: dict[str, Any]  # dotted name -> value: str, bool, float, or tuple of str
     positions: dict[str, int]  # dotted name -> line in the sheet, for the fields it gives
+    # The fields the sheet states itself (the others take their default), with or without a
+    # line: a sheet built from a form or a mapping has none.
+    given: frozenset[str] = frozenset()
 
 
 def load_fact_sheet(path: str | os.PathLike[str], *, display_name: str | None = None) -> FactSheet:
@@ -345,6 +348,7 @@ class _Validator:
 
         facts: dict[str, Any] = {}
         lines: dict[str, int] = {}
+        given: set[str] = set()
         for name, spec in SHEET_FIELDS.items():
             facts[name] = spec.default
             container = containers[spec.path[:-1]]
@@ -356,11 +360,12 @@ class _Validator:
                     self.report("missing-field", spec.path[:-1], name)
                 continue
             facts[name] = self.value(spec, value, spec.path)
+            given.add(name)
             line = self.positions.line(spec.path)
             if line is not None:
                 lines[name] = line
         self.raise_problems()
-        return FactSheet(path=path, lang=lang, version=version, facts=facts, positions=lines)
+        return FactSheet(path=path, lang=lang, version=version, facts=facts, positions=lines, given=frozenset(given))
 
     def unknown_keys(self, mapping: Mapping[str, Any], parent: KeyPath) -> None:
         allowed = _KEYS_AT[parent]

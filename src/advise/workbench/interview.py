@@ -16,67 +16,17 @@ only prompts and prints.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import FactSheetError, Problem, register_messages
+from ..errors import FactSheetError, Problem
 from ..rulebase.rulebook import RuleBook
-from ..rulebase.usage import COMPUTATION, CONDITION, NEGATED, rule_reads
 from ..sheet.facts import SHEET_FIELDS, FieldSpec, fact_sheet_from_mapping
 from ..sheet.template import allowed, example_mapping, render_sheet, yaml_value
 from . import feasibility
-from .docs import Phrases
-
-register_messages({
-    "interview-not-number": {
-        "en": "'{text}' is not a number; write it with digits, e.g. 3 or 2.5",
-        "fr": "« {text} » n'est pas un nombre ; écrivez-le en chiffres, par ex. 3 ou 2,5",
-    },
-    "interview-not-yes-no": {
-        "en": "answer yes or no", "fr": "répondez oui ou non",
-    },
-})
+from .questions import field_readers, interview_order, parse_answer, question, reasons
 
 WHY_WORDS = ("why", "?", "pourquoi")
-_YES = {"y", "yes", "true", "o", "oui", "vrai", "1"}
-_NO = {"n", "no", "false", "non", "faux", "0"}
-_NONE_WORDS = {"", "-", "none", "nothing", "aucun", "aucune", "rien", "[]"}
-
-QUESTIONS: dict[str, dict[str, str]] = {
-    "business.name": {"en": "What is the name of the business?", "fr": "Quel est le nom de l'entreprise ?"},
-    "business.size": {"en": "How big is the business?", "fr": "Quelle est la taille de l'entreprise ?"},
-    "business.audience": {"en": "Who does it sell to?", "fr": "À qui vend-elle ?"},
-    "business.local": {"en": "Does it serve a local area (shop, restaurant, trade)?",
-                       "fr": "Sert-elle une clientèle locale (boutique, restaurant, artisan) ?"},
-    "business.ecommerce": {"en": "Does it sell online and ship the orders itself?",
-                           "fr": "Vend-elle en ligne en expédiant elle-même les commandes ?"},
-    "business.visual_products": {"en": "Does what it sells photograph well?",
-                                 "fr": "Ce qu'elle vend se photographie-t-il bien ?"},
-    "business.sector": {"en": "What is its trade?", "fr": "Quel est son secteur d'activité ?"},
-    "resources.weekly_hours": {
-        "en": "How many hours a week can the business give to social networks, all profiles together?",
-        "fr": "Combien d'heures par semaine l'entreprise peut-elle consacrer aux réseaux sociaux, tous profils confondus ?"},
-    "resources.monthly_budget": {
-        "en": "How many euros a month for visuals, tools, sponsored posts and contests?",
-        "fr": "Combien d'euros par mois pour les visuels, les outils, les publications sponsorisées et les jeux-concours ?"},
-    "resources.graphic_skills": {"en": "Can someone in the business make visuals?",
-                                 "fr": "Quelqu'un dans l'entreprise sait-il réaliser des visuels ?"},
-    "objectives": {"en": "What does the business want from social networks?",
-                   "fr": "Qu'attend l'entreprise des réseaux sociaux ?"},
-    "content.editorial_ideas": {"en": "Does the business know what it will talk about?",
-                                "fr": "L'entreprise sait-elle de quoi elle va parler ?"},
-    "content.can_reply_within_a_day": {"en": "Can the business answer comments and messages within 24 hours?",
-                                       "fr": "L'entreprise peut-elle répondre aux commentaires et messages en moins de 24 heures ?"},
-    "content.contests_planned": {"en": "Does the business intend to run games or contests?",
-                                 "fr": "L'entreprise prévoit-elle d'organiser des jeux ou des concours ?"},
-    "content.audience_participation": {
-        "en": "Is the business willing to let the public take part (polls, co-creation, events, meetings)?",
-        "fr": "L'entreprise est-elle prête à faire participer le public (sondages, co-création, événements, rencontres) ?"},
-    "profiles.planned": {"en": "Which networks does the owner intend to open?",
-                         "fr": "Quels réseaux le dirigeant compte-t-il ouvrir ?"},
-    "profiles.existing": {"en": "Which networks are already open?", "fr": "Quels réseaux sont déjà ouverts ?"},
-}
 
 _WORDS = {
     "en": {
@@ -124,9 +74,7 @@ class Interview:
         self.words = _WORDS[lang]
         self.answers: dict[str, Any] = {}
         self.skipped: dict[str, str] = {}
-        order = [name for name, spec in SHEET_FIELDS.items() if spec.required]
-        order += [name for name, spec in SHEET_FIELDS.items() if not spec.required]
-        self._pending = order
+        self._pending = interview_order()
 
     # -- which question next
 
@@ -144,8 +92,7 @@ class Interview:
 
     def question(self, name: str) -> Question:
         spec = SHEET_FIELDS[name]
-        text = QUESTIONS.get(name, {}).get(self.lang) or (spec.description_en if self.lang == "en"
-                                                           else spec.description_fr)
+        text = question(name, self.lang)
         if spec.type == "list":
             values = self.words["list_values"].format(values=" | ".join(spec.choices))
         else:
@@ -165,12 +112,7 @@ class Interview:
         """Rules that can still fire, given the answers, and that read the field (conditions or
         computations): those whose outcome the answer can change."""
         analysis = feasibility.analyse(self.rulebook, known=self.answers)
-        readers = []
-        for rule in analysis.live:
-            uses = rule_reads(self.rulebook, rule).get(name, set())
-            if uses & {CONDITION, NEGATED, COMPUTATION}:
-                readers.append(rule.id)
-        return readers
+        return field_readers(self.rulebook, name, analysis.live)
 
     # -- answers
 
@@ -197,35 +139,12 @@ class Interview:
         return []
 
     def parse(self, spec: FieldSpec, text: str) -> Any:
-        raw = text.strip()
-        if not raw and not spec.required and spec.type != "list":
-            return list(spec.default) if isinstance(spec.default, tuple) else spec.default
-        if spec.type == "bool":
-            word = raw.lower()
-            if word in _YES:
-                return True
-            if word in _NO:
-                return False
-            return Problem("interview-not-yes-no", field=spec.name)
-        if spec.type == "number":
-            candidate = raw.replace("\u202f", "").replace(" ", "")
-            candidate = candidate.replace(",", ".") if candidate.count(",") == 1 and "." not in candidate else candidate
-            try:
-                number = float(candidate)
-            except ValueError:
-                return Problem("interview-not-number", {"text": raw}, field=spec.name)
-            return int(number) if number.is_integer() and abs(number) < 1e15 else number
-        if spec.type == "list":
-            if raw.lower() in _NONE_WORDS:
-                return []
-            return [item for item in re.split(r"[,;\s]+", raw.strip("[]")) if item]
-        return raw
+        return parse_answer(spec, text)
 
     # -- why
 
     def why(self, name: str) -> str:
         """MYCIN's WHY: the rules, still able to fire, that need this answer."""
-        phrases = Phrases(self.rulebook, self.lang)
         readers = self.readers(name)
         words = self.words
         if not readers:
@@ -233,15 +152,13 @@ class Interview:
             return template.format(field=name) + "\n"
         lines = [words["why_head"].format(count=len(readers), field=name)]
         colon = " :" if self.lang == "fr" else ":"
-        for rule_id in readers:
-            rule = self.rulebook.rule(rule_id)
-            lines.append(f"  - {rule.id}{colon} {rule.title.get(self.lang, '')}")
-            tests = [phrases.condition(c) for c in rule.conditions if c.fact == name]
-            if tests:
-                lines.append(f"    {words['checks']}{colon} " + f" {'and' if self.lang == 'en' else 'et'} ".join(tests))
-            elif any(c.expression is not None and name in _names(self.rulebook, c) for c in rule.then):
+        for reason in reasons(self.rulebook, name, self.lang, readers):
+            lines.append(f"  - {reason.rule}{colon} {reason.title}")
+            if reason.checks:
+                lines.append(f"    {words['checks']}{colon} " + f" {'and' if self.lang == 'en' else 'et'} ".join(reason.checks))
+            elif reason.computes:
                 lines.append(f"    {words['computes']}")
-            lines.append(f"    {words['because']}{colon} {phrases.because_outline(rule)}")
+            lines.append(f"    {words['because']}{colon} {reason.because}")
         return "\n".join(lines) + "\n"
 
     # -- the result
@@ -259,15 +176,6 @@ class Interview:
             else:
                 values[name] = list(spec.default) if isinstance(spec.default, tuple) else spec.default
         return render_sheet(values, self.lang, file=file, skipped=self.skipped)
-
-
-def _names(rulebook: RuleBook, conclusion: Any) -> set[str]:
-    from ..rulebase.usage import resolve
-
-    names: set[str] = set()
-    for name in conclusion.expression.names:
-        names.update(resolve(rulebook, name))
-    return names
 
 
 def _put(data: dict[str, Any], dotted: str, value: Any) -> None:

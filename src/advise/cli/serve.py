@@ -1,0 +1,53 @@
+"""`advise serve`: the questionnaire and the API on the web (the work is done by advise.web)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+
+def register(group: click.Group) -> None:
+    """Add this module's command to the `advise` group."""
+    from .main import report_errors
+
+    @group.command("serve")
+    @click.option("--host", default="127.0.0.1", show_default=True,
+                  help="Address to listen on (loopback by default; put a reverse proxy in front for the internet).")
+    @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+                  help="Port to listen on (0: any free port, shown at start).")
+    @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+                  help="Worker processes, each with its own rule engines: one per core uses every core.")
+    @click.option("--threads", type=click.IntRange(min=1), default=4, show_default=True,
+                  help="Threads per worker, each with its own rule engine.")
+    @click.option("--rules", "rules_dir", type=click.Path(path_type=str), default=None,
+                  help="Rule base folder (default: the shipped rules/).")
+    @click.option("--templates", "templates_dir", type=click.Path(path_type=str), default=None,
+                  help="Report templates folder (default: the shipped explanations/).")
+    @click.option("--access-log/--no-access-log", default=True, show_default=True,
+                  help="One line per request on the error stream: method, path, status, time; never answers.")
+    @report_errors
+    def serve(host: str, port: int, workers: int, threads: int, rules_dir: str | None, templates_dir: str | None,
+              access_log: bool) -> None:
+        """Serve the questionnaire and its report on the web, and the JSON API.
+
+        GET / is the questionnaire (in the browser's language, or ?lang=fr|en); posting it
+        gives the HTML report. POST /api/advise takes a fact sheet (application/yaml or
+        application/json) and gives the report of `advise FILE --format json` (?format=,
+        ?lang=, ?hints=false). GET /healthz answers 200. Nothing is stored or logged.
+
+        \b
+        Examples:
+          advise serve
+          advise serve --port 8080 --workers 2
+          curl --data-binary @examples/fleuriste.yaml -H 'Content-Type: application/yaml' \\
+               http://127.0.0.1:8000/api/advise
+        """
+        from ..web.server import serve as run_server
+
+        def announce(url: str) -> None:
+            click.echo(f"advise serve: {url} ({workers} worker(s) x {threads} thread(s)); Ctrl-C to stop")
+            sys.stdout.flush()
+
+        sys.exit(run_server(host, port, workers=workers, threads=threads, rules_dir=rules_dir,
+                            templates_dir=templates_dir, access_log=access_log, announce=announce))

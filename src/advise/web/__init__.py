@@ -1,0 +1,11 @@
+"""`advise serve`, a thin layer beside the command line: the questionnaire and its report
+on the web, and the JSON API (advise.web.app), served by waitress in worker processes
+(advise.web.server).
+
+May import: every stage below it, advise.render and advise.workbench (the questions);
+nothing imports it but advise.cli.
+"""
+
+from .app import create_app
+
+__all__ = ["create_app"]

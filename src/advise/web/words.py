@@ -1,0 +1,78 @@
+"""The questionnaire's own words, in each report language (the report keeps its own, in
+explanations/messages.yaml; the questions come from advise.questions)."""
+
+from __future__ import annotations
+
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "Social networks: should your business go, and how?",
+        "intro": "Answer these questions about your business. You will get a report that says whether and how "
+                 "to launch on social networks, and shows, step by step, why.",
+        "privacy": "Your answers are used to write your report, then forgotten: nothing is stored or logged.",
+        "required": "required",
+        "optional": "optional",
+        "why_we_ask": "Why we ask",
+        "why_none": "No rule reads this answer yet; the report needs it all the same.",
+        "why_name": "It is shown at the top of the report.",
+        "because": "because",
+        "checks": "checks",
+        "computes": "uses it in a calculation",
+        "yes": "Yes",
+        "none_hint": "Tick none if none applies.",
+        "submit": "Get my report",
+        "errors_title": "Some answers need a change",
+        "errors_count": "{count} answer(s) to change before the report can be written:",
+        "answer_required": "Please answer this question.",
+        "other_problems": "Other problems",
+        "language": "Language",
+        "change_answers": "Change my answers",
+        "what_if_title": "What if?",
+        "what_if_intro": "Change the hours or the budget and see the new verdict (your other answers stay the same).",
+        "what_if_submit": "See the new verdict",
+        "what_if_back": "Back to my own answers",
+        "hours_label": "Hours a week for social networks",
+        "budget_label": "Euros a month",
+        "server_error": "Something went wrong on our side; your answers were not kept. Please try again later.",
+        "too_large": "What was sent is too large (1 MiB at most).",
+        "not_found": "This page does not exist.",
+        "home": "Back to the questionnaire",
+        "method": "This page does not accept that kind of request.",
+    },
+    "fr": {
+        "title": "Réseaux sociaux : votre entreprise doit-elle y aller, et comment ?",
+        "intro": "Répondez à ces questions sur votre entreprise. Vous obtiendrez un rapport qui dit s'il faut se "
+                 "lancer sur les réseaux sociaux, et comment, en montrant pas à pas pourquoi.",
+        "privacy": "Vos réponses servent à écrire votre rapport, puis sont oubliées : rien n'est enregistré ni "
+                   "journalisé.",
+        "required": "obligatoire",
+        "optional": "facultatif",
+        "why_we_ask": "Pourquoi cette question",
+        "why_none": "Aucune règle ne lit encore cette réponse ; le rapport en a besoin malgré tout.",
+        "why_name": "Il est affiché en tête du rapport.",
+        "because": "parce que",
+        "checks": "vérifie",
+        "computes": "s'en sert dans un calcul",
+        "yes": "Oui",
+        "none_hint": "Ne cochez rien si rien ne s'applique.",
+        "submit": "Obtenir mon rapport",
+        "errors_title": "Certaines réponses sont à corriger",
+        "errors_count": "{count} réponse(s) à corriger avant de pouvoir écrire le rapport :",
+        "answer_required": "Merci de répondre à cette question.",
+        "other_problems": "Autres problèmes",
+        "language": "Langue",
+        "change_answers": "Modifier mes réponses",
+        "what_if_title": "Et si… ?",
+        "what_if_intro": "Changez les heures ou le budget et voyez le nouveau verdict (vos autres réponses ne "
+                         "changent pas).",
+        "what_if_submit": "Voir le nouveau verdict",
+        "what_if_back": "Revenir à mes propres réponses",
+        "hours_label": "Heures par semaine pour les réseaux sociaux",
+        "budget_label": "Euros par mois",
+        "server_error": "Une erreur s'est produite de notre côté ; vos réponses n'ont pas été gardées. Merci de "
+                        "réessayer plus tard.",
+        "too_large": "L'envoi est trop volumineux (1 Mio au plus).",
+        "not_found": "Cette page n'existe pas.",
+        "home": "Revenir au questionnaire",
+        "method": "Cette page n'accepte pas ce type de requête.",
+    },
+}
