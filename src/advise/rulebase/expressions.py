@@ -113,6 +113,28 @@ def _affordable(keys: Any, costs: Any, budget: Any) -> list:
     return kept
 
 
+def _how_many_fit(keys: Any, costs: Any, budget: Any) -> int:
+    """The most items of the list whose costs fit together in the budget (cheapest first).
+
+    Unlike `affordable`, which follows the list's order, this never falls when the budget
+    grows: more hours always keep at least as many profiles alive.
+    """
+    table = _scores(costs)
+    left = _number(budget)
+    fitted = 0
+    for cost in sorted(_number(table.get(key, 0)) for key in _items(keys)):
+        if cost > left:
+            break
+        left -= cost
+        fitted += 1
+    return fitted
+
+
+def _within(keys: Any, kept: Any) -> list:
+    kept_items = _items(kept)
+    return [key for key in _items(keys) if key in kept_items]
+
+
 def _first(keys: Any, n: Any) -> list:
     return _items(keys)[: max(0, int(_number(n)))]
 
@@ -157,8 +179,10 @@ FUNCTIONS: dict[str, Function] = {
     "rank": Function(_rank, (2, 2), {"en": "the list sorted by a table's values, highest first", "fr": "la liste triée selon les valeurs d'une table, la plus forte d'abord"}),
     "positive": Function(_positive, (1, 1), {"en": "the keys of a table whose value is above zero, highest first", "fr": "les clés d'une table dont la valeur est positive, la plus forte d'abord"}),
     "affordable": Function(_affordable, (3, 3), {"en": "the items of a list whose costs fit, one after the other, in a budget", "fr": "les éléments d'une liste dont les coûts tiennent, l'un après l'autre, dans un budget"}),
+    "how_many_fit": Function(_how_many_fit, (3, 3), {"en": "how many items of a list, at most, fit together in a budget (cheapest first)", "fr": "combien d'éléments d'une liste, au plus, tiennent ensemble dans un budget (les moins coûteux d'abord)"}),
     "first": Function(_first, (2, 2), {"en": "the first n items of a list", "fr": "les n premiers éléments d'une liste"}),
     "union": Function(_union, (2, 4), {"en": "the items of several lists, each once, in order", "fr": "les éléments de plusieurs listes, chacun une fois, dans l'ordre"}),
+    "within": Function(_within, (2, 2), {"en": "the items of a list that are also in another", "fr": "les éléments d'une liste présents aussi dans une autre"}),
     "without": Function(_without, (2, 2), {"en": "the items of a list that are not in another", "fr": "les éléments d'une liste absents d'une autre"}),
 }
 
