@@ -190,7 +190,7 @@ def test_an_internal_error_in_one_sheet_is_recorded_and_exits_one(monkeypatch: p
     real = batch_module._Worker.advise
 
     def flaky(self: batch_module._Worker, sheet: batch_module.Sheet) -> batch_module.Outcome:
-        if "agence" in sheet.file:
+        if "agence-b2b" in sheet.file:
             original = self.renderer.render
             self.renderer.render = lambda *a, **k: 1 / 0  # type: ignore[method-assign]
             try:
@@ -243,6 +243,7 @@ def test_five_thousand_sheets_through_one_advisor() -> None:
         "business": {"name": "Shop", "size": "tpe", "audience": "b2c", "local": True},
         "resources": {"weekly_hours": 0, "monthly_budget": 0},
         "objectives": ["visibility"],
+        "content": {"editorial_ideas": True, "can_reply_within_a_day": True},
         "profiles": {"planned": ["facebook", "instagram"]},
     }
     verdicts = set()

@@ -130,7 +130,7 @@ def test_time_budget_comes_from_the_rule_base_table(advisor: Advisor) -> None:
     # with nothing planned, the hours are those of the proposed profiles
     agency = build_report(advisor.run(load_fact_sheet(EXAMPLES / "agence-b2b.yaml")), "en").time
     if agency is not None and agency.rows:
-        assert agency.basis == "platforms"
+        assert agency.basis == "profiles_to_animate"
 
 
 def leaves(node: Any) -> list[FactNode]:
