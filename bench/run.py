@@ -235,7 +235,7 @@ import json, random, sys, time
 sys.path.insert(0, sys.argv[2])
 import generate
 started = time.perf_counter()
-from advise.rulebase.rulebook import load_rulebook
+from advise.rulebase.loading import load_rulebook
 from advise.engine.compiler import compile_rulebook
 from advise.engine.durable import Engine
 from advise.sheet.facts import fact_sheet_from_mapping

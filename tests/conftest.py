@@ -19,7 +19,8 @@ from advise.engine.compiler import Program, compile_rulebook
 from advise.engine.durable import Engine
 from advise.sheet.facts import fact_sheet_from_mapping
 from advise.engine.inference import infer
-from advise.rulebase.rulebook import RuleBook, load_rulebook
+from advise.rulebase.loading import load_rulebook
+from advise.rulebase.model import RuleBook
 from advise.engine.trace import Trace
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -29,8 +29,8 @@ from click.testing import CliRunner
 from advise.cli.main import main
 from advise.rulebase.expressions import FUNCTIONS
 from advise.rulebase.operators import OPERATORS
-from advise.rulebase.rulebook import load_rulebook
-from advise.workbench.checks import CHECKS
+from advise.rulebase.loading import load_rulebook
+from advise.workbench.catalogue import CHECKS
 from advise.workbench.docs import GENERATED, refresh_generated, rules_markdown
 
 from conftest import EXAMPLES, ROOT, RULES

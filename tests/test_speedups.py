@@ -24,8 +24,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from advise.engine import cache as advise_cache
 from advise.explain import counterfactual
 from advise.render import renderer as render
+from advise.render import text_layout
 from advise.sheet import yamlload
 from advise.advisor import Advisor, default_templates_dir
 from advise.errors import FactSheetError
@@ -134,11 +136,11 @@ def test_wordwrap_filter_gives_jinjas_text() -> None:
         for width in (1, 4, 9, 30, 79):
             for long_words in (True, False):
                 for hyphens in (True, False):
-                    assert render.wordwrap(environment, text, width, long_words, None, hyphens) == \
+                    assert text_layout.wordwrap(environment, text, width, long_words, None, hyphens) == \
                         jinja(environment, text, width, long_words, None, hyphens), (text, width)
     with pytest.raises(ValueError):
-        render.wordwrap(environment, "a b", 0)
-    assert textwrap.wrap("a b", width=3) == render.wrap_line("a b", 3)
+        text_layout.wordwrap(environment, "a b", 0)
+    assert textwrap.wrap("a b", width=3) == text_layout.wrap_line("a b", 3)
 
 
 # ---------------------------------------------------------------- glossary
@@ -180,8 +182,8 @@ def test_the_bytecode_cache_changes_no_byte(fmt: str, tmp_path: Path, monkeypatc
         else:
             monkeypatch.delenv("ADVISE_NO_CACHE", raising=False)
             monkeypatch.setenv("ADVISE_CACHE_DIR", cache)
-        monkeypatch.setattr(render, "_BYTECODE", [])
-        monkeypatch.setattr("advise.explain.report._BECAUSE_CACHE", {})
+        monkeypatch.setattr(advise_cache, "_BYTECODE", [])
+        monkeypatch.setattr("advise.explain.because._BECAUSE_CACHE", {})
         sheet = load_fact_sheet(EXAMPLES / "fleuriste.yaml")
         result = Advisor(None).run(sheet)
         return render.Renderer(default_templates_dir()).render(build_report(result, "fr"), fmt)
@@ -204,8 +206,8 @@ def test_a_cache_folder_others_may_write_is_not_used(tmp_path: Path, monkeypatch
     shared.chmod(0o777)
     monkeypatch.setenv("ADVISE_CACHE_DIR", str(shared))
     monkeypatch.delenv("ADVISE_NO_CACHE", raising=False)
-    monkeypatch.setattr(render, "_BYTECODE", [])
-    assert render.bytecode_cache() is None
+    monkeypatch.setattr(advise_cache, "_BYTECODE", [])
+    assert advise_cache.bytecode_cache() is None
 
 
 # ---------------------------------------------------------------- rule index, replay memo, lazy commands
@@ -246,7 +248,9 @@ def test_lazy_commands_are_the_registered_ones() -> None:
         importlib.import_module(f"advise.cli.{module}").register(group)
         registered.update(dict.fromkeys(group.commands, module))
     assert registered == cli.LAZY_COMMANDS
-    assert cli.FORMATS == render.FORMATS
+    formats = {name: list(next(param.type.choices for param in command.params if param.name == "fmt"))
+               for name, command in (("run", cli.main.commands["run"]), ("batch", cli.main.get_command(None, "batch")))}
+    assert formats == {"run": list(render.FORMATS), "batch": list(render.FORMATS)}
     help_text = CliRunner().invoke(cli.main, ["--help"]).output
     for name in cli.LAZY_COMMANDS:
         assert name in help_text

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from .version import __version__
 
 # Public name -> the module that defines it.
 _LAZY = {
@@ -18,13 +18,14 @@ _LAZY = {
     "RuleRunError": "errors",
     "Advisor": "advisor", "Result": "advisor", "default_rules_dir": "advisor", "default_templates_dir": "advisor",
     "FactSheet": "sheet.facts", "load_fact_sheet": "sheet.facts",
-    "RuleBook": "rulebase.rulebook", "load_rulebook": "rulebase.rulebook",
+    "RuleBook": "rulebase.model", "load_rulebook": "rulebase.loading",
 }
 
 if TYPE_CHECKING:
     from .advisor import Advisor, Result, default_rules_dir, default_templates_dir
     from .errors import AdviseError, FactSheetError, InputError, RuleBookError, RuleRunError
-    from .rulebase.rulebook import RuleBook, load_rulebook
+    from .rulebase.loading import load_rulebook
+    from .rulebase.model import RuleBook
     from .sheet.facts import FactSheet, load_fact_sheet
 
 

@@ -11,7 +11,8 @@ from .engine.compiler import Program, compile_rulebook
 from .engine.durable import Engine
 from .engine.inference import infer
 from .engine.trace import Trace
-from .rulebase.rulebook import RuleBook, load_rulebook
+from .rulebase.loading import load_rulebook
+from .rulebase.model import RuleBook
 from .sheet.facts import FactSheet, fact_sheet_from_mapping, load_fact_sheet
 
 _PACKAGE = Path(__file__).resolve().parent

@@ -19,7 +19,8 @@ from advise.engine.compiler import (
 from advise.engine.durable import Engine, check_definition
 from advise.errors import RuleBookError
 from advise.rulebase.operators import BOOL, LIST, NUMBER, OPERATORS, TEXT
-from advise.rulebase.rulebook import Condition, RuleBook, load_rulebook
+from advise.rulebase.loading import load_rulebook
+from advise.rulebase.model import Condition, RuleBook
 
 from conftest import RULES, RuleBase, rule
 

@@ -9,7 +9,7 @@ import pytest
 
 from advise.advisor import Advisor
 from advise.errors import ConflictError, RuleRunError
-from advise.rulebase.rulebook import RuleBook
+from advise.rulebase.model import RuleBook
 from advise.engine.trace import Trace
 
 from conftest import EXAMPLES, RULES, RuleBase, rule

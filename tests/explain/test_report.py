@@ -16,7 +16,9 @@ from click.testing import CliRunner
 from advise.advisor import Advisor
 from advise.cli.main import main
 from advise.errors import InputError
-from advise.explain.report import build_report, report_json, supporting_steps
+from advise.explain.report import build_report
+from advise.explain.steps import supporting_steps
+from advise.render.json_report import report_json
 from advise.sheet.facts import apply_overrides, load_fact_sheet
 from advise.explain.proof import FactNode, RuleNode, how
 

@@ -11,9 +11,11 @@ from click.testing import CliRunner
 from advise.advisor import Advisor
 from advise.cli.main import main
 from advise.explain.counterfactual import MAX_CANDIDATES, find_hints, numeric_candidates
-from advise.explain.report import build_report, report_json
+from advise.explain.report import build_report
+from advise.render.json_report import report_json
 from advise.sheet.facts import FactSheetError, apply_overrides, fact_sheet_from_mapping, load_fact_sheet
-from advise.explain.whatif import Outcome, what_if
+from advise.explain.answers import Outcome
+from advise.explain.whatif import what_if
 
 from conftest import BASE_SHEET, EXAMPLES, RuleBase, rule
 

@@ -345,7 +345,7 @@ def test_a_template_typo_is_an_error_naming_the_template(tmp_path: Path) -> None
 def test_numbers_follow_the_reader_convention() -> None:
     assert format_number(2.5, "fr") == "2,5" and format_number(2.5, "en") == "2.5"
     assert format_number(1500, "fr") == "1\u202f500" and format_number(1500, "en") == "1,500"
-    from advise.explain.report import Words
+    from advise.explain.words import Words
     from advise.sheet.facts import load_fact_sheet
 
     result = Advisor().run(load_fact_sheet(EXAMPLES / "fleuriste.yaml"))

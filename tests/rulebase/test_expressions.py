@@ -258,7 +258,7 @@ def test_values_of_the_wrong_type(text: str, code: str | None) -> None:
 
 
 def test_every_error_code_reads_in_both_languages() -> None:
-    import advise.rulebase.rulebook  # noqa: F401 - registers the expression messages
+    import advise.rulebase.problems  # noqa: F401 - registers the expression messages
 
     codes = {"expr-syntax", "expr-forbidden", "expr-unknown-function", "expr-arity", "expr-not-number",
              "expr-not-list", "expr-not-table", "expr-compare", "expr-division-by-zero", "expr-too-deep"}

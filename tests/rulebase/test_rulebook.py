@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from advise.errors import Problem, RuleBookError
-from advise.rulebase.rulebook import load_rulebook
+from advise.rulebase.loading import load_rulebook
 
 from conftest import RULES, RuleBase, rule
 

@@ -16,8 +16,7 @@ from markupsafe import escape
 from advise.cli.main import main
 from advise.sheet.facts import SHEET_FIELDS
 from advise.workbench.questions import QUESTIONS
-from advise.web import create_app
-from advise.web.app import CONTENT_SECURITY_POLICY
+from advise.web.app import CONTENT_SECURITY_POLICY, create_app
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"

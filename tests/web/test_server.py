@@ -22,7 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 from advise.cli.main import main
-from advise.web import create_app
+from advise.web.app import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))

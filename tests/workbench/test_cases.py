@@ -15,7 +15,7 @@ import pytest
 from advise.advisor import Advisor
 from advise.workbench.cases import Case, load_cases, run_cases
 from advise.errors import RuleBookError
-from advise.rulebase.rulebook import load_rulebook
+from advise.rulebase.loading import load_rulebook
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "rules"

@@ -9,9 +9,10 @@ import pytest
 import yaml
 
 from advise.workbench import feasibility
-from advise.workbench.checks import CHECKS, ERROR, WARNING, check_rules
+from advise.workbench.catalogue import CHECKS, ERROR, WARNING
+from advise.workbench.checks import check_rules
 from advise.errors import MESSAGES
-from advise.rulebase.rulebook import Condition
+from advise.rulebase.model import Condition
 
 from conftest import RULES, RuleBase, rule
 
@@ -284,7 +285,7 @@ def test_a_negation_holds_when_the_fact_may_be_absent() -> None:
 
 
 def test_shipped_rules_reading_derived_facts_have_sensible_domains() -> None:
-    from advise.rulebase.rulebook import load_rulebook
+    from advise.rulebase.loading import load_rulebook
 
     rulebook = load_rulebook(RULES)
     domains = feasibility.analyse(rulebook).domains

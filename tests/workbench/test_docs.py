@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from advise.cli.main import main
-from advise.rulebase.rulebook import load_rulebook
+from advise.rulebase.loading import load_rulebook
 from advise.workbench.docs import GENERATED, Phrases, refresh_generated, rules_markdown
 
 from conftest import EXAMPLES, ROOT, RULES

@@ -9,7 +9,7 @@ from advise.errors import FactSheetError
 from advise.sheet.facts import SHEET_FIELDS, parse_fact_sheet
 from advise.workbench.interview import Interview
 from advise.workbench.questions import QUESTIONS
-from advise.rulebase.rulebook import load_rulebook
+from advise.rulebase.loading import load_rulebook
 from advise.sheet.yamlload import load_yaml_text
 
 from conftest import RULES, RuleBase, rule

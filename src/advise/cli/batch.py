@@ -8,28 +8,23 @@ from typing import Any
 
 import click
 
-FORMATS = ("text", "markdown", "html", "json")
-LANGS = ("en", "fr")
+from .options import lang_option, report_format_option, rules_option, templates_option
+from .reporting import report_errors
 
 
 def register(group: click.Group) -> None:
     """Add this module's commands to the `advise` group."""
-    from .main import report_errors
 
     @group.command("batch")
     @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=str))
     @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=str),
                   help="Folder for the reports and the summary (created if needed).")
-    @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-                  help="Format of each report.")
-    @click.option("--lang", type=click.Choice(LANGS), default=None,
-                  help="Language of the reports (default: each sheet's `lang`, else en).")
+    @report_format_option("Format of each report.")
+    @lang_option("Language of the reports (default: each sheet's `lang`, else en).")
     @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
                   help="Processes working in parallel (default: the number of cores).")
-    @click.option("--rules", "rules_dir", type=click.Path(path_type=str), default=None,
-                  help="Rule base folder (default: the shipped rules/).")
-    @click.option("--templates", "templates_dir", type=click.Path(path_type=str), default=None,
-                  help="Report templates folder (default: the shipped explanations/).")
+    @rules_option
+    @templates_option
     @click.option("--hints/--no-hints", default=False, show_default=True,
                   help="Counterfactual hints in each report, as `advise FILE` gives them (much slower).")
     @report_errors

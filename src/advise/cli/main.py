@@ -6,20 +6,18 @@
 from __future__ import annotations
 
 import importlib
-import os
 import sys
-import traceback
-from typing import Any, Callable
 
 import click
 
-from .. import __version__
-from ..errors import LANGS, AdviseError, InputError, Problem, register_messages
+from ..errors import InputError, Problem, register_messages
+from ..version import __version__
+from .options import lang_option, report_format_option, rules_option, templates_option
+from .reporting import report_errors
 
 # Start-up time matters (one `advise facts.yaml` is one process): each command imports
 # what it needs when it runs, and the other command families are imported only when
 # asked for (LAZY_COMMANDS).
-FORMATS = ("text", "markdown", "html", "json")  # advise.render.renderer.FORMATS (tested equal)
 # Command name -> the module whose register(group) adds it.
 LAZY_COMMANDS = {"rules": "workbench", "test": "workbench", "init": "workbench",
                  "interview": "workbench", "batch": "batch",
@@ -31,9 +29,6 @@ register_messages({
         "fr": "ces options demandent des réponses différentes, donnez-en une à la fois : {options}",
     },
 })
-
-EXIT_BAD_INPUT = 2
-EXIT_INTERNAL = 1
 
 
 class DefaultGroup(click.Group):
@@ -60,41 +55,6 @@ class DefaultGroup(click.Group):
         importlib.import_module(f"{__package__}.{module}").register(self)
 
 
-def _error_lang(lang: str | None) -> str:
-    return lang if lang in LANGS else os.environ.get("ADVISE_LANG", "en") if os.environ.get("ADVISE_LANG") in LANGS else "en"
-
-
-def report_errors(function: Callable[..., Any]) -> Callable[..., Any]:
-    """Every AdviseError becomes a clean message and its exit status; anything else is an
-    internal error (status 1), with the traceback only when ADVISE_DEBUG is set."""
-
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        lang = _error_lang(kwargs.get("lang"))
-        try:
-            return function(*args, **kwargs)
-        except AdviseError as error:
-            label = "Error" if lang == "en" else "Erreur"
-            click.echo(f"{label}: " + error.format(lang).replace("\n", "\n  ") if len(error.problems) == 1
-                       else f"{label}: {len(error.problems)} " + ("problems" if lang == "en" else "problèmes")
-                       + "\n" + "\n".join("  " + p.format(lang).replace("\n", "\n  ") for p in error.problems),
-                       err=True)
-            sys.exit(error.exit_code)
-        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
-            raise
-        except Exception as error:  # a bug: say so plainly
-            if os.environ.get("ADVISE_DEBUG"):
-                traceback.print_exc()
-            problem = Problem("internal", {"reason": f"{type(error).__name__}: {error}"})
-            click.echo(("Error: " if lang == "en" else "Erreur : ") + problem.message(lang), err=True)
-            click.echo("Set ADVISE_DEBUG=1 to see the traceback." if lang == "en"
-                       else "Définissez ADVISE_DEBUG=1 pour voir la trace.", err=True)
-            sys.exit(EXIT_INTERNAL)
-
-    wrapper.__name__ = function.__name__
-    wrapper.__doc__ = function.__doc__
-    return wrapper
-
-
 @click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="advise")
 def main() -> None:
@@ -110,16 +70,12 @@ def main() -> None:
 
 @main.command()
 @click.argument("facts", type=click.Path(dir_okay=True, path_type=str))
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="Report format.")
-@click.option("--lang", type=click.Choice(LANGS), default=None,
-              help="Language of the report (default: the sheet's `lang`, else en).")
+@report_format_option("Report format.")
+@lang_option("Language of the report (default: the sheet's `lang`, else en).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), default=None,
               help="Write the report to this file (atomically) instead of the terminal.")
-@click.option("--rules", "rules_dir", type=click.Path(path_type=str), default=None,
-              help="Rule base folder (default: the shipped rules/).")
-@click.option("--templates", "templates_dir", type=click.Path(path_type=str), default=None,
-              help="Report templates folder (default: the shipped explanations/).")
+@rules_option
+@templates_option
 @click.option("--color/--no-color", default=None, help="Colours in the text report (default: on a terminal).")
 @click.option("--how", "how_id", metavar="ID", default=None,
               help="Show how a conclusion was reached, down to the sheet: a warning, a recommendation, a derived "
@@ -209,4 +165,4 @@ def _check_options(how_id: str | None, why_not_id: str | None, show_all: bool) -
         raise InputError(Problem("options-exclusive", {"options": " ".join(given)}, field=given[1]))
 
 
-__all__ = ["main", "report_errors", "DefaultGroup"]
+__all__ = ["main", "DefaultGroup"]

@@ -6,10 +6,12 @@ import sys
 
 import click
 
+from .options import rules_option, templates_option
+from .reporting import report_errors
+
 
 def register(group: click.Group) -> None:
     """Add this module's command to the `advise` group."""
-    from .main import report_errors
 
     @group.command("serve")
     @click.option("--host", default="127.0.0.1", show_default=True,
@@ -20,10 +22,8 @@ def register(group: click.Group) -> None:
                   help="Worker processes, each with its own rule engines: one per core uses every core.")
     @click.option("--threads", type=click.IntRange(min=1), default=4, show_default=True,
                   help="Threads per worker, each with its own rule engine.")
-    @click.option("--rules", "rules_dir", type=click.Path(path_type=str), default=None,
-                  help="Rule base folder (default: the shipped rules/).")
-    @click.option("--templates", "templates_dir", type=click.Path(path_type=str), default=None,
-                  help="Report templates folder (default: the shipped explanations/).")
+    @rules_option
+    @templates_option
     @click.option("--access-log/--no-access-log", default=True, show_default=True,
                   help="One line per request on the error stream: method, path, status, time; never answers.")
     @report_errors

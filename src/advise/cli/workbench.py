@@ -3,22 +3,22 @@ test, init, interview.
 
 Each command parses its options, makes one library call (advise.workbench.checks, casework,
 ruledocs, rulegraph, scaffold, sheet_template, interview) and prints; errors go through
-advise.cli.main.report_errors like every other command. Every command takes `--rules DIR`
+advise.cli.reporting.report_errors like every other command. Every command takes `--rules DIR`
 (default: the shipped rules/, or $ADVISE_RULES) and `--lang en|fr`.
 """
 
 from __future__ import annotations
 
-import functools
 import json
-import os
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
-from ..errors import LANGS, InputError, Problem, register_messages
+from ..errors import InputError, Problem, register_messages
+from .options import env_lang, lang_option, rules_option
+from .reporting import report_errors
 
 register_messages({
     "unknown-rule": {"en": "no rule has the id '{id}'", "fr": "aucune règle n'a l'identifiant « {id} »"},
@@ -27,32 +27,6 @@ register_messages({
         "fr": "deux dossiers de règles donnés ({first} et {second}) : donnez RULES_DIR ou --rules, pas les deux",
     },
 })
-
-
-def _errors(function: Callable[..., Any]) -> Callable[..., Any]:
-    """advise.cli.main.report_errors, imported when the command runs (cli imports this module)."""
-
-    @functools.wraps(function)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from .main import report_errors
-
-        return report_errors(function)(*args, **kwargs)
-
-    return wrapper
-
-
-def _default_lang() -> str:
-    return os.environ.get("ADVISE_LANG") if os.environ.get("ADVISE_LANG") in LANGS else "en"  # type: ignore[return-value]
-
-
-def rules_option(function: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--rules", "rules_dir", type=click.Path(path_type=str), default=None,
-                        help="Rule base folder (default: the shipped rules/, or $ADVISE_RULES).")(function)
-
-
-def lang_option(function: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--lang", type=click.Choice(LANGS), default=None,
-                        help="Language of the output: en or fr (default: $ADVISE_LANG, else en).")(function)
 
 
 def _rules_dir(rules_dir: str | None) -> Path:
@@ -69,7 +43,7 @@ def _rules_dir(rules_dir: str | None) -> Path:
 
 
 def _rulebook(rules_dir: str | None) -> Any:
-    from ..rulebase.rulebook import load_rulebook
+    from ..rulebase.loading import load_rulebook
 
     return load_rulebook(_rules_dir(rules_dir))
 
@@ -95,11 +69,11 @@ def rules_group() -> None:
 @rules_group.command("check")
 @click.argument("rules_dir_arg", metavar="[RULES_DIR]", required=False, type=click.Path(path_type=str))
 @rules_option
-@lang_option
+@lang_option()
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
               help="text for people, json for tools.")
 @click.option("--no-cases", is_flag=True, help="Do not run the cases (skips the coverage check, A501).")
-@_errors
+@report_errors
 def check_command(rules_dir_arg: str | None, rules_dir: str | None, lang: str | None, fmt: str,
                   no_cases: bool) -> None:
     """Verify the rule base as a whole: load errors, rules that can never fire, duplicates,
@@ -116,7 +90,7 @@ def check_command(rules_dir_arg: str | None, rules_dir: str | None, lang: str | 
     """
     from ..workbench.checks import check_rules
 
-    lang = lang or _default_lang()
+    lang = lang or env_lang()
     if rules_dir_arg and rules_dir and Path(rules_dir_arg) != Path(rules_dir):
         raise InputError(Problem("rules-dir-twice", {"first": rules_dir_arg, "second": rules_dir}))
     report = check_rules(_rules_dir(rules_dir_arg or rules_dir), cases=not no_cases)
@@ -129,11 +103,11 @@ def check_command(rules_dir_arg: str | None, rules_dir: str | None, lang: str | 
 
 @rules_group.command("list")
 @rules_option
-@lang_option
+@lang_option()
 @click.option("--theme", default=None, help="Only the rules of this theme.")
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
               help="text for people, json for tools.")
-@_errors
+@report_errors
 def list_command(rules_dir: str | None, lang: str | None, theme: str | None, fmt: str) -> None:
     """List the rules: id, theme, title, file:line, in the order of the report.
 
@@ -144,7 +118,7 @@ def list_command(rules_dir: str | None, lang: str | None, theme: str | None, fmt
     """
     from ..workbench.docs import format_rule_list, list_rules
 
-    lang = lang or _default_lang()
+    lang = lang or env_lang()
     rows = [row for row in list_rules(_rulebook(rules_dir), lang) if theme is None or row["theme"] == theme]
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -155,9 +129,9 @@ def list_command(rules_dir: str | None, lang: str | None, theme: str | None, fmt
 @rules_group.command("show")
 @click.argument("rule_id")
 @rules_option
-@lang_option
+@lang_option()
 @click.option("--no-cases", is_flag=True, help="Do not run the cases to find those that cover the rule.")
-@_errors
+@report_errors
 def show_command(rule_id: str, rules_dir: str | None, lang: str | None, no_cases: bool) -> None:
     """Show one rule in plain words: what it checks, what it concludes, why, its source,
     its priority, and the cases that cover it.
@@ -170,7 +144,7 @@ def show_command(rule_id: str, rules_dir: str | None, lang: str | None, no_cases
     from ..errors import did_you_mean
     from ..workbench.docs import CaseLink, show_rule
 
-    lang = lang or _default_lang()
+    lang = lang or env_lang()
     if no_cases:
         rulebook = _rulebook(rules_dir)
         links = None
@@ -199,10 +173,10 @@ def show_command(rule_id: str, rules_dir: str | None, lang: str | None, no_cases
 
 @rules_group.command("graph")
 @rules_option
-@lang_option
+@lang_option()
 @click.option("--format", "fmt", type=click.Choice(("mermaid", "dot")), default="mermaid", show_default=True,
               help="Mermaid (renders in Markdown on GitHub) or Graphviz dot.")
-@_errors
+@report_errors
 def graph_command(rules_dir: str | None, lang: str | None, fmt: str) -> None:
     """Draw which rules feed which facts and conclusions, as Mermaid or Graphviz text.
 
@@ -213,14 +187,14 @@ def graph_command(rules_dir: str | None, lang: str | None, fmt: str) -> None:
     """
     from ..workbench.graph import graph
 
-    click.echo(graph(_rulebook(rules_dir), fmt, lang or _default_lang()), nl=False)
+    click.echo(graph(_rulebook(rules_dir), fmt, lang or env_lang()), nl=False)
 
 
 @rules_group.command("new")
 @click.argument("target", metavar="THEME/ID")
 @rules_option
-@lang_option
-@_errors
+@lang_option()
+@report_errors
 def new_command(target: str, rules_dir: str | None, lang: str | None) -> None:
     """Add a commented skeleton rule ID to the theme's rule file (or a new NN-THEME.yaml),
     and two cases beside it; refuses an id already used.
@@ -235,7 +209,7 @@ def new_command(target: str, rules_dir: str | None, lang: str | None) -> None:
     """
     from ..workbench.scaffold import new_rule
 
-    lang = lang or _default_lang()
+    lang = lang or env_lang()
     created = new_rule(_rules_dir(rules_dir), target)
     if lang == "fr":
         click.echo(f"Règle {created.rule_id} ajoutée : {created.rule_file}:{created.rule_line}"
@@ -253,12 +227,12 @@ def new_command(target: str, rules_dir: str | None, lang: str | None) -> None:
 
 @rules_group.command("docs")
 @rules_option
-@lang_option
+@lang_option()
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), default=None,
               help="Write to this file (atomically) instead of the terminal.")
 @click.option("--check", "check_only", is_flag=True,
               help="Write nothing; exit with status 1 if the file given with -o is not up to date.")
-@_errors
+@report_errors
 def docs_command(rules_dir: str | None, lang: str | None, output: str | None, check_only: bool) -> None:
     """Write the reference of every rule, warning, recommendation, verdict, derived fact
     and table, generated from the rule files (Markdown).
@@ -291,13 +265,13 @@ def docs_command(rules_dir: str | None, lang: str | None, output: str | None, ch
 @click.command("test")
 @click.argument("path", required=False, type=click.Path(path_type=str))
 @rules_option
-@lang_option
+@lang_option()
 @click.option("--coverage", "show_coverage", is_flag=True,
               help="Also list, for the whole rule base, how many cases fire each rule and the rules none fires.")
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
               help="text for people, json for tools.")
 @click.option("-v", "--verbose", is_flag=True, help="List the cases that pass too.")
-@_errors
+@report_errors
 def test_command(path: str | None, rules_dir: str | None, lang: str | None, show_coverage: bool, fmt: str,
                  verbose: bool) -> None:
     """Run the scenario cases (*.cases.yaml) in PATH: a folder or one file (default: the
@@ -316,7 +290,7 @@ def test_command(path: str | None, rules_dir: str | None, lang: str | None, show
     from ..advisor import Advisor
     from ..workbench.casework import coverage, format_coverage, format_results, results_json, rules_dir_for
 
-    lang = lang or _default_lang()
+    lang = lang or env_lang()
     if rules_dir is None and path is not None:
         found = rules_dir_for(path)
         rules = found if found is not None else _rules_dir(None)
@@ -348,8 +322,8 @@ def test_command(path: str | None, rules_dir: str | None, lang: str | None, show
 @click.command("init")
 @click.argument("file", required=False, default="facts.yaml", type=click.Path(dir_okay=False, path_type=str))
 @rules_option
-@lang_option
-@_errors
+@lang_option()
+@report_errors
 def init_command(file: str, rules_dir: str | None, lang: str | None) -> None:
     """Write a commented fact sheet with every field of the contract, its meaning, its
     allowed values and an example value (default FILE: facts.yaml; - for the terminal).
@@ -367,7 +341,7 @@ def init_command(file: str, rules_dir: str | None, lang: str | None) -> None:
 
     from ..errors import RuleBookError
 
-    lang = lang or _default_lang()
+    lang = lang or env_lang()
     try:  # the rules only add "read by" notes: a broken rule base must not stop a blank sheet
         readers = usage(_rulebook(rules_dir)).readers
     except RuleBookError:
@@ -388,8 +362,8 @@ def init_command(file: str, rules_dir: str | None, lang: str | None) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), default=None,
               help="Write the fact sheet to this new file (never over an existing one); default: the terminal.")
 @rules_option
-@lang_option
-@_errors
+@lang_option()
+@report_errors
 def interview_command(output: str | None, rules_dir: str | None, lang: str | None) -> None:
     """Ask the owner the questions of the fact sheet in the terminal, only those that can
     still change the advice, check each answer at once, and write a valid fact sheet.
@@ -405,7 +379,7 @@ def interview_command(output: str | None, rules_dir: str | None, lang: str | Non
     from ..newfile import refuse_existing, write_new_file
     from ..workbench.interview import WHY_WORDS, Interview
 
-    lang = lang or _default_lang()
+    lang = lang or env_lang()
     if output:
         refuse_existing(output, "--output")  # before asking anything
     interview = Interview(_rulebook(rules_dir), lang)

@@ -25,6 +25,8 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
+import jinja2
+
 _PACKAGE = Path(__file__).resolve().parent.parent  # advise/, with every subpackage
 _FORMAT = 1
 
@@ -42,7 +44,7 @@ def cache_dir() -> Path | None:
 def code_stamp() -> str | None:
     """advise's version, Python's, and the size and time of each of advise's own source
     files: what compiled data kept in the cache depends on, besides its inputs."""
-    from .. import __version__
+    from ..version import __version__
 
     parts = [f"{__version__}|{sys.version}"]
     try:
@@ -129,3 +131,44 @@ def cached(rules_dir: Path, build: Callable[[], Any]) -> Any:
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
         pass  # no cache then; the run goes on
     return value
+
+
+_BYTECODE: list[jinja2.BytecodeCache | None] = []
+
+
+class _BytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's file cache, in a private folder, keeping a bounded number of files."""
+
+    KEEP = 512  # a few rule bases' `because` texts and the templates, in two languages
+
+    def load_bytecode(self, bucket: Any) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # an unreadable or damaged entry: compile afresh (and replace it)
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Any) -> None:
+        try:
+            super().dump_bytecode(bucket)
+            names = [name for name in os.listdir(self.directory) if name.startswith("jinja-")]
+            if len(names) > self.KEEP:
+                paths = [os.path.join(self.directory, name) for name in names]
+                paths.sort(key=lambda path: os.stat(path).st_mtime_ns)
+                for path in paths[: len(paths) - self.KEEP // 2]:
+                    os.unlink(path)
+        except OSError:
+            pass
+
+
+def bytecode_cache() -> jinja2.BytecodeCache | None:
+    """The bytecode cache shared by every Jinja environment of advise, or None (no private
+    cache folder, or ADVISE_NO_CACHE). Its file names carry `code_stamp()`: code compiled
+    under other settings or filters (another version of advise) is never used."""
+    if not _BYTECODE:
+        folder, stamp = private_folder(), code_stamp()
+        cache = None
+        if folder is not None and stamp is not None:
+            key = hashlib.sha256(f"{stamp}|{jinja2.__version__}".encode()).hexdigest()[:16]
+            cache = _BytecodeCache(str(folder), f"jinja-{key}-%s.cache")
+        _BYTECODE.append(cache)
+    return _BYTECODE[0]

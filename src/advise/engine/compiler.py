@@ -34,8 +34,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import Problem, RuleBookError, register_messages
+from ..rulebase.model import Condition, Group, Rule, RuleBook
 from ..rulebase.operators import OPERATORS
-from ..rulebase.rulebook import Condition, Group, Rule, RuleBook
 from . import durable_limits
 
 register_messages({

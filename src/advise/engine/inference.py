@@ -13,8 +13,8 @@ from typing import Any
 
 from ..errors import ConflictError, Problem, RuleRunError, register_messages
 from ..rulebase import expressions
+from ..rulebase.model import FactType, RuleBook
 from ..rulebase.operators import LIST, NUMBER, TEXT
-from ..rulebase.rulebook import FactType, RuleBook
 from .compiler import Program, encode_fact, encode_stage
 from .durable import Activation, Engine
 from .trace import Derivation, Firing, Trace

@@ -35,15 +35,14 @@ and one Advisor (one compiled rule base, one engine) serves every run.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any, Callable
 
 from ..advisor import Advisor, Result
 from ..rulebase import expressions
+from ..rulebase.model import Condition, RuleBook
 from ..rulebase.operators import BOOL, LIST, NUMBER, OPERATORS
-from ..rulebase.rulebook import Condition, RuleBook
 from ..sheet.facts import SHEET_FIELDS, apply_overrides
-from .whatif import Outcome
+from .answers import Hint, Hints, Outcome
 
 MAX_CANDIDATES = 12  # per number of the sheet
 MAX_HINTS = 3  # per target
@@ -51,25 +50,6 @@ UPPER_BOUND = 100_000.0  # for numbers the sheet does not bound above (the budge
 STEPS = {"hours_per_week": 0.5, "euros_per_month": 1.0}  # readable granularity of a change, per unit
 COMPARISONS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in")
 ACTIONABLE = ("resources.", "content.")  # the sheet's sections whose answers hints may change
-
-
-@dataclass(frozen=True)
-class Hint:
-    target: str  # verdict | platforms | warnings.<id>
-    fact: str  # the one sheet answer changed
-    before: Any
-    after: Any
-    verdict: str | None  # the verdict with that change
-    gained: tuple[str, ...] = ()  # networks the change adds to the recommended profiles
-    outcome: Outcome | None = None
-
-
-@dataclass(frozen=True)
-class Hints:
-    verdict: tuple[Hint, ...]
-    platforms: tuple[Hint, ...]
-    warnings: dict[str, tuple[Hint, ...]]
-    runs: int  # how many verifying runs were made
 
 
 class _Unknown(Exception):

@@ -14,9 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..advisor import Result
-from .report import TableValue, Words, _because_for, _platform_keys, fact_context, reading_order
+from .answers import WhyNot
+from .because import because_for, fact_context
+from .model import TableValue
+from .steps import platform_keys, reading_order
 from .targets import resolve
-from .whynot import WhyNot, explain_target
+from .whynot import explain_target
+from .words import Words
 
 
 @dataclass(frozen=True)
@@ -112,7 +116,7 @@ class _Builder:
         self.rulebook = result.rulebook
         self.trace = result.trace
         self.number_of = {f.step: i for i, f in enumerate(reading_order(self.rulebook, self.trace), start=1)}
-        self.because = _because_for(self.rulebook, words.lang)
+        self.because = because_for(self.rulebook, words.lang)
         self.context = fact_context(self.trace.facts, self.rulebook)
         self.seen: set[str] = set()
         self.cited: set[str] = set()  # table values whose source the tree already gave
@@ -151,7 +155,7 @@ class _Builder:
     def rule(self, step: int, fact: str | None = None) -> RuleNode:
         firing = self.trace.firing(step)
         rule = self.rulebook.rule(firing.rule)
-        keys = _platform_keys(self.rulebook, firing.premises)
+        keys = platform_keys(self.rulebook, firing.premises)
         premises = tuple(self.fact(name, value, keys) for name, value in firing.premises.items())
         absent = tuple(FactNode(name, self.words.label(name), None, "", "absent") for name in firing.absent)
         if fact is not None and fact in firing.concluded:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import InputError, Problem, did_you_mean, register_messages
-from ..rulebase.rulebook import Rule, RuleBook
+from ..rulebase.model import Rule, RuleBook
 
 register_messages({
     "unknown-target": {

@@ -16,149 +16,15 @@ A rule can be in one of these states:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from ..advisor import Result
+from ..rulebase.model import Condition, Group, Rule
 from ..rulebase.operators import OPERATORS
-from ..rulebase.rulebook import Condition, Group, Rule
-from .report import Words, raised, reading_order
+from .answers import Check, Checks, NotApplied, RuleAnswer, WhyNot
+from .steps import raised, reading_order
 from .targets import Target, item_target, resolve
-
-
-@dataclass(frozen=True)
-class Check:
-    """One condition, evaluated on this sheet."""
-
-    fact: str
-    label: str
-    op: str
-    operand: Any
-    negated: bool
-    requirement: str  # what it asks, in words
-    status: str  # held | failed | missing (a derived fact no rule concluded)
-    value: Any
-    shown: str  # the fact's value in words ("" when missing)
-    origin: str  # sheet | override | derived | default | missing
-    line: int | None = None
-    steps: tuple[int, ...] = ()  # the firings that concluded the fact
-    concluders: tuple[str, ...] = ()  # when missing: the rules that could have concluded it
-
-    @property
-    def held(self) -> bool:
-        return self.status == "held"
-
-    def as_json(self) -> dict[str, Any]:
-        return {"fact": self.fact, "op": self.op, "operand": _plain(self.operand), "negated": self.negated,
-                "held": self.held, "status": self.status, "value": _plain(self.value), "origin": self.origin,
-                "line": self.line, "requirement": self.requirement, "actual": self.shown,
-                "concluders": list(self.concluders)}
-
-
-@dataclass(frozen=True)
-class Checks:
-    """Conditions that must all hold (`all`) or of which one must (`any`)."""
-
-    kind: str
-    items: tuple["Check | Checks", ...]
-    held: bool
-
-    def leaves(self) -> list[Check]:
-        result: list[Check] = []
-        for item in self.items:
-            result.extend(item.leaves() if isinstance(item, Checks) else [item])
-        return result
-
-    def failed(self) -> list[Check]:
-        """The conditions that made this group fail (all of them, for an `any`)."""
-        if self.held:
-            return []
-        result: list[Check] = []
-        for item in self.items:
-            if isinstance(item, Checks):
-                result.extend(item.failed())
-            elif not item.held:
-                result.append(item)
-        return result
-
-    def as_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "held": self.held,
-                "items": [item.as_json() for item in self.items]}
-
-
-@dataclass(frozen=True)
-class RuleAnswer:
-    rule: str
-    title: str
-    theme: str
-    priority: int
-    sources: tuple[str, ...]
-    status: str  # fired | overruled | failed | blocked | held
-    checks: Checks
-    concludes: tuple[str, ...]  # what it concludes, in words
-    step: int | None = None  # its firing, when it fired
-    number: int | None = None  # that step's number in the report
-    missing: tuple[Check, ...] = ()  # derived facts its computations need and nobody concluded
-    winner: str | None = None  # when overruled: the rule whose value stands
-    winner_title: str = ""
-    winner_priority: int | None = None
-    winner_value: str = ""
-
-    @property
-    def failed(self) -> list[Check]:
-        return self.checks.failed()
-
-    @property
-    def first_reason(self) -> Check | None:
-        failed = self.failed
-        if failed:
-            return failed[0]
-        return self.missing[0] if self.missing else None
-
-    def as_json(self) -> dict[str, Any]:
-        return {"rule": self.rule, "title": self.title, "status": self.status, "priority": self.priority,
-                "step": self.step, "number": self.number, "source": list(self.sources), "concludes": list(self.concludes),
-                "conditions": self.checks.as_json(), "failed": [check.as_json() for check in self.failed],
-                "missing": [check.as_json() for check in self.missing], "overruled_by": self.winner}
-
-
-@dataclass(frozen=True)
-class WhyNot:
-    target: str
-    kind: str  # rule | warning | recommendation | verdict | fact | sheet
-    label: str  # the target in words
-    concluded: bool  # is it concluded for this sheet (the warning raised, the verdict this value)?
-    current: str  # the fact's value for this sheet, in words ("" when not concluded)
-    rules: tuple[RuleAnswer, ...]
-    lang: str
-
-    def as_json(self) -> dict[str, Any]:
-        return {"target": self.target, "kind": self.kind, "label": self.label, "concluded": self.concluded,
-                "current": self.current, "rules": [answer.as_json() for answer in self.rules]}
-
-
-@dataclass(frozen=True)
-class NotApplied:
-    """A warning or recommendation that did not apply, with the reason of each rule that could raise it."""
-
-    id: str
-    kind: str
-    title: str
-    reasons: tuple[RuleAnswer, ...]
-
-    def as_json(self) -> dict[str, Any]:
-        reasons = []
-        for answer in self.reasons:
-            reason = answer.first_reason
-            reasons.append({"rule": answer.rule, "status": answer.status,
-                            "condition": reason.requirement if reason else None,
-                            "actual": reason.shown if reason else None,
-                            "fact": reason.fact if reason else None})
-        return {"id": self.id, "kind": self.kind, "title": self.title, "reasons": reasons}
-
-
-def _plain(value: Any) -> Any:
-    return [_plain(item) for item in value] if isinstance(value, (list, tuple)) else value
+from .words import Words
 
 
 class Evaluator:

@@ -11,8 +11,7 @@ from typing import Any, Callable, Mapping
 
 from markupsafe import Markup, escape
 
-FILTER_NAMES = ("hours", "hours_per_week", "euros", "number", "platform", "platforms", "first_platform", "objectives", "yesno",
-                "join_and", "label", "unit")
+from ..rulebase.model import Vocabulary
 
 _AND = {"en": "and", "fr": "et"}
 _NOTHING = {"en": "none", "fr": "aucun"}
@@ -65,8 +64,9 @@ def join_and(items: list[Any], lang: str) -> str:
     return ", ".join(items[:-1]) + f" {_AND[lang]} " + items[-1]
 
 
-def make_filters(vocabulary: Any, lang: str) -> dict[str, Callable[..., str]]:
-    """The filters for one language, reading names from the rule base's vocabulary."""
+def make_filters(vocabulary: Vocabulary, lang: str) -> dict[str, Callable[..., str]]:
+    """The filters for one language, reading names from the rule base's vocabulary: one per
+    name of advise.rulebase.model.FILTER_NAMES, which rule texts are checked against."""
     platforms: Mapping[str, Mapping[str, str]] = vocabulary.platforms
     objectives: Mapping[str, Mapping[str, str]] = vocabulary.objectives
     units: Mapping[str, Mapping[str, str]] = vocabulary.units

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ..explain.report import TimeBudget
+from ..explain.model import TimeBudget
 
 WIDTH = 680
 LEFT = 130  # room for the row labels

@@ -27,20 +27,20 @@ from __future__ import annotations
 import json
 import os
 import re
-import textwrap
-from bisect import bisect_right
-from itertools import accumulate
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 import jinja2
-from jinja2.filters import do_indent
 from markupsafe import Markup, escape
 
+from ..engine.cache import bytecode_cache
 from ..errors import LANGS, InputError, Problem, RuleBookError, did_you_mean, register_messages
-from ..explain.report import Report, report_json
+from ..explain.model import Report
 from ..explain.wording import make_filters
 from ..sheet.yamlload import describe, load_yaml
+from .formats import EXTENSION, FORMATS, TEMPLATE_FOR
+from .json_report import report_json
+from .text_layout import text_layout, wordwrap
 
 register_messages({
     "template-failed": {"en": "the report template failed: {reason}", "fr": "le modèle de rapport a échoué : {reason}"},
@@ -55,57 +55,9 @@ register_messages({
     },
 })
 
-FORMATS = ("text", "markdown", "html", "json")
-TEMPLATE_FOR = {"text": "report.txt.j2", "markdown": "report.md.j2", "html": "report.html.j2"}
-EXTENSION = {"text": "txt", "markdown": "md", "html": "html"}
 GLOSSARY_KEYS = ("term", "meaning", "also")
 # Characters that are markup in Markdown wherever they stand (CommonMark and GitHub's).
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~&!])")
-
-
-_BYTECODE: list[jinja2.BytecodeCache | None] = []
-
-
-class _BytecodeCache(jinja2.FileSystemBytecodeCache):
-    """Jinja's file cache, in a private folder, keeping a bounded number of files."""
-
-    KEEP = 512  # a few rule bases' `because` texts and the templates, in two languages
-
-    def load_bytecode(self, bucket: Any) -> None:
-        try:
-            super().load_bytecode(bucket)
-        except Exception:  # an unreadable or damaged entry: compile afresh (and replace it)
-            bucket.reset()
-
-    def dump_bytecode(self, bucket: Any) -> None:
-        try:
-            super().dump_bytecode(bucket)
-            names = [name for name in os.listdir(self.directory) if name.startswith("jinja-")]
-            if len(names) > self.KEEP:
-                paths = [os.path.join(self.directory, name) for name in names]
-                paths.sort(key=lambda path: os.stat(path).st_mtime_ns)
-                for path in paths[: len(paths) - self.KEEP // 2]:
-                    os.unlink(path)
-        except OSError:
-            pass
-
-
-def bytecode_cache() -> jinja2.BytecodeCache | None:
-    """The bytecode cache shared by every Jinja environment of advise, or None (no private
-    cache folder, or ADVISE_NO_CACHE). Its file names carry `code_stamp()`: code compiled
-    under other settings or filters (another version of advise) is never used."""
-    if not _BYTECODE:
-        from ..engine.cache import code_stamp, private_folder
-
-        folder, stamp = private_folder(), code_stamp()
-        cache = None
-        if folder is not None and stamp is not None:
-            import hashlib
-
-            key = hashlib.sha256(f"{stamp}|{jinja2.__version__}".encode()).hexdigest()[:16]
-            cache = _BytecodeCache(str(folder), f"jinja-{key}-%s.cache")
-        _BYTECODE.append(cache)
-    return _BYTECODE[0]
 
 
 def escape_markdown(value: Any) -> str:
@@ -116,133 +68,6 @@ def escape_markdown(value: Any) -> str:
     """
     text = " ".join(str(value).splitlines())
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-
-
-_WRAPPERS: dict[tuple[int, bool, bool], textwrap.TextWrapper] = {}
-
-
-@jinja2.pass_environment
-def wordwrap(environment: jinja2.Environment, s: str, width: int = 79, break_long_words: bool = True,
-             wrapstring: str | None = None, break_on_hyphens: bool = True) -> str:
-    """Jinja's `wordwrap` filter, giving the same text, faster (the text report wraps every
-    paragraph). Like Jinja 3.1, each line of `s` is wrapped on its own."""
-    if wrapstring is None:
-        wrapstring = environment.newline_sequence
-    return _wordwrap(s, width, break_long_words, wrapstring, break_on_hyphens)
-
-
-def _wordwrap(s: str, width: int, break_long_words: bool, wrapstring: str, break_on_hyphens: bool = True) -> str:
-    return wrapstring.join([wrapstring.join(_wrapped(line, width, break_long_words, break_on_hyphens))
-                            for line in s.splitlines()])
-
-
-_WRAPPED: dict[tuple[str, int, bool, bool], list[str]] = {}
-_WRAPPED_MAX = 4096  # lines kept: a batch wraps the same sentences again and again
-
-
-def _wrapped(line: str, width: int, break_long_words: bool, break_on_hyphens: bool) -> list[str]:
-    """wrap_line, remembered for the long lines (a bounded cache: memory stays flat)."""
-    if len(line) <= width:
-        return wrap_line(line, width, break_long_words, break_on_hyphens)
-    key = (line, width, break_long_words, break_on_hyphens)
-    lines = _WRAPPED.get(key)
-    if lines is None:
-        if len(_WRAPPED) >= _WRAPPED_MAX:
-            _WRAPPED.clear()
-        lines = _WRAPPED[key] = wrap_line(line, width, break_long_words, break_on_hyphens)
-    return lines
-
-
-def wrap_line(line: str, width: int, break_long_words: bool = True, break_on_hyphens: bool = True) -> list[str]:
-    """`textwrap.wrap(line, width, expand_tabs=False, replace_whitespace=False, ...)`, exactly.
-
-    A line that fits is itself. Otherwise textwrap's own splitting into words and spaces
-    (its simple one when the line has no hyphen, where both agree), then its greedy filling
-    of each line, found by bisection on the words' running lengths instead of one word at a
-    time; what that does not cover (a word to break, a width below 1) goes to textwrap.
-    """
-    if width > 0 and len(line) <= width and not line[-1:].isspace():
-        return [line] if line else []
-    key = (width, break_long_words, break_on_hyphens)
-    wrapper = _WRAPPERS.get(key)
-    if wrapper is None:
-        wrapper = _WRAPPERS[key] = textwrap.TextWrapper(width=width, expand_tabs=False, replace_whitespace=False,
-                                                        break_long_words=break_long_words,
-                                                        break_on_hyphens=break_on_hyphens)
-    if width <= 0:
-        return wrapper.wrap(line)  # textwrap's own error
-    if "-" in line:
-        chunks = wrapper._split_chunks(line)
-    else:
-        chunks = [chunk for chunk in wrapper.wordsep_simple_re.split(line) if chunk]
-    if break_long_words and any(len(chunk) > width for chunk in chunks):
-        return wrapper.wrap(line)
-    ends = list(accumulate(map(len, chunks), initial=0))  # ends[k]: the length of chunks[:k]
-    count, lines, i = len(chunks), [], 0
-    while i < count:
-        if lines and chunks[i].strip() == "":  # a line starts with no space (but the first)
-            i += 1
-            if i == count:
-                break
-        j = bisect_right(ends, ends[i] + width, i) - 1  # chunks[i:j] fit, and no more
-        if j == i:  # a word longer than the width: alone on its line
-            j = i + 1
-        k = j - 1 if chunks[j - 1].strip() == "" else j  # nor ends with a space
-        if k > i:
-            lines.append("".join(chunks[i:k]))
-        i = j
-    return lines
-
-
-class TextLayout:
-    """The paragraphs and list items of the plain-text reports (explanations/_text.j2 makes
-    them with `text_layout(width)`): `wrap` and `bullet`, lines at most `width` wide.
-
-    They give exactly the text of the Jinja macros they replace (`wordwrap` without breaking
-    long words, then `indent`), in Python because a report has some 200 of them, and each
-    macro call costs Jinja more than the wrapping itself. No words here: only layout.
-    """
-
-    _CACHE_MAX = 4096  # texts kept: a batch lays out the same sentences again and again
-
-    def __init__(self, width: int, newline: str = "\n"):
-        self.width = width
-        self.newline = newline
-        self._cache: dict[tuple[Any, int, str | None], str] = {}
-    def wrap(self, text: str, indent: int) -> str:
-        """A paragraph: `text` wrapped to the width, every line indented by `indent` spaces."""
-        key = (text, indent, None)
-        done = self._cache.get(key)
-        if done is None:
-            wrapped = _wordwrap(text, self.width - indent, False, self.newline)
-            done = self._keep(key, do_indent(wrapped, indent, first=True))
-        return done
-    def bullet(self, text: Any, indent: int, mark: str = "- ") -> str:
-        """A list item: `indent` spaces, the mark, then the text; the following lines line up
-        under the text."""
-        key = (text, indent, mark)
-        done = self._cache.get(key)
-        if done is None:
-            wrapped = _wordwrap(str(mark) + str(text), self.width - indent - len(mark), False, self.newline)
-            done = self._keep(key, " " * indent + do_indent(wrapped, indent + len(mark)))
-        return done
-
-    def _keep(self, key: tuple[Any, int, str | None], text: str) -> str:
-        if len(self._cache) >= self._CACHE_MAX:
-            self._cache.clear()
-        self._cache[key] = text
-        return text
-
-
-_LAYOUTS: dict[int, TextLayout] = {}
-
-
-def text_layout(width: int) -> TextLayout:
-    """The TextLayout for lines at most `width` wide (one for each width, kept)."""
-    layout = _LAYOUTS.get(width)
-    if layout is None:
-        layout = _LAYOUTS[width] = TextLayout(width)
-    return layout
 
 
 class MarkdownText(str):

@@ -15,7 +15,7 @@ from typing import Iterable
 import jinja2
 from jinja2 import nodes
 
-from .rulebook import Rule, RuleBook
+from .model import Rule, RuleBook
 
 CONDITION, NEGATED, COMPUTATION, TEXT = "condition", "negated", "computation", "text"
 

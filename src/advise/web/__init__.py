@@ -3,9 +3,6 @@ on the web, and the JSON API (advise.web.app), served by waitress in worker proc
 (advise.web.server).
 
 May import: every stage below it, advise.render and advise.workbench (the questions);
-nothing imports it but advise.cli.
+nothing imports it but advise.cli. Kept free of imports, so that start-up stays lazy:
+the application is advise.web.app.create_app.
 """
-
-from .app import create_app
-
-__all__ = ["create_app"]

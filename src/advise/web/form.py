@@ -16,7 +16,7 @@ from ..errors import FactSheetError, Problem, did_you_mean
 from ..sheet.facts import HEADER_FIELDS, REPORT_LANGS, SHEET_FIELDS, FactSheet, fact_sheet_from_mapping
 from ..workbench.questions import (SECTIONS, choice_label, description, field_readers, form_order, parse_number, question,
                          reasons)
-from ..rulebase.rulebook import RuleBook
+from ..rulebase.model import RuleBook
 from ..sheet.template import allowed
 from .words import WORDS
 

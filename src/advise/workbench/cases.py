@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from ..errors import LANGS, AdviseError, FactSheetError, Problem, RuleBookError, did_you_mean, register_messages
-from ..rulebase.rulebook import FactType, RuleBook
+from ..rulebase.model import FactType, RuleBook
 from ..sheet.facts import FactSheet, fact_sheet_from_mapping, load_fact_sheet
 from ..sheet.yamlload import Positions, describe, load_yaml
 

@@ -11,7 +11,7 @@ from typing import Any, Sequence
 
 from ..advisor import Advisor
 from ..errors import Problem, register_messages
-from ..rulebase.rulebook import RuleBook
+from ..rulebase.model import RuleBook
 from ..sheet.template import yaml_value
 from .cases import CASES_SUFFIX, Case, CaseResult, load_cases, run_cases
 

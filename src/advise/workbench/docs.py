@@ -14,8 +14,8 @@ from typing import Any, Callable, Iterable, Sequence
 
 from ..explain.wording import format_number, make_filters
 from ..rulebase.expressions import FUNCTIONS
+from ..rulebase.model import Condition, Conclusion, Group, Rule, RuleBook
 from ..rulebase.operators import OPERATORS
-from ..rulebase.rulebook import Condition, Conclusion, Group, Rule, RuleBook
 from ..rulebase.usage import template_names, usage
 
 WORDS: dict[str, dict[str, str]] = {
@@ -449,8 +449,8 @@ _SEVERITIES = {"en": {}, "fr": {"error": "erreur", "warning": "avertissement"}}
 
 
 def checks_markdown(lang: str = "en") -> str:
-    """The table of `advise rules check` findings in docs/writing-rules.md, from advise.workbench.checks."""
-    from .checks import CHECKS
+    """The table of `advise rules check` findings in docs/writing-rules.md, from advise.workbench.catalogue."""
+    from .catalogue import CHECKS
 
     head = {"en": "| code | name | severity | finds | what to do |", "fr": "| code | nom | gravité | trouve | à faire |"}
     out = [head[lang], "| --- | --- | --- | --- | --- |"]

@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
 from ..engine.compiler import computed_from
+from ..rulebase.model import Condition, Group, Rule, RuleBook
 from ..rulebase.operators import BOOL, LIST, NUMBER, OPERATORS, TEXT
-from ..rulebase.rulebook import Condition, Group, Rule, RuleBook
 from ..sheet.facts import SHEET_FIELDS
 
 ALWAYS, MAYBE, NEVER = "always", "maybe", "never"

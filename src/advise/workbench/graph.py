@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ..rulebase.rulebook import RuleBook
+from ..rulebase.model import RuleBook
 from ..rulebase.usage import COMPUTATION, CONDITION, NEGATED, rule_reads
 
 FORMATS = ("mermaid", "dot")

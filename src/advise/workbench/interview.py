@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import FactSheetError, Problem
-from ..rulebase.rulebook import RuleBook
+from ..rulebase.model import RuleBook
 from ..sheet.facts import SHEET_FIELDS, FieldSpec, fact_sheet_from_mapping
 from ..sheet.template import allowed, example_mapping, render_sheet, yaml_value
 from . import feasibility

@@ -18,8 +18,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..rulebase.model import RULE_ID, THEN_KEYS
 from ..rulebase.operators import OPERATORS
-from ..rulebase.rulebook import RULE_ID, THEN_KEYS
 from ..sheet.facts import HEADER_FIELDS, SHEET_FIELDS, SHEET_VERSION, FieldSpec
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"

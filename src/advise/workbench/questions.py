@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import Problem, register_messages
-from ..rulebase.rulebook import RuleBook
+from ..rulebase.model import RuleBook
 from ..sheet.facts import HEADER_FIELDS, SHEET_FIELDS, FieldSpec
 
 register_messages({

@@ -20,7 +20,8 @@ from typing import Any
 
 from ..errors import InputError, Problem, RuleBookError, did_you_mean, register_messages
 from ..output import write_atomically
-from ..rulebase.rulebook import RULE_ID, RuleBook, load_rulebook
+from ..rulebase.loading import load_rulebook
+from ..rulebase.model import RULE_ID, RuleBook
 from ..sheet.template import example_mapping, yaml_value
 from .cases import CASES_SUFFIX, load_cases
 

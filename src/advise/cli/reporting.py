@@ -1,0 +1,48 @@
+"""Error reporting for every command: an AdviseError becomes a clean message (every problem,
+in the user's language) and its exit status; anything else is an internal error."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from typing import Any, Callable
+
+import click
+
+from ..errors import AdviseError, Problem
+from .options import error_lang
+
+EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 1
+
+
+def report_errors(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Every AdviseError becomes a clean message and its exit status; anything else is an
+    internal error (status 1), with the traceback only when ADVISE_DEBUG is set."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        lang = error_lang(kwargs.get("lang"))
+        try:
+            return function(*args, **kwargs)
+        except AdviseError as error:
+            label = "Error" if lang == "en" else "Erreur"
+            click.echo(f"{label}: " + error.format(lang).replace("\n", "\n  ") if len(error.problems) == 1
+                       else f"{label}: {len(error.problems)} " + ("problems" if lang == "en" else "problèmes")
+                       + "\n" + "\n".join("  " + p.format(lang).replace("\n", "\n  ") for p in error.problems),
+                       err=True)
+            sys.exit(error.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as error:  # a bug: say so plainly
+            if os.environ.get("ADVISE_DEBUG"):
+                traceback.print_exc()
+            problem = Problem("internal", {"reason": f"{type(error).__name__}: {error}"})
+            click.echo(("Error: " if lang == "en" else "Erreur : ") + problem.message(lang), err=True)
+            click.echo("Set ADVISE_DEBUG=1 to see the traceback." if lang == "en"
+                       else "Définissez ADVISE_DEBUG=1 pour voir la trace.", err=True)
+            sys.exit(EXIT_INTERNAL)
+
+    wrapper.__name__ = function.__name__
+    wrapper.__doc__ = function.__doc__
+    return wrapper

@@ -1,0 +1,205 @@
+"""The report model: what one run says, as plain frozen data for the templates
+(advise.render) and the JSON report. Built by advise.explain.report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..advisor import Result
+from ..engine.trace import Firing
+from .answers import NotApplied, WhatIf
+
+
+REPORT_VERSION = 1
+CONTRACT_FACTS = ("verdict", "max_profiles", "platforms", "weekly_hours_available", "weekly_hours_needed")
+HOURS_UNIT = "hours_per_week"
+
+
+# ---------------------------------------------------------------- the model
+
+
+@dataclass(frozen=True)
+class TableValue:
+    """One value of a knowledge table a step relied on, with its source."""
+
+    key: str
+    name: str  # what the reader sees: "Instagram", or the entry's label
+    value: Any
+    shown: str
+    source: str
+    cited_at: int | None = None  # the report's step that already gave this source
+
+
+@dataclass(frozen=True)
+class Premise:
+    """A fact a step relied on, with its value as the reader sees it.
+
+    `kind` says where it comes from: sheet (the owner's answer), override (changed with
+    --set), derived (concluded by earlier steps), default (no rule concluded it: the
+    rule base's default), family (points per network, added up by several steps),
+    table (reference values), absent (a `not` condition: nothing concluded it).
+    """
+
+    name: str
+    label: str
+    value: Any
+    shown: str
+    from_sheet: bool  # True: the owner's own answer; False: concluded by an earlier step
+    sheet_line: int | None = None
+    stated: bool = False  # an answer the sheet gives (not its default), with or without a line
+    by_steps: tuple[int, ...] = ()  # the firings (trace steps) that concluded it, when derived
+    table: bool = False  # a value from a knowledge table
+    kind: str = "derived"
+    numbers: tuple[int, ...] = ()  # the same steps as numbered in the report
+    entries: tuple[TableValue, ...] = ()  # table values, each with its source
+
+
+@dataclass(frozen=True)
+class Step:
+    """One fired rule, told as a step of the argument."""
+
+    step: int  # firing order (the JSON trace's step)
+    rule: str
+    title: str
+    theme: str
+    because: str
+    premises: tuple[Premise, ...]
+    concluded: tuple[Premise, ...]
+    sources: tuple[str, ...]
+    overruled: dict[str, str]  # fact -> the rule whose value won
+    raw: Firing
+    number: int = 0  # position in the report's reading order
+    absent: tuple[Premise, ...] = ()  # facts its `not` conditions required to be absent
+    overruled_by: tuple[tuple[str, str, str], ...] = ()  # (fact label, winner rule id, winner title)
+    support: tuple[int, ...] = ()  # numbers of every earlier step it builds on, transitively
+
+
+@dataclass(frozen=True)
+class HintView:
+    """A counterfactual, as a reader sees it: change ONE answer of the sheet, get another result."""
+
+    fact: str
+    label: str
+    kind: str  # more | less | flip
+    before: Any
+    after: Any
+    before_shown: str
+    after_shown: str
+    delta_shown: str  # "6 h/week"; for a flip, the new answer ("yes")
+    verdict: str | None  # the verdict with the change
+    verdict_title: str
+    gained: tuple[str, ...] = ()  # platforms the change would add
+    gained_shown: str = ""
+
+
+@dataclass(frozen=True)
+class Item:
+    """A warning or a recommendation, with the steps behind it."""
+
+    id: str
+    kind: str  # warning | recommendation
+    title: str
+    text: str
+    rule: str
+    rules: tuple[str, ...]
+    steps: tuple[int, ...]
+    numbers: tuple[int, ...] = ()  # the steps that raised it, as numbered in the report
+    support: tuple[int, ...] = ()  # the steps those build on
+    hints: tuple[HintView, ...] = ()
+
+
+@dataclass(frozen=True)
+class ThemeSection:
+    id: str
+    title: str
+    steps: tuple[Step, ...]
+
+
+@dataclass(frozen=True)
+class TimeRow:
+    platform: str
+    name: str
+    hours: float
+    shown: str
+    kept: bool  # among the recommended profiles
+    source: str
+
+
+@dataclass(frozen=True)
+class TimeBudget:
+    """Weekly hours available against the hours each planned (or proposed) profile needs."""
+
+    available: float
+    needed: float
+    available_shown: str
+    needed_shown: str
+    rows: tuple[TimeRow, ...]
+    basis: str  # the fact the rows come from: profiles.planned, or platforms when nothing was planned
+    basis_label: str
+    table: str  # the knowledge table the hours come from
+    table_title: str
+
+    @property
+    def gap(self) -> float:
+        return round(self.needed - self.available, 6)
+
+
+@dataclass(frozen=True)
+class SheetChange:
+    fact: str
+    label: str
+    before_shown: str
+    after_shown: str
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    key: str  # verdict | platforms | max_profiles | weekly_hours_available | weekly_hours_needed
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class WhatIfView:
+    """What changed with --set, as the reader sees it; only what changed is listed."""
+
+    rows: tuple[ChangeRow, ...]
+    lists: tuple[tuple[str, tuple[str, ...]], ...]  # (warnings_added | ..., titles), non-empty only
+
+    @property
+    def unchanged(self) -> bool:
+        return not self.rows and not self.lists
+
+
+@dataclass(frozen=True)
+class Report:
+    lang: str
+    business: str
+    sheet_path: str | None
+    verdict: str | None
+    verdict_title: str
+    verdict_meaning: str
+    verdict_rule: str | None
+    max_profiles: int | None
+    platforms: tuple[str, ...]
+    weekly_hours_available: float | None
+    weekly_hours_needed: float | None
+    warnings: tuple[Item, ...]
+    recommendations: tuple[Item, ...]
+    steps: tuple[Step, ...]  # in firing order
+    themes: tuple[ThemeSection, ...]  # in reading order
+    facts: dict[str, Any]
+    result: Result = field(repr=False, compare=False)
+    verdict_step: int | None = None  # its number in the report
+    verdict_support: tuple[int, ...] = ()
+    verdict_hints: tuple[HintView, ...] = ()
+    platform_hints: tuple[HintView, ...] = ()
+    hints_computed: bool = False
+    time: TimeBudget | None = None
+    not_applied: tuple["NotApplied", ...] | None = None  # with --all
+    what_if: "WhatIf | None" = None  # with --set
+    changes: tuple[SheetChange, ...] = ()  # the --set changes, as the reader sees them
+    what_if_view: WhatIfView | None = None
+
+

@@ -1,0 +1,66 @@
+"""Reading a trace: the warnings raised, the firings in the report's reading order, the
+steps a conclusion builds on, the networks a step is about."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from ..engine.trace import Firing, Trace
+from ..rulebase.model import RuleBook
+from ..rulebase.operators import LIST
+
+
+def raised(trace: Trace, prefix: str) -> list[tuple[str, Any]]:
+    """(id, derivation) of the warnings ("warnings.") or recommendations raised, in firing order."""
+    found = [(name[len(prefix):], derivation) for name, derivation in trace.derivations.items()
+             if name.startswith(prefix) and derivation.value is True and derivation.steps]
+    return sorted(found, key=lambda pair: pair[1].steps[0])
+
+
+def reading_order(rulebook: RuleBook, trace: Trace) -> list[Firing]:
+    """Firings in the report's order: by theme (the rule base's order), then as they fired."""
+    order = {theme.id: theme.order for theme in rulebook.vocabulary.themes.values()}
+    rules = {rule.id: rule for rule in rulebook.rules}
+    return sorted(trace.firings, key=lambda firing: (order.get(rules[firing.rule].theme, len(order)),
+                                                     rules[firing.rule].theme, firing.step))
+
+
+def supporting_steps(trace: Trace, steps: Iterable[int], rulebook: RuleBook,
+                     built_on: dict[int, tuple[int, ...]] | None = None) -> set[int]:
+    """Every firing the given ones build on, transitively, through the derived facts they used.
+
+    `built_on`: a dict to remember, per firing, the firings it builds on directly (reused
+    across calls for one trace: a report asks for every step's support)."""
+    if built_on is None:
+        built_on = {}
+    families = rulebook.vocabulary.families
+    seen: set[int] = set()
+    work = list(steps)
+    while work:
+        current = work.pop()
+        direct = built_on.get(current)
+        if direct is None:
+            found: list[int] = []
+            for name in trace.firing(current).premises:
+                for member in families.get(name, (name,)):
+                    derivation = trace.derivations.get(member)
+                    if derivation is not None:
+                        found.extend(derivation.steps)
+            direct = built_on[current] = tuple(found)
+        for step in direct:
+            if step not in seen:
+                seen.add(step)
+                work.append(step)
+    return seen
+
+
+def platform_keys(rulebook: RuleBook, premises: dict[str, Any]) -> list[str]:
+    """The networks a step is about: the items of its lists of networks, in their order."""
+    keys: list[str] = []
+    for name, value in premises.items():
+        fact = rulebook.facts.get(name)
+        if fact is not None and fact.kind == LIST and fact.items == "platform":
+            keys.extend(str(item) for item in value)
+    return keys
+
+

@@ -1,0 +1,201 @@
+"""`Words` is the one place that turns a fact name and value into what a reader sees: its
+label, its value with its unit, where it comes from. The report, "how", "why not" and
+"what if" all use it."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from ..advisor import Result
+from ..engine.trace import Trace
+from ..rulebase.model import Condition, RuleBook
+from ..rulebase.operators import OPERATORS
+from ..sheet.facts import PLATFORMS
+from .model import Premise, TableValue
+from .wording import join_or, make_filters, others_zero
+
+
+class Words:
+    """What a reader sees for a fact: its label, its value with unit, where it comes from."""
+
+    def __init__(self, result: Result, lang: str, overrides: Iterable[str] = ()):
+        self.result = result
+        self.rulebook: RuleBook = result.rulebook
+        self.trace: Trace = result.trace
+        self.vocabulary = self.rulebook.vocabulary
+        self.lang = lang
+        self.filters = make_filters(self.vocabulary, lang)
+        self.overrides = frozenset(overrides)
+
+    # -- names
+
+    def label(self, name: str) -> str:
+        rulebook, lang = self.rulebook, self.lang
+        fact = rulebook.facts.get(name)
+        if fact is not None:
+            label = fact.label.get(lang, name) if fact.label else name
+            if fact.family:
+                label += f" ({self.member_name(name.rsplit('.', 1)[1])})"
+            return label
+        if name in self.vocabulary.families:
+            member = rulebook.facts.get(self.vocabulary.families[name][0])
+            return member.label.get(lang, name) if member and member.label else name
+        if name in rulebook.tables:
+            table = rulebook.tables[name]
+            return table.title.get(lang, name) if table.title else name
+        entry = rulebook.table_value(name)
+        if entry is not None:
+            if entry.label:
+                return entry.label.get(lang, name)
+            table = rulebook.tables[entry.table]
+            title = table.title.get(lang, entry.table) if table.title else entry.table
+            return f"{title} ({self.member_name(entry.key)})"
+        return name
+
+    def member_name(self, key: str) -> str:
+        if key in self.vocabulary.platforms:
+            return self.filters["platform"](key)
+        if key in self.vocabulary.objectives:
+            return self.filters["objectives"]([key])
+        return key
+
+    def unit(self, name: str) -> str:
+        fact = self.rulebook.facts.get(name)
+        if fact is not None:
+            return fact.unit
+        if name in self.vocabulary.families:
+            member = self.rulebook.facts.get(self.vocabulary.families[name][0])
+            return member.unit if member else "none"
+        if name in self.rulebook.tables:
+            return self.rulebook.tables[name].unit
+        entry = self.rulebook.table_value(name)
+        return entry.unit if entry is not None else "none"
+
+    # -- values
+
+    def show(self, name: str, value: Any) -> str:
+        """A value of the fact (or table, or family) `name`, in the reader's words."""
+        fact = self.rulebook.facts.get(name)
+        if name == "verdict" and isinstance(value, str) and value in self.vocabulary.verdicts:
+            return self.verdict_title(value)
+        if isinstance(value, dict):
+            return self.show_mapping(value, self.unit(name))
+        items = fact.items if fact is not None else None
+        return self.show_value(value, self.unit(name), items)
+
+    def show_value(self, value: Any, unit: str = "none", items: str | None = None) -> str:
+        filters = self.filters
+        if isinstance(value, (list, tuple)):
+            if items == "platform" or (value and all(str(v) in PLATFORMS for v in value)):
+                return filters["platforms"](value)
+            if items == "objective" or (value and all(str(v) in self.vocabulary.objectives for v in value)):
+                return filters["objectives"](value)
+            return filters["join_and"]([str(v) for v in value])
+        if isinstance(value, bool):
+            return filters["yesno"](value)
+        if isinstance(value, (int, float)):
+            return filters["unit"](value, unit)
+        return str(value)
+
+    def show_mapping(self, values: dict[str, Any], unit: str) -> str:
+        """Points per network, best first, leaving out the zeros: 'Instagram 4, Facebook 4; 0 for the others'."""
+        numbers = [(key, value) for key, value in values.items() if isinstance(value, (int, float))]
+        shown = [(key, value) for key, value in numbers if value != 0]
+        shown.sort(key=lambda pair: -pair[1])  # stable: ties keep the rule base's order
+        text = ", ".join(f"{self.member_name(key)} {self.filters['number'](value)}" for key, value in shown)
+        if len(shown) < len(numbers):
+            text = f"{text}; {others_zero(self.lang)}" if text else others_zero(self.lang, all_zero=True)
+        return text
+
+    def verdict_title(self, verdict: str | None) -> str:
+        if not verdict:
+            return ""
+        return self.vocabulary.verdicts.get(verdict, {}).get("title", {}).get(self.lang, verdict)
+
+    def operand(self, condition: Condition) -> str:
+        """The value a condition compares with: '50 EUR/month', 'Facebook or Instagram', 'yes'."""
+        fact = self.rulebook.facts.get(condition.fact)
+        operand = condition.operand
+        unit = fact.unit if fact is not None else "none"
+        items = fact.items if fact is not None else None
+        if condition.fact == "verdict" and isinstance(operand, str):
+            return self.verdict_title(operand)
+        if isinstance(operand, (list, tuple)):
+            return join_or([self.show_value(item, unit, items) if not isinstance(item, str)
+                            else self.show_item(item, items) for item in operand], self.lang)
+        if isinstance(operand, str):
+            return self.show_item(operand, items)
+        if condition.op in ("size_eq", "size_gt", "size_lt"):
+            return self.filters["number"](operand)
+        return self.show_value(operand, unit, items)
+
+    def show_item(self, item: str, items: str | None) -> str:
+        if items == "platform" or item in self.vocabulary.platforms:
+            return self.filters["platform"](item)
+        if items == "objective" or item in self.vocabulary.objectives:
+            return self.filters["objectives"]([item])
+        return item
+
+    def requirement(self, condition: Condition) -> str:
+        """What a condition asks, in words: 'monthly budget is less than 50 EUR/month'."""
+        operator = OPERATORS[condition.op]
+        negated = condition.negated
+        if operator.operand == "bool":  # `empty: false` reads "is not empty"
+            negated = bool(condition.operand) == condition.negated
+        phrases = operator.negated_reads if negated else operator.reads
+        phrase = phrases[self.lang].replace("{operand}", self.operand(condition))
+        text = f"{self.label(condition.fact)} {phrase}"
+        if condition.operand_ref:
+            text += f" ({self.label(condition.operand_ref)})"
+        return text
+
+    # -- where a fact comes from
+
+    def sheet_line(self, name: str) -> int | None:
+        return self.result.sheet.positions.get(name)
+
+    def premise(self, name: str, value: Any, *, number_of: dict[int, int] | None = None,
+                keys: Iterable[str] | None = None) -> Premise:
+        """A fact a step used. `keys` limits a whole table to the entries that matter here."""
+        rulebook, trace = self.rulebook, self.trace
+        number_of = number_of or {}
+        label = self.label(name)
+        fact = rulebook.facts.get(name)
+        if fact is not None:
+            shown = self.show(name, value)
+            if not fact.derived:
+                kind = "override" if name in self.overrides else "sheet"
+                return Premise(name, label, value, shown, from_sheet=True, sheet_line=self.sheet_line(name),
+                               stated=name in self.result.sheet.given, kind=kind)
+            derivation = trace.derivations.get(name)
+            steps = derivation.steps if derivation else ()
+            kind = "default" if derivation is not None and derivation.default else "derived"
+            return Premise(name, label, value, shown, from_sheet=False, by_steps=steps, kind=kind,
+                           numbers=tuple(sorted(number_of.get(s, s) for s in steps)))
+        if name in self.vocabulary.families:
+            steps = tuple(sorted({s for member in self.vocabulary.families[name]
+                                  for s in (trace.derivations[member].steps if member in trace.derivations else ())}))
+            return Premise(name, label, value, self.show(name, value), from_sheet=False, by_steps=steps,
+                           kind="family", numbers=tuple(sorted(number_of.get(s, s) for s in steps)))
+        entries = self.table_values(name, keys)
+        if name in rulebook.tables:
+            shown = ", ".join(f"{entry.name} {entry.shown}" for entry in entries)
+        else:
+            shown = self.show_value(value, self.unit(name))
+        return Premise(name, label, value, shown, from_sheet=False, table=True, kind="table", entries=entries)
+
+    def table_values(self, name: str, keys: Iterable[str] | None = None) -> tuple[TableValue, ...]:
+        rulebook = self.rulebook
+        if name in rulebook.tables:
+            table = rulebook.tables[name]
+            wanted = [key for key in dict.fromkeys(keys or ()) if key in table.entries] or list(table.entries)
+            return tuple(self._table_value(table.entries[key]) for key in wanted)
+        entry = rulebook.table_value(name)
+        return (self._table_value(entry),) if entry is not None else ()
+
+    def _table_value(self, entry: Any) -> TableValue:
+        name = self.member_name(entry.key) if entry.key in self.vocabulary.platforms or not entry.label \
+            else entry.label.get(self.lang, entry.key)
+        return TableValue(entry.key, name, entry.value, self.show_value(entry.value, entry.unit), entry.source)
+
+

@@ -1,0 +1,66 @@
+"""The JSON report of the contract (docs/reports.md), from the report model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..explain.model import REPORT_VERSION, HintView, Item, Report
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (tuple, list)):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(inner) for key, inner in value.items()}
+    return value
+
+
+def hint_json(hint: HintView) -> dict[str, Any]:
+    return {"fact": hint.fact, "from": _plain(hint.before), "to": _plain(hint.after), "change": hint.kind,
+            "verdict": hint.verdict, "gained_platforms": list(hint.gained)}
+
+
+def report_json(report: Report) -> dict[str, Any]:
+    """The JSON report of the contract (shared/contract/report.md), plus documented additions."""
+    data: dict[str, Any] = {
+        "version": REPORT_VERSION,
+        "business": report.business,
+        "verdict": report.verdict,
+        "max_profiles": report.max_profiles,
+        "platforms": list(report.platforms),
+        "weekly_hours_available": report.weekly_hours_available,
+        "weekly_hours_needed": report.weekly_hours_needed,
+        "warnings": [_item_json(item) for item in report.warnings],
+        "recommendations": [_item_json(item) for item in report.recommendations],
+        "trace": [{
+            "step": step.step,
+            "rule": step.rule,
+            "title": step.title,
+            "premises": {name: _plain(value) for name, value in step.raw.premises.items()},
+            "concluded": {name: _plain(value) for name, value in step.raw.concluded.items()},
+            "source": " | ".join(step.sources),
+            "theme": step.theme,
+            "because": step.because,
+            "overruled": dict(step.overruled),
+        } for step in report.steps],
+        "lang": report.lang,
+        "verdict_rule": report.verdict_rule,
+    }
+    if report.hints_computed:
+        data["hints"] = {
+            "verdict": [hint_json(hint) for hint in report.verdict_hints],
+            "platforms": [hint_json(hint) for hint in report.platform_hints],
+            "warnings": {item.id: [hint_json(hint) for hint in item.hints] for item in report.warnings},
+        }
+    if report.not_applied is not None:
+        data["not_applied"] = [entry.as_json() for entry in report.not_applied]
+    if report.what_if is not None:
+        data["what_if"] = report.what_if.as_json()
+    return data
+
+
+def _item_json(item: Item) -> dict[str, Any]:
+    return {"id": item.id, "rule": item.rule, "text": item.text, "title": item.title,
+            "rules": list(item.rules), "steps": list(item.steps)}
+
+

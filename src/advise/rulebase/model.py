@@ -1,0 +1,247 @@
+"""The rule model: what a rule base is once loaded (facts, tables, rules, vocabulary).
+
+Plain frozen data, built by advise.rulebase.loading and read by every later stage.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from . import expressions
+from .operators import BOOL, LIST, NUMBER, TEXT
+
+RULE_ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+FACT_TYPES = ("number", "integer", "bool", "text", "choice", "list")
+ITEM_KINDS = ("platform", "objective", "text")
+UNITS = ("hours_per_week", "euros_per_month", "profiles", "points", "none")
+RULE_KEYS = ("id", "title", "when", "then", "because", "source", "priority", "notes")
+THEN_KEYS = ("set", "add", "warn", "recommend")
+# Names a rule's text may use besides facts and tables (filled in by the renderer).
+TEMPLATE_HELPERS = frozenset({"lang", "loop", "true", "false", "none"})
+# The filters a rule's text may use (advise.explain.wording defines what each one does).
+FILTER_NAMES = ("hours", "hours_per_week", "euros", "number", "platform", "platforms", "first_platform", "objectives", "yesno",
+                "join_and", "label", "unit")
+
+
+# ---------------------------------------------------------------- data model
+
+
+@dataclass(frozen=True)
+class FactType:
+    """What a fact holds: the sheet's facts and the derived ones alike."""
+
+    name: str
+    kind: str  # number | bool | text | list  (the operator kinds)
+    integer: bool = False
+    choices: tuple[str, ...] = ()  # for text facts with a closed list; for lists, allowed items
+    items: str | None = None  # list items: platform | objective | text
+    family: str | None = None  # fit.facebook belongs to family 'fit'
+    derived: bool = True
+    default: Any = None  # None: no default (absent until concluded)
+    has_default: bool = False
+    unit: str = "none"
+    label: dict[str, str] = field(default_factory=dict)
+    file: str | None = None
+    line: int | None = None
+
+    def describe_kind(self) -> str:
+        if self.choices and self.kind == TEXT:
+            return "one of " + ", ".join(self.choices)
+        if self.kind == LIST:
+            return f"a list of {self.items or 'text'}"
+        return {"number": "a number", "bool": "true or false", "text": "text"}[self.kind]
+
+
+@dataclass(frozen=True)
+class TableEntry:
+    table: str
+    key: str
+    value: Any
+    source: str
+    unit: str
+    label: dict[str, str]
+    file: str
+    line: int | None
+
+    @property
+    def name(self) -> str:
+        return f"{self.table}.{self.key}"
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    title: dict[str, str]
+    unit: str
+    keys: str | None  # "platform" when its keys are platforms
+    entries: dict[str, TableEntry]
+    file: str
+    line: int | None
+
+    def values(self) -> dict[str, Any]:
+        return {key: entry.value for key, entry in self.entries.items()}
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One test on one fact: `resources.weekly_hours: {gt: 0}`."""
+
+    fact: str
+    op: str
+    operand: Any
+    negated: bool = False
+    operand_ref: str | None = None  # the table value the operand came from
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Group:
+    """Conditions that must all hold (`all`) or of which one must (`any`)."""
+
+    kind: str  # all | any
+    items: tuple["Condition | Group", ...]
+    line: int | None = None
+
+    def conditions(self) -> Iterable[Condition]:
+        for item in self.items:
+            if isinstance(item, Group):
+                yield from item.conditions()
+            else:
+                yield item
+
+
+@dataclass(frozen=True)
+class Conclusion:
+    """`set` (fact = value), `add` (points to a family member), `warn` or `recommend`."""
+
+    kind: str  # set | add | warn | recommend
+    fact: str  # the derived fact concluded (warnings.x / recommendations.x for those)
+    value: Any = None  # a constant ...
+    expression: expressions.Expression | None = None  # ... or an expression
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: dict[str, str]
+    when: Group
+    then: tuple[Conclusion, ...]
+    because: dict[str, str]
+    source: tuple[str, ...]
+    priority: int
+    theme: str
+    file: str
+    line: int | None
+    order: int  # position in the rule book's canonical order
+    notes: str = ""
+
+    @property
+    def conditions(self) -> tuple[Condition, ...]:
+        return tuple(self.when.conditions())
+
+    def reads(self) -> tuple[str, ...]:
+        """Facts, families and table names this rule reads, in order of first use."""
+        names: list[str] = []
+        for condition in self.conditions:
+            if condition.fact not in names:
+                names.append(condition.fact)
+        for conclusion in self.then:
+            if conclusion.expression is not None:
+                for name in conclusion.expression.names:
+                    if name not in names:
+                        names.append(name)
+        return tuple(names)
+
+    def concludes(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(conclusion.fact for conclusion in self.then))
+
+
+@dataclass(frozen=True)
+class Theme:
+    id: str
+    title: dict[str, str]
+    order: int
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    facts: dict[str, FactType]  # every fact: sheet and derived, families expanded
+    families: dict[str, tuple[str, ...]]  # family -> member fact names
+    warnings: dict[str, dict[str, Any]]  # id -> {title: {lang: text}}
+    recommendations: dict[str, dict[str, Any]]
+    verdicts: dict[str, dict[str, Any]]  # id -> {title, meaning}
+    platforms: dict[str, dict[str, str]]  # id -> {lang: display name}
+    objectives: dict[str, dict[str, str]]
+    themes: dict[str, Theme]
+    units: dict[str, dict[str, str]]  # unit -> {lang: suffix}
+    glossary: dict[str, dict[str, Any]]  # term -> {term: {lang}, meaning: {lang}}
+    file: str
+
+
+@dataclass(frozen=True)
+class RuleBook:
+    directory: Path
+    rules: tuple[Rule, ...]
+    tables: dict[str, Table]
+    vocabulary: Vocabulary
+    files: tuple[str, ...]  # every file read, relative to the directory
+
+    def rule(self, rule_id: str) -> Rule:
+        # An index built on first use (inference and explanations ask for a rule per firing),
+        # kept in the instance's __dict__ but never pickled (advise.engine.cache) nor compared.
+        index = self.__dict__.get("_rule_index")
+        if index is None:
+            index = {}
+            for rule in self.rules:
+                index.setdefault(rule.id, rule)  # the first rule with an id, as a scan finds it
+            self.__dict__["_rule_index"] = index
+        try:
+            return index[rule_id]
+        except KeyError:
+            raise KeyError(rule_id) from None
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("_rule_index", None)
+        return state
+
+    @property
+    def facts(self) -> dict[str, FactType]:
+        return self.vocabulary.facts
+
+    def table_value(self, name: str) -> TableEntry | None:
+        table, _, key = name.partition(".")
+        entry = self.tables.get(table)
+        return entry.entries.get(key) if entry else None
+
+    def concluders(self) -> dict[str, list[Rule]]:
+        """Derived fact -> the rules that can conclude it."""
+        result: dict[str, list[Rule]] = {}
+        for rule in self.rules:
+            for name in rule.concludes():
+                result.setdefault(name, []).append(rule)
+        return result
+
+
+def fact_roots(vocabulary: Vocabulary) -> set[str]:
+    return {name.split(".", 1)[0] for name in vocabulary.facts}
+
+
+def value_fits(value: Any, kind: str, integer: bool, choices: tuple[str, ...]) -> bool:
+    if kind == NUMBER:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return False
+        return not integer or float(value).is_integer()
+    if kind == BOOL:
+        return isinstance(value, bool)
+    if kind == TEXT:
+        return isinstance(value, str) and (not choices or value in choices)
+    if kind == LIST:
+        return isinstance(value, (list, tuple)) and all(
+            isinstance(item, str) and (not choices or item in choices) for item in value)
+    return False
