@@ -341,3 +341,10 @@ def test_each_thread_gets_its_own_advisor(app) -> None:
 def test_the_pages_carry_no_external_reference(client) -> None:
     for html in (client.get("/").get_data(as_text=True), client.post("/", data=FILLED).get_data(as_text=True)):
         assert not re.search(r"""(src|href|action)=["']?(https?:)?//""", html)
+
+
+def test_the_questionnaire_words_exist_in_both_languages() -> None:
+    from advise.web.words import WORDS
+
+    assert set(WORDS["en"]) == set(WORDS["fr"])
+    assert all(text.strip() for texts in WORDS.values() for text in texts.values())

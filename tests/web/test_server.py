@@ -29,6 +29,14 @@ EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 CLIENTS = 8
 
 
+def serve_until_closed(server) -> None:
+    """waitress's loop, which ends with EBADF when the test closes the server under it."""
+    try:
+        server.run()
+    except OSError:
+        pass
+
+
 @pytest.fixture(scope="module")
 def expected() -> dict[tuple[str, bool], bytes]:
     """The CLI's JSON report of each example, with and without hints."""
@@ -71,10 +79,10 @@ def test_one_process_many_threads_each_with_its_own_advisor(expected) -> None:
     app = create_app()
     server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4, ident="advise")
     port = server.effective_port
-    thread = threading.Thread(target=server.run, daemon=True)
+    thread = threading.Thread(target=serve_until_closed, args=(server,), daemon=True)
     thread.start()
     try:
-        assert hammer(port, expected, rounds=3) == []
+        assert hammer(port, expected, rounds=2) == []
     finally:
         server.close()
         thread.join(timeout=10)
@@ -120,7 +128,7 @@ def test_two_worker_processes_serve_correct_reports_under_load_and_log_no_answer
         children = subprocess.run(["ps", "-o", "pid=", "--ppid", str(process.pid)], capture_output=True,
                                   text=True).stdout.split()
         assert len(children) == 2
-        assert hammer(port, expected, rounds=4) == []
+        assert hammer(port, expected, rounds=2) == []
         status, headers, _ = post(port, "/api/advise?lang=fr&secret=Agathe", (ROOT / "examples" / "fleuriste.yaml")
                                   .read_bytes())
         assert status == 200 and headers["Server"] == "advise"
@@ -128,7 +136,7 @@ def test_two_worker_processes_serve_correct_reports_under_load_and_log_no_answer
         code, log = _stop(process)
     assert code == 0
     lines = [line for line in log.splitlines() if "/api/advise" in line]
-    assert len(lines) == 4 * len(EXAMPLES) * 2 + 1
+    assert len(lines) == 2 * len(EXAMPLES) * 2 + 1
     served_by = {re.match(r"\[(\d+)\]", line).group(1) for line in lines}
     assert served_by == set(children)  # both workers took a share
     assert "?" not in log and "secret" not in log and "Agathe" not in log and "Fleurs" not in log
