@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from advise.web import create_app
+from advise.web.app import create_app
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
