@@ -335,7 +335,7 @@ def init_command(file: str, rules_dir: str | None, lang: str | None) -> None:
       advise init boulangerie.yaml --lang fr
       advise init - > sheet.yaml
     """
-    from ..newfile import write_new_file
+    from ..output import write_new_file
     from ..rulebase.usage import usage
     from ..sheet.template import render_sheet
 
@@ -376,7 +376,7 @@ def interview_command(output: str | None, rules_dir: str | None, lang: str | Non
       advise interview -o boulangerie.yaml --lang fr
       advise interview > facts.yaml
     """
-    from ..newfile import refuse_existing, write_new_file
+    from ..output import refuse_existing, write_new_file
     from ..workbench.interview import WHY_WORDS, Interview
 
     lang = lang or env_lang()
