@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field as dataclass_field
+from enum import StrEnum
 from typing import Any, Iterable
 
 LANGS = ("en", "fr")
@@ -156,6 +157,13 @@ def register_messages(messages: dict[str, dict[str, str]]) -> None:
         MESSAGES[code] = texts
 
 
+class Severity(StrEnum):
+    """How bad a problem is: an error stops the run (exit 2), a warning deserves a look."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong, and where."""
@@ -169,7 +177,10 @@ class Problem:
     rule: str | None = None
     hint: str | None = None  # a message code
     hint_params: dict[str, Any] = dataclass_field(default_factory=dict)
-    severity: str = "error"  # error | warning
+    severity: Severity = Severity.ERROR
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "severity", Severity(self.severity))  # "error" given as text too
 
     def message(self, lang: str = "en") -> str:
         return _render(self.code, self.params, lang)

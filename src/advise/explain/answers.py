@@ -9,10 +9,29 @@ report (advise.explain.model), which is why they live below both.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, Sequence
 
 from ..advisor import Result
 from .steps import raised
+
+
+class CheckStatus(StrEnum):
+    """A condition on this sheet: it holds, it fails, or its fact is a derived one no rule concluded."""
+
+    HELD = "held"
+    FAILED = "failed"
+    MISSING = "missing"
+
+
+class RuleStatus(StrEnum):
+    """A rule on this sheet (see advise.explain.whynot)."""
+
+    FIRED = "fired"
+    OVERRULED = "overruled"
+    FAILED = "failed"
+    BLOCKED = "blocked"
+    HELD = "held"
 
 
 @dataclass(frozen=True)
@@ -25,7 +44,7 @@ class Check:
     operand: Any
     negated: bool
     requirement: str  # what it asks, in words
-    status: str  # held | failed | missing (a derived fact no rule concluded)
+    status: CheckStatus
     value: Any
     shown: str  # the fact's value in words ("" when missing)
     origin: str  # sheet | override | derived | default | missing
@@ -35,7 +54,7 @@ class Check:
 
     @property
     def held(self) -> bool:
-        return self.status == "held"
+        return self.status == CheckStatus.HELD
 
     def as_json(self) -> dict[str, Any]:
         return {"fact": self.fact, "op": self.op, "operand": _plain(self.operand), "negated": self.negated,
@@ -82,7 +101,7 @@ class RuleAnswer:
     theme: str
     priority: int
     sources: tuple[str, ...]
-    status: str  # fired | overruled | failed | blocked | held
+    status: RuleStatus
     checks: Checks
     concludes: tuple[str, ...]  # what it concludes, in words
     step: int | None = None  # its firing, when it fired

@@ -21,7 +21,7 @@ from typing import Any
 from ..advisor import Result
 from ..rulebase.model import Condition, Group, Rule
 from ..rulebase.operators import OPERATORS
-from .answers import Check, Checks, NotApplied, RuleAnswer, WhyNot
+from .answers import Check, Checks, CheckStatus, NotApplied, RuleAnswer, RuleStatus, WhyNot
 from .steps import raised, reading_order
 from .targets import Target, item_target, resolve
 from .words import Words
@@ -53,11 +53,11 @@ class Evaluator:
         held = matches != condition.negated
         if present:
             premise = self.words.premise(name, facts[name])
-            status = "held" if held else "failed"
+            status = CheckStatus.HELD if held else CheckStatus.FAILED
             value, shown, origin = facts[name], premise.shown, premise.kind
             line, steps, concluders = premise.sheet_line, premise.by_steps, ()
         else:
-            status = "held" if held else "missing"
+            status = CheckStatus.HELD if held else CheckStatus.MISSING
             value, shown, origin, line, steps = None, "", "missing", None, ()
             concluders = tuple(rule.id for rule in self.concluders.get(name, ()))
         return Check(name, self.words.label(name), condition.op, condition.operand, condition.negated,
@@ -85,7 +85,8 @@ class Evaluator:
                     continue
                 tested.add(name)
                 missing.append(Check(name, self.words.label(name), "present", True, False,
-                                     self.words.requirement(Condition(name, "present", True)), "missing", None, "",
+                                     self.words.requirement(Condition(name, "present", True)), CheckStatus.MISSING,
+                                     None, "",
                                      "missing", concluders=tuple(r.id for r in self.concluders.get(name, ()))))
         return tuple(missing)
 
@@ -111,15 +112,15 @@ class Evaluator:
         winner = None
         if firing is not None:
             lost = [name for name in firing.overruled if fact is None or name == fact]
-            status = "overruled" if lost else "fired"
+            status = RuleStatus.OVERRULED if lost else RuleStatus.FIRED
             if lost:
                 winner = firing.overruled[lost[0]]
         elif not checks.held:
-            status = "failed"
+            status = RuleStatus.FAILED
         elif missing:
-            status = "blocked"
+            status = RuleStatus.BLOCKED
         else:
-            status = "held"
+            status = RuleStatus.HELD
         winner_rule = self.rulebook.rule(winner) if winner else None
         winner_value = ""
         if winner_rule is not None and firing is not None:
@@ -151,7 +152,7 @@ def explain_target(result: Result, target: Target, words: Words) -> WhyNot:
     lang = words.lang
     if target.kind == "rule":
         rule = target.rules[0]
-        label, concluded, current = rule.title[lang], answers[0].status == "fired", ""
+        label, concluded, current = rule.title[lang], answers[0].status == RuleStatus.FIRED, ""
     elif target.kind in ("warning", "recommendation"):
         section = vocabulary.warnings if target.kind == "warning" else vocabulary.recommendations
         label = section[target.id]["title"][lang]

@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..errors import RuleBookError
+from ..errors import RuleBookError, Severity
 from ..sheet.yamlload import Positions, load_yaml
 from .model import Rule, RuleBook, Table, fact_roots
 from .problems import Collector
@@ -89,7 +89,7 @@ def load_rulebook(directory: str | Path) -> RuleBook:
                 rules.append(rule)
         check_set_and_add(rules, problems)
 
-    errors = [p for p in problems.problems if p.severity == "error"]
+    errors = [p for p in problems.problems if p.severity == Severity.ERROR]
     if errors:
         raise RuleBookError(errors)
     assert vocabulary is not None

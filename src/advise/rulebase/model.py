@@ -6,6 +6,7 @@ Plain frozen data, built by advise.rulebase.loading and read by every later stag
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -19,7 +20,6 @@ FACT_TYPES = ("number", "integer", "bool", "text", "choice", "list")
 ITEM_KINDS = ("platform", "objective", "text")
 UNITS = ("hours_per_week", "euros_per_month", "profiles", "points", "none")
 RULE_KEYS = ("id", "title", "when", "then", "because", "source", "priority", "notes")
-THEN_KEYS = ("set", "add", "warn", "recommend")
 # Names a rule's text may use besides facts and tables (filled in by the renderer).
 TEMPLATE_HELPERS = frozenset({"lang", "loop", "true", "false", "none"})
 # The filters a rule's text may use (advise.explain.wording defines what each one does).
@@ -114,11 +114,24 @@ class Group:
                 yield item
 
 
+class ConclusionKind(StrEnum):
+    """What a rule's `then:` does: set a fact, add points to a family member, raise a warning
+    or make a recommendation (the keys of `then:`, in this order)."""
+
+    SET = "set"
+    ADD = "add"
+    WARN = "warn"
+    RECOMMEND = "recommend"
+
+
+THEN_KEYS = tuple(kind.value for kind in ConclusionKind)
+
+
 @dataclass(frozen=True)
 class Conclusion:
     """`set` (fact = value), `add` (points to a family member), `warn` or `recommend`."""
 
-    kind: str  # set | add | warn | recommend
+    kind: ConclusionKind
     fact: str  # the derived fact concluded (warnings.x / recommendations.x for those)
     value: Any = None  # a constant ...
     expression: expressions.Expression | None = None  # ... or an expression

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from ..errors import LANGS, Problem, did_you_mean, register_messages
+from ..errors import LANGS, Problem, Severity, did_you_mean, register_messages
 from ..sheet.yamlload import Positions, describe
 
 register_messages({
@@ -136,7 +136,7 @@ class Collector:
         self.problems: list[Problem] = []
 
     def add(self, code: str, *, file: str | None, line: int | None = None, field: str | None = None,
-            rule: str | None = None, severity: str = "error", **params: Any) -> None:
+            rule: str | None = None, severity: Severity = Severity.ERROR, **params: Any) -> None:
         hint = params.pop("_hint", {})
         self.problems.append(Problem(code, params, file=file, line=line, field=field, rule=rule,
                                      severity=severity, **hint))

@@ -14,7 +14,8 @@ from ..errors import did_you_mean
 from ..sheet.yamlload import Positions, describe
 from . import expressions
 from .model import (FILTER_NAMES, RULE_ID, RULE_KEYS, TEMPLATE_HELPERS, THEN_KEYS,
-                    Conclusion, Condition, FactType, Group, Rule, Table, TableEntry, Vocabulary, fact_roots, value_fits)
+                    Conclusion, ConclusionKind, Condition, FactType, Group, Rule, Table, TableEntry, Vocabulary,
+                    fact_roots, value_fits)
 from .operators import NUMBER, OPERATORS, TEXT, operator_hint
 from .problems import Collector, language_texts, unknown_keys
 
@@ -285,7 +286,7 @@ class RuleFileReader:
                     self.problem("unknown-id", path + (kind,), kind=prefix[:-1], id=item,
                                  _hint=did_you_mean(item, section))
                     continue
-                conclusions.append(Conclusion(kind, f"{prefix}.{item}", True, line=self.line(*path, kind)))
+                conclusions.append(Conclusion(ConclusionKind(kind), f"{prefix}.{item}", True, line=self.line(*path, kind)))
         if not conclusions and not any(p.rule == self.rule_id for p in self.problems.problems):
             self.problem("then-empty", path)
         return tuple(conclusions)
@@ -313,7 +314,7 @@ class RuleFileReader:
             if not value_fits(value, fact.kind, fact.integer, fact.choices):
                 self.problem("bad-value", path, value=value, fact=name, expected=fact.describe_kind())
                 return None
-            return Conclusion(kind, name, value, line=line)
+            return Conclusion(ConclusionKind(kind), name, value, line=line)
         if fact.kind == TEXT and fact.choices and re.fullmatch(r"[a-z_]+", value):
             self.problem("bad-value", path, value=value, fact=name, expected=fact.describe_kind(),
                          _hint=did_you_mean(value, fact.choices))
@@ -327,7 +328,7 @@ class RuleFileReader:
             if not self.known_name(used):
                 self.problem("unknown-name", path, name=used, _hint=did_you_mean(used, self.all_names()))
                 return None
-        return Conclusion(kind, name, expression=expression, line=line)
+        return Conclusion(ConclusionKind(kind), name, expression=expression, line=line)
 
     def known_name(self, name: str) -> bool:
         return (name in self.vocabulary.facts or name in self.vocabulary.families or name in self.tables

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import Problem, register_messages
+from ..errors import Problem, Severity, register_messages
 from ..rulebase.model import RuleBook
 
-ERROR, WARNING = "error", "warning"
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class Check:
 
     code: str
     name: str
-    severity: str
+    severity: Severity
     title: dict[str, str]
     fix: dict[str, str]
 
