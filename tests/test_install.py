@@ -90,6 +90,7 @@ def test_wheel_carries_code_rules_and_templates(wheel: Path) -> None:
     schemas = {f"advise/workbench/schemas/{path.name}"
                for path in (ROOT / "src" / "advise" / "workbench" / "schemas").glob("*.json")}
     assert schemas and schemas <= names, sorted(schemas - names)
+    assert "advise/cli/locale/fr/LC_MESSAGES/advise.mo" in names  # the French help
     assert any(name.endswith("entry_points.txt") for name in names)
     assert not any(name.startswith(("rules/", "explanations/", "tests/")) for name in names)
 
@@ -115,6 +116,9 @@ def test_installed_wheel_advises_from_another_folder(wheel: Path, tmp_path: Path
     assert Path(module).is_relative_to(target)  # the installed copy, not the checkout
     assert Path(rules) == target / "advise" / "data" / "rules"
     assert Path(templates) == target / "advise" / "data" / "explanations"
+    french = subprocess.run([sys.executable, "-m", "advise", "--help"], capture_output=True, text=True,
+                            env={**env, "ADVISE_LANG": "fr"}, cwd=elsewhere, timeout=60)
+    assert french.returncode == 0 and french.stdout.startswith("Utilisation\u00a0: python -m advise"), french.stdout + french.stderr
     for fmt in ("text", "json"):
         run = subprocess.run([sys.executable, "-m", "advise", "client.yaml", "--format", fmt],
                              capture_output=True, text=True, env=env, cwd=elsewhere, timeout=60)

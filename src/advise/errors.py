@@ -208,8 +208,8 @@ class Problem:
         text = f"{location}: {self.message(lang)}" if location else self.message(lang)
         hint = self.hint_text(lang)
         if hint:
-            label = "hint" if lang == "en" else "conseil"
-            text += f"\n  {label}: {hint}"
+            label = "hint:" if lang == "en" else "conseil\u00a0:"
+            text += f"\n  {label} {hint}"
         return text
 
     def as_dict(self, lang: str = "en") -> dict[str, Any]:

@@ -12,8 +12,11 @@ import click
 
 from ..errors import InputError, Problem, register_messages
 from ..version import __version__
+from . import i18n
 from .options import lang_option, report_format_option, rules_option, templates_option
 from .reporting import report_errors
+
+i18n.install()
 
 # Start-up time matters (one `advise facts.yaml` is one process): each command imports
 # what it needs when it runs, and the other command families are imported only when
@@ -38,6 +41,9 @@ class DefaultGroup(click.Group):
     default_command = "run"
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # The language of the help, the usage errors and the prompts: advise.cli.i18n.
+        i18n.activate(i18n.choose(args))
+        i18n.localize(self, ctx, subcommands=False)
         if args and args[0] not in self.commands and args[0] not in LAZY_COMMANDS \
                 and args[0] not in ("--help", "-h", "--version"):
             args = [self.default_command, *args]
@@ -49,10 +55,14 @@ class DefaultGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands and cmd_name in LAZY_COMMANDS:
             self.load(LAZY_COMMANDS[cmd_name])
-        return self.commands.get(cmd_name)
+        command = self.commands.get(cmd_name)
+        if command is not None:
+            i18n.localize(command)
+        return command
 
     def load(self, module: str) -> None:
-        importlib.import_module(f"{__package__}.{module}").register(self)
+        with i18n.english():  # what click words while declaring commands must stay the msgids
+            importlib.import_module(f"{__package__}.{module}").register(self)
 
 
 @click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})

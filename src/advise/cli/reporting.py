@@ -26,9 +26,9 @@ def report_errors(function: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return function(*args, **kwargs)
         except AdviseError as error:
-            label = "Error" if lang == "en" else "Erreur"
-            click.echo(f"{label}: " + error.format(lang).replace("\n", "\n  ") if len(error.problems) == 1
-                       else f"{label}: {len(error.problems)} " + ("problems" if lang == "en" else "problèmes")
+            label = "Error:" if lang == "en" else "Erreur\u00a0:"
+            click.echo(f"{label} " + error.format(lang).replace("\n", "\n  ") if len(error.problems) == 1
+                       else f"{label} {len(error.problems)} " + ("problems" if lang == "en" else "problèmes")
                        + "\n" + "\n".join("  " + p.format(lang).replace("\n", "\n  ") for p in error.problems),
                        err=True)
             sys.exit(error.exit_code)
@@ -38,7 +38,7 @@ def report_errors(function: Callable[..., Any]) -> Callable[..., Any]:
             if os.environ.get("ADVISE_DEBUG"):
                 traceback.print_exc()
             problem = Problem("internal", {"reason": f"{type(error).__name__}: {error}"})
-            click.echo(("Error: " if lang == "en" else "Erreur : ") + problem.message(lang), err=True)
+            click.echo(("Error: " if lang == "en" else "Erreur\u00a0: ") + problem.message(lang), err=True)
             click.echo("Set ADVISE_DEBUG=1 to see the traceback." if lang == "en"
                        else "Définissez ADVISE_DEBUG=1 pour voir la trace.", err=True)
             sys.exit(EXIT_INTERNAL)

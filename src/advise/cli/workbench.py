@@ -246,11 +246,14 @@ def docs_command(rules_dir: str | None, lang: str | None, output: str | None, ch
     from ..output import write_atomically
     from ..workbench.docs import rules_markdown
 
-    text = rules_markdown(_rulebook(rules_dir), lang or "en")
+    lang = lang or _default_lang()
+    text = rules_markdown(_rulebook(rules_dir), lang)
     if check_only:
         current = Path(output).read_text(encoding="utf-8") if output and Path(output).is_file() else None
         if current != text:
-            click.echo(f"{output or '-o FILE'}: out of date; run: advise rules docs -o {output or 'FILE'}", err=True)
+            command = f"advise rules docs --lang {lang} -o {output or ('FILE' if lang == 'en' else 'FICHIER')}"
+            click.echo(f"{output or '-o FILE'}: out of date; run: {command}" if lang == "en"
+                       else f"{output or '-o FICHIER'}\u00a0: pas à jour\u00a0; lancez\u00a0: {command}", err=True)
             sys.exit(1)
         return
     if output:
