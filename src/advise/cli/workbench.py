@@ -246,7 +246,7 @@ def docs_command(rules_dir: str | None, lang: str | None, output: str | None, ch
     from ..output import write_atomically
     from ..workbench.docs import rules_markdown
 
-    lang = lang or _default_lang()
+    lang = lang or env_lang()
     text = rules_markdown(_rulebook(rules_dir), lang)
     if check_only:
         current = Path(output).read_text(encoding="utf-8") if output and Path(output).is_file() else None
