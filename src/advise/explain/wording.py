@@ -70,6 +70,7 @@ def make_filters(vocabulary: Vocabulary, lang: str) -> dict[str, Callable[..., s
     platforms: Mapping[str, Mapping[str, str]] = vocabulary.platforms
     objectives: Mapping[str, Mapping[str, str]] = vocabulary.objectives
     units: Mapping[str, Mapping[str, str]] = vocabulary.units
+    sectors: Mapping[str, Mapping[str, str]] = vocabulary.sectors
 
     def unit_text(unit: str) -> str:
         return units.get(unit, {}).get(lang, "")
@@ -99,6 +100,9 @@ def make_filters(vocabulary: Vocabulary, lang: str) -> dict[str, Callable[..., s
     def objective_list(values: Any) -> str:
         return join_and([objectives.get(value, {}).get(lang, str(value)) for value in values or ()], lang)
 
+    def sector(value: Any) -> str:
+        return sectors.get(value, {}).get(lang, str(value))
+
     def yesno(value: Any) -> str:
         yes, no = _YES_NO[lang]
         return yes if value else no
@@ -124,6 +128,7 @@ def make_filters(vocabulary: Vocabulary, lang: str) -> dict[str, Callable[..., s
         "platforms": platform_list,
         "first_platform": first_platform,
         "objectives": objective_list,
+        "sector": sector,
         "yesno": yesno,
         "join_and": lambda values: join_and(list(values), lang),
         "label": label,

@@ -95,6 +95,8 @@ class Words:
             return filters["yesno"](value)
         if isinstance(value, (int, float)):
             return filters["unit"](value, unit)
+        if items == "sector":
+            return filters["sector"](value)
         return str(value)
 
     def show_mapping(self, values: dict[str, Any], unit: str) -> str:
@@ -134,6 +136,8 @@ class Words:
             return self.filters["platform"](item)
         if items == "objective" or item in self.vocabulary.objectives:
             return self.filters["objectives"]([item])
+        if items == "sector":
+            return self.filters["sector"](item)
         return item
 
     def requirement(self, condition: Condition) -> str:

@@ -23,7 +23,7 @@ RULE_KEYS = ("id", "title", "when", "then", "because", "source", "priority", "no
 # Names a rule's text may use besides facts and tables (filled in by the renderer).
 TEMPLATE_HELPERS = frozenset({"lang", "loop", "true", "false", "none"})
 # The filters a rule's text may use (advise.explain.wording defines what each one does).
-FILTER_NAMES = ("hours", "hours_per_week", "euros", "number", "platform", "platforms", "first_platform", "objectives", "yesno",
+FILTER_NAMES = ("hours", "hours_per_week", "euros", "number", "platform", "platforms", "first_platform", "objectives", "sector", "yesno",
                 "join_and", "label", "unit")
 
 
@@ -194,6 +194,7 @@ class Vocabulary:
     units: dict[str, dict[str, str]]  # unit -> {lang: suffix}
     glossary: dict[str, dict[str, Any]]  # term -> {term: {lang}, meaning: {lang}}
     file: str
+    sectors: dict[str, dict[str, str]] = field(default_factory=dict)  # id -> {lang: name}; optional section
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import did_you_mean
-from ..sheet.facts import OBJECTIVES, PLATFORMS, SHEET_FIELDS
+from ..sheet.facts import OBJECTIVES, PLATFORMS, SECTORS, SHEET_FIELDS
 from ..sheet.yamlload import Positions, describe
 from .model import FACT_TYPES, ITEM_KINDS, NAME, UNITS, FactType, Theme, Vocabulary, value_fits
 from .operators import BOOL, LIST, NUMBER, TEXT
@@ -14,7 +14,7 @@ from .problems import Collector, language_texts, unknown_keys
 
 
 class VocabularyReader:
-    SECTIONS = ("facts", "warnings", "recommendations", "verdicts", "platforms", "objectives", "themes",
+    SECTIONS = ("facts", "warnings", "recommendations", "verdicts", "platforms", "objectives", "sectors", "themes",
                 "units", "glossary", "sheet")
 
     def __init__(self, file: str, data: Any, positions: Positions, problems: Collector):
@@ -75,6 +75,8 @@ class VocabularyReader:
                 label=recommendations[key]["title"], file=self.file, line=self.line("recommendations", key))
         platforms = self.names("platforms", PLATFORMS)
         objectives = self.names("objectives", OBJECTIVES)
+        # Optional: without it, reports show the sectors' identifiers.
+        sectors = self.names("sectors", tuple(SECTORS)) if "sectors" in self.data else {}
         families: dict[str, tuple[str, ...]] = {}
         for name, entry in self.section("facts").items():
             declared = self.derived_fact(name, entry, tuple(verdicts))
@@ -129,7 +131,7 @@ class VocabularyReader:
                               for key in ("term", "meaning")}
         return Vocabulary(facts=facts, families=families, warnings=warnings, recommendations=recommendations,
                           verdicts=verdicts, platforms=platforms, objectives=objectives, themes=themes,
-                          units=units, glossary=glossary, file=self.file)
+                          units=units, glossary=glossary, file=self.file, sectors=sectors)
 
     def section(self, name: str) -> dict[str, Any]:
         value = self.data.get(name, {})
@@ -219,6 +221,8 @@ def sheet_fact_type(name: str, spec: Any, label: dict[str, str]) -> FactType:
     items = None
     if spec.type == "list":
         items = {PLATFORMS: "platform", OBJECTIVES: "objective"}.get(choices, "text")
+    elif choices == tuple(SECTORS):
+        items = "sector"  # a choice shown by its name in the vocabulary's `sectors`
     unit = {"resources.weekly_hours": "hours_per_week", "resources.monthly_budget": "euros_per_month"}.get(name, "none")
     return FactType(name, kind, choices=choices, items=items, derived=False, unit=unit, label=label)
 
