@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from ..errors import did_you_mean
 
-# Kinds of fact (see rulebook.FactType.kind).
+# Kinds of fact (see advise.rulebase.model.FactType.kind).
 NUMBER, BOOL, TEXT, LIST = "number", "bool", "text", "list"
 
 
