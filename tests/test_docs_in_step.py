@@ -41,6 +41,7 @@ TWINS = {
     "docs/writing-rules.md": "docs/fr/ecrire-des-regles.md",
     "docs/reports.md": "docs/fr/rapports.md",
     "docs/architecture.md": "docs/fr/architecture.md",
+    "docs/form-tools.md": "docs/fr/outils-de-formulaire.md",
 }
 # Generated from the rules in both languages (test_generated_rule_reference_is_fresh).
 GENERATED_DOCS = {"docs/rules.md": "docs/fr/regles.md"}

@@ -5,6 +5,8 @@ shows progress and prints. How it behaves:
 
 * Sheets are found in the files and folders given (folders: every *.yaml / *.yml below
   them, hidden ones and the output folder skipped), each sheet once, in one sorted order.
+  A CSV file given by name (a form tool's export, advise.sheet.rows) is one sheet per row,
+  shown as `answers.csv:3` (its row) and reported as `answers-3.txt`.
 * Each sheet gets a report named after its file (`fleuriste.yaml` -> `fleuriste.txt`);
   two sheets with the same name get `name.txt`, `name-2.txt`, ... in the sorted order of
   their paths, so the names do not depend on the order of the arguments. No report is
@@ -33,6 +35,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from .errors import AdviseError, InputError, Problem, register_messages
+from .sheet.rows import CSV_SUFFIXES, Row, read_rows
 
 register_messages({
     "batch-no-sheets": {
@@ -67,6 +70,7 @@ class Sheet:
     path: str  # as opened
     file: str  # as shown in the summary
     report: str  # report file name inside the output folder
+    row: Row | None = None  # a row of a CSV file: the answers themselves
 
 
 @dataclass(frozen=True)
@@ -188,8 +192,19 @@ def plan(sources: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[s
     out_real = os.path.realpath(out)
     # Inputs that sit in the output folder: their names are never used for a report.
     reserved = [Path(real).name for real, _ in found if os.path.dirname(real) == out_real]
-    names = report_names([shown for _, shown in found], EXTENSIONS[fmt], reserved=reserved)
-    return [Sheet(path=real, file=shown, report=name) for (real, shown), name in zip(found, names)]
+    entries: list[tuple[str, str, Row | None]] = []  # (path, shown, row)
+    for real, shown in found:
+        if shown.lower().endswith(CSV_SUFFIXES):
+            entries += [(real, row.shown, row) for row in read_rows(real, display_name=shown)]
+        else:
+            entries.append((real, shown, None))
+    if not entries:  # only CSV files without a row of answers
+        raise InputError(Problem("batch-no-sheets", {"paths": ", ".join(shown for _, shown in found)},
+                                 field="DIR_OR_FILES"))
+    stems = [shown if row is None else str(Path(row.file).with_name(f"{Path(row.file).stem}-{row.line}.csv"))
+             for _, shown, row in entries]
+    names = report_names(stems, EXTENSIONS[fmt], reserved=reserved)
+    return [Sheet(path=real, file=shown, report=name, row=row) for (real, shown, row), name in zip(entries, names)]
 
 
 # ---------------------------------------------------------------- advising one sheet
@@ -211,9 +226,11 @@ class _Worker:
         from .explain.report import build_report
         from .output import write_atomically
         from .sheet.facts import load_fact_sheet
+        from .sheet.rows import sheet_from_row
 
         try:
-            loaded = load_fact_sheet(sheet.path, display_name=sheet.file)
+            loaded = load_fact_sheet(sheet.path, display_name=sheet.file) if sheet.row is None \
+                else sheet_from_row(sheet.row)
             result = self.advisor.run(loaded)
             found = None
             if self.hints:
@@ -314,7 +331,8 @@ def run_batch(
     else:
         del local
         outcomes = _run_parallel(sheets, workers, (rules, templates, fmt, lang, str(out), hints), progress)
-    outcomes.sort(key=lambda outcome: outcome.file)
+    order = {sheet.file: index for index, sheet in enumerate(sheets)}  # CSV rows in row order
+    outcomes.sort(key=lambda outcome: (order.get(outcome.file, len(order)), outcome.file))
     result = BatchResult(out, outcomes)
     inputs = [sheet.path for sheet in sheets]
     csv_path, md_path = out / SUMMARY_CSV, out / SUMMARY_MD

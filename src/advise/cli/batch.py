@@ -32,7 +32,9 @@ def register(group: click.Group) -> None:
               rules_dir: str | None, templates_dir: str | None, hints: bool) -> None:
         """Advise every fact sheet in DIR_OR_FILES: one report each, plus summary.csv and summary.md.
 
-        A folder stands for every *.yaml / *.yml file below it. A sheet that cannot be
+        A folder stands for every *.yaml / *.yml file below it. A CSV file (a form tool's
+        export) is one sheet per row, its columns named by the sheet's dotted paths
+        (business.name, resources.weekly_hours, objectives, ...). A sheet that cannot be
         advised is listed in the summary with its error, and the others go on. Exit
         status: 2 if any sheet was refused as bad input, 1 if any failed with an internal
         error, else 0. Each report is the one `advise FILE --no-hints` gives (with --hints:
@@ -42,6 +44,7 @@ def register(group: click.Group) -> None:
         Examples:
           advise batch clients/ -o reports/
           advise batch a.yaml b.yaml -o out --format json --jobs 2
+          advise batch answers.csv -o reports/ --format html
         """
         from ..batch import BAD_INPUT, INTERNAL, OK, run_batch
 

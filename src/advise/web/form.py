@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
 from ..errors import FactSheetError, Problem, did_you_mean
+from ..sheet.answers import parse_number
 from ..sheet.facts import HEADER_FIELDS, REPORT_LANGS, SHEET_FIELDS, FactSheet, fact_sheet_from_mapping
-from ..workbench.questions import (SECTIONS, choice_label, description, field_readers, form_order, parse_number, question,
+from ..workbench.questions import (SECTIONS, choice_label, description, field_readers, form_order, question,
                          reasons)
 from ..rulebase.model import RuleBook
 from ..sheet.template import allowed

@@ -16,6 +16,7 @@ from typing import Any
 
 from ..errors import Problem, register_messages
 from ..rulebase.model import RuleBook
+from ..sheet.answers import NONE_WORDS, parse_number, parse_yes_no
 from ..sheet.facts import HEADER_FIELDS, SHEET_FIELDS, FieldSpec
 
 register_messages({
@@ -90,11 +91,6 @@ SECTIONS: dict[str, dict[str, str]] = {
     "content": {"en": "What the business can say and do", "fr": "Ce que l'entreprise peut dire et faire"},
     "profiles": {"en": "Profiles on social networks", "fr": "Profils sur les réseaux sociaux"},
 }
-
-YES_WORDS = frozenset({"y", "yes", "true", "o", "oui", "vrai", "1"})
-NO_WORDS = frozenset({"n", "no", "false", "non", "faux", "0"})
-NONE_WORDS = frozenset({"", "-", "none", "nothing", "aucun", "aucune", "rien", "[]"})
-_NUMBER_SPACES = ("\u202f", "\u00a0", " ")
 
 
 def section_of(name: str) -> str:
@@ -205,12 +201,8 @@ def parse_answer(spec: FieldSpec, text: str) -> Any:
     if not raw and not spec.required and spec.type != "list":
         return list(spec.default) if isinstance(spec.default, tuple) else spec.default
     if spec.type == "bool":
-        word = raw.lower()
-        if word in YES_WORDS:
-            return True
-        if word in NO_WORDS:
-            return False
-        return Problem("interview-not-yes-no", field=spec.name)
+        answer = parse_yes_no(raw)
+        return Problem("interview-not-yes-no", field=spec.name) if answer is None else answer
     if spec.type == "number":
         number = parse_number(raw)
         if number is None:
@@ -221,16 +213,3 @@ def parse_answer(spec: FieldSpec, text: str) -> Any:
             return []
         return [item for item in re.split(r"[,;\s]+", raw.strip("[]")) if item]
     return raw
-
-
-def parse_number(text: str) -> int | float | None:
-    """'2,5', '1 200', '3' -> the number (integers stay integers); None if it is not one."""
-    candidate = text
-    for space in _NUMBER_SPACES:
-        candidate = candidate.replace(space, "")
-    if candidate.count(",") == 1 and "." not in candidate:
-        candidate = candidate.replace(",", ".")
-    if not candidate or not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", candidate):
-        return None
-    number = float(candidate)
-    return int(number) if number.is_integer() and abs(number) < 1e15 else number
