@@ -25,7 +25,7 @@ from advise.explain.proof import FactNode, RuleNode, how
 from conftest import EXAMPLES
 
 CONTRACT_KEYS = ["version", "business", "verdict", "max_profiles", "platforms", "weekly_hours_available",
-                 "weekly_hours_needed", "warnings", "recommendations", "trace"]
+                 "weekly_hours_needed", "existing", "warnings", "recommendations", "trace"]
 SHEETS = ["fleuriste.yaml", "agence-b2b.yaml"]
 
 
@@ -117,6 +117,31 @@ def test_the_json_report_keeps_the_contract(advisor: Advisor) -> None:
         for item in data["warnings"] + data["recommendations"]:
             assert {"id", "rule", "text"} <= set(item)
         assert "hints" not in data and "what_if" not in data and "not_applied" not in data
+
+
+@pytest.mark.parametrize("sheet", sorted(p.name for p in EXAMPLES.glob("*.yaml")))
+def test_one_course_of_action_in_every_example(advisor: Advisor, sheet: str) -> None:
+    """The contract's `platforms` and `existing`: nothing animated under not_yet or
+    minimal_presence; one action per open profile, `animate` exactly for those in
+    `platforms`; never more profiles than the time keeps alive; animating advice waits."""
+    result = advisor.run(load_fact_sheet(EXAMPLES / sheet))
+    report = build_report(result, "en")
+    data = report_json(report)
+    if data["verdict"] in ("not_yet", "minimal_presence"):
+        assert data["platforms"] == []
+        assert data["later"]["platforms"], "a verdict that animates nothing says where to start later"
+        vocabulary = result.rulebook.vocabulary
+        assert not any(vocabulary.about_animating("warning", item.id) for item in report.now_warnings)
+        assert not any(vocabulary.about_animating("recommendation", item.id) for item in report.now_recommendations)
+    else:
+        assert data["later"] == {"platforms": [], "warnings": [], "recommendations": []}
+    assert len(data["platforms"]) <= data["max_profiles"]
+    existing = list(result.trace.facts["profiles.existing"])
+    assert [entry["platform"] for entry in data["existing"]] == existing
+    for entry in data["existing"]:
+        assert entry["action"] in ("animate", "minimal", "close")
+        assert (entry["action"] == "animate") == (entry["platform"] in data["platforms"])
+        assert entry["rule"] and entry["text"]
 
 
 def test_time_budget_comes_from_the_rule_base_table(advisor: Advisor) -> None:

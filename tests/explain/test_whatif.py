@@ -20,7 +20,7 @@ from advise.explain.whatif import what_if
 from conftest import BASE_SHEET, EXAMPLES, RuleBase, rule
 
 CONTRACT_KEYS = ["version", "business", "verdict", "max_profiles", "platforms", "weekly_hours_available",
-                 "weekly_hours_needed", "warnings", "recommendations", "trace"]
+                 "weekly_hours_needed", "existing", "warnings", "recommendations", "trace"]
 
 
 def sheet(**changes: object):

@@ -21,12 +21,18 @@ could make visuals, ...". How the candidates are found, and why they are never g
 3. For each target, the hint kept per answer is the smallest change that gives another
    outcome; numbers (time, budget) come before true/false answers.
 
+A hint must name a change a business would make, for a real reason. So the edge between
+nothing and something is no lever: a condition that compares a sheet number with zero
+itself (`monthly_budget <= 0`) gives no candidate ("with 1 EUR a month more" is no advice
+under a warning about a yearly cost), and no hint takes a number down to zero ("with 40 h
+less, 0 h in all"). A hint never buys the point it clears with a worse verdict, and
+verdict hints only go up the ladder: a worse verdict is never something to aim for.
+
 Only answers the owner can act on are changed: resources and content (ACTIONABLE). What
 the business is (its audience, whether it is local) is not a lever, and "if you sold
 things that do not photograph well" is no advice. For the verdict, a hint moves it up the
-ladder of the vocabulary's verdicts (listed from the most cautious to the boldest), or,
-for a number, down too: "with 1.5 h less a week, the verdict would be minimal presence"
-tells the owner their margin.
+ladder of the vocabulary's verdicts (listed from the most cautious to the boldest; the
+first two, not yet and minimal presence, are equally cautious).
 
 The candidates are bounded (at most MAX_CANDIDATES per number, one per true/false answer),
 and one Advisor (one compiled rule base, one engine) serves every run.
@@ -237,6 +243,8 @@ def numeric_candidates(result: Result) -> dict[str, list[float]]:
                     found.add(value)
 
         for condition in conditions:
+            if condition.fact == name and condition.operand == 0:
+                continue  # nothing against something: no lever (see the module docstring)
             _, depends = replay.value(condition.fact, name, x0)
             if not depends:
                 continue
@@ -262,6 +270,7 @@ def numeric_candidates(result: Result) -> dict[str, list[float]]:
                 return tuple(value) if isinstance(value, list) else value
 
             probe(computed)
+        found.discard(0.0)  # "with 40 h less (0 h in all)" is no advice
         ordered = sorted(found, key=lambda value: (abs(value - x0), value))
         candidates[name] = ordered[:MAX_CANDIDATES]
     return candidates
@@ -309,19 +318,26 @@ def find_hints(advisor: Advisor, result: Result, *, max_hints: int = MAX_HINTS) 
                 per_fact[name] = hint
         return sorted(per_fact.values(), key=lambda hint: (_rank(hint.fact), _distance(hint.before, hint.after)))
 
-    warnings = {item: tuple(best(f"warnings.{item}", lambda o, item=item: item not in o.warnings)[:max_hints])
-                for item in before.warnings}
-    verdict_hints: list[Hint] = []
     ladder = list(result.rulebook.vocabulary.verdicts)  # from the most cautious to the boldest
+    vocabulary = result.rulebook.vocabulary
 
     def level(verdict: str | None) -> int:
-        return ladder.index(verdict) if verdict in ladder else -1
+        if verdict not in ladder:
+            return -1
+        # the verdicts that animate nothing are equally cautious
+        cautious = [v for v in ladder if not vocabulary.animates(v)]
+        return 0 if verdict in cautious else ladder.index(verdict)
+
+    warnings = {item: tuple(best(f"warnings.{item}", lambda o, item=item: item not in o.warnings
+                                 and level(o.verdict) >= level(before.verdict))[:max_hints])
+                for item in before.warnings}
+    verdict_hints: list[Hint] = []
 
     for verdict in sorted({o.verdict for _, _, o in tried if o.verdict != before.verdict and o.verdict},
                           key=lambda v: -level(v)):
-        up = level(verdict) > level(before.verdict)
-        found = [hint for hint in best("verdict", lambda o, verdict=verdict: o.verdict == verdict)
-                 if up or SHEET_FIELDS[hint.fact].type == "number"]
+        if level(verdict) <= level(before.verdict):
+            continue  # a worse verdict, or one as cautious, is nothing to aim for
+        found = best("verdict", lambda o, verdict=verdict: o.verdict == verdict)
         if found:
             verdict_hints.append(found[0])
     platforms = best("platforms", lambda o: set(o.platforms) > set(before.platforms))[:max_hints]

@@ -9,6 +9,7 @@ from typing import Any
 from ..advisor import Result
 from ..engine.trace import Firing
 from .answers import NotApplied, WhatIf
+from .existing import ExistingAction
 
 
 REPORT_VERSION = 1
@@ -201,5 +202,36 @@ class Report:
     what_if: "WhatIf | None" = None  # with --set
     changes: tuple[SheetChange, ...] = ()  # the --set changes, as the reader sees them
     what_if_view: WhatIfView | None = None
+    animating: bool = True  # the verdict animates profiles now (advise.explain.existing)
+    existing: tuple[ExistingAction, ...] = ()  # one action per profile already open
+    later: tuple[str, ...] = ()  # profiles to open when ready, when the verdict animates nothing
+
+    def _now(self, items: tuple[Item, ...], kind: str) -> tuple[Item, ...]:
+        vocabulary = self.result.rulebook.vocabulary
+        return tuple(item for item in items
+                     if self.animating or not vocabulary.about_animating(kind, item.id))
+
+    @property
+    def now_warnings(self) -> tuple[Item, ...]:
+        """The warnings to act on now: advice about animating waits when nothing is animated."""
+        return self._now(self.warnings, "warning")
+
+    @property
+    def now_recommendations(self) -> tuple[Item, ...]:
+        return self._now(self.recommendations, "recommendation")
+
+    @property
+    def later_warnings(self) -> tuple[Item, ...]:
+        now = set(map(id, self.now_warnings))
+        return tuple(item for item in self.warnings if id(item) not in now)
+
+    @property
+    def later_recommendations(self) -> tuple[Item, ...]:
+        now = set(map(id, self.now_recommendations))
+        return tuple(item for item in self.recommendations if id(item) not in now)
+
+    @property
+    def has_later(self) -> bool:
+        return bool(self.later or self.later_warnings or self.later_recommendations)
 
 

@@ -28,6 +28,7 @@ from .because import because_for, fact_context
 from .model import (ChangeRow, HintView, Item, Premise, Report, SheetChange, Step, ThemeSection, TimeBudget, TimeRow,
                     WhatIfView)
 from .steps import platform_keys, raised, reading_order, supporting_steps
+from .existing import existing_actions, later_platforms
 from .words import Words
 
 
@@ -132,6 +133,9 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
         what_if=what_if,
         changes=changes,
         what_if_view=view,
+        animating=vocabulary.animates(verdict) if verdict else True,
+        existing=existing_actions(rulebook, trace, because, words.member_name),
+        later=later_platforms(trace),
     )
 
 

@@ -30,6 +30,7 @@ def report_json(report: Report) -> dict[str, Any]:
         "platforms": list(report.platforms),
         "weekly_hours_available": report.weekly_hours_available,
         "weekly_hours_needed": report.weekly_hours_needed,
+        "existing": [action.as_json() for action in report.existing],
         "warnings": [_item_json(item) for item in report.warnings],
         "recommendations": [_item_json(item) for item in report.recommendations],
         "trace": [{
@@ -45,6 +46,13 @@ def report_json(report: Report) -> dict[str, Any]:
         } for step in report.steps],
         "lang": report.lang,
         "verdict_rule": report.verdict_rule,
+        # What waits until the business is ready (a verdict that animates nothing now): the
+        # profiles to open first, and the advice about animating, by id.
+        "later": {
+            "platforms": list(report.later),
+            "warnings": [item.id for item in report.later_warnings],
+            "recommendations": [item.id for item in report.later_recommendations],
+        },
     }
     if report.hints_computed:
         data["hints"] = {

@@ -181,6 +181,12 @@ class Theme:
     order: int
 
 
+# When a warning or recommendation is advice: `now`, whatever the verdict; `animating`, advice
+# about animating profiles: when the verdict animates nothing (a verdict with `animates: false`),
+# the report tells it under "when you are ready", not as a thing to do now.
+ADVICE_FOR = ("now", "animating")
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     facts: dict[str, FactType]  # every fact: sheet and derived, families expanded
@@ -195,6 +201,15 @@ class Vocabulary:
     glossary: dict[str, dict[str, Any]]  # term -> {term: {lang}, meaning: {lang}}
     file: str
     sectors: dict[str, dict[str, str]] = field(default_factory=dict)  # id -> {lang: name}; optional section
+
+    def animates(self, verdict: str | None) -> bool:
+        """Whether the verdict animates profiles now (`animates` in the vocabulary; true by default)."""
+        return bool(self.verdicts.get(verdict or "", {}).get("animates", True))
+
+    def about_animating(self, kind: str, item_id: str) -> bool:
+        """Whether a warning (kind 'warning') or recommendation is advice about animating profiles."""
+        section = self.warnings if kind == "warning" else self.recommendations
+        return section.get(item_id, {}).get("advice_for", "now") == "animating"
 
 
 @dataclass(frozen=True)

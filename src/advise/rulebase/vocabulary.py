@@ -8,7 +8,7 @@ from typing import Any
 from ..errors import did_you_mean
 from ..sheet.facts import OBJECTIVES, PLATFORMS, SECTORS, SHEET_FIELDS
 from ..sheet.yamlload import Positions, describe
-from .model import FACT_TYPES, ITEM_KINDS, NAME, UNITS, FactType, Theme, Vocabulary, value_fits
+from .model import ADVICE_FOR, FACT_TYPES, ITEM_KINDS, NAME, UNITS, FactType, Theme, Vocabulary, value_fits
 from .operators import BOOL, LIST, NUMBER, TEXT
 from .problems import Collector, language_texts, unknown_keys
 
@@ -42,7 +42,11 @@ class VocabularyReader:
                 self.problems.add("unknown-fact", file=self.file, line=self.line("sheet", name),
                                   field=f"sheet.{name}", name=name, _hint=did_you_mean(name, SHEET_FIELDS))
 
-        def titled(section: str, extra: tuple[str, ...] = ()) -> dict[str, dict[str, Any]]:
+        def titled(section: str, extra: tuple[str, ...] = (),
+                   choices: dict[str, tuple[Any, ...]] | None = None) -> dict[str, dict[str, Any]]:
+            """Entries with a title (and `extra` texts); `choices`: optional keys with a closed
+            set of values, the first being the default."""
+            choices = choices or {}
             result: dict[str, dict[str, Any]] = {}
             for key, entry in self.section(section).items():
                 where = f"{section}.{key}"
@@ -52,19 +56,28 @@ class VocabularyReader:
                     self.problems.add("not-a-mapping", file=self.file, line=self.line(section, key), field=where,
                                       found=describe(entry))
                     continue
-                unknown_keys(entry, ("title",) + extra, file=self.file, positions=self.positions,
+                unknown_keys(entry, ("title",) + extra + tuple(choices), file=self.file, positions=self.positions,
                               path=(section, key), problems=self.problems)
                 item = {"title": language_texts(entry.get("title"), where=f"{where}.title", file=self.file,
                                         line=self.line(section, key), problems=self.problems)}
                 for name in extra:
                     item[name] = language_texts(entry.get(name), where=f"{where}.{name}", file=self.file,
                                         line=self.line(section, key), problems=self.problems)
+                for name, allowed in choices.items():
+                    value = entry.get(name, allowed[0])
+                    if value not in allowed or isinstance(value, bool) != isinstance(allowed[0], bool):
+                        shown = [str(choice).lower() for choice in allowed]
+                        self.problems.add("bad-choice", file=self.file, line=self.line(section, key, name)
+                                          or self.line(section, key), field=f"{where}.{name}", value=value,
+                                          choices=", ".join(shown), _hint=did_you_mean(str(value), shown))
+                        value = allowed[0]
+                    item[name] = value
                 result[key] = item
             return result
 
-        warnings = titled("warnings")
-        recommendations = titled("recommendations")
-        verdicts = titled("verdicts", ("meaning",))
+        warnings = titled("warnings", choices={"advice_for": ADVICE_FOR})
+        recommendations = titled("recommendations", choices={"advice_for": ADVICE_FOR})
+        verdicts = titled("verdicts", ("meaning",), choices={"animates": (True, False)})
         for key in warnings:
             facts[f"warnings.{key}"] = FactType(f"warnings.{key}", BOOL, default=False, has_default=True,
                                                 label=warnings[key]["title"], file=self.file,
