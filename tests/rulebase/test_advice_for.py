@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from advise.errors import RuleBookError
-from advise.rulebase.rulebook import load_rulebook
+from advise.rulebase.loading import load_rulebook
 
 from conftest import RULES, RuleBase, rule
 
