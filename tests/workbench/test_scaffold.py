@@ -39,6 +39,21 @@ def test_the_skeleton_changes_no_advice_and_check_flags_its_todos(rulebase: Rule
     assert [f.problem.rule for f in report.findings if f.code == "A601"] == ["my-rule"]
 
 
+def test_a_french_consultant_gets_the_skeleton_commented_in_french(rulebase: RuleBase) -> None:
+    rulebase.rules("10-time.yaml", rule("a", when=[{"business.local": True}]), theme="time")
+    created = new_rule(rulebase.root, "budget/pas-de-budget-visuels", lang="fr")
+    rules_text = created.rule_file.read_text(encoding="utf-8")
+    cases_text = created.cases_file.read_text(encoding="utf-8")
+    assert "# Le format est expliqué dans docs/fr/ecrire-des-regles.md." in rules_text
+    assert "# Règles du thème « budget »" in rules_text and "Replace every TODO" not in rules_text
+    assert "# TODO : les cas de la règle pas-de-budget-visuels" in cases_text and "Another business" not in cases_text
+    rulebook = rulebase.load()
+    assert rulebook.rule("pas-de-budget-visuels").line == created.rule_line
+    assert [r.passed for r in run_cases(Advisor(rulebase.root), load_cases(created.cases_file, rulebook))] == [True, True]
+    report = check_rules(rulebase.root)
+    assert [f.problem.rule for f in report.findings if f.code == "A601"] == ["pas-de-budget-visuels"]
+
+
 def test_appending_keeps_the_file_and_a_cases_file_without_base_gets_whole_sheets(rulebase: RuleBase) -> None:
     original = "# my comments stay\ntheme: time\nrules:\n    - id: a\n      title: {en: A, fr: A}\n" \
                "      when: [{business.local: true}]\n      then: {set: {flag: true}}\n" \

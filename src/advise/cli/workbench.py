@@ -210,7 +210,7 @@ def new_command(target: str, rules_dir: str | None, lang: str | None) -> None:
     from ..workbench.scaffold import new_rule
 
     lang = lang or env_lang()
-    created = new_rule(_rules_dir(rules_dir), target)
+    created = new_rule(_rules_dir(rules_dir), target, lang)
     if lang == "fr":
         click.echo(f"Règle {created.rule_id} ajoutée : {created.rule_file}:{created.rule_line}"
                    + (" (nouveau fichier)" if created.rule_file_created else ""))

@@ -67,8 +67,55 @@ def parse_target(target: str) -> tuple[str, str]:
     return theme, rule_id
 
 
-def new_rule(rules_dir: str | Path, target: str) -> NewRule:
-    """Add the skeleton of rule ID to theme THEME's file, and its cases; returns where."""
+# The skeleton's comments, in the consultant's language (its texts are in both already).
+WORDS = {
+    "en": {
+        "head": "# TODO: a new rule, from `advise rules new`. Replace every TODO, then run",
+        "check": "#   advise rules check      (the rule base as a whole)",
+        "test": "#   advise test             (the cases beside the rules)",
+        "guide": "# The format is explained in docs/writing-rules.md.",
+        "when": "# every condition must hold; one per line: fact: {operator: value}",
+        "placeholder": "# TODO: replace this placeholder, which no real sheet meets, with the facts the rule",
+        "example": "#   tests, e.g.  - resources.weekly_hours: {lt: 2}",
+        "then": "# warn: WARNING, recommend: RECOMMENDATION or set: {fact: value}",
+        "concludes": "# TODO: what it concludes (ids declared in vocabulary.yaml)",
+        "because": "# what the owner reads; {{ fact | filter }} shows a value",
+        "source": "TODO: the passage of the article (a few words quoted, its section) or the reference",
+        "file": "# Rules of the theme '{theme}'. Cases beside them: the .cases.yaml file of the same name.",
+        "changes": "# TODO: only what this case changes",
+        "sheet": "# TODO: the sheet of this case",
+        "cases": "# TODO: cases for the rule {rule_id}: one where it fires, one where it stays silent.",
+        "other": "Another business",
+        "cases_file": "# Scenario cases beside the rules of the same name: a sheet (base, changed by each case),\n"
+                      "# and what the rule base must conclude from it. Run them with: advise test",
+    },
+    "fr": {
+        "head": "# TODO : une nouvelle règle, écrite par `advise rules new`. Remplacez chaque TODO, puis lancez",
+        "check": "#   advise rules check      (toute la base de règles)",
+        "test": "#   advise test             (les cas à côté des règles)",
+        "guide": "# Le format est expliqué dans docs/fr/ecrire-des-regles.md.",
+        "when": "# toutes les conditions doivent être remplies ; une par ligne : fait: {opérateur: valeur}",
+        "placeholder": "# TODO : remplacez cette condition, qu'aucune vraie fiche ne remplit, par les faits que",
+        "example": "#   la règle teste, par exemple  - resources.weekly_hours: {lt: 2}",
+        "then": "# warn: ALERTE, recommend: RECOMMANDATION ou set: {fait: valeur}",
+        "concludes": "# TODO : ce qu'elle conclut (identifiants déclarés dans vocabulary.yaml)",
+        "because": "# ce que lit le dirigeant ; {{ fait | filtre }} affiche une valeur",
+        "source": "TODO : le passage de l'article (quelques mots cités, sa section) ou la référence",
+        "file": "# Règles du thème « {theme} ». Leurs cas à côté : le fichier .cases.yaml du même nom.",
+        "changes": "# TODO : seulement ce que ce cas change",
+        "sheet": "# TODO : la fiche de ce cas",
+        "cases": "# TODO : les cas de la règle {rule_id} : un où elle se déclenche, un où elle reste muette.",
+        "other": "Une autre entreprise",
+        "cases_file": "# Cas de test des règles du même nom : une fiche (base, modifiée par chaque cas),\n"
+                      "# et ce que la base de règles doit en conclure. Lancez-les avec : advise test",
+    },
+}
+
+
+def new_rule(rules_dir: str | Path, target: str, lang: str = "en") -> NewRule:
+    """Add the skeleton of rule ID to theme THEME's file, and its cases, with comments in
+    `lang`; returns where."""
+    words = WORDS[lang]
     root = Path(rules_dir)
     theme, rule_id = parse_target(target)
     rulebook = load_rulebook(root)
@@ -87,8 +134,8 @@ def new_rule(rules_dir: str | Path, target: str) -> NewRule:
     old_rules = rule_file.read_text(encoding="utf-8") if rule_file.exists() else None
     old_cases = cases_file.read_text(encoding="utf-8") if cases_file.exists() else None
     cases_valid = old_cases is None or _loads(cases_file, rulebook)
-    rules_text, rule_line = _append_rule(old_rules, theme, rule_id, warning)
-    cases_text, cases_line = _append_cases(old_cases, rule_id)
+    rules_text, rule_line = _append_rule(old_rules, theme, rule_id, warning, words)
+    cases_text, cases_line = _append_cases(old_cases, rule_id, words)
     write_atomically(rule_file, rules_text)
     try:
         write_atomically(cases_file, cases_text)
@@ -100,7 +147,7 @@ def new_rule(rules_dir: str | Path, target: str) -> NewRule:
         _restore(rule_file, old_rules)
         _restore(cases_file, old_cases)
         reason = error.format("en") if isinstance(error, RuleBookError) else "the rule is not found"
-        raise RuleBookError(Problem("new-failed", {"reason": reason, "text": _rule_skeleton(rule_id, warning, "  ")},
+        raise RuleBookError(Problem("new-failed", {"reason": reason, "text": _rule_skeleton(rule_id, warning, "  ", words)},
                                     file=str(rule_file))) from None
     return NewRule(rule_id, rule_file, rule_line, old_rules is None, cases_file, cases_line, old_cases is None)
 
@@ -155,38 +202,38 @@ def _indent(text: str, key: str) -> str:
     return "  "
 
 
-def _rule_skeleton(rule_id: str, warning: str | None, indent: str) -> str:
+def _rule_skeleton(rule_id: str, warning: str | None, indent: str, words: dict[str, str]) -> str:
     then = f"warn: {warning}" if warning else "set: {verdict: not_yet}"
     lines = [
-        "# TODO: a new rule, from `advise rules new`. Replace every TODO, then run",
-        "#   advise rules check      (the rule base as a whole)",
-        "#   advise test             (the cases beside the rules)",
-        "# The format is explained in docs/writing-rules.md.",
+        words["head"],
+        words["check"],
+        words["test"],
+        words["guide"],
         f"- id: {rule_id}",
         '  title: {en: "TODO: what it detects, in a few words", fr: "TODO : ce qu\'elle détecte, en quelques mots"}',
-        "  when:                 # every condition must hold; one per line: fact: {operator: value}",
-        "    # TODO: replace this placeholder, which no real sheet meets, with the facts the rule",
-        "    #   tests, e.g.  - resources.weekly_hours: {lt: 2}",
+        "  when:                 " + words["when"],
+        "    " + words["placeholder"],
+        "    " + words["example"],
         f"    - business.name: {PLACEHOLDER_NAME}",
-        "  then:                 # warn: WARNING, recommend: RECOMMENDATION or set: {fact: value}",
-        f"    {then}   # TODO: what it concludes (ids declared in vocabulary.yaml)",
-        "  because:              # what the owner reads; {{ fact | filter }} shows a value",
+        "  then:                 " + words["then"],
+        f"    {then}   " + words["concludes"],
+        "  because:              " + words["because"],
         '    en: "TODO: why, in words the owner understands: you have {{ resources.weekly_hours | hours }} a week."',
         '    fr: "TODO : pourquoi, en mots que le dirigeant comprend : vous avez {{ resources.weekly_hours | hours }} par semaine."',
-        '  source: "TODO: the passage of the article (a few words quoted, its section) or the reference"',
+        f'  source: "{words["source"]}"',
     ]
     return "\n".join(indent + line for line in lines) + "\n"
 
 
-def _append_rule(old: str | None, theme: str, rule_id: str, warning: str | None) -> tuple[str, int]:
+def _append_rule(old: str | None, theme: str, rule_id: str, warning: str | None,
+                 words: dict[str, str]) -> tuple[str, int]:
     if old is None:
-        head = f"# Rules of the theme '{theme}'. Cases beside them: the .cases.yaml file of the same name.\n" \
-               f"theme: {theme}\nrules:\n"
-        text = head + _rule_skeleton(rule_id, warning, "  ")
+        head = words["file"].format(theme=theme) + f"\ntheme: {theme}\nrules:\n"
+        text = head + _rule_skeleton(rule_id, warning, "  ", words)
         return text, head.count("\n") + 5
     base = old if old.endswith("\n") else old + "\n"
     base += "\n"
-    text = base + _rule_skeleton(rule_id, warning, _indent(old, "rules"))
+    text = base + _rule_skeleton(rule_id, warning, _indent(old, "rules"), words)
     return text, base.count("\n") + 5
 
 
@@ -201,16 +248,16 @@ def _sheet_yaml(data: dict[str, Any], indent: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _case_skeleton(rule_id: str, indent: str, *, has_base: bool) -> str:
+def _case_skeleton(rule_id: str, indent: str, words: dict[str, str], *, has_base: bool) -> str:
     def sheet(name: str) -> str:
         if has_base:
-            return f"  sheet:\n    business: {{name: {yaml_value(name)}}}   # TODO: only what this case changes\n"
+            return f"  sheet:\n    business: {{name: {yaml_value(name)}}}   {words['changes']}\n"
         data = {k: v for k, v in example_mapping("en").items() if k not in ("version", "lang")}
         data["business"] = {**data["business"], "name": name}
-        return "  sheet:                              # TODO: the sheet of this case\n" + _sheet_yaml(data, "    ")
+        return f"  sheet:                              {words['sheet']}\n" + _sheet_yaml(data, "    ")
 
     text = (
-        f"# TODO: cases for the rule {rule_id}: one where it fires, one where it stays silent.\n"
+        words["cases"].format(rule_id=rule_id) + "\n"
         f"- name: {rule_id}-fires\n"
         '  description: {en: "TODO: the situation where it applies", fr: "TODO : la situation où elle s\'applique"}\n'
         + sheet(PLACEHOLDER_NAME)
@@ -219,20 +266,18 @@ def _case_skeleton(rule_id: str, indent: str, *, has_base: bool) -> str:
         f"- name: {rule_id}-silent\n"
         '  description: {en: "TODO: a close situation where it does not apply", '
         'fr: "TODO : une situation proche où elle ne s\'applique pas"}\n'
-        + sheet("Another business")
+        + sheet(words["other"])
         + "  expect:\n"
         f"    silent: [{rule_id}]\n"
     )
     return "".join(indent + line + "\n" if line else "\n" for line in text.splitlines())
 
 
-def _append_cases(old: str | None, rule_id: str) -> tuple[str, int]:
+def _append_cases(old: str | None, rule_id: str, words: dict[str, str]) -> tuple[str, int]:
     if old is None:
         base = {k: v for k, v in example_mapping("en").items() if k not in ("version", "lang")}
-        head = ("# Scenario cases beside the rules of the same name: a sheet (base, changed by each case),\n"
-                "# and what the rule base must conclude from it. Run them with: advise test\n"
-                "base:\n" + _sheet_yaml(base, "  ") + "cases:\n")
-        return head + _case_skeleton(rule_id, "  ", has_base=True), head.count("\n") + 2
+        head = words["cases_file"] + "\nbase:\n" + _sheet_yaml(base, "  ") + "cases:\n"
+        return head + _case_skeleton(rule_id, "  ", words, has_base=True), head.count("\n") + 2
     has_base = re.search(r"^base:", old, flags=re.M) is not None
     text = (old if old.endswith("\n") else old + "\n") + "\n"
-    return text + _case_skeleton(rule_id, _indent(old, "cases"), has_base=has_base), text.count("\n") + 2
+    return text + _case_skeleton(rule_id, _indent(old, "cases"), words, has_base=has_base), text.count("\n") + 2
