@@ -366,6 +366,12 @@ def main() -> None:
     table = markdown(start, batch_result, scale_results, (load_start, load_average()))
     print(table)
     if not args.quick:
+        # Keep bench/serve.py's section (between its markers): it is measured separately.
+        previous = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
+        serve_begin, serve_end = "<!-- serve: begin", "<!-- serve: end -->"
+        if serve_begin in previous and serve_end in previous:
+            start = previous.index(serve_begin)
+            table += "\n" + previous[start:previous.index(serve_end, start) + len(serve_end)] + "\n"
         args.output.write_text(table, encoding="utf-8")
         print(f"written to {args.output}")
 

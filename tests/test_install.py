@@ -91,6 +91,9 @@ def test_wheel_carries_code_rules_and_templates(wheel: Path) -> None:
                for path in (ROOT / "src" / "advise" / "workbench" / "schemas").glob("*.json")}
     assert schemas and schemas <= names, sorted(schemas - names)
     assert "advise/cli/locale/fr/LC_MESSAGES/advise.mo" in names  # the French help
+    web = {f"advise/web/templates/{path.name}" for path in (ROOT / "src" / "advise" / "web" / "templates").iterdir()
+           if path.is_file()}
+    assert web and web <= names, sorted(web - names)  # the questionnaire's pages
     assert any(name.endswith("entry_points.txt") for name in names)
     assert not any(name.startswith(("rules/", "explanations/", "tests/")) for name in names)
 
