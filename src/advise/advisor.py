@@ -13,7 +13,7 @@ from .engine.inference import infer
 from .engine.trace import Trace
 from .rulebase.loading import load_rulebook
 from .rulebase.model import RuleBook
-from .sheet.facts import FactSheet, fact_sheet_from_mapping, load_fact_sheet
+from .sheet.facts import FactSheet, check_open_choices, fact_sheet_from_mapping, load_fact_sheet
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -68,6 +68,7 @@ class Advisor:
         return rulebook, compile_rulebook(rulebook)
 
     def run(self, sheet: FactSheet) -> Result:
+        check_open_choices(sheet, self.rulebook.vocabulary.open_choices())
         return Result(sheet=sheet, rulebook=self.rulebook, trace=infer(self.program, self.engine, sheet.facts))
 
     def run_file(self, path: str | os.PathLike[str]) -> Result:

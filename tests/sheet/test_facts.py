@@ -12,6 +12,7 @@ from advise.sheet.facts import (
     OBJECTIVES,
     PLATFORMS,
     SECTORS,
+    check_open_choices,
     SHEET_FIELDS,
     FactSheet,
     apply_overrides,
@@ -311,10 +312,6 @@ def test_name_length(name: str) -> None:
         ("planned", "  planned: [facebook, instagramm]", "profiles.planned", "instagramm", "instagram"),
         ("planned", "  planned: [twiter]", "profiles.planned", "twiter", "twitter"),
         ("lang", "lang: de", "lang", "de", None),
-        ("local", "  sector: restaurent", "business.sector", "restaurent", "restaurant"),
-        ("local", "  sector: hotel", "business.sector", "hotel", "hospitality"),
-        ("local", "  sector: plombier", "business.sector", "plombier", "trades"),
-        ("local", "  sector: lawyer", "business.sector", "lawyer", "legal_finance"),
     ],
 )
 def test_value_outside_its_list(key: str, line: str, field: str, value: str, suggested: str | None) -> None:
@@ -484,3 +481,25 @@ def test_sectors_are_the_contracts() -> None:
 def test_a_sector_that_is_not_text_is_a_wrong_type() -> None:
     problem = one_problem(local="  sector: [food]")
     assert (problem.code, problem.field, problem.line) == ("wrong-type", "business.sector", 7)
+
+
+@pytest.mark.parametrize("value, suggested", [
+    ("restaurent", "restaurant"), ("hotel", "hospitality"), ("plombier", "trades"), ("lawyer", "legal_finance"),
+    ("transport", None),
+])
+def test_a_sector_the_rule_base_does_not_know_is_refused_with_a_suggestion(value: str, suggested: str | None) -> None:
+    # The sheet accepts any plain word (a rule base may add trades); the advisor then checks
+    # it against the rule base's list, with the sheet's line and the same "did you mean".
+    loaded = sheet(local=f"  sector: {value}")
+    with pytest.raises(FactSheetError) as caught:
+        check_open_choices(loaded, {"business.sector": tuple(SECTORS)})
+    [problem] = caught.value.problems
+    assert (problem.code, problem.field, problem.line, problem.file) == ("bad-choice", "business.sector", 7, "sheet.yaml")
+    assert suggestion(problem) == suggested
+    check_open_choices(loaded, {"business.sector": (*SECTORS, value)})  # a rule base that adds it
+
+
+def test_a_sector_that_is_not_a_plain_word_is_refused_by_the_sheet() -> None:
+    problem = one_problem(local="  sector: hôtels de luxe")
+    assert (problem.code, problem.field) == ("bad-choice", "business.sector")
+    assert suggestion(problem) == "hospitality"

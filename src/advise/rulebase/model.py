@@ -211,6 +211,12 @@ class Vocabulary:
         section = self.warnings if kind == "warning" else self.recommendations
         return section.get(item_id, {}).get("advice_for", "now") == "animating"
 
+    def open_choices(self) -> dict[str, tuple[str, ...]]:
+        """The sheet's open choices (business.sector) -> every value this rule base accepts:
+        the contract's, and those its vocabulary adds (advise.sheet.facts.check_open_choices)."""
+        fact = self.facts.get("business.sector")
+        return {"business.sector": tuple(fact.choices)} if fact is not None and fact.choices else {}
+
 
 @dataclass(frozen=True)
 class RuleBook:

@@ -3,6 +3,7 @@ platforms, objectives, themes, units, glossary, and the labels of the sheet's fi
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from ..errors import did_you_mean
@@ -89,7 +90,12 @@ class VocabularyReader:
         platforms = self.names("platforms", PLATFORMS)
         objectives = self.names("objectives", OBJECTIVES)
         # Optional: without it, reports show the sectors' identifiers.
-        sectors = self.names("sectors", tuple(SECTORS)) if "sectors" in self.data else {}
+        # A key beyond the contract's adds a trade: business.sector then accepts it (check_open_choices).
+        sectors = self.names("sectors", tuple(SECTORS), extensible=True) if "sectors" in self.data else {}
+        added = tuple(key for key in sectors if key not in SECTORS)
+        if added and "business.sector" in facts:
+            facts["business.sector"] = dataclasses.replace(facts["business.sector"],
+                                                           choices=(*SECTORS, *added))
         families: dict[str, tuple[str, ...]] = {}
         for name, entry in self.section("facts").items():
             declared = self.derived_fact(name, entry, tuple(verdicts))
@@ -156,15 +162,24 @@ class VocabularyReader:
             return {}
         return value
 
-    def names(self, section: str, expected: tuple[str, ...]) -> dict[str, dict[str, str]]:
-        """Display names of platforms/objectives: each one of the contract's, in every language."""
+    def names(self, section: str, expected: tuple[str, ...], *, extensible: bool = False) -> dict[str, dict[str, str]]:
+        """Display names of platforms/objectives/sectors: each one of the contract's, in every
+        language; `extensible`: more keys are new members (sectors a consultant adds)."""
         entries = self.section(section)
         result: dict[str, dict[str, str]] = {}
         for key in expected:
             result[key] = language_texts(entries.get(key), where=f"{section}.{key}", file=self.file,
                                  line=self.line(section, key) or self.line(section), problems=self.problems)
         for key in entries:
-            if key not in expected:
+            if key in expected:
+                continue
+            if extensible and NAME.match(str(key)):
+                result[key] = language_texts(entries.get(key), where=f"{section}.{key}", file=self.file,
+                                             line=self.line(section, key), problems=self.problems)
+            elif extensible:
+                self.problems.add("bad-name", file=self.file, line=self.line(section, key), field=f"{section}.{key}",
+                                  name=key)
+            else:
                 self.problems.add("unknown-key", file=self.file, line=self.line(section, key),
                                   field=f"{section}.{key}", key=key, _hint=did_you_mean(key, expected))
         return result

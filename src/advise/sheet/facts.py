@@ -13,7 +13,7 @@ import math
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from ..errors import FactSheetError, Problem, closest, did_you_mean, register_messages
 from .yamlload import KeyPath, Positions, describe, load_yaml, load_yaml_text
@@ -81,6 +81,10 @@ class FieldSpec:
     # Choices: what each covers (en, fr), shown by the interview; the trades they name only
     # suggest a choice in "did you mean" (hotel -> hospitality), they are never accepted.
     meanings: Mapping[str, tuple[str, str]] = field(default_factory=dict, hash=False)
+    # A choice the rule base may extend (business.sector: a consultant adds a trade in the
+    # vocabulary): a plain word outside `choices` passes here, and the advisor checks it
+    # against the rule base's list (check_open_choices).
+    open: bool = False
     range: tuple[float, float | None] | None = None  # numbers: (minimum, maximum or None)
     length: tuple[int, int] | None = None  # text: (minimum, maximum) characters
     # Lists: False when the order carries no meaning; items are then kept in the order of
@@ -149,7 +153,7 @@ SHEET_FIELDS: dict[str, FieldSpec] = {
             "business.sector", "choice",
             "its trade: " + "; ".join(f"{name} ({en})" for name, (en, _) in SECTORS.items()),
             "son secteur : " + " ; ".join(f"{name} ({fr})" for name, (_, fr) in SECTORS.items()),
-            default="other", choices=tuple(SECTORS), meanings={name: meaning for name, meaning in SECTORS.items() if name != "other"},
+            default="other", choices=tuple(SECTORS), open=True, meanings={name: meaning for name, meaning in SECTORS.items() if name != "other"},
         ),
         FieldSpec(
             "resources.weekly_hours", "number",
@@ -239,6 +243,7 @@ _KEYS_AT: dict[KeyPath, tuple[str, ...]] = {
 # Every valid key as a dotted name, to suggest the right place for a misplaced key.
 _ALL_KEYS = (*HEADER_FIELDS, *_SECTIONS, *SHEET_FIELDS)
 
+_PLAIN_WORD = re.compile(r"[a-z][a-z0-9_]*")  # what an open choice may add: lower-case words joined by _
 _MISSING = object()
 _INVALID = object()
 
@@ -425,7 +430,7 @@ class _Validator:
             return self._wrong_type(spec, value, path, "one of: " + ", ".join(spec.choices))
         name = value.strip().lower()
         name = spec.aliases.get(name, name)
-        if name in spec.choices:
+        if name in spec.choices or (spec.open and _PLAIN_WORD.fullmatch(name)):
             return name
         suggestion = closest(name, (*spec.choices, *spec.aliases, *spec.examples))
         suggestion = spec.examples.get(suggestion, suggestion) if suggestion else None
@@ -482,3 +487,21 @@ def _key_hint(key: str, parent: KeyPath) -> dict[str, Any]:
     if suggestion:
         return {"hint": "hint-did-you-mean", "hint_params": {"suggestion": suggestion}}
     return did_you_mean(key, here)  # the list of valid keys here
+
+
+def check_open_choices(sheet: FactSheet, allowed: Mapping[str, Sequence[str]]) -> None:
+    """The open choices of a sheet (business.sector) against the lists a rule base declares
+    (field -> every valid value); raises FactSheetError as the sheet's own validation does."""
+    validator = _Validator(sheet.path or "<facts>", Positions())
+    for name, values in allowed.items():
+        spec = SHEET_FIELDS[name]
+        value = sheet.facts.get(name)
+        if value is None or value in values:
+            continue
+        suggestion = closest(value, (*values, *spec.examples))
+        suggestion = spec.examples.get(suggestion, suggestion) if suggestion else None
+        hint = {"hint": "hint-did-you-mean", "hint_params": {"suggestion": suggestion}} if suggestion else {}
+        validator.problems.append(Problem("bad-choice", {"value": value, "choices": ", ".join(values)},
+                                          file=validator.filename, line=sheet.positions.get(name), field=name,
+                                          **hint))
+    validator.raise_problems()

@@ -83,7 +83,8 @@ def _show(value: Any) -> str:
 # ---------------------------------------------------------------- domains
 
 
-def sheet_domain(name: str) -> Domain:
+def sheet_domain(name: str, choices: tuple[str, ...] = ()) -> Domain:
+    """`choices`: the rule base's list when it extends the sheet's (business.sector)."""
     spec = SHEET_FIELDS[name]
     if spec.type == "number":
         low, high = spec.range or (-math.inf, None)
@@ -91,7 +92,8 @@ def sheet_domain(name: str) -> Domain:
     if spec.type == "bool":
         return Domain(name, BOOL, ALWAYS, values=(False, True))
     if spec.type == "choice":
-        return Domain(name, TEXT, ALWAYS, values=tuple(spec.choices), items=tuple(spec.choices))
+        values = tuple(choices or spec.choices)
+        return Domain(name, TEXT, ALWAYS, values=values, items=values)
     if spec.type == "list":
         return Domain(name, LIST, ALWAYS, items=tuple(spec.choices))
     return Domain(name, TEXT, ALWAYS)
@@ -112,10 +114,10 @@ def domains(rulebook: RuleBook, live: Iterable[Rule] | None = None,
             if known is not None and name in known:
                 value = known[name]
                 value = tuple(value) if isinstance(value, list) else value
-                base = sheet_domain(name) if name in SHEET_FIELDS else Domain(name, fact.kind, ALWAYS)
+                base = sheet_domain(name, fact.choices) if name in SHEET_FIELDS else Domain(name, fact.kind, ALWAYS)
                 result[name] = Domain(name, base.kind, ALWAYS, values=(value,), items=base.items, origin="sheet")
             elif name in SHEET_FIELDS:
-                result[name] = sheet_domain(name)
+                result[name] = sheet_domain(name, fact.choices)
             else:
                 result[name] = Domain(name, fact.kind, ALWAYS, items=fact.choices)
             continue

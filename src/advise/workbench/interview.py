@@ -21,7 +21,7 @@ from typing import Any
 
 from ..errors import FactSheetError, Problem
 from ..rulebase.model import RuleBook
-from ..sheet.facts import SHEET_FIELDS, FieldSpec, fact_sheet_from_mapping
+from ..sheet.facts import SHEET_FIELDS, FieldSpec, check_open_choices, fact_sheet_from_mapping
 from ..sheet.template import allowed, example_mapping, render_sheet, yaml_value
 from . import feasibility
 from .questions import field_readers, interview_order, parse_answer, question, reasons
@@ -100,6 +100,9 @@ class Interview:
         if spec.meanings:  # one choice a line, with what it covers
             index = 0 if self.lang == "en" else 1
             values += "".join(f"\n    {name}: {meaning[index]}" for name, meaning in spec.meanings.items())
+            added = [value for value in self.rulebook.vocabulary.open_choices().get(name, ()) if value not in spec.choices]
+            names = self.rulebook.vocabulary.sectors
+            values += "".join(f"\n    {value}: {names.get(value, {}).get(self.lang, value)}" for value in added)
         if spec.type == "list":
             default: str | None = ""
         elif spec.required:
@@ -127,6 +130,7 @@ class Interview:
             _put(mapping, known, known_value)
         try:
             sheet = fact_sheet_from_mapping(mapping, filename="<interview>")
+            check_open_choices(sheet, self.rulebook.vocabulary.open_choices())
         except FactSheetError as error:
             mine = [p for p in error.problems if p.field == name or (p.field or "").startswith(name + ".")]
             return [Problem(p.code, p.params, field=name, hint=p.hint, hint_params=p.hint_params) for p in mine] \

@@ -45,6 +45,9 @@ def _field_schema(spec: FieldSpec) -> dict[str, Any]:
             schema["minimum"] = spec.range[0]
             if spec.range[1] is not None:
                 schema["maximum"] = spec.range[1]
+    elif spec.type == "choice" and spec.open:  # the contract's values, or a word a rule base adds
+        schema.update(type="string", anyOf=[{"enum": list(spec.choices) + list(spec.aliases)},
+                                            {"pattern": "^[a-z][a-z0-9_]*$"}])
     elif spec.type == "choice":
         schema.update(type="string", enum=list(spec.choices) + list(spec.aliases))
     elif spec.type == "list":
