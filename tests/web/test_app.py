@@ -234,6 +234,9 @@ def test_what_if_shows_the_new_verdict_and_what_changed(client) -> None:
     after = client.post("/", data={**FILLED, "what_if.resources.weekly_hours": "10"}).get_data(as_text=True)
     assert 'class="changes"' not in before
     assert 'class="changes"' in after and 'id="what-if"' in after
+    # The report speaks of the questionnaire, not of the command line.
+    assert "--set" not in after and "changed in “What if?”" in after
+    assert "from the answers to the questionnaire" in after and "fact sheet -" not in after
     assert Elements(after).by_id("f-what-if-resources-weekly-hours")["value"] == "10"
     assert 'id="what-if-back"' in after
     # The answers carried in the page stay the owner's own.

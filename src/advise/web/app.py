@@ -50,10 +50,23 @@ log = logging.getLogger("advise.web")
 
 
 class _Workers(threading.local):
-    """Per thread: its own Advisor and Renderer (durable_rules is not shared across threads)."""
+    """Per thread: its own Advisor and Renderers (durable_rules is not shared across threads)."""
 
     advisor: Any = None
-    renderer: Any = None
+    renderers: dict[str, Any] | None = None
+
+
+# The report's words that speak of the command line, as an owner on the web reads them;
+# the API keeps the CLI's words (its bytes are the CLI's).
+FORM_MESSAGES = {
+    "set_on_command_line": {"en": "changed in “What if?”", "fr": "modifié dans « Et si… ? »"},
+    "generated_by": {
+        "en": "Report produced by advise from the answers to the questionnaire. The same answers always give "
+              "the same report.",
+        "fr": "Rapport produit par advise à partir des réponses au questionnaire. Les mêmes réponses donnent "
+              "toujours le même rapport.",
+    },
+}
 
 
 class Service:
@@ -87,11 +100,18 @@ class Service:
                 self.advisors[threading.get_ident()] = local.advisor
         return local.advisor
 
-    def renderer(self) -> Any:
+    def renderer(self, audience: str = "api") -> Any:
+        """The thread's renderer: "api" speaks as the CLI, "form" as the questionnaire."""
         local = self._local
-        if local.renderer is None:
-            local.renderer = self.renderer_class(self.templates_dir)
-        return local.renderer
+        if local.renderers is None:
+            local.renderers = {}
+        renderer = local.renderers.get(audience)
+        if renderer is None:
+            renderer = local.renderers[audience] = self.renderer_class(self.templates_dir)
+            if audience == "form":
+                renderer.messages = {**renderer.messages, **{key: texts for key, texts in FORM_MESSAGES.items()
+                                                             if key in renderer.messages}}
+        return renderer
 
     def questionnaire(self, lang: str) -> Any:
         """The questionnaire for a language, built once (it reads the rules to say why we ask)."""
@@ -101,7 +121,7 @@ class Service:
         return found
 
     def report(self, sheet: FactSheet, lang: str, fmt: str, *, hints: bool = True,
-               assignments: list[str] | None = None) -> str:
+               assignments: list[str] | None = None, audience: str = "api") -> str:
         from ..explain.report import build_report
 
         advisor = self.advisor()
@@ -118,7 +138,7 @@ class Service:
 
             found_hints = find_hints(advisor, result)
         report = build_report(result, lang, hints=found_hints, what_if=changes)
-        return self.renderer().render(report, fmt)
+        return self.renderer(audience).render(report, fmt)
 
 
 def create_app(rules_dir: str | os.PathLike[str] | None = None,
@@ -241,7 +261,7 @@ def _report_response(service: Service, answers: Answers, lang: str) -> Any:
     """The HTML report of `advise FILE --format html`, with 'change my answers' and the what-if block."""
     assert answers.sheet is not None
     assignments, what_if_problems = what_if_assignments(answers)
-    html = service.report(answers.sheet, lang, "html", assignments=assignments or None)
+    html = service.report(answers.sheet, lang, "html", assignments=assignments or None, audience="form")
     words = WORDS[lang]
     asked = {name: (answers.values.get(WHAT_IF_PREFIX + name) or [""])[0] for name in WHAT_IF_FIELDS}
     current = {name: _shown_number(answers.sheet.facts.get(name)) for name in WHAT_IF_FIELDS}
