@@ -13,7 +13,7 @@ register_messages({
     "rules-none": {"en": "no rule file found in this folder", "fr": "aucun fichier de règles dans ce dossier"},
     "vocabulary-missing": {
         "en": "vocabulary.yaml is missing: it declares the facts, warnings and recommendations the rules may use",
-        "fr": "vocabulary.yaml manque : il déclare les faits, alertes et recommandations que les règles peuvent utiliser",
+        "fr": "vocabulary.yaml manque : il déclare les faits, points d'attention et recommandations que les règles peuvent utiliser",
     },
     "rule-duplicate-id": {
         "en": "the rule id '{id}' is already used in {other}",

@@ -79,7 +79,7 @@ register_messages({
         "fr": "le cas n'attend rien : donnez au moins l'un de {keys}",
     },
     "case-unknown-rule": {"en": "unknown rule id '{id}'", "fr": "identifiant de règle inconnu « {id} »"},
-    "case-unknown-warning": {"en": "unknown warning '{id}'", "fr": "alerte inconnue « {id} »"},
+    "case-unknown-warning": {"en": "unknown warning '{id}'", "fr": "point d'attention inconnu « {id} »"},
     "case-unknown-recommendation": {"en": "unknown recommendation '{id}'", "fr": "recommandation inconnue « {id} »"},
     "case-unknown-verdict": {"en": "unknown verdict '{id}'", "fr": "verdict inconnu « {id} »"},
     "case-unknown-fact": {"en": "unknown fact '{name}'", "fr": "fait inconnu « {name} »"},
@@ -110,11 +110,11 @@ register_messages({
     },
     "case-mismatch-warnings": {
         "en": "the warning '{what}' was not raised, expected it",
-        "fr": "l'alerte « {what} » n'a pas été levée, alors qu'elle était attendue",
+        "fr": "le point d'attention « {what} » n'a pas été émis, alors qu'il était attendu",
     },
     "case-mismatch-no_warnings": {
         "en": "the warning '{what}' was raised, expected it not to be",
-        "fr": "l'alerte « {what} » a été levée, alors qu'elle ne devait pas l'être",
+        "fr": "le point d'attention « {what} » a été émis, alors qu'il ne devait pas l'être",
     },
     "case-mismatch-recommendations": {
         "en": "the recommendation '{what}' was not made, expected it",

@@ -109,9 +109,9 @@ _CHECKS = [
           {"en": "use it in a rule, or remove it from the table",
            "fr": "utilisez-la dans une règle, ou retirez-la de la table"}),
     Check("A405", "warning-never-raised", WARNING,
-          {"en": "a warning declared but raised by no rule", "fr": "une alerte déclarée mais émise par aucune règle"},
+          {"en": "a warning declared but raised by no rule", "fr": "un point d'attention déclaré mais émis par aucune règle"},
           {"en": "write the rule that raises it (then: warn:), or remove it from vocabulary.yaml",
-           "fr": "écrivez la règle qui l'émet (then: warn:), ou retirez-la de vocabulary.yaml"}),
+           "fr": "écrivez la règle qui l'émet (then: warn:), ou retirez-le de vocabulary.yaml"}),
     Check("A406", "recommendation-never-raised", WARNING,
           {"en": "a recommendation declared but made by no rule",
            "fr": "une recommandation déclarée mais faite par aucune règle"},
@@ -209,7 +209,7 @@ register_messages({
     },
     "check-warning-never-raised": {
         "en": "the warning '{id}' is declared but no rule raises it",
-        "fr": "l'alerte « {id} » est déclarée mais aucune règle ne l'émet",
+        "fr": "le point d'attention « {id} » est déclaré mais aucune règle ne l'émet",
     },
     "check-recommendation-never-raised": {
         "en": "the recommendation '{id}' is declared but no rule makes it",

@@ -43,7 +43,7 @@ WORDS: dict[str, dict[str, str]] = {
         "expects_silent": "attend qu'elle reste muette",
         "notes": "Notes", "true": "vrai", "false": "faux",
         "set": "fixe {subject} à {value}", "compute": "calcule {subject} = {expression}",
-        "add": "ajoute {value} à {subject}", "warn": "émet l'alerte {id} : « {title} »",
+        "add": "ajoute {value} à {subject}", "warn": "émet le point d'attention {id} : « {title} »",
         "recommend": "recommande {id} : « {title} »",
         "rule": "règle", "title": "titre", "location": "emplacement", "id": "identifiant", "meaning": "sens",
         "raised_by": "émise par", "concluded_by": "conclu par", "read_by": "lu par", "type": "type",
@@ -273,7 +273,7 @@ _DOC_INTRO = {
 _SECTIONS = {
     "en": {"contents": "Contents", "warnings": "Warnings", "recommendations": "Recommendations",
            "verdicts": "Verdicts", "facts": "Derived facts", "tables": "Knowledge tables"},
-    "fr": {"contents": "Sommaire", "warnings": "Alertes", "recommendations": "Recommandations",
+    "fr": {"contents": "Sommaire", "warnings": "Points d'attention", "recommendations": "Recommandations",
            "verdicts": "Verdicts", "facts": "Faits déduits", "tables": "Tables de connaissances"},
 }
 
