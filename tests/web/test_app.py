@@ -212,6 +212,16 @@ def test_a_bad_answer_shows_the_form_again_with_every_problem_beside_its_field(c
     assert "checked" in page.by_id("f-objectives-community")
 
 
+def test_a_sector_the_rule_base_does_not_know_is_shown_beside_its_field(client) -> None:
+    page = Elements(client.get("/?lang=en").get_data(as_text=True))
+    assert {i["value"] for i in page.named("business.sector")} == set(SHEET_FIELDS["business.sector"].choices)
+    response = client.post("/", data={**FILLED, "business.sector": "hotels"})
+    assert response.status_code == 422
+    page = Elements(response.get_data(as_text=True))
+    assert "f-business-sector-error" in page.by_id("f-business-sector")["aria-describedby"].split()
+    assert "hospitality" in response.get_data(as_text=True)  # did you mean
+
+
 def test_an_unknown_form_field_is_named_with_the_closest_one(client) -> None:
     response = client.post("/", data={**FILLED, "resources.weekly_hour": "3"})
     assert response.status_code == 422
@@ -351,3 +361,20 @@ def test_the_questionnaire_words_exist_in_both_languages() -> None:
 
     assert set(WORDS["en"]) == set(WORDS["fr"])
     assert all(text.strip() for texts in WORDS.values() for text in texts.values())
+
+
+def test_a_sector_the_rule_base_adds_is_offered_and_accepted(tmp_path: Path) -> None:
+    import shutil
+
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    vocabulary = rules / "vocabulary.yaml"
+    text = vocabulary.read_text(encoding="utf-8")
+    text = text.replace("sectors:", 'sectors:\n  transport: {en: "transport and removals", fr: "transport et déménagement"}',
+                        1)
+    vocabulary.write_text(text, encoding="utf-8")
+    client = create_app(rules).test_client()
+    page = client.get("/?lang=fr").get_data(as_text=True)
+    assert 'value="transport"' in page and "Transport et déménagement" in page
+    response = client.post("/", data={**FILLED, "business.sector": "transport"})
+    assert response.status_code == 200

@@ -25,7 +25,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..errors import AdviseError, FactSheetError, Problem, did_you_mean
 from ..sheet.facts import REPORT_LANGS, FactSheet, parse_fact_sheet
-from .form import (FORM_FILE, WHAT_IF_FIELDS, WHAT_IF_PREFIX, Answers, hidden_fields, html_id, language_field,
+from .form import (FORM_FILE, WHAT_IF_FIELDS, WHAT_IF_PREFIX, Answers, field_of, hidden_fields, html_id, language_field,
                    questionnaire, read_form, what_if_assignments)
 from .words import WORDS
 
@@ -261,7 +261,14 @@ def _report_response(service: Service, answers: Answers, lang: str) -> Any:
     """The HTML report of `advise FILE --format html`, with 'change my answers' and the what-if block."""
     assert answers.sheet is not None
     assignments, what_if_problems = what_if_assignments(answers)
-    html = service.report(answers.sheet, lang, "html", assignments=assignments or None, audience="form")
+    try:
+        html = service.report(answers.sheet, lang, "html", assignments=assignments or None, audience="form")
+    except FactSheetError as error:  # what only the rule base decides (a sector it does not know)
+        answers.sheet = None
+        answers.problems = {}
+        for problem in error.problems:
+            answers.problems.setdefault(field_of(problem.field), []).append(problem)
+        return _form_response(service, lang, answers.values, answers, 422)
     words = WORDS[lang]
     asked = {name: (answers.values.get(WHAT_IF_PREFIX + name) or [""])[0] for name in WHAT_IF_FIELDS}
     current = {name: _shown_number(answers.sheet.facts.get(name)) for name in WHAT_IF_FIELDS}

@@ -15,7 +15,7 @@ from typing import Any, Iterable, Mapping
 from ..errors import FactSheetError, Problem, did_you_mean
 from ..sheet.answers import parse_number
 from ..sheet.facts import HEADER_FIELDS, REPORT_LANGS, SHEET_FIELDS, FactSheet, fact_sheet_from_mapping
-from ..workbench.questions import (SECTIONS, choice_label, description, field_readers, form_order, question,
+from ..workbench.questions import (SECTIONS, choice_label, choices, description, field_readers, form_order, question,
                          reasons)
 from ..rulebase.model import RuleBook
 from ..sheet.template import allowed
@@ -76,14 +76,14 @@ def questionnaire(rulebook: RuleBook, lang: str) -> tuple[Section, ...]:
         fields = []
         for name in names:
             spec = SHEET_FIELDS[name]
-            choices = tuple(Choice(value, _upper_first(choice_label(name, value, lang, rulebook.vocabulary)),
-                                   f"{html_id(name)}-{value.replace('_', '-')}") for value in spec.choices)
+            options = tuple(Choice(value, _upper_first(choice_label(name, value, lang, rulebook.vocabulary)),
+                                   f"{html_id(name)}-{value.replace('_', '-')}") for value in choices(name, rulebook))
             readers = field_readers(rulebook, name)
             why = tuple(_why_item(reason, words) for reason in reasons(rulebook, name, lang, readers))
             note = "" if why else (words["why_name"] if name == "business.name" else words["why_none"])
             help_text = _help(name, spec, lang)
             fields.append(Field(name, spec.type, html_id(name), question(name, lang), help_text, spec.required,
-                                choices, why, note, spec.length[1] if spec.length else None))
+                                options, why, note, spec.length[1] if spec.length else None))
         sections.append(Section(section, SECTIONS[section][lang], tuple(fields)))
     return tuple(sections)
 
@@ -176,7 +176,7 @@ def read_form(form: Mapping[str, Any]) -> Answers:
         sheet = fact_sheet_from_mapping(mapping, filename=FORM_FILE)
     except FactSheetError as error:
         for problem in error.problems:
-            target = _field_of(problem.field)
+            target = field_of(problem.field)
             if target in typed:
                 continue
             problems.setdefault(target, []).append(problem)
@@ -206,7 +206,7 @@ def what_if_assignments(answers: Answers) -> tuple[list[str], dict[str, list[Pro
     return assignments, problems
 
 
-def _field_of(problem_field: str | None) -> str:
+def field_of(problem_field: str | None) -> str:
     """The form field a problem belongs to ("" when none: shown above the form)."""
     if not problem_field:
         return ""

@@ -118,11 +118,21 @@ def choice_label(name: str, value: str, lang: str, vocabulary: Any = None) -> st
     if meaning:
         return meaning[0 if lang == "en" else 1]
     if vocabulary is not None:
-        names = vocabulary.objectives if name == "objectives" else vocabulary.platforms
+        names = {"objectives": vocabulary.objectives, "business.sector": getattr(vocabulary, "sectors", {})}.get(
+            name, vocabulary.platforms)
         entry = names.get(value)
         if isinstance(entry, dict) and entry.get(lang):
             return str(entry[lang])
     return value
+
+
+def choices(name: str, rulebook: RuleBook | None = None) -> tuple[str, ...]:
+    """What a field may take: the contract's choices, and for an open choice (business.sector)
+    those the rule base adds."""
+    spec = SHEET_FIELDS.get(name) or HEADER_FIELDS[name]
+    if rulebook is not None and spec.open:
+        return tuple(rulebook.vocabulary.open_choices().get(name, spec.choices))
+    return spec.choices
 
 
 def interview_order() -> list[str]:
