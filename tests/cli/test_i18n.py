@@ -4,6 +4,8 @@ French catalogue is complete and its compiled .mo is the .po."""
 
 from __future__ import annotations
 
+import importlib.machinery
+import importlib.util
 import re
 from pathlib import Path
 
@@ -15,6 +17,8 @@ from click.testing import CliRunner
 
 from advise.cli import catalogue, i18n
 from advise.cli.main import main
+
+from conftest import ROOT
 
 NBSP = "\u00a0"
 
@@ -130,6 +134,17 @@ def test_the_french_catalogue_is_complete_and_compiled() -> None:
     assert not problems, ("the French catalogue of the command line (src/advise/cli/locale/fr/LC_MESSAGES/advise.po) "
                           "is not up to date: run  python -m advise.cli.catalogue update , write the missing msgstr "
                           "in French, and run it again.\n  " + "\n  ".join(problems))
+
+
+def test_the_french_catalogue_uses_french_typography() -> None:
+    loader = importlib.machinery.SourceFileLoader("french_typography", str(ROOT / "scripts/french-typography"))
+    typography = importlib.util.module_from_spec(importlib.util.spec_from_loader(loader.name, loader))
+    loader.exec_module(typography)
+    wrong = [text for message in catalogue.read() if message.id
+             for text in (message.string if isinstance(message.string, tuple) else (message.string,))
+             if typography.fix(text) != text]
+    assert not wrong, ("a no-break space (\\u00a0) belongs before : ; ? ! and inside « » in advise.po:\n  "
+                       + "\n  ".join(wrong))
 
 
 def test_every_click_module_that_speaks_is_patched() -> None:
