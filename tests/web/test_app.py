@@ -378,3 +378,18 @@ def test_a_sector_the_rule_base_adds_is_offered_and_accepted(tmp_path: Path) -> 
     assert 'value="transport"' in page and "Transport et déménagement" in page
     response = client.post("/", data={**FILLED, "business.sector": "transport"})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_every_field_is_labelled_and_every_id_unique(client, lang: str) -> None:
+    for html in (client.get(f"/?lang={lang}").get_data(as_text=True),
+                 client.post("/", data={**FILLED, "lang": lang, "resources.weekly_hours": "x"}).get_data(as_text=True)):
+        page = Elements(html)
+        ids = [attrs["id"] for _, attrs in page.elements if "id" in attrs]
+        assert len(ids) == len(set(ids))
+        labelled = {attrs["for"] for tag, attrs in page.elements if tag == "label"}
+        for tag, attrs in page.elements:
+            if tag == "input" and attrs.get("type") != "hidden":
+                assert attrs["id"] in labelled, attrs
+            for reference in attrs.get("aria-describedby", "").split():
+                assert reference in ids, reference
