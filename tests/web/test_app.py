@@ -108,9 +108,13 @@ def test_the_questionnaire_follows_the_sheet_order_and_says_why_it_asks(client) 
     positions = [html.index(f'name="{name}"') for name in SHEET_FIELDS]
     assert positions == sorted(positions)
     assert html.count("<summary>Why we ask</summary>") == len(SHEET_FIELDS)
-    # The rules that read the weekly hours are named in the field's "why we ask".
+    # The rules that read the weekly hours are named, by their titles, in the field's "why we ask".
+    from advise.rulebase.loading import load_rulebook
+
+    rulebook = load_rulebook(ROOT / "rules")
     block = html[html.index('id="q-f-resources-weekly-hours"'):html.index('id="q-f-resources-monthly-budget"')]
-    assert "<li><strong>" in block
+    titles = [t for t in re.findall(r"<li>([^<]+)</li>", block) if not re.fullmatch(r"and \d+ more", t)]
+    assert titles and all(any(str(escape(rule.title["en"])) == title for rule in rulebook.rules) for title in titles)
 
 
 def test_the_language_comes_from_the_query_then_the_browser(client) -> None:

@@ -40,9 +40,11 @@ class Choice:
 
 @dataclass(frozen=True)
 class WhyItem:
+    """A rule that reads the answer, by its title (the owner's words; the interview's `why`
+    gives the consultant its conditions too)."""
+
     rule: str
     title: str
-    detail: str
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,9 @@ def questionnaire(rulebook: RuleBook, lang: str) -> tuple[Section, ...]:
             options = tuple(Choice(value, _upper_first(choice_label(name, value, lang, rulebook.vocabulary)),
                                    f"{html_id(name)}-{value.replace('_', '-')}") for value in choices(name, rulebook))
             readers = field_readers(rulebook, name)
-            why = tuple(_why_item(reason, words) for reason in reasons(rulebook, name, lang, readers))
+            why = tuple(dict((item.title, item) for item in (_why_item(reason)
+                                                              for reason in reasons(rulebook, name, lang, readers))
+                             if item.title).values())  # one line per title: rules may share one
             note = "" if why else (words["why_name"] if name == "business.name" else words["why_none"])
             help_text = _help(name, spec, lang)
             fields.append(Field(name, spec.type, html_id(name), question(name, lang), help_text, spec.required,
@@ -105,15 +109,8 @@ def _help(name: str, spec: Any, lang: str) -> str:
     return text[:1].upper() + text[1:] + "."
 
 
-def _why_item(reason: Any, words: dict[str, str]) -> WhyItem:
-    parts = []
-    if reason.checks:
-        parts.append(f"{words['checks']} " + " ; ".join(reason.checks))
-    elif reason.computes:
-        parts.append(words["computes"])
-    if reason.because:
-        parts.append(f"{words['because']} {reason.because}")
-    return WhyItem(reason.rule, reason.title, ", ".join(parts))
+def _why_item(reason: Any) -> WhyItem:
+    return WhyItem(reason.rule, reason.title)
 
 
 # ---------------------------------------------------------------- reading a posted form
