@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import resource
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -49,3 +54,59 @@ def test_a_new_file_is_written_once_and_never_over_another(tmp_path: Path) -> No
         assert (raised.value.problems[0].code, raised.value.problems[0].field) == ("file-exists", "--output")
     assert target.read_text() == "first\n"
     assert leftovers(tmp_path) == []
+
+
+# ---------------------------------------------------------------- interrupted inside a write
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_a_disk_that_fills_up_half_way_through_a_report_leaves_the_old_one_whole(tmp_path: Path) -> None:
+    """The file system refuses the report after 4 KiB (as a full disk would): the command
+    fails with exit 2 naming the file, the old report is intact, no temporary file is left."""
+    target = tmp_path / "report.html"
+    target.write_text("old report\n", encoding="utf-8")
+
+    def small_disk() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead of a killed process
+
+    env = dict(os.environ, ADVISE_NO_CACHE="1", PYTHONDONTWRITEBYTECODE="1")
+    result = subprocess.run([sys.executable, "-m", "advise", str(ROOT / "examples" / "fleuriste.yaml"),
+                             "--format", "html", "--output", str(target)],
+                            capture_output=True, text=True, env=env, preexec_fn=small_disk, timeout=120)
+    assert result.returncode == 2, (result.returncode, result.stdout, result.stderr)
+    assert "report.html" in result.stderr and "Traceback" not in result.stderr
+    assert target.read_text(encoding="utf-8") == "old report\n"
+    assert leftovers(tmp_path) == []
+    # The same run without the limit writes the whole report: the limit was what stopped it.
+    whole = subprocess.run([sys.executable, "-m", "advise", str(ROOT / "examples" / "fleuriste.yaml"),
+                            "--format", "html", "--output", str(target)], capture_output=True, text=True,
+                           env=env, timeout=120)
+    assert whole.returncode == 0, whole.stderr
+    assert len(target.read_bytes()) > 4096 and target.read_text(encoding="utf-8").rstrip().endswith("</html>")
+
+
+@pytest.mark.parametrize("interruption", [KeyboardInterrupt, OSError])
+def test_a_write_interrupted_before_it_is_on_disk_leaves_the_old_file_whole(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, interruption: type[BaseException]) -> None:
+    """Ctrl-C (or an I/O error) while the new text is being flushed to disk: the old file is
+    still there, whole, and the temporary file is gone."""
+    target = tmp_path / "report.txt"
+    target.write_text("old report\n", encoding="utf-8")
+    seen: list[str] = []
+
+    def interrupted_fsync(descriptor: int) -> None:
+        seen.append(target.read_text(encoding="utf-8"))  # what a reader sees meanwhile
+        raise interruption(5, "Input/output error") if interruption is OSError else interruption()
+
+    monkeypatch.setattr(os, "fsync", interrupted_fsync)
+    with pytest.raises((KeyboardInterrupt, InputError)) as raised:
+        write_atomically(target, "new report\n" * 1000)
+    assert isinstance(raised.value, interruption if interruption is KeyboardInterrupt else InputError)
+    assert seen == ["old report\n"], "the target was touched before the new text was on disk"
+    assert target.read_text(encoding="utf-8") == "old report\n"
+    assert leftovers(tmp_path) == []
+    if interruption is OSError:
+        problem = raised.value.problems[0]
+        assert (problem.code, problem.file) == ("output-failed", str(target))

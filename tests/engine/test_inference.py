@@ -324,3 +324,61 @@ def test_the_example_sheets_give_their_expected_verdicts(advisor: Advisor) -> No
     fleuriste = advisor.run_file(EXAMPLES / "fleuriste.yaml").trace
     assert fleuriste.facts["verdict"] == "launch_gradually"
     assert fleuriste.fired("verdict-launch").overruled == {"verdict": "verdict-launch-gradually"}
+
+
+# ---------------------------------------------------------------- errors outside the expression checks
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("floor(score * 1e305 * 1e305)", "infinity"),  # OverflowError: an infinite number has no floor
+    ("ceil(-score * 1e305 * 1e305)", "infinity"),
+    ("floor(score * 1e305 * 1e305 - score * 1e305 * 1e305)", "NaN"),  # ValueError: inf - inf
+])
+def test_an_arithmetic_error_the_expression_checks_miss_still_names_the_rule(rulebase: RuleBase, text: str,
+                                                                             reason: str) -> None:
+    """Python's own arithmetic errors are not swallowed: the run stops on the rule that failed."""
+    path = rulebase.rules("a.yaml", rule("score-four", then={"set": {"score": 4, "shortlist": ["x"]}}),
+                          rule("computes", then={"set": {"total_points": text}}))
+    with pytest.raises(RuleRunError) as caught:
+        rulebase.run()
+    [problem] = caught.value.problems
+    assert (problem.code, problem.rule, problem.file) == ("rule-expression-failed", "computes", str(path))
+    assert problem.params["fact"] == "total_points" and reason in problem.params["reason"]
+    assert problem.line == line_of(path, "total_points:")
+
+
+# ---------------------------------------------------------------- assertion order
+
+
+# Sheets on which durable_rules 2.0.28 itself answers differently when the same facts arrive
+# in another order (found by tests/test_fuzz_sheets.py): only the canonical order of
+# inference._assert makes their reports the same whatever the order of the sheet's keys.
+ORDER_SENSITIVE = [
+    {"business": {"name": "Shop", "size": "tpe", "audience": "b2c"},
+     "resources": {"weekly_hours": -0.0, "monthly_budget": 10**18}, "objectives": []},
+    {"business": {"name": "Shop", "size": "tpe", "audience": "b2c"},
+     "resources": {"weekly_hours": -0.0, "monthly_budget": 1e308}, "objectives": []},
+]
+
+
+@pytest.mark.parametrize("mapping", ORDER_SENSITIVE + [None], ids=["huge-budget", "largest-float", "examples"])
+def test_facts_in_any_order_give_the_same_trace(advisor: Advisor, mapping: dict | None) -> None:
+    import random
+
+    import yaml
+
+    from advise.engine.inference import infer
+    from advise.sheet.facts import fact_sheet_from_mapping
+
+    mappings = [mapping] if mapping else [yaml.safe_load(path.read_text(encoding="utf-8"))
+                                          for path in sorted(EXAMPLES.glob("*.yaml"))[:8]]
+    for data in mappings:
+        facts = fact_sheet_from_mapping(data).facts
+        names = sorted(facts)
+        orders = [names, names[::-1], *(random.Random(seed).sample(names, len(names)) for seed in range(3))]
+        traces = [infer(advisor.program, advisor.engine, {name: facts[name] for name in order}) for order in orders]
+        first = traces[0]
+        for trace in traces[1:]:
+            assert trace.facts == first.facts
+            assert [(f.step, f.rule, f.concluded) for f in trace.firings] == \
+                [(f.step, f.rule, f.concluded) for f in first.firings]
