@@ -22,6 +22,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from advise.advisor import Advisor
@@ -114,6 +115,38 @@ def test_html_escapes_every_sheet_value(hostile_sheet: Path) -> None:
         assert "<script" not in result.output.lower()
         if not extra or extra == ["--all"]:
             assert "&lt;script&gt;alert(1)&lt;/script&gt;" in result.output
+
+
+HOSTILE_TITLE = "<b>Bold</b> & <i>co</i>"
+
+
+@pytest.fixture
+def hostile_rules(tmp_path: Path) -> Path:
+    """The shipped rule base with markup in every rule title, as a careless rule file might have."""
+    folder = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", folder)
+    for path in folder.glob("*.yaml"):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if not (isinstance(data, dict) and isinstance(data.get("rules"), list)):
+            continue
+        for entry in data["rules"]:
+            entry["title"] = {lang: HOSTILE_TITLE + " " + text for lang, text in entry["title"].items()}
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("extra", [["--how", "verdict"], ["--why-not", "launch"], ["--why-not", "community_needs_time"],
+                                   ["--all"]], ids=["how", "why-not-fired", "why-not-blocked", "all"])
+def test_html_pages_show_rule_texts_escaped(hostile_rules: Path, extra: list[str],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Texts from the rule base reach the page through t() and autoescape: they are shown as
+    text (escaped), never as markup, on the report and the how and why-not pages."""
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(main, ["examples/agence-b2b.yaml", "--rules", str(hostile_rules), "--format", "html",
+                                       "--lang", "en", *extra])
+    assert result.exit_code == 0, result.output
+    assert "&lt;b&gt;Bold&lt;/b&gt; &amp; &lt;i&gt;co&lt;/i&gt;" in result.output
+    assert "<b>Bold" not in result.output and "<i>co" not in result.output
 
 
 def test_markdown_escapes_every_sheet_value(hostile_sheet: Path) -> None:
