@@ -5,6 +5,7 @@ A mutation that leaves a valid rule base must still advise (or fail cleanly at r
 from __future__ import annotations
 
 import copy
+import json
 import shutil
 import tempfile
 import time
@@ -16,8 +17,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from advise.advisor import Advisor
+from advise.advisor import Advisor, default_templates_dir
 from advise.errors import AdviseError, RuleBookError
+from advise.explain.report import build_report
+from advise.render.renderer import Renderer
 from advise.sheet.facts import fact_sheet_from_mapping
 from advise.rulebase.operators import OPERATORS
 
@@ -33,6 +36,7 @@ SHEET = {
     "profiles": {"planned": ["facebook", "instagram"]},
 }
 SECONDS = 10.0
+RENDERER = Renderer(default_templates_dir())
 
 NAMES = sorted({*OPERATORS, "when", "then", "set", "add", "warn", "recommend", "any", "all", "not", "id",
                 "because", "source", "priority", "title", "en", "fr", "type", "choices", "default",
@@ -70,9 +74,17 @@ def _check(rules: Path, touched: str) -> None:
     finally:
         assert time.perf_counter() - started < SECONDS
     try:
-        advisor.run(fact_sheet_from_mapping(SHEET))
-    except AdviseError:
-        pass  # e.g. two mutated rules now conclude different values: a clean error
+        result = advisor.run(fact_sheet_from_mapping(SHEET))
+        report = build_report(result, "en")
+        text = RENDERER.render(report, "text")
+        data = json.loads(RENDERER.render(report, "json"))
+    except AdviseError as error:  # e.g. two mutated rules now conclude different values
+        assert error.problems and error.exit_code in (1, 2), error
+        for problem in error.problems:
+            assert problem.rule or problem.file, problem  # the rule (or file) at fault is named
+        return
+    # A rule base that loads and runs gives a whole report: a verdict the text shows.
+    assert data["verdict"] and text.strip()
 
 
 def _write(rules: Path, name: str, text: str) -> None:

@@ -4,6 +4,7 @@ crash of the C engine."""
 
 from __future__ import annotations
 
+import json
 import math
 import tempfile
 import time
@@ -153,14 +154,19 @@ def test_every_valid_sheet_gets_a_report(data: dict[str, Any]) -> None:
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(anything)
 def test_any_data_gives_a_report_or_a_clean_error(data: Any) -> None:
-    advise_mapping(data)
+    output = advise_mapping(data)
+    event("advised" if output is not None else "refused")
+    if not isinstance(data, dict) or "business" not in data:
+        assert output is None, "a sheet that is not a mapping with a business was advised"
+    else:
+        assert output is None or json.loads(output)["verdict"]
 
 
 @settings(max_examples=25, deadline=None)
 @given(st.integers(min_value=1, max_value=3000), st.sampled_from(["[", "{a: ", "- ", "{", "[{"]))
 def test_deep_nesting_is_refused_cleanly(depth: int, opener: str) -> None:
-    advise_mapping({"business": _nested(depth)})
-    _cli_on_text(opener * depth)
+    assert advise_mapping({"business": _nested(depth)}) is None
+    assert _cli_on_text(opener * depth).exit_code == 2
 
 
 def _nested(depth: int) -> Any:
@@ -170,7 +176,8 @@ def _nested(depth: int) -> Any:
     return value
 
 
-def _cli_on_text(text: str) -> None:
+def _cli_on_text(text: str) -> Any:
+    """The command line's result on a file holding `text`: a report (0) or a clean error (2)."""
     with tempfile.TemporaryDirectory() as folder:
         sheet = Path(folder) / "sheet.yaml"
         sheet.write_text(text, encoding="utf-8", errors="surrogatepass")
@@ -181,6 +188,7 @@ def _cli_on_text(text: str) -> None:
     assert "Traceback" not in result.output
     if result.exit_code == 2:
         assert result.output.startswith(("Error", "Erreur")), result.output
+    return result
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -227,14 +235,26 @@ def test_big_numbers_and_odd_strings_are_refused_or_advised() -> None:
         "resources": {"weekly_hours": 1, "monthly_budget": 0},
         "objectives": [],
     }
-    for hours in (10**400, -0.0, 1e-320, 167.99999999999, float("nan"), True):
-        for budget in (10**18, 1e308, 0.1):
+    for budget in (10**18, 1e308, 0.1):
+        for hours in (10**400, float("nan"), float("inf"), True, 168.0001, -0.5):  # not a number of hours in a week
             data = dict(base, resources={"weekly_hours": hours, "monthly_budget": budget})
-            advise_mapping(data)
-    for name in ("\u0000", "  x  ", "é" * 200, "{{ 7*7 }}", "{% for x in y %}", "<script>", "|a|b|", "`rm -rf`"):
+            assert advise_mapping(data) is None, (hours, budget)
+        for hours in (-0.0, 1e-320, 167.99999999999):  # odd spellings of numbers in range
+            output = advise_mapping(dict(base, resources={"weekly_hours": hours, "monthly_budget": budget}))
+            assert output is not None and json.loads(output)["verdict"], (hours, budget)
+    for name in ("{{ 7*7 }}", "{% for x in y %}", "<script>", "|a|b|", "`rm -rf`", "é" * 200):
         output = advise_mapping(dict(base, business=dict(base["business"], name=name)))
-        if output is not None:
-            assert "49" not in output or "7*7" in output  # a name is text, never a template
+        assert output is not None
+        assert json.loads(output)["business"] == name  # a name is text, never a template
+
+
+def test_hours_yaml_cannot_hold_as_a_number_are_refused_with_exit_2() -> None:
+    sheet = ("business: {name: Shop, size: tpe, audience: b2c}\nresources: {weekly_hours: %s, monthly_budget: 0}\n"
+             "objectives: []\n")
+    for hours in ("1" + "0" * 400, ".nan", ".inf", "-.inf", "1e400"):
+        result = _cli_on_text(sheet % hours)
+        assert result.exit_code == 2, (hours, result.output)
+        assert "weekly_hours" in result.output
 
 
 def test_sheet_errors_through_the_library_are_advise_errors() -> None:

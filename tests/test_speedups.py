@@ -64,7 +64,9 @@ needs_libyaml = pytest.mark.skipif(yamlload._CLoader is None, reason="PyYAML wit
 def test_libyaml_reads_the_project_files_as_pyyaml_does(path: Path) -> None:
     text = path.read_text(encoding="utf-8").removeprefix("\ufeff")
     fast, reference = _both(text)
+    assert not isinstance(reference, str), f"the pure-Python parser fails on a project file: {reference}"
     if fast is not None:  # None: handed to the pure-Python parser, which decides alone
+        assert not isinstance(fast, str), f"libyaml fails on a project file: {fast}"  # two crashes never agree
         assert fast == reference
 
 
