@@ -165,6 +165,17 @@ class RuleBase:
         return Advisor(self.root)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The compiled rule bases of a test run go to a folder of its own, never into the
+    user's ~/.cache (nor a cache another run shares): a test may set its own on top."""
+    folder = tmp_path_factory.mktemp("advise-cache")
+    folder.chmod(0o700)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ADVISE_CACHE_DIR", str(folder))  # subprocesses inherit it
+        yield folder
+
+
 @pytest.fixture
 def rulebase(tmp_path: Path) -> RuleBase:
     return RuleBase(tmp_path / "rules")

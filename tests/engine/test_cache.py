@@ -3,6 +3,7 @@ that an edit anywhere in the code never serves a rule base compiled by older cod
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -46,3 +47,13 @@ def test_a_new_module_in_a_subpackage_changes_the_stamp(package: Path) -> None:
     (package / "engine" / "trace.py").write_text("")
     cache.code_stamp.cache_clear()
     assert cache.code_stamp() != before
+
+
+def test_the_test_run_keeps_its_cache_out_of_the_users_home(private_cache: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """conftest.private_cache: nothing a test compiles lands in ~/.cache."""
+    monkeypatch.delenv("ADVISE_NO_CACHE", raising=False)
+    folder = cache.cache_dir()
+    assert folder is not None and folder.resolve() == private_cache.resolve()
+    home = Path(os.path.expanduser("~")).resolve()
+    assert not folder.resolve().is_relative_to(home / ".cache")
