@@ -105,6 +105,7 @@ class Outcome:
 class BatchResult:
     out_dir: Path
     outcomes: list[Outcome] = field(default_factory=list)
+    rules_digest: str = ""  # the rule base every report was made with
 
     @property
     def counts(self) -> dict[str, int]:
@@ -316,6 +317,7 @@ def run_batch(
     templates = str(templates_dir) if templates_dir is not None else None
     # Check the rule base and templates here, once: a broken one stops the batch cleanly.
     local = _Worker(rules, templates, fmt, lang, str(out), hints)
+    rules_digest = local.advisor.rulebook.digest
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -333,11 +335,12 @@ def run_batch(
         outcomes = _run_parallel(sheets, workers, (rules, templates, fmt, lang, str(out), hints), progress)
     order = {sheet.file: index for index, sheet in enumerate(sheets)}  # CSV rows in row order
     outcomes.sort(key=lambda outcome: (order.get(outcome.file, len(order)), outcome.file))
-    result = BatchResult(out, outcomes)
+    result = BatchResult(out, outcomes, rules_digest)
     inputs = [sheet.path for sheet in sheets]
     csv_path, md_path = out / SUMMARY_CSV, out / SUMMARY_MD
     write_atomically(csv_path, summary_csv(outcomes), inputs=_inputs_at(csv_path, inputs))
-    write_atomically(md_path, summary_markdown(outcomes, lang or "en"), inputs=_inputs_at(md_path, inputs))
+    write_atomically(md_path, summary_markdown(outcomes, lang or "en", rules_digest=rules_digest),
+                     inputs=_inputs_at(md_path, inputs))
     return result
 
 
@@ -448,13 +451,22 @@ _MD_TITLES = {
 }
 
 
-def summary_markdown(outcomes: Sequence[Outcome], lang: str = "en") -> str:
+_MD_MADE_WITH = {"en": "advise {version} · rules {digest}", "fr": "advise {version} · règles {digest}"}
+
+
+def summary_markdown(outcomes: Sequence[Outcome], lang: str = "en", *, rules_digest: str | None = None) -> str:
+    """The summary as a Markdown table; `rules_digest`, the rule base every report of the
+    batch was made with, is said once at the top (advise.rulebase.digest)."""
+    from . import __version__
+
     title, line = _MD_TITLES.get(lang, _MD_TITLES["en"])
     counts = {OK: 0, BAD_INPUT: 0, INTERNAL: 0}
     for outcome in outcomes:
         counts[outcome.status] += 1
-    lines = [f"# {title}", "", line.format(total=len(outcomes), ok=counts[OK], bad=counts[BAD_INPUT],
-                                           internal=counts[INTERNAL]), ""]
+    lines = [f"# {title}", ""]
+    if rules_digest:
+        lines += [_MD_MADE_WITH.get(lang, _MD_MADE_WITH["en"]).format(version=__version__, digest=rules_digest), ""]
+    lines += [line.format(total=len(outcomes), ok=counts[OK], bad=counts[BAD_INPUT], internal=counts[INTERNAL]), ""]
     lines.append("| " + " | ".join(SUMMARY_COLUMNS) + " |")
     lines.append("|" + "|".join(" --- " for _ in SUMMARY_COLUMNS) + "|")
     for outcome in outcomes:

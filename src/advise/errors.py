@@ -293,9 +293,10 @@ class RuleBookError(InputError):
 
 
 class RuleRunError(AdviseError):
-    """A rule failed while running (an error in its computation)."""
+    """A rule failed while running (an error in its computation, a conflict): the rule base
+    is wrong, so it is bad input (exit 2), named by the rule's file and line."""
 
-    exit_code = 1
+    exit_code = 2
 
 
 class ConflictError(RuleRunError):

@@ -76,9 +76,11 @@ def register(group: click.Group) -> None:
         counts = result.counts
         csv_path, md_path = result.summary_paths
         if french:
+            click.echo(f"règles : {result.rules_digest}")
             click.echo(f"{len(result.outcomes)} fiches : {counts[OK]} rapports, {counts[BAD_INPUT]} refusées, "
                        f"{counts[INTERNAL]} erreurs internes ; résumé : {md_path}, {csv_path}")
         else:
+            click.echo(f"rules: {result.rules_digest}")
             click.echo(f"{len(result.outcomes)} sheets: {counts[OK]} reports, {counts[BAD_INPUT]} refused, "
                        f"{counts[INTERNAL]} internal errors; summary: {md_path}, {csv_path}")
         sys.exit(result.exit_code)

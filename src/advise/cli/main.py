@@ -23,7 +23,7 @@ i18n.install()
 # asked for (LAZY_COMMANDS).
 # Command name -> the module whose register(group) adds it.
 LAZY_COMMANDS = {"rules": "workbench", "test": "workbench", "init": "workbench",
-                 "interview": "workbench", "batch": "batch",
+                 "interview": "workbench", "replay": "workbench", "batch": "batch",
                  "serve": "serve"}
 
 register_messages({
@@ -100,10 +100,12 @@ def main() -> None:
                    "--set resources.weekly_hours=6 --set objectives=[visibility,community].")
 @click.option("--hints/--no-hints", default=True, show_default=True,
               help="Counterfactual hints: the smallest change to one answer that changes the verdict or a warning.")
+@click.option("--no-sheet", "no_sheet", is_flag=True, default=False,
+              help="Leave the owner's answers (`sheet`) out of the JSON report, for privacy; its digest stays.")
 @report_errors
 def run(facts: str, fmt: str, lang: str | None, output: str | None, rules_dir: str | None,
         templates_dir: str | None, color: bool | None, how_id: str | None, why_not_id: str | None,
-        show_all: bool, assignments: tuple[str, ...], hints: bool) -> None:
+        show_all: bool, assignments: tuple[str, ...], hints: bool, no_sheet: bool) -> None:
     """Advise the business described by the fact sheet FACTS (YAML).
 
     \b
@@ -159,6 +161,10 @@ def run(facts: str, fmt: str, lang: str | None, output: str | None, rules_dir: s
 
             found_not_applied = not_applied(result, report_lang, overrides=overrides)
         report = build_report(result, report_lang, hints=found_hints, what_if=changes, not_applied=found_not_applied)
+        if no_sheet:
+            import dataclasses
+
+            report = dataclasses.replace(report, include_sheet=False)
         text = renderer.render(report, fmt, color=use_color)
     if output:
         from ..output import write_atomically

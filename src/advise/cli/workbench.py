@@ -262,6 +262,86 @@ def docs_command(rules_dir: str | None, lang: str | None, output: str | None, ch
         click.echo(text, nl=False)
 
 
+@rules_group.command("diff")
+@click.argument("old_dir", metavar="OLD_DIR", type=click.Path(path_type=str))
+@click.argument("new_dir", metavar="NEW_DIR", type=click.Path(path_type=str))
+@click.argument("sheets", metavar="[SHEETS or folders...]", nargs=-1, type=click.Path(path_type=str))
+@lang_option
+@click.option("--format", "fmt", type=click.Choice(("text", "markdown", "json")), default="text",
+              show_default=True, help="text for people, markdown to paste, json for tools.")
+@_errors
+def diff_command(old_dir: str, new_dir: str, sheets: tuple[str, ...], lang: str | None, fmt: str) -> None:
+    """Run two rule bases on the same sheets and list, per sheet, what changes in the advice:
+    verdict, profiles, warnings and recommendations raised or gone, hours.
+
+    SHEETS are fact sheets or folders of them; by default, every case of both rule bases
+    and the project's example sheets. Exit status: 0 nothing changes, 1 something does,
+    2 bad input (a rule base or a sheet that does not load).
+
+    \b
+    Examples:
+      advise rules diff rules/ my-rules/
+      advise rules diff rules/ my-rules/ clients/ --format markdown > impact.md
+      advise rules diff old-pack/ new-pack/ examples/fleuriste.yaml --format json
+    """
+    from ..workbench.diff import diff_rule_bases
+
+    report = diff_rule_bases(old_dir, new_dir, sheets)
+    click.echo(report.format(fmt, lang or _default_lang()), nl=False)
+    sys.exit(report.exit_code)
+
+
+@rules_group.command("digest")
+@click.argument("rules_dir_arg", metavar="[RULES_DIR]", required=False, type=click.Path(path_type=str))
+@rules_option
+@_errors
+def digest_command(rules_dir_arg: str | None, rules_dir: str | None) -> None:
+    """Print the digest of the rule base: a short name of its content (rule files, tables,
+    vocabulary), the same for every copy, that every report made with it carries.
+    Comments and the order of files do not change it; any value, text or rule does.
+
+    \b
+    Examples:
+      advise rules digest
+      advise rules digest --rules my-rules/
+    """
+    if rules_dir_arg and rules_dir and Path(rules_dir_arg) != Path(rules_dir):
+        raise InputError(Problem("rules-dir-twice", {"first": rules_dir_arg, "second": rules_dir}))
+    click.echo(_rulebook(rules_dir_arg or rules_dir).digest)
+
+
+# ---------------------------------------------------------------- advise replay
+
+
+@click.command("replay")
+@click.argument("report", metavar="REPORT.json", type=click.Path(dir_okay=False, path_type=str))
+@rules_option
+@click.option("--sheet", "sheet_file", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="The fact sheet, when the report does not carry it (made with --no-sheet).")
+@lang_option
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
+              help="text for people, json for tools.")
+@_errors
+def replay_command(report: str, rules_dir: str | None, sheet_file: str | None, lang: str | None, fmt: str) -> None:
+    """Run the answers stored in a JSON report again, and say whether the advice is
+    unchanged; when it is not, show what changed. Also compares advise's version and the
+    digests of the rules and answers with those the report records.
+
+    Exit status: 0 unchanged, 1 changed, 2 bad input.
+
+    \b
+    Examples:
+      advise examples/fleuriste.yaml --format json -o fleuriste.json
+      advise replay fleuriste.json
+      advise replay fleuriste.json --rules my-rules/
+    """
+    from ..workbench.replay import replay
+
+    outcome = replay(report, _rules_dir(rules_dir), sheet_file=sheet_file)
+    click.echo(outcome.format(fmt, lang or _default_lang()), nl=False)
+    sys.exit(outcome.exit_code)
+
+
 # ---------------------------------------------------------------- advise test
 
 
@@ -422,5 +502,5 @@ def interview_command(output: str | None, rules_dir: str | None, lang: str | Non
 
 def register(group: click.Group) -> None:
     """Add this module's commands to the `advise` group."""
-    for command in (rules_group, test_command, init_command, interview_command):
+    for command in (rules_group, test_command, init_command, interview_command, replay_command):
         group.add_command(command)

@@ -206,6 +206,7 @@ class Report:
     existing: tuple[ExistingAction, ...] = ()  # one action per profile already open
     later: tuple[str, ...] = ()  # profiles to open when ready, when the verdict animates nothing
 
+    include_sheet: bool = True  # the JSON report carries the answers (`sheet`); --no-sheet: not
     def _now(self, items: tuple[Item, ...], kind: str) -> tuple[Item, ...]:
         vocabulary = self.result.rulebook.vocabulary
         return tuple(item for item in items
@@ -233,5 +234,30 @@ class Report:
     @property
     def has_later(self) -> bool:
         return bool(self.later or self.later_warnings or self.later_recommendations)
+
+
+    # Which advise, which rules and which answers made the report (issue 18).
+    @property
+    def advise_version(self) -> str:
+        from ..version import __version__
+
+        return __version__
+
+    @property
+    def rules_digest(self) -> str:
+        return self.result.rulebook.digest
+
+    @property
+    def sheet_answers(self) -> dict[str, Any]:
+        from ..rulebase.digest import sheet_answers
+
+        sheet = self.result.sheet
+        return sheet_answers(sheet.facts, sheet.lang, sheet.version)
+
+    @property
+    def sheet_digest(self) -> str:
+        from ..rulebase.digest import sheet_digest
+
+        return sheet_digest(self.sheet_answers)
 
 

@@ -53,6 +53,9 @@ def report_json(report: Report) -> dict[str, Any]:
             "warnings": [item.id for item in report.later_warnings],
             "recommendations": [item.id for item in report.later_recommendations],
         },
+        "advise_version": report.advise_version,
+        "rules_digest": report.rules_digest,
+        "sheet_digest": report.sheet_digest,
     }
     if report.hints_computed:
         data["hints"] = {
@@ -64,6 +67,8 @@ def report_json(report: Report) -> dict[str, Any]:
         data["not_applied"] = [entry.as_json() for entry in report.not_applied]
     if report.what_if is not None:
         data["what_if"] = report.what_if.as_json()
+    if report.include_sheet:
+        data["sheet"] = report.sheet_answers
     return data
 
 

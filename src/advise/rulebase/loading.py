@@ -17,6 +17,7 @@ from typing import Any
 
 from ..errors import RuleBookError, Severity
 from ..sheet.yamlload import Positions, load_yaml
+from .digest import rules_digest
 from .model import Rule, RuleBook, Table, fact_roots
 from .problems import Collector
 from .reader import RuleFileReader
@@ -93,8 +94,10 @@ def load_rulebook(directory: str | Path) -> RuleBook:
     if errors:
         raise RuleBookError(errors)
     assert vocabulary is not None
+    read = [vocabulary_path, *table_paths, *rule_paths]
     return RuleBook(directory=root, rules=tuple(rules), tables=tables, vocabulary=vocabulary,
-                    files=tuple(rel(p) for p in [vocabulary_path, *table_paths, *rule_paths]))
+                    files=tuple(rel(p) for p in read),
+                    digest=rules_digest({rel(p): loaded[p][0] for p in read}))
 
 
 def check_set_and_add(rules: list[Rule], problems: Collector) -> None:

@@ -225,6 +225,7 @@ class RuleBook:
     tables: dict[str, Table]
     vocabulary: Vocabulary
     files: tuple[str, ...]  # every file read, relative to the directory
+    digest: str = ""  # of the content of those files (advise.rulebase.digest)
 
     def rule(self, rule_id: str) -> Rule:
         # An index built on first use (inference and explanations ask for a rule per firing),
