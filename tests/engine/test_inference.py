@@ -40,7 +40,7 @@ def test_conflicting_conclusions_of_equal_priority_name_both_rules(rulebase: Rul
     message = problem.message("en")
     assert "level-low-when-local" in message and "level-high-with-time" in message
     assert "priorit" in problem.message("fr")
-    assert isinstance(caught.value, RuleRunError) and caught.value.exit_code == 1
+    assert isinstance(caught.value, RuleRunError) and caught.value.exit_code == 2  # the rule base is wrong
 
 
 def test_a_conflict_is_found_whichever_rule_fires_first(rulebase: RuleBase) -> None:
@@ -210,7 +210,7 @@ def test_a_division_by_zero_names_the_rule_its_file_and_line(rulebase: RuleBase)
     assert problem.params["fact"] == "total_points"
     assert problem.message("en") == "the computation of 'total_points' failed: division by zero"
     assert "division par zéro" in problem.message("fr")
-    assert error.exit_code == 1
+    assert error.exit_code == 2  # a broken rule is bad input, named by its file and line
 
 
 @pytest.mark.parametrize(("then", "value"), [

@@ -135,13 +135,15 @@ def test_rules_diff_lists_what_a_threshold_changes(copy: Path, tmp_path: Path) -
     set_threshold(copy, "community_hours", "3.5", "2.5")
     result = invoke("rules", "diff", str(RULES), str(copy))
     assert result.exit_code == 1, result.output
-    assert "40-community.cases.yaml::community-with-three-hours\n  warnings: gone community_needs_time" \
-        in result.output
-    assert re.search(r"^1 of \d+ sheet\(s\) change \(warnings: 1\)$", result.output, re.M)
+    block = result.output.split("40-community.cases.yaml::community-with-three-hours\n")[1].split("\n\n")[0]
+    assert "  warnings: gone community_needs_time" in block.splitlines()
+    assert re.search(r"^1 of \d+ sheet\(s\) change \(.*warnings: 1.*\)$", result.output, re.M)
     data = json.loads(invoke("rules", "diff", str(RULES), str(copy), "--format", "json").output)
-    assert data["changed"] == 1 and data["by_part"] == {"warnings": 1}
-    change = data["changes"][0]["changes"][0]
-    assert change["part"] == "warnings" and change["gone"] == ["community_needs_time"]
+    assert data["changed"] == 1 and data["by_part"]["warnings"] == 1
+    [sheet] = data["changes"]
+    assert sheet["sheet"] == "40-community.cases.yaml::community-with-three-hours"
+    [change] = [change for change in sheet["changes"] if change["part"] == "warnings"]
+    assert change["gone"] == ["community_needs_time"] and change["raised"] == []
     markdown = invoke("rules", "diff", str(RULES), str(copy), "--format", "markdown", "--lang", "fr").output
     assert "| fiche | quoi | avant | après |" in markdown and "community_needs_time" in markdown
 
@@ -157,7 +159,7 @@ def test_rules_diff_on_given_sheets_shows_a_verdict_change(copy: Path) -> None:
     assert result.exit_code == 1, result.output
     assert "agence-b2b.yaml\n  verdict: not_yet -> minimal_presence\n" in result.output
     assert "fleuriste" not in result.output
-    assert "1 of 2 sheet(s) change (verdict: 1)" in result.output
+    assert re.search(r"^1 of 2 sheet\(s\) change \(verdict: 1\b", result.output, re.M)
 
 
 def test_rules_diff_bad_input_exits_2(copy: Path, tmp_path: Path) -> None:
@@ -191,7 +193,8 @@ def test_replay_explains_a_changed_report(copy: Path, tmp_path: Path) -> None:
     set_threshold(copy, "community_hours", "3.5", "2.5")
     result = invoke("replay", str(report), "--rules", str(copy))  # the sheet is found beside the report
     assert result.exit_code == 1, result.output
-    assert "The advice has changed:\n  warnings: gone community_needs_time" in result.output
+    changes = result.output.split("The advice has changed:\n")[1].splitlines()
+    assert "  warnings: gone community_needs_time" in changes
     assert re.search(r"^rules: .*: different$", result.output, re.M)
     sheet.unlink()
     missing = invoke("replay", str(report))

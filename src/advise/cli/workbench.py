@@ -310,6 +310,30 @@ def digest_command(rules_dir_arg: str | None, rules_dir: str | None) -> None:
     click.echo(_rulebook(rules_dir_arg or rules_dir).digest)
 
 
+@rules_group.command("uses")
+@click.argument("name")
+@rules_option
+@lang_option
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
+              help="text for people, json for tools.")
+@_errors
+def uses_command(name: str, rules_dir: str | None, lang: str | None, fmt: str) -> None:
+    """Which rules read NAME (a sheet field, a derived fact or a table value), which show
+    it in their texts, and which conclude it, each with its file and line. A table or a
+    family stands for each of its values.
+
+    \b
+    Examples:
+      advise rules uses resources.weekly_hours
+      advise rules uses weekly_hours_available
+      advise rules uses thresholds.community_hours --lang fr
+    """
+    from ..workbench.uses import format_uses, uses_of
+
+    lang = lang or _default_lang()
+    click.echo(format_uses(uses_of(_rulebook(rules_dir), name, lang), lang, fmt), nl=False)
+
+
 # ---------------------------------------------------------------- advise replay
 
 

@@ -205,8 +205,8 @@ class Report:
     animating: bool = True  # the verdict animates profiles now (advise.explain.existing)
     existing: tuple[ExistingAction, ...] = ()  # one action per profile already open
     later: tuple[str, ...] = ()  # profiles to open when ready, when the verdict animates nothing
-
     include_sheet: bool = True  # the JSON report carries the answers (`sheet`); --no-sheet: not
+
     def _now(self, items: tuple[Item, ...], kind: str) -> tuple[Item, ...]:
         vocabulary = self.result.rulebook.vocabulary
         return tuple(item for item in items

@@ -21,6 +21,9 @@ _ALL_ZERO = {"en": "0 for each", "fr": "0 pour chacun"}
 _OR = {"en": "or", "fr": "ou"}
 
 
+_PERCENT_SPACE = {"en": " ", "fr": "\u00a0"}
+
+
 def format_number(value: Any, lang: str) -> str:
     """1.5 -> '1.5' (en) / '1,5' (fr); whole numbers without decimals; thousands grouped."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -111,9 +114,17 @@ def make_filters(vocabulary: Vocabulary, lang: str) -> dict[str, Callable[..., s
         fact_type = vocabulary.facts.get(fact)
         return fact_type.label.get(lang, fact) if fact_type and fact_type.label else fact
 
+    def percent(value: Any) -> str:
+        """A share written as a fraction: 0.7 -> '70 %' (a no-break space in French)."""
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return str(value)
+        return f"{format_number(round(value * 100, 6), lang)}{_PERCENT_SPACE[lang]}%"
+
     def unit(value: Any, unit_name: str) -> str:
         if unit_name == "hours_per_week":
             return hours_per_week(value)
+        if unit_name == "percent":
+            return percent(value)
         if unit_name == "euros_per_month":
             return euros(value)
         suffix = unit_text(unit_name)
@@ -123,6 +134,7 @@ def make_filters(vocabulary: Vocabulary, lang: str) -> dict[str, Callable[..., s
         "hours": hours,
         "hours_per_week": hours_per_week,
         "euros": euros,
+        "percent": percent,
         "number": lambda value: format_number(value, lang),
         "platform": platform,
         "platforms": platform_list,

@@ -18,12 +18,13 @@ RULE_ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 FACT_TYPES = ("number", "integer", "bool", "text", "choice", "list")
 ITEM_KINDS = ("platform", "objective", "text")
-UNITS = ("hours_per_week", "euros_per_month", "profiles", "points", "none")
+UNITS = ("hours_per_week", "euros_per_month", "profiles", "points", "percent", "none")  # percent: 0.7 is 70 %
 RULE_KEYS = ("id", "title", "when", "then", "because", "source", "priority", "notes")
 # Names a rule's text may use besides facts and tables (filled in by the renderer).
 TEMPLATE_HELPERS = frozenset({"lang", "loop", "true", "false", "none"})
 # The filters a rule's text may use (advise.explain.wording defines what each one does).
-FILTER_NAMES = ("hours", "hours_per_week", "euros", "number", "platform", "platforms", "first_platform", "objectives", "sector", "yesno",
+FILTER_NAMES = ("hours", "hours_per_week", "euros", "percent", "number", "platform", "platforms", "first_platform", "objectives",
+                "sector", "yesno",
                 "join_and", "label", "unit")
 
 
