@@ -457,7 +457,7 @@ _MD_MADE_WITH = {"en": "advise {version} · rules {digest}", "fr": "advise {vers
 def summary_markdown(outcomes: Sequence[Outcome], lang: str = "en", *, rules_digest: str | None = None) -> str:
     """The summary as a Markdown table; `rules_digest`, the rule base every report of the
     batch was made with, is said once at the top (advise.rulebase.digest)."""
-    from . import __version__
+    from .version import __version__
 
     title, line = _MD_TITLES.get(lang, _MD_TITLES["en"])
     counts = {OK: 0, BAD_INPUT: 0, INTERNAL: 0}

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from advise import __version__
 from advise.cli.main import main
-from advise.rulebase.rulebook import load_rulebook
+from advise.rulebase.loading import load_rulebook
 
 from conftest import EXAMPLES, RULES
 

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from advise.cli.main import main
 from advise.explain.wording import make_filters
-from advise.rulebase.rulebook import load_rulebook
+from advise.rulebase.loading import load_rulebook
 
 from conftest import EXAMPLES, RULES, RuleBase, rule
 

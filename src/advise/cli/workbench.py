@@ -266,10 +266,10 @@ def docs_command(rules_dir: str | None, lang: str | None, output: str | None, ch
 @click.argument("old_dir", metavar="OLD_DIR", type=click.Path(path_type=str))
 @click.argument("new_dir", metavar="NEW_DIR", type=click.Path(path_type=str))
 @click.argument("sheets", metavar="[SHEETS or folders...]", nargs=-1, type=click.Path(path_type=str))
-@lang_option
+@lang_option()
 @click.option("--format", "fmt", type=click.Choice(("text", "markdown", "json")), default="text",
               show_default=True, help="text for people, markdown to paste, json for tools.")
-@_errors
+@report_errors
 def diff_command(old_dir: str, new_dir: str, sheets: tuple[str, ...], lang: str | None, fmt: str) -> None:
     """Run two rule bases on the same sheets and list, per sheet, what changes in the advice:
     verdict, profiles, warnings and recommendations raised or gone, hours.
@@ -287,14 +287,14 @@ def diff_command(old_dir: str, new_dir: str, sheets: tuple[str, ...], lang: str 
     from ..workbench.diff import diff_rule_bases
 
     report = diff_rule_bases(old_dir, new_dir, sheets)
-    click.echo(report.format(fmt, lang or _default_lang()), nl=False)
+    click.echo(report.format(fmt, lang or env_lang()), nl=False)
     sys.exit(report.exit_code)
 
 
 @rules_group.command("digest")
 @click.argument("rules_dir_arg", metavar="[RULES_DIR]", required=False, type=click.Path(path_type=str))
 @rules_option
-@_errors
+@report_errors
 def digest_command(rules_dir_arg: str | None, rules_dir: str | None) -> None:
     """Print the digest of the rule base: a short name of its content (rule files, tables,
     vocabulary), the same for every copy, that every report made with it carries.
@@ -313,10 +313,10 @@ def digest_command(rules_dir_arg: str | None, rules_dir: str | None) -> None:
 @rules_group.command("uses")
 @click.argument("name")
 @rules_option
-@lang_option
+@lang_option()
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
               help="text for people, json for tools.")
-@_errors
+@report_errors
 def uses_command(name: str, rules_dir: str | None, lang: str | None, fmt: str) -> None:
     """Which rules read NAME (a sheet field, a derived fact or a table value), which show
     it in their texts, and which conclude it, each with its file and line. A table or a
@@ -330,7 +330,7 @@ def uses_command(name: str, rules_dir: str | None, lang: str | None, fmt: str) -
     """
     from ..workbench.uses import format_uses, uses_of
 
-    lang = lang or _default_lang()
+    lang = lang or env_lang()
     click.echo(format_uses(uses_of(_rulebook(rules_dir), name, lang), lang, fmt), nl=False)
 
 
@@ -342,10 +342,10 @@ def uses_command(name: str, rules_dir: str | None, lang: str | None, fmt: str) -
 @rules_option
 @click.option("--sheet", "sheet_file", type=click.Path(dir_okay=False, path_type=str), default=None,
               help="The fact sheet, when the report does not carry it (made with --no-sheet).")
-@lang_option
+@lang_option()
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
               help="text for people, json for tools.")
-@_errors
+@report_errors
 def replay_command(report: str, rules_dir: str | None, sheet_file: str | None, lang: str | None, fmt: str) -> None:
     """Run the answers stored in a JSON report again, and say whether the advice is
     unchanged; when it is not, show what changed. Also compares advise's version and the
@@ -362,7 +362,7 @@ def replay_command(report: str, rules_dir: str | None, sheet_file: str | None, l
     from ..workbench.replay import replay
 
     outcome = replay(report, _rules_dir(rules_dir), sheet_file=sheet_file)
-    click.echo(outcome.format(fmt, lang or _default_lang()), nl=False)
+    click.echo(outcome.format(fmt, lang or env_lang()), nl=False)
     sys.exit(outcome.exit_code)
 
 

@@ -64,7 +64,7 @@ class Advice:
 
     @classmethod
     def of_result(cls, result: Any) -> "Advice":
-        from ..explain.report import raised
+        from ..explain.steps import raised
 
         facts = result.trace.facts
         return cls(verdict=facts.get("verdict"), platforms=tuple(facts.get("platforms", ())),

@@ -127,7 +127,7 @@ def _sheet(data: dict[str, Any], report: Path, sheet_file: str | None) -> Any:
 
 
 def replay(report_path: str | Path, rules_dir: str | Path | None = None, *, sheet_file: str | None = None) -> Replay:
-    from .. import __version__
+    from ..version import __version__
     from ..advisor import Advisor
     from ..rulebase.digest import sheet_answers, sheet_digest
 

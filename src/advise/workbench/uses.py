@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import InputError, Problem, did_you_mean, register_messages
-from ..rulebase.rulebook import RuleBook
+from ..rulebase.model import RuleBook
 from ..rulebase.usage import COMPUTATION, CONDITION, NEGATED, TEXT, resolve, rule_reads
 
 register_messages({
