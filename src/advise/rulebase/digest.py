@@ -58,7 +58,11 @@ def sheet_answers(facts: Mapping[str, Any], lang: str | None, version: int) -> d
         node = answers
         for part in spec.path[:-1]:
             node = node.setdefault(part, {})
-        node[spec.path[-1]] = list(value) if isinstance(value, tuple) else value
+        if isinstance(value, tuple):
+            value = list(value)
+        elif isinstance(value, float) and value.is_integer():
+            value = int(value)  # 3, as the owner wrote it, not 3.0
+        node[spec.path[-1]] = value
     return answers
 
 

@@ -193,7 +193,7 @@ class DiffReport:
         for sheet in self.changed:
             lines.append(sheet.name)
             for change in sheet.changes:
-                lines.append("  " + _change_line(change, lang))
+                lines.append("  " + change_line(change, lang))
             lines.append("")
         lines.append(self.summary(lang))
         return "\n".join(lines) + "\n"
@@ -235,7 +235,7 @@ def _shown(value: Any, lang: str) -> str:
     return str(value)
 
 
-def _change_line(change: Change, lang: str) -> str:
+def change_line(change: Change, lang: str) -> str:
     words = _WORDS[lang]
     colon = " :" if lang == "fr" else ":"
     label = words[change.part]

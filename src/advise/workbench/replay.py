@@ -72,7 +72,7 @@ class Replay:
     def format(self, fmt: str = "text", lang: str = "en") -> str:
         if fmt == "json":
             return json.dumps(self.as_dict(), ensure_ascii=False, indent=2) + "\n"
-        from .diff import _change_line
+        from .diff import change_line
 
         words = _WORDS[lang]
         colon = " :" if lang == "fr" else ":"
@@ -89,7 +89,7 @@ class Replay:
             lines.append(words["unchanged"])
         else:
             lines.append(words["changed"])
-            lines += ["  " + _change_line(change, lang) for change in self.diff.sheets[0].changes]
+            lines += ["  " + change_line(change, lang) for change in self.diff.sheets[0].changes]
         return "\n".join(lines) + "\n"
 
 
