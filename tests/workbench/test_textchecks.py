@@ -107,32 +107,47 @@ def test_a_failing_case_is_an_error_of_rules_check(rulebase: RuleBase) -> None:
 
 
 def test_a_crashing_case_is_an_error_naming_the_rule(rulebase: RuleBase) -> None:
-    rulebase.rules("10-x.yaml",
-                   rule("shows-hours", when=[{"resources.weekly_hours": {"gt": 1}}], then={"set": {"level": "low"}}),
-                   rule("level-high", when=[{"business.audience": "b2c"}], then={"set": {"level": "high"}}))
-    cases(rulebase, FIRES)
+    path = rulebase.rules("10-x.yaml", rule(
+        "shows-hours", when=[{"resources.weekly_hours": {"gt": 1}}],
+        then={"set": {"score": "10 / (resources.weekly_hours - 4)"}}))
+    cases(rulebase, FIRES)  # the base sheet has 4 hours: a division by zero
     report = check_rules(rulebase.root)
     [found] = codes(report, "A503")
     message = found.problem.message("en")
-    assert "it-fires" in message and "10-x.yaml" in message
-    assert found.problem.rule in ("shows-hours", "level-high")
+    assert "it-fires" in message and f"{path}:" in message and "division by zero" in message
+    assert found.problem.rule == "shows-hours" and report.exit_code == 2
 
 
 # ---------------------------------------------------------------- table values, list items
 
 
-def test_a_quoted_number_in_a_table_is_an_error_at_the_table_line(rulebase: RuleBase) -> None:
+def quote_the_threshold(rulebase: RuleBase) -> tuple[Path, int]:
     table = rulebase.root / "tables" / "thresholds.yaml"
     text = table.read_text(encoding="utf-8")
     table.write_text(text.replace("  hours_per_profile:\n    value: 2\n", "  hours_per_profile:\n    value: \"0.7\"\n"),
                      encoding="utf-8")
-    rulebase.rules("10-x.yaml", rule("shows-hours", when=[{"resources.weekly_hours": {"gt": "thresholds.hours_per_profile"}}]))
+    return table, table.read_text(encoding="utf-8").splitlines().index("  hours_per_profile:") + 1
+
+
+def test_a_quoted_number_compared_with_a_number_is_an_error_at_the_table_line(rulebase: RuleBase) -> None:
+    table, line = quote_the_threshold(rulebase)
+    path = rulebase.rules("10-x.yaml", rule("shows-hours",
+                                            when=[{"resources.weekly_hours": {"gt": "thresholds.hours_per_profile"}}]))
+    report = check_rules(rulebase.root)
+    [found] = report.errors
+    assert (found.problem.file, found.problem.line) == (str(table), line)
+    message = found.problem.message("en")
+    assert "'0.7'" in message and "shows-hours" in message and f"{path}:" in message and "without quotes" in message
+
+
+def test_a_quoted_number_in_a_computation_is_an_error_at_the_table_line(rulebase: RuleBase) -> None:
+    table, line = quote_the_threshold(rulebase)
+    rulebase.rules("10-x.yaml", rule("shows-hours", when=[{"resources.weekly_hours": {"gt": 1}}],
+                                     then={"set": {"score": "thresholds.hours_per_profile * 2"}}))
     cases(rulebase, FIRES)
     report = check_rules(rulebase.root)
     [found] = codes(report, "A106")
-    lines = table.read_text(encoding="utf-8").splitlines()
-    assert found.problem.file.endswith("thresholds.yaml")
-    assert lines[found.problem.line - 1].strip() in ("hours_per_profile:", "value: \"0.7\"")
+    assert (found.problem.file, found.problem.line) == (str(table), line)
     assert "'0.7'" in found.problem.message("en") and "shows-hours" in found.problem.message("en")
     assert report.exit_code == 2
 

@@ -38,6 +38,16 @@ register_messages({
         "en": "the operator '{op}' does not apply to '{fact}', which is {kind}; it applies to: {kinds}",
         "fr": "l'opérateur « {op} » ne s'applique pas à « {fact} », qui est de type {kind} ; il s'applique à : {kinds}",
     },
+    "table-value-use": {
+        "en": "the table value '{name}' is {found}, but the rule {rule_id} ({where}) compares '{fact}' with it "
+              "('{op}'), which needs {expected}; a number is written without quotes",
+        "fr": "la valeur de table « {name} » vaut {found}, mais la règle {rule_id} ({where}) lui compare « {fact} » "
+              "(« {op} »), ce qui demande {expected} ; un nombre s'écrit sans guillemets",
+    },
+    "operand-item": {
+        "en": "item {index} of the list for '{op}' on '{fact}' is {found}, but must be {expected}",
+        "fr": "l'élément {index} de la liste de « {op} » sur « {fact} » vaut {found}, mais doit être {expected}",
+    },
     "operand-type": {
         "en": "'{op}' on '{fact}' needs {expected}, found {found}",
         "fr": "« {op} » sur « {fact} » demande {expected}, trouvé {found}",

@@ -201,7 +201,17 @@ class RuleFileReader:
         operand, ref = self.resolve_operand(operand, path)
         if ref is False:
             return None
+        if operator.operand in ("scalars", "items") and isinstance(operand, list) and operand \
+                and self.bad_items(fact, operator.operand, op, operand, path):
+            return None
         expected = self.operand_error(fact, operator.operand, operand)
+        if expected and ref:  # the table's value is wrong for this use: said at the table's line
+            entry = table_entry(self.tables, ref)
+            assert entry is not None
+            self.problems.add("table-value-use", file=entry.file, line=entry.line, field=ref, name=ref,
+                              found=describe(operand), expected=expected, rule_id=self.rule_id, op=op,
+                              fact=fact.name, where=f"{self.file}:{line}" if line else self.file)
+            return None
         if expected:
             self.problem("operand-type", path, op=op, fact=fact.name, expected=expected, found=describe(operand),
                          **({"_hint": did_you_mean(str(operand), fact.choices)} if fact.choices
@@ -224,6 +234,23 @@ class RuleFileReader:
             self.problem("unknown-name", path, name=operand, _hint=did_you_mean(operand, names))
             return None, False
         return operand, None
+
+    def bad_items(self, fact: FactType, shape: str, op: str, operand: list, path: tuple) -> bool:
+        """Each item of a list operand that does not fit the fact, named with its place in the list."""
+        bad = False
+        for index, value in enumerate(operand):
+            if shape == "scalars":
+                ok, expected = value_fits(value, fact.kind, False, fact.choices), fact.describe_kind()
+            else:
+                ok = isinstance(value, str) and (not fact.choices or value in fact.choices)
+                expected = "one of " + ", ".join(fact.choices) if fact.choices else "a word"
+            if ok:
+                continue
+            bad = True
+            hint = {"_hint": did_you_mean(value, fact.choices)} if fact.choices and isinstance(value, str) else {}
+            self.problem("operand-item", path + (index,), op=op, fact=fact.name, index=index + 1,
+                         expected=expected, found=describe(value), **hint)
+        return bad
 
     def operand_error(self, fact: FactType, shape: str, operand: Any) -> str | None:
         def scalar_ok(value: Any) -> bool:

@@ -63,6 +63,11 @@ _CHECKS = [
           {"en": "a condition every possible value meets", "fr": "une condition que toute valeur possible remplit"},
           {"en": "remove the condition, or correct its threshold if it was meant to exclude something",
            "fr": "supprimez la condition, ou corrigez son seuil si elle devait exclure quelque chose"}),
+    Check("A106", "table-value-type", ERROR,
+          {"en": "a table value whose type does not fit its use (a number written as text)",
+           "fr": "une valeur de table dont le type ne convient pas à son usage (un nombre écrit comme du texte)"},
+          {"en": "write the number without quotes (value: 0.7, not value: \"0.7\")",
+           "fr": "écrivez le nombre sans guillemets (value: 0.7, et non value: \"0.7\")"}),
     Check("A201", "duplicate-rule", WARNING,
           {"en": "a rule that repeats another", "fr": "une règle qui en répète une autre"},
           {"en": "keep one of the two rules (merge their sources if they differ)",
@@ -86,6 +91,11 @@ _CHECKS = [
                  "as they are, this sheet stops with a conflict error",
            "fr": "rendez leurs conditions exclusives, ou donnez une priorité plus haute à celle qui doit l'emporter : "
                  "en l'état, cette fiche s'arrête sur une erreur de conflit"}),
+    Check("A206", "repeated-advice", WARNING,
+          {"en": "two conclusions of one report that tell the owner the same thing",
+           "fr": "deux conclusions d'un même rapport qui disent la même chose au dirigeant"},
+          {"en": "keep one of them, or make their conditions exclusive so that one report says it once",
+           "fr": "gardez-en une, ou rendez leurs conditions exclusives pour qu'un rapport ne le dise qu'une fois"}),
     Check("A301", "rule-cycle", ERROR,
           {"en": "rules that depend on each other in a circle", "fr": "des règles qui dépendent les unes des autres en cercle"},
           {"en": "break the circle: one of these rules must not read what the others conclude "
@@ -127,6 +137,16 @@ _CHECKS = [
                  "`advise rules new` shows the format",
            "fr": "ajoutez un cas où elle se déclenche (et un où elle reste muette) au fichier de cas à côté des "
                  "règles ; `advise rules new` en montre le format"}),
+    Check("A502", "case-fails", ERROR,
+          {"en": "a case whose expectations the rules do not meet",
+           "fr": "un cas dont les règles ne remplissent pas les attentes"},
+          {"en": "run `advise test` to see expected against actual, then correct the rule or the case",
+           "fr": "lancez `advise test` pour voir l'attendu face au résultat, puis corrigez la règle ou le cas"}),
+    Check("A503", "case-crashes", ERROR,
+          {"en": "a case whose sheet stops the rules with an error (a conflict, a failed computation)",
+           "fr": "un cas dont la fiche arrête les règles sur une erreur (un conflit, un calcul en échec)"},
+          {"en": "correct the rule named: a client's sheet like this one would get no report",
+           "fr": "corrigez la règle nommée : la fiche d'un client comme celle-ci n'aurait pas de rapport"}),
     Check("A601", "placeholder-text", WARNING,
           {"en": "a text still holds a TODO placeholder", "fr": "un texte contient encore un TODO à remplacer"},
           {"en": "replace each TODO with the real text", "fr": "remplacez chaque TODO par le vrai texte"}),
@@ -134,6 +154,22 @@ _CHECKS = [
           {"en": "a text is the same in French and English", "fr": "un texte est identique en français et en anglais"},
           {"en": "translate it: each reader sees only their own language",
            "fr": "traduisez-le : chaque lecteur ne voit que sa langue"}),
+    Check("A603", "unknown-name-in-text", ERROR,
+          {"en": "a text shows a name that is no fact, table or table value",
+           "fr": "un texte affiche un nom qui n'est ni un fait, ni une table, ni une valeur de table"},
+          {"en": "correct the name (`advise rules uses NAME` tells what a name is); the report would fail on it",
+           "fr": "corrigez le nom (`advise rules uses NOM` dit ce qu'est un nom) ; le rapport échouerait dessus"}),
+    Check("A604", "text-fails", ERROR,
+          {"en": "a text that does not render on a case's sheet",
+           "fr": "un texte qui ne s'affiche pas sur la fiche d'un cas"},
+          {"en": "correct the text, or guard it ({% if fact is defined %}); a client with this sheet would get "
+                 "no report",
+           "fr": "corrigez le texte, ou protégez-le ({% if fait is defined %}) ; un client avec cette fiche "
+                 "n'aurait pas de rapport"}),
+    Check("A605", "placeholder-case", WARNING,
+          {"en": "a case still holds a TODO placeholder", "fr": "un cas contient encore un TODO à remplacer"},
+          {"en": "describe the situation the case stands for, and give its sheet the answers it needs",
+           "fr": "décrivez la situation que le cas représente, et donnez à sa fiche les réponses utiles"}),
 ]
 CHECKS: dict[str, Check] = {check.code: check for check in _CHECKS}
 BY_NAME: dict[str, Check] = {check.name: check for check in _CHECKS}
@@ -230,6 +266,36 @@ register_messages({
     "check-untranslated": {
         "en": "the French and English versions of '{field}' are the same text",
         "fr": "les versions française et anglaise de « {field} » sont le même texte",
+    },
+    "check-table-value-type": {
+        "en": "the table value '{name}' is {value}, text, but {why_en}: it must be a number",
+        "fr": "la valeur de table « {name} » vaut {value}, du texte, mais {why_fr} : ce doit être un nombre",
+    },
+    "check-repeated-advice": {
+        "en": "this rule and {first_rule} tell the owner the same thing in one report ({first} and {second}, "
+              "{percent} % alike; case {case})",
+        "fr": "cette règle et {first_rule} disent la même chose au dirigeant dans un même rapport ({first} et "
+              "{second}, semblables à {percent} % ; cas {case})",
+    },
+    "check-case-fails": {
+        "en": "the case '{case}' fails ({count} mismatch(es)): {first}",
+        "fr": "le cas « {case} » échoue ({count} écart(s)) : {first_fr}",
+    },
+    "check-case-crashes": {
+        "en": "the case '{case}' stops with an error at {place}: {reason}",
+        "fr": "le cas « {case} » s'arrête sur une erreur en {place} : {reason_fr}",
+    },
+    "check-unknown-text-name": {
+        "en": "{field} shows '{name}', which is no fact, table or table value",
+        "fr": "{field} affiche « {name} », qui n'est ni un fait, ni une table, ni une valeur de table",
+    },
+    "check-text-fails": {
+        "en": "the text in '{lang}' does not render on the sheet of the case '{case}' ({where}): {reason}",
+        "fr": "le texte en « {lang} » ne s'affiche pas sur la fiche du cas « {case} » ({where}) : {reason}",
+    },
+    "check-placeholder-case": {
+        "en": "the case '{case}' is still a skeleton (TODO) in: {fields}",
+        "fr": "le cas « {case} » est encore un squelette (TODO) dans : {fields}",
     },
     "check-summary": {
         "en": "{rules} rule(s) checked: {errors} error(s), {warnings} warning(s)",

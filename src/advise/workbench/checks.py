@@ -23,7 +23,7 @@ from ..rulebase.loading import load_rulebook
 from ..rulebase.model import Condition, Conclusion, Rule, RuleBook
 from ..rulebase.usage import Usage, usage
 from ..sheet.facts import SHEET_FIELDS
-from . import feasibility
+from . import feasibility, textchecks
 from .catalogue import CHECKS, ERROR, CheckReport, Finding, finding
 from .docs import Phrases
 from .feasibility import ABSENT, NEVER, Analysis, Requirement
@@ -60,6 +60,8 @@ def check_rulebook(rulebook: RuleBook, *, cases: bool = True) -> CheckReport:
     findings += _conflicts(rulebook, analysis)
     findings += _unused(rulebook, uses, analysis)
     findings += _texts(rulebook)
+    findings += textchecks.names_in_texts(rulebook)
+    findings += textchecks.table_value_types(rulebook)
     report = CheckReport(rulebook.directory, findings, rulebook)
     if cases:
         if any(f.severity == ERROR for f in findings):
@@ -477,6 +479,7 @@ def _coverage(rulebook: RuleBook, report: CheckReport) -> None:
         report.findings += [Finding(CHECKS["A002"], problem) for problem in error.problems]
         return
     report.cases_run = len(results)
+    report.findings += textchecks.case_findings(rulebook, results)
     for rule in coverage(rulebook, results).uncovered:
         original = rulebook.rule(rule.rule)
         report.findings.append(finding("A501", "check-not-covered", {"cases": len(results)},
