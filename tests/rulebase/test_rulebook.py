@@ -478,3 +478,21 @@ def test_a_range_inside_any_is_one_alternative(rulebase: RuleBase) -> None:
         {"resources.weekly_hours": {"gt": 1, "lt": 5}}, {"business.local": False}]}]))
     assert rulebase.run(**{"resources.weekly_hours": 7}).fired_rules() == ()
     assert rulebase.run(**{"resources.weekly_hours": 3}).fired_rules() == ("in-range",)
+
+
+def test_the_vocabulary_may_add_sectors_named_in_both_languages(rulebase: RuleBase) -> None:
+    rulebase.write("a.yaml", GOOD)
+    path = rulebase.root / "vocabulary.yaml"
+    shipped = path.read_text(encoding="utf-8")
+    path.write_text(shipped.replace("\nsectors:", '\nsectors:\n  transport: {en: transport, fr: transport}', 1),
+                    encoding="utf-8")
+    rulebook = rulebase.load()
+    assert rulebook.vocabulary.sectors["transport"] == {"en": "transport", "fr": "transport"}
+    assert rulebook.vocabulary.open_choices()["business.sector"][-1] == "transport"
+    assert rulebook.facts["business.sector"].choices[-1] == "transport"
+    path.write_text(shipped.replace("\nsectors:", '\nsectors:\n  Transport Co: {en: transport, fr: transport}\n'
+                                    '  taxis: {en: taxis}', 1), encoding="utf-8")
+    with pytest.raises(RuleBookError) as caught:
+        rulebase.load()
+    assert [(p.code, p.field) for p in caught.value.problems] == [
+        ("bad-name", "sectors.Transport Co"), ("missing-translation", "sectors.taxis")]

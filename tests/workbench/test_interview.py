@@ -137,3 +137,25 @@ def test_with_the_shipped_rules_the_sector_is_asked_with_what_each_covers_and_wh
     [problem] = interview.answer("business.sector", "hôtels")
     assert problem.hint_text("fr") == "vouliez-vous dire « hospitality » ?"
     assert interview.answer("business.sector", "") == [] and interview.answers["business.sector"] == "other"
+
+
+def test_a_sector_the_rule_base_adds_is_offered_and_accepted(tmp_path) -> None:
+    import re
+    import shutil
+
+    shutil.copytree(RULES, tmp_path / "rules")
+    vocabulary = tmp_path / "rules" / "vocabulary.yaml"
+    vocabulary.write_text(re.sub(r"^sectors:.*\n", lambda m: m.group(0) + '  transport: {en: "transport", fr: "transport"}\n',
+                                 vocabulary.read_text(encoding="utf-8"), count=1, flags=re.M), encoding="utf-8")
+    (tmp_path / "rules" / "56-transport.yaml").write_text(
+        "theme: sector\nrules:\n  - id: transport-google\n    title: {en: Transport, fr: Transport}\n"
+        "    when:\n      - business.sector: transport\n    then:\n      recommend: review_sites\n"
+        "    because: {en: Google first., fr: Google d'abord.}\n    source: Test\n", encoding="utf-8")
+    interview = Interview(load_rulebook(tmp_path / "rules"))
+    while (question := interview.next_question()) is not None and question.field != "business.sector":
+        assert interview.answer(question.field, REQUIRED.get(question.field, question.default or "")) == []
+    assert question is not None and "\n    transport: transport" in question.values
+    assert "transport-google" in interview.why("business.sector")
+    [problem] = interview.answer("business.sector", "transprt")
+    assert problem.hint_params == {"suggestion": "transport"}
+    assert interview.answer("business.sector", "transport") == [] and interview.answers["business.sector"] == "transport"
