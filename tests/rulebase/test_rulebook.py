@@ -488,8 +488,8 @@ def test_the_vocabulary_may_add_sectors_named_in_both_languages(rulebase: RuleBa
                     encoding="utf-8")
     rulebook = rulebase.load()
     assert rulebook.vocabulary.sectors["transport"] == {"en": "transport", "fr": "transport"}
-    assert rulebook.vocabulary.open_choices()["business.sector"][-1] == "transport"
-    assert rulebook.facts["business.sector"].choices[-1] == "transport"
+    assert rulebook.vocabulary.open_choices()["business.sector"][-2:] == ("transport", "other")
+    assert rulebook.facts["business.sector"].choices[-2:] == ("transport", "other")
     path.write_text(shipped.replace("\nsectors:", '\nsectors:\n  Transport Co: {en: transport, fr: transport}\n'
                                     '  taxis: {en: taxis}', 1), encoding="utf-8")
     with pytest.raises(RuleBookError) as caught:

@@ -92,10 +92,10 @@ class VocabularyReader:
         # Optional: without it, reports show the sectors' identifiers.
         # A key beyond the contract's adds a trade: business.sector then accepts it (check_open_choices).
         sectors = self.names("sectors", tuple(SECTORS), extensible=True) if "sectors" in self.data else {}
-        added = tuple(key for key in sectors if key not in SECTORS)
+        added = tuple(key for key in sectors if key not in SECTORS)  # listed before `other`, the last
         if added and "business.sector" in facts:
             facts["business.sector"] = dataclasses.replace(facts["business.sector"],
-                                                           choices=(*SECTORS, *added))
+                                                           choices=(*tuple(SECTORS)[:-1], *added, "other"))
         families: dict[str, tuple[str, ...]] = {}
         for name, entry in self.section("facts").items():
             declared = self.derived_fact(name, entry, tuple(verdicts))
