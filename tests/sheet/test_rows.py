@@ -172,3 +172,32 @@ def test_the_google_forms_example_of_the_docs_works_as_shown(doc: str, tmp_path:
                                      "--jobs", "1"])
     assert done.exit_code == 0, done.output
     assert sorted(p.name for p in (tmp_path / "b").glob("mapped-*.txt")) == ["mapped-2.txt", "mapped-3.txt"]
+
+
+def test_an_excel_workbook_gives_the_same_sheets_and_errors_as_its_csv(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append([column for column in HEADER.strip().split(",")])
+    sheet.append(["Les Fleurs", "tpe", "b2c", True, 2.5, 50, "community; sales", "Facebook, Instagram", "fr"])
+    sheet.append([None] * 9)
+    sheet.append(["Bad", "tpe", "b2c", "oui", "trois", 50, "sales", "facebook", "fr"])
+    workbook.save(tmp_path / "answers.xlsx")
+    csv_path = write(tmp_path, HEADER + 'Les Fleurs,tpe,b2c,true,2.5,50,"community; sales","Facebook, Instagram",fr\n'
+                     + ",,,,,,,,\nBad,tpe,b2c,oui,trois,50,sales,facebook,fr\n")
+    from_xlsx = read_rows(tmp_path / "answers.xlsx", display_name="answers.xlsx")
+    from_csv = read_rows(csv_path, display_name="answers.csv")
+    assert [row.line for row in from_xlsx] == [row.line for row in from_csv] == [2, 4]
+    assert sheet_from_row(from_xlsx[0]).facts == sheet_from_row(from_csv[0]).facts
+    with pytest.raises(FactSheetError) as caught:
+        sheet_from_row(from_xlsx[1])
+    assert caught.value.format("en") == \
+        "answers.xlsx:4:5 resources.weekly_hours: expected a number, found text 'trois'"
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["batch", str(tmp_path / "answers.xlsx"), "-o", str(out), "--jobs", "1"])
+    assert result.exit_code == 2
+    assert sorted(p.name for p in out.glob("answers-*")) == ["answers-2.txt"]
+    (tmp_path / "broken.xlsx").write_bytes(b"not a workbook")
+    with pytest.raises(InputError) as broken:
+        read_rows(tmp_path / "broken.xlsx")
+    assert broken.value.problems[0].code == "xlsx-unreadable"

@@ -32,8 +32,8 @@ def register(group: click.Group) -> None:
               rules_dir: str | None, templates_dir: str | None, hints: bool) -> None:
         """Advise every fact sheet in DIR_OR_FILES: one report each, plus summary.csv and summary.md.
 
-        A folder stands for every *.yaml / *.yml file below it. A CSV file (a form tool's
-        export) is one sheet per row, its columns named by the sheet's dotted paths
+        A folder stands for every *.yaml / *.yml file below it. A CSV or .xlsx file (a form
+        tool's export) is one sheet per row, its columns named by the sheet's dotted paths
         (business.name, resources.weekly_hours, objectives, ...). A sheet that cannot be
         advised is listed in the summary with its error, and the others go on. Exit
         status: 2 if any sheet was refused as bad input, 1 if any failed with an internal

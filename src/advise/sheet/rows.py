@@ -1,4 +1,5 @@
-"""Fact sheets from a spreadsheet: one sheet per row of a CSV file, as form tools export.
+"""Fact sheets from a spreadsheet: one sheet per row of a CSV or Excel (.xlsx) file, as form
+tools export.
 
 Columns are named by the sheet's dotted paths (`business.name`, `resources.weekly_hours`,
 `objectives`, `profiles.planned`, ...), plus `lang` and `version` if wanted; every column
@@ -9,8 +10,11 @@ it is required). Each row is then validated as a YAML sheet is, and its problems
 file, the row (the line of the file, as a spreadsheet numbers it: the header is row 1)
 and the column.
 
-Files are UTF-8, with or without the byte-order mark that spreadsheets write, separated
-by commas or semicolons (French spreadsheets use semicolons), found from the header.
+CSV files are UTF-8, with or without the byte-order mark that spreadsheets write,
+separated by commas or semicolons (French spreadsheets use semicolons), found from the
+header. An .xlsx workbook is read from its first worksheet, with openpyxl (a well-kept,
+pure-Python reader of Excel files); its cells become the text they show: a number 2.5
+reads `2.5`, a true/false cell `true`/`false`.
 """
 
 from __future__ import annotations
@@ -40,13 +44,15 @@ register_messages({
         "fr": "cette ligne a {found} cellules, l'en-tête {expected}",
     },
     "csv-unreadable": {"en": "not a readable CSV file: {reason}", "fr": "fichier CSV illisible : {reason}"},
+    "xlsx-unreadable": {"en": "not a readable Excel (.xlsx) file: {reason}",
+                        "fr": "fichier Excel (.xlsx) illisible : {reason}"},
     "csv-too-large": {
         "en": "the file is larger than {limit} MiB",
         "fr": "le fichier dépasse {limit} Mio",
     },
 })
 
-CSV_SUFFIXES = (".csv",)
+CSV_SUFFIXES = (".csv", ".xlsx")  # the files `advise batch` reads as rows of answers
 MAX_CSV_BYTES = 64 * 1024 * 1024  # some ten thousand rows of answers, with room to spare
 _KNOWN = (*HEADER_FIELDS, *SHEET_FIELDS)
 
@@ -77,6 +83,9 @@ def read_rows(path: str | os.PathLike[str], *, display_name: str | None = None) 
         raise InputError(Problem("csv-unreadable", {"reason": error.strerror or str(error)}, file=name)) from None
     if len(raw) > MAX_CSV_BYTES:
         raise InputError(Problem("csv-too-large", {"limit": MAX_CSV_BYTES // (1024 * 1024)}, file=name))
+    if name.lower().endswith(".xlsx"):
+        header, body = _xlsx_table(raw, name)
+        return rows_from_table(header, body, name)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -100,12 +109,56 @@ def rows_from_text(text: str, name: str) -> list[Row]:
             start = reader.line_num + 1
     except csv.Error as error:
         raise InputError(Problem("csv-unreadable", {"reason": str(error)}, file=name, line=reader.line_num)) from None
+    return rows_from_table(header, [(line, cells, len(cells)) for line, cells in body], name)
+
+
+def _xlsx_table(raw: bytes, name: str) -> tuple[list[str], list[tuple[int, list[str], int]]]:
+    """The first worksheet's header and rows, each cell as the text it shows."""
+    try:
+        import openpyxl
+
+        workbook = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        try:
+            sheet = workbook.worksheets[0]
+            table = [(number, [_cell_text(value) for value in values])
+                     for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
+        finally:
+            workbook.close()
+    except Exception as error:  # not a workbook, a damaged one: openpyxl raises many kinds
+        raise InputError(Problem("xlsx-unreadable", {"reason": f"{type(error).__name__}: {error}"[:200]},
+                                 file=name)) from None
+    if not table or not any(cell.strip() for cell in table[0][1]):
+        raise InputError(Problem("csv-empty", file=name, line=1))
+    header = table[0][1]
+    while header and not header[-1].strip():
+        header.pop()
+    body = []
+    for number, cells in table[1:]:
+        width = max((index for index, cell in enumerate(cells, start=1) if cell.strip()), default=0)
+        body.append((number, cells, width))
+    return header, body
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()  # type: ignore[no-any-return]
+    return str(value)
+
+
+def rows_from_table(header: list[str], body: list[tuple[int, list[str], int]], name: str) -> list[Row]:
+    """The rows of a table: `body` holds (line, cells, how many cells the row fills)."""
     columns = [column.strip() for column in header]
     problems: list[Problem] = []
     seen: dict[str, int] = {}
     for index, column in enumerate(columns, start=1):
         if not column:
-            if any(index <= len(cells) and cells[index - 1].strip() for _, cells in body):
+            if any(index <= len(cells) and cells[index - 1].strip() for _, cells, _ in body):
                 problems.append(Problem("csv-unnamed-column", {"index": index}, file=name, line=1, column=index))
             continue
         if column not in _KNOWN:
@@ -120,12 +173,12 @@ def rows_from_text(text: str, name: str) -> list[Row]:
     if problems:
         raise InputError(problems)
     rows = []
-    for line, cells in body:
+    for line, cells, width in body:
         if not any(cell.strip() for cell in cells):
             continue  # an empty row: no answers, no sheet
         named = tuple((column, index, cells[index - 1] if index <= len(cells) else "")
                       for column, index in seen.items())
-        rows.append(Row(name, line, named, len(cells), len(columns)))
+        rows.append(Row(name, line, named, width, len(columns)))
     return rows
 
 
