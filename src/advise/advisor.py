@@ -58,7 +58,10 @@ class Advisor:
         if cache:
             from .engine.cache import cached
 
-            self.rulebook, self.program = cached(self.rules_dir, self._load)
+            self.rulebook, self.program = cached(
+                self.rules_dir, self._load,
+                valid=lambda value: isinstance(value, tuple) and len(value) == 2
+                and isinstance(value[0], RuleBook) and isinstance(value[1], Program))
         else:
             self.rulebook, self.program = self._load()
         self.engine = Engine(self.program.definition)

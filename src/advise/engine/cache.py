@@ -23,7 +23,7 @@ import stat
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, BinaryIO, Callable
 
 import jinja2
 
@@ -97,21 +97,46 @@ def _private(folder: Path) -> bool:
             and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
 
 
-def cached(rules_dir: Path, build: Callable[[], Any]) -> Any:
-    """`build()`'s result for this rule base, from the cache when it holds it."""
+def open_entry(path: str | os.PathLike[str]) -> BinaryIO | None:
+    """The cache entry at `path`, opened for reading, if it is a regular file that we own and
+    that nobody else may write (not only its folder: a file can be writable by all in a
+    private folder). None otherwise, or if it does not exist: the caller builds afresh,
+    and its new entry replaces the one refused."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+                             | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    try:
+        status = os.fstat(descriptor)
+        if not (stat.S_ISREG(status.st_mode) and status.st_uid == os.getuid()
+                and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH)):
+            os.close(descriptor)
+            return None
+        return os.fdopen(descriptor, "rb")
+    except OSError:
+        os.close(descriptor)
+        return None
+
+
+def cached(rules_dir: Path, build: Callable[[], Any], valid: Callable[[Any], bool] = lambda value: True) -> Any:
+    """`build()`'s result for this rule base, from the cache when it holds an entry that we
+    alone could have written and that loads to a `valid` value; else built and stored."""
     folder = cache_dir()
     key = _key(rules_dir) if folder is not None else None
     if folder is None or key is None:
         return build()
     entry = folder / f"rulebase-{key}.pickle"
     if _private(folder):
-        try:
-            with open(entry, "rb") as handle:
-                return pickle.load(handle)
-        except FileNotFoundError:
-            pass
-        except Exception:  # a damaged or outdated entry: build again, and replace it
-            pass
+        handle = open_entry(entry)
+        if handle is not None:
+            try:
+                with handle:
+                    value = pickle.load(handle)
+                if valid(value):
+                    return value
+            except Exception:  # a damaged or outdated entry: build again, and replace it
+                pass
     value = build()
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -142,8 +167,14 @@ class _BytecodeCache(jinja2.FileSystemBytecodeCache):
     KEEP = 512  # a few rule bases' `because` texts and the templates, in two languages
 
     def load_bytecode(self, bucket: Any) -> None:
+        """Compiled code is code: only from a file we own that nobody else may write
+        (open_entry); else compiled afresh, and the file replaced."""
+        handle = open_entry(self._get_cache_filename(bucket))
+        if handle is None:
+            return
         try:
-            super().load_bytecode(bucket)
+            with handle:
+                bucket.load_bytecode(handle)
         except Exception:  # an unreadable or damaged entry: compile afresh (and replace it)
             bucket.reset()
 

@@ -29,6 +29,14 @@ handled here, and tests/engine/test_durable.py shows each one:
     session asserts one fact that only the engine's own rule matches.
 14. durable logs a traceback for errors it also returns: silenced while advise calls it,
     since they are raised (or, after the firing bound, expected) instead.
+15. durable's JSON reader refuses a number written with an exponent but no decimal point
+    (`1e-05`, `1e+16`: error 204, which Python's `repr` writes) and reads integers as
+    64 bits; inside a batch, a refused fact is dropped without a word. Every definition
+    and fact goes to durable through `_DurableJson`, which writes such numbers as
+    `1.0e-05` (read exactly) and an integer beyond 64 bits as a float. After each batch
+    (durable drops a refused fact and every one after it), the sheet's state must hold
+    every fact of the batch: a fact durable still refuses is an internal error naming it.
+    Firings hand back the facts as advise asserted them, never as durable re-wrote them.
 Limits: at most 1024 live sheets per ruleset, so every session deletes its state when it
 closes. Python 3.13 needs CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject at install
 (scripts/setup.sh).
@@ -41,6 +49,7 @@ import copy
 import itertools
 import json
 import logging
+import re
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
@@ -48,6 +57,59 @@ from typing import Any, Callable, Iterator
 import durable.engine as durable_engine
 
 from ..errors import CycleError, EngineError, Problem, RuleRunError, register_messages
+
+_INT64 = 2**63
+# Where a number might need rewriting: a digit before an exponent, or 19 digits in a row.
+_SUSPECT = re.compile(r"\d[eE]|\d{19}")
+# JSON strings (skipped) and numbers (rewritten by _number when needed).
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?')
+
+
+def _number(value: int | float) -> str:
+    """A number as durable reads it exactly: '1.0e-05', never '1e-05' (edge 15)."""
+    if isinstance(value, int):
+        if -_INT64 <= value < _INT64:
+            return int.__repr__(value)
+        value = float(value)  # beyond 64 bits: a float (OverflowError past the largest float)
+    text = float.__repr__(value)
+    if "e" in text:
+        mantissa, _, exponent = text.partition("e")
+        text = f"{mantissa if '.' in mantissa else mantissa + '.0'}e{exponent}"
+    return text
+
+
+def _rewrite(match: re.Match[str]) -> str:
+    token = match.group()
+    if token.startswith('"'):
+        return token
+    if "." in token or "e" in token or "E" in token:
+        return _number(float(token))
+    return _number(int(token))
+
+
+def _to_json(value: Any) -> str:
+    """JSON for durable: json.dumps' text, with numbers rewritten by `_number` where needed.
+    NaN and infinities raise ValueError; a lone surrogate raises UnicodeError."""
+    text = json.dumps(value, ensure_ascii=False, allow_nan=False)
+    if _SUSPECT.search(text):
+        text = _TOKEN.sub(_rewrite, text)
+    return text
+
+
+class _DurableJson:
+    """Stands for the `json` module inside durable.engine (edge 15)."""
+
+    @staticmethod
+    def dumps(value: Any, ensure_ascii: bool = False, **_: Any) -> str:
+        text = _to_json(value)
+        text.encode("utf-8")  # a lone surrogate fails here, in Python, not inside durable
+        return text
+
+    loads = staticmethod(json.loads)
+    JSONDecodeError = json.JSONDecodeError
+
+
+durable_engine.json = _DurableJson  # type: ignore[assignment]
 
 register_messages({
     "engine-failed": {"en": "the rule engine failed: {reason}", "fr": "le moteur de règles a échoué : {reason}"},
@@ -58,6 +120,10 @@ register_messages({
     "engine-firing-bound": {
         "en": "rules kept firing past the bound of {bound} firings for one sheet (a cycle); most frequent: {rules}",
         "fr": "des règles se sont appliquées plus de {bound} fois pour une seule fiche (un cycle) ; les plus fréquentes : {rules}",
+    },
+    "engine-fact-refused": {
+        "en": "the rule engine refused the fact '{fact}' ({value}): {reason}",
+        "fr": "le moteur de règles a refusé le fait « {fact} » ({value}) : {reason}",
     },
     "engine-bad-definition": {
         "en": "the compiled ruleset has a shape the engine cannot run safely: {reason}",
@@ -121,6 +187,8 @@ class _Recorder:
     counts: dict[str, int] = field(default_factory=dict)
     stopped: bool = False
     acted: bool = False  # some action ran, ours or an ignored one
+    asserted: dict[str, dict] = field(default_factory=dict)  # id -> the fact as advise asserted it
+    refused: tuple[dict, BaseException] | None = None  # a fact durable would not take, and why
 
 
 class Engine:
@@ -168,7 +236,9 @@ class Engine:
                     recorder.stopped = True
                     closure.delete_state()  # ends durable's own re-triggering for this sheet
                     return
-                bindings = {alias: dict(content._d) for alias, content in _bound_facts(closure)}
+                asserted = recorder.asserted
+                bindings = {alias: dict(asserted.get(content._d.get("id")) or content._d)
+                            for alias, content in _bound_facts(closure)}
                 recorder.activations.append(Activation(rule_id, bindings))
             except BaseException as error:  # edge 1: never let durable swallow it
                 recorder.errors.append((rule_id, error))
@@ -178,20 +248,39 @@ class Engine:
 
         return action
 
-    def _call(self, sid: str, facts: list[dict]) -> tuple[_Recorder, BaseException | None]:
-        """Assert facts for one sheet, on this thread; what durable raised is returned, not raised."""
+    def _call(self, sid: str, facts: list[dict],
+              asserted: dict[str, dict] | None = None) -> tuple[_Recorder, BaseException | None]:
+        """Assert facts for one sheet, on this thread; what durable raised is returned, not raised.
+
+        In a batch, durable drops a fact it refuses, and every fact after it, without a word
+        (edge 15): afterwards, every fact of the batch must be in the sheet's state.
+        `asserted`: the session's facts by id, which firings hand back (and this call adds to)."""
         with self._lock:
-            recorder = _Recorder()
+            recorder = _Recorder(asserted=asserted if asserted is not None else {})
             self._recorder = recorder
             _QUIET.calling.on = True
+            failure = None
+            batch = [dict(fact, sid=sid) for fact in facts]
+            for fact in batch:
+                if "id" in fact:
+                    recorder.asserted[str(fact["id"])] = fact
             try:
-                self._host.assert_facts(self.ruleset, [dict(fact, sid=sid) for fact in facts])
-                failure = None
+                self._host.assert_facts(self.ruleset, batch)
+            except (TypeError, ValueError, OverflowError, UnicodeError) as error:  # _DurableJson refused
+                recorder.refused = (_first_unencodable(batch) or batch[0], error)
             except Exception as error:
                 failure = error
             finally:
                 self._recorder = None
                 _QUIET.calling.on = False
+            if failure is None and recorder.refused is None and not recorder.stopped:
+                try:
+                    stored = {fact.get("id") for fact in self._host.get_facts(self.ruleset, sid)}
+                except Exception:  # no state at all (error 309): none of the batch was stored
+                    stored = set()
+                missing = [fact for fact in batch if fact.get("id") not in stored]
+                if missing:
+                    recorder.refused = (missing[0], RuntimeError("not stored (durable gave no reason)"))
             return recorder, failure
 
     @contextlib.contextmanager
@@ -211,6 +300,7 @@ class Session:
         self.closed = False
         self._asserted = False  # durable holds a state for this sheet
         self._acted = False  # ... and ran an action for it (see close)
+        self._facts: dict[str, dict] = {}  # id -> every fact asserted, as firings hand them back
 
     def assert_facts(self, facts: list[dict]) -> list[Activation]:
         """Assert facts in the order given; return the firings they caused, in firing order."""
@@ -220,11 +310,18 @@ class Session:
             return []
         engine = self.engine
         self._asserted = True
-        recorder, failure = engine._call(self.sid, facts)
+        recorder, failure = engine._call(self.sid, facts, self._facts)
         self._acted = self._acted or recorder.acted
         for _, error in recorder.errors:
             if not isinstance(error, Exception):
                 raise error
+        if recorder.refused is not None:  # never a silent drop (edge 15)
+            fact, error = recorder.refused
+            value = repr(fact.get("value", fact))
+            raise EngineError(Problem("engine-fact-refused", {
+                "fact": fact.get("name", fact.get("id")),
+                "value": value if len(value) <= 80 else f"{value[:60]}... ({len(value)} characters)",
+                "reason": _durable_message(error)}))
         if failure is not None and not recorder.stopped:
             raise EngineError(Problem("engine-failed", {"reason": _durable_message(failure)}))
         if recorder.errors:
@@ -261,6 +358,15 @@ class Session:
             self.engine._host.delete_state(self.engine.ruleset, self.sid)
         except Exception:
             pass
+
+
+def _first_unencodable(batch: list[dict]) -> dict | None:
+    for fact in batch:
+        try:
+            _DurableJson.dumps(fact)
+        except (TypeError, ValueError, OverflowError, UnicodeError):
+            return fact
+    return None
 
 
 def _bound_facts(closure: Any) -> list[tuple[str, Any]]:

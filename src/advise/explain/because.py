@@ -1,5 +1,7 @@
 """The rules' `because` texts, rendered for one sheet in the reader's language (Jinja,
-strict: a text that names an unknown fact is an error with the rule's id)."""
+strict: a text that names an unknown fact is an error with the rule's id), in advise's
+bounded sandbox (advise.sandbox): a text that reaches for what it may not, or runs away,
+is bad input naming the rule."""
 
 from __future__ import annotations
 
@@ -8,11 +10,16 @@ from typing import Any, Callable
 import jinja2
 
 from ..engine.cache import bytecode_cache
-from ..errors import Problem, RuleRunError, register_messages
+from ..errors import Problem, RuleBookError, RuleRunError, register_messages
 from ..rulebase.model import Rule, RuleBook
+from ..sandbox import RULE_TEXT_LIMITS, BoundedEnvironment, is_unsafe
 from .wording import make_filters
 
 register_messages({
+    "because-unsafe": {
+        "en": "the explanation of the rule does what a rule text may not do: {reason}",
+        "fr": "l'explication de la règle fait ce qu'un texte de règle ne peut pas faire : {reason}",
+    },
     "because-failed": {
         "en": "the explanation of the rule cannot be written for this sheet: {reason}",
         "fr": "l'explication de la règle ne peut pas être rédigée pour cette fiche : {reason}",
@@ -40,9 +47,9 @@ class Because:
     """Renders rules' `because` texts; one Jinja environment per language, strict."""
 
     def __init__(self, rulebook: RuleBook, lang: str):
-        self.environment = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False,
+        self.environment = BoundedEnvironment(limits=RULE_TEXT_LIMITS, filters=make_filters(rulebook.vocabulary, lang),
+                                              undefined=jinja2.StrictUndefined, autoescape=False,
                                               keep_trailing_newline=False)
-        self.environment.filters.update(make_filters(rulebook.vocabulary, lang))
         self.lang = lang
         self.cache: dict[str, jinja2.Template] = {}
 
@@ -80,13 +87,11 @@ class Because:
             try:
                 template = self.cache.get(rule.id) or self._compile(f"because-{lang}-{rule.id}", text)
                 self.cache[rule.id] = template
-                try:
-                    rendered = environment.concat(  # type: ignore[attr-defined]
-                        template.root_render_func(template.new_context(variables, shared=True)))
-                except Exception:
-                    environment.handle_exception()  # raises it again, as Template.render does
-                return rendered.strip()
+                return str(environment.render(template, variables, shared=True)).strip()
             except jinja2.TemplateError as error:
+                if is_unsafe(error):  # the sandbox refusing a text makes the rule base bad input (exit 2)
+                    raise RuleBookError(Problem("because-unsafe", {"reason": str(error)}, file=rule.file,
+                                                line=rule.line, rule=rule.id, field=f"because.{lang}")) from None
                 raise RuleRunError(Problem("because-failed", {"reason": str(error)}, file=rule.file, line=rule.line,
                                            rule=rule.id)) from None
 

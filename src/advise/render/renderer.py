@@ -37,6 +37,7 @@ from ..engine.cache import bytecode_cache
 from ..errors import LANGS, InputError, Problem, RuleBookError, did_you_mean, register_messages
 from ..explain.model import Report
 from ..explain.wording import make_filters
+from ..sandbox import REPORT_LIMITS, BoundedEnvironment
 from ..sheet.yamlload import describe, load_yaml
 from .formats import EXTENSION, FORMATS, TEMPLATE_FOR
 from .json_report import report_json
@@ -178,7 +179,12 @@ class Renderer:
         """One environment per rule base and language: compiled templates bind their filters."""
         key = (id(vocabulary), lang)
         if key not in self._environments:
-            environment = jinja2.Environment(
+            filters = make_filters(vocabulary, lang)
+            filters.update(wordwrap=wordwrap, md=escape_markdown, upper_first=upper_first, as_markdown=as_markdown)
+            environment = BoundedEnvironment(  # a templates folder may come from anyone: see advise.sandbox
+                limits=REPORT_LIMITS,
+                filters=filters,
+                globals_={"text_layout": text_layout},
                 loader=jinja2.FileSystemLoader(str(self.directory)),
                 undefined=jinja2.StrictUndefined,
                 autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default=False),
@@ -187,12 +193,6 @@ class Renderer:
                 keep_trailing_newline=True,
                 bytecode_cache=bytecode_cache(),
             )
-            environment.filters.update(make_filters(vocabulary, lang))
-            environment.filters["wordwrap"] = wordwrap
-            environment.filters["md"] = escape_markdown
-            environment.filters["upper_first"] = upper_first
-            environment.filters["as_markdown"] = as_markdown
-            environment.globals["text_layout"] = text_layout
             self._environments[key] = environment
         return self._environments[key]
 
@@ -265,9 +265,10 @@ class Renderer:
             return click.style(str(text), bold=bold, fg=fg)
 
         try:
-            template = self.environment(vocabulary, lang).get_template(template_name)
-            text = template.render(t=self.words(fmt, lang), style=style, lang=lang, vocabulary=vocabulary,
-                                   fmt=fmt, **context)
+            environment = self.environment(vocabulary, lang)
+            template = environment.get_template(template_name)
+            text = environment.render(template, dict(t=self.words(fmt, lang), style=style, lang=lang,
+                                                     vocabulary=vocabulary, fmt=fmt, **context))
         except jinja2.TemplateError as error:
             raise RuleBookError(Problem("template-failed", {"reason": str(error)},
                                         file=str(self.directory / template_name),

@@ -11,6 +11,8 @@ from typing import Any
 import jinja2
 from jinja2.filters import do_indent
 
+from ..sandbox import allow_methods
+
 
 _WRAPPERS: dict[tuple[int, bool, bool], textwrap.TextWrapper] = {}
 
@@ -129,6 +131,9 @@ class TextLayout:
 
 
 _LAYOUTS: dict[int, TextLayout] = {}
+
+
+allow_methods(TextLayout, "wrap", "bullet")  # what the text templates call
 
 
 def text_layout(width: int) -> TextLayout:

@@ -112,6 +112,10 @@ register_messages({
     "expr-compare": {"en": "cannot compare {left} with {right}", "fr": "impossible de comparer {left} et {right}"},
     "expr-division-by-zero": {"en": "division by zero", "fr": "division par zéro"},
     "template-syntax": {"en": "template error: {reason}", "fr": "erreur de modèle : {reason}"},
+    "template-unsafe": {
+        "en": "the text does what a rule text may not do: {reason}",
+        "fr": "le texte fait ce qu'un texte de règle ne peut pas faire : {reason}",
+    },
     "template-name": {
         "en": "the text uses '{name}', which is not a fact, a table or a helper",
         "fr": "le texte utilise « {name} », qui n'est ni un fait, ni une table, ni une aide",

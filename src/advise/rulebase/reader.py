@@ -11,12 +11,13 @@ import jinja2.nodes
 from jinja2 import meta
 
 from ..errors import did_you_mean
+from ..sandbox import RULE_TEXT_LIMITS, BoundedEnvironment, SecurityError
 from ..sheet.yamlload import Positions, describe
 from . import expressions
 from .model import (FILTER_NAMES, RULE_ID, RULE_KEYS, TEMPLATE_HELPERS, THEN_KEYS,
                     Conclusion, ConclusionKind, Condition, FactType, Group, Rule, Table, TableEntry, Vocabulary,
                     fact_roots, value_fits)
-from .operators import NUMBER, OPERATORS, TEXT, operator_hint
+from .operators import BOOL, LIST, NUMBER, OPERATORS, TEXT, operator_hint
 from .problems import Collector, language_texts, unknown_keys
 
 
@@ -372,6 +373,12 @@ class RuleFileReader:
         except jinja2.TemplateSyntaxError as error:
             self.problem("template-syntax", path + (lang,), reason=f"{error.message} (line {error.lineno})")
             return
+        for node in tree.find_all((jinja2.nodes.Getattr, jinja2.nodes.Getitem)):
+            name = node.attr if isinstance(node, jinja2.nodes.Getattr) else getattr(node.arg, "value", None)
+            if isinstance(name, str) and name.startswith("_"):
+                self.problem("template-unsafe", path + (lang,),
+                             reason=f"'{name}': nothing whose name starts with _ can be reached")
+                return
         for node in tree.find_all((jinja2.nodes.Filter, jinja2.nodes.Test)):
             known = _TEMPLATE_PARSER.filters if isinstance(node, jinja2.nodes.Filter) else _TEMPLATE_PARSER.tests
             if node.name not in known:
@@ -380,13 +387,57 @@ class RuleFileReader:
                 return
         roots = fact_roots(self.vocabulary) | set(self.vocabulary.families) | set(self.tables)
         roots |= {name for name in self.vocabulary.facts if "." not in name}
-        for name in sorted(meta.find_undeclared_variables(tree)):
-            if name not in roots and name not in TEMPLATE_HELPERS:
-                self.problem("template-name", path + (lang,), name=name, _hint=did_you_mean(name, roots))
+        unknown = [name for name in sorted(meta.find_undeclared_variables(tree))
+                   if name not in roots and name not in TEMPLATE_HELPERS]
+        for name in unknown:
+            self.problem("template-name", path + (lang,), name=name, _hint=did_you_mean(name, roots))
+        if not unknown:
+            self.trial_render(text, path, lang)
+
+    def trial_render(self, text: str, path: tuple, lang: str) -> None:
+        """Render the text once, on sample values, in the bounded sandbox that reports use: a
+        text that reaches for what it may not, or that runs away, is refused here, before any
+        client sees it. (Whatever the values, the same bounds hold when a report is written.)"""
+        try:
+            _TEMPLATE_PARSER.render(_TEMPLATE_PARSER.from_string(text),
+                                    {**sample_context(self.vocabulary, self.tables), "lang": lang})
+        except SecurityError as error:
+            self.problem("template-unsafe", path + (lang,), reason=str(error))
+        except Exception:  # noqa: BLE001 - sample values may not suit every text: runs decide
+            pass
 
 
-_TEMPLATE_PARSER = jinja2.Environment(autoescape=False)
-_TEMPLATE_PARSER.filters.update({name: str for name in FILTER_NAMES})
+def sample_context(vocabulary: Vocabulary, tables: dict[str, Table]) -> dict[str, Any]:
+    """A value of the right kind for every fact, nested by dotted name, and the tables."""
+    context: dict[str, Any] = {}
+    for name, fact in sorted(vocabulary.facts.items()):
+        if fact.kind == NUMBER:
+            value: Any = 1
+        elif fact.kind == BOOL:
+            value = True
+        elif fact.kind == LIST:
+            value = list(fact.choices[:2]) or ["text"]
+        else:
+            value = fact.choices[0] if fact.choices else "text"
+        node = context
+        parts = name.split(".")
+        for part in parts[:-1]:
+            child = node.setdefault(part, {})
+            if not isinstance(child, dict):
+                break
+            node = child
+        else:
+            node[parts[-1]] = value
+    for table_name, table in tables.items():
+        context[table_name] = table.values()
+    return context
+
+
+# Parses, analyses and renders on sample values: sandboxed, since even the analysis folds
+# constants (a plain environment computes 'x' * 10**9 while looking). Its filters stand
+# for advise's own (advise.explain.wording, above this package) with the same names.
+_TEMPLATE_PARSER = BoundedEnvironment(limits=RULE_TEXT_LIMITS, filters={name: str for name in FILTER_NAMES},
+                                      undefined=jinja2.StrictUndefined)
 
 
 def table_entry(tables: dict[str, Table], name: str) -> TableEntry | None:

@@ -1,0 +1,401 @@
+"""The only Jinja environment in which advise renders a template it did not write itself.
+
+A rule file's `because` texts and a templates folder (`--templates`) are data from
+someone else: a rule pack copied from a colleague must never run code, exhaust memory
+or hang. So every such template renders in `BoundedEnvironment`, built on Jinja's
+`ImmutableSandboxedEnvironment`:
+
+* No attribute starting with `_`, no module, class or function reached through an
+  attribute: a template reads data (the facts, the report) and calls only the filters
+  and helpers advise hands in, plus a short list of harmless methods of text, lists and
+  mappings. Lists and mappings cannot be changed. Jinja's own globals (`cycler`,
+  `joiner`, `lipsum`, `dict`) are not there; `range` and `namespace` are, bounded.
+* Rendering is bounded by `Limits`: a budget of steps (each loop turn, call, operator,
+  filter and piece of output costs one, plus one per 64 characters or items it makes),
+  a size for any one text or list, and a size for the arguments that make text grow
+  (`'x' * n`, `center(n)`, `'%9999d'`...). Operations that would make a value too
+  large are refused before they run; recursion that goes too deep stops too. Every
+  breach raises `RenderLimit` (a Jinja `SecurityError`), which callers report as bad
+  input naming the template.
+
+Loops and `~` are bounded by rewriting the parsed template: each `for` iterates through
+the `advise:loop` filter and each `~` goes through `advise:sized` (names a template
+cannot write, so they cannot be overridden or avoided).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+import types
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import jinja2
+from jinja2 import nodes
+from jinja2.runtime import LoopContext, Macro
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.utils import Namespace
+from jinja2.visitor import NodeTransformer
+from markupsafe import Markup
+
+
+class RenderLimit(SecurityError):
+    """A template went past its bounds: too much work, too large a value, too deep."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    steps: int  # work budget of one rendering
+    text: int  # characters in any one text, the output included
+    items: int  # items in any one list, mapping or range
+    argument: int  # a number that makes text grow (a width, a repeat count)
+
+
+# A `because` text is a sentence or two: generous bounds still end in well under a second.
+RULE_TEXT_LIMITS = Limits(steps=200_000, text=100_000, items=10_000, argument=10_000)
+# A whole report: tens of thousands of steps for the largest rule bases.
+REPORT_LIMITS = Limits(steps=2_000_000, text=10_000_000, items=100_000, argument=10_000)
+
+LOOP_FILTER = "advise:loop"
+SIZED_FILTER = "advise:sized"
+_BITS = 4096  # the largest integer a template may compute, in bits
+
+# Jinja's built-in filters a template may use (`random` is not deterministic; `safe`
+# would let a text write HTML; `pprint`, `urlize`, `xmlattr`... serve no report).
+BUILTIN_FILTERS = frozenset({
+    "abs", "attr", "batch", "capitalize", "center", "count", "d", "default", "dictsort", "e", "escape",
+    "first", "float", "forceescape", "format", "groupby", "indent", "int", "items", "join", "last",
+    "length", "list", "lower", "map", "max", "min", "reject", "rejectattr", "replace", "reverse", "round",
+    "select", "selectattr", "slice", "sort", "string", "striptags", "sum", "title", "trim", "truncate",
+    "unique", "upper", "wordcount", "wordwrap",
+})
+# Filters whose other arguments are values, not sizes.
+_VALUE_ARGUMENTS = frozenset({"format", "default", "d", "sum", "int", "float", "round", "replace"})
+
+# The methods a template may call on plain values: none changes them or makes them grow
+# beyond what their arguments allow (checked in `call`).
+SAFE_METHODS: dict[type, frozenset[str]] = {
+    str: frozenset({
+        "capitalize", "casefold", "center", "count", "endswith", "find", "index", "isalnum", "isalpha",
+        "isdecimal", "isdigit", "islower", "isnumeric", "isspace", "istitle", "isupper", "join", "ljust",
+        "lower", "lstrip", "partition", "removeprefix", "removesuffix", "replace", "rfind", "rindex",
+        "rjust", "rpartition", "rsplit", "rstrip", "split", "splitlines", "startswith", "strip",
+        "swapcase", "title", "upper", "zfill",
+    }),
+    dict: frozenset({"get", "items", "keys", "values"}),
+    list: frozenset({"count", "index"}),
+    tuple: frozenset({"count", "index"}),
+    LoopContext: frozenset({"cycle", "changed"}),
+}
+
+
+def allow_methods(kind: type, *names: str) -> None:
+    """Let templates call these methods of advise's own helper objects (e.g. TextLayout.wrap)."""
+    SAFE_METHODS[kind] = SAFE_METHODS.get(kind, frozenset()) | frozenset(names)
+    _HELPERS.add(kind)
+
+
+_HELPERS: set[type] = set()  # their numeric arguments are sizes: bounded like a width
+
+
+_GROWS_BY_ARGUMENT = frozenset({"center", "ljust", "rjust", "zfill"})
+_PRINTF_FIELD = re.compile(r"%(?:\([^)]*\))?[#0 +-]*(\*|\d+)?(?:\.(\*|\d+))?")
+
+
+_local = threading.local()
+
+
+class _Budget:
+    __slots__ = ("left", "limits")
+
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        self.left = limits.steps
+
+
+def _budget() -> _Budget:
+    budget = getattr(_local, "budget", None)
+    if budget is None:
+        raise SecurityError("a template was rendered outside advise's bounds")
+    return budget
+
+
+def _charge(cost: int = 1) -> _Budget:
+    budget = _budget()
+    budget.left -= cost
+    if budget.left < 0:
+        raise RenderLimit(f"the template does too much work (more than {budget.limits.steps:,} steps): "
+                          "a loop or a recursion that does not end soon enough")
+    return budget
+
+
+def _size(value: Any) -> int:
+    if isinstance(value, (str, list, tuple, dict, set, frozenset, range)):
+        return len(value)
+    return 0
+
+
+def _checked(value: Any) -> Any:
+    """`value`, charged for its size, if it is within the limits; iterators are bounded lazily."""
+    budget = _budget()
+    limits = budget.limits
+    if isinstance(value, str):
+        if len(value) > limits.text:
+            raise RenderLimit(f"a text of {len(value):,} characters is too long (at most {limits.text:,})")
+        _charge(1 + len(value) // 64)
+    elif isinstance(value, (list, tuple, dict, set, frozenset, range)):
+        if len(value) > limits.items:
+            raise RenderLimit(f"a list of {len(value):,} items is too long (at most {limits.items:,})")
+        _charge(1 + len(value) // 64)
+    elif isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > _BITS:
+        raise RenderLimit(f"a number of {value.bit_length():,} bits is too large")
+    elif isinstance(value, (types.GeneratorType, Iterator)) and not isinstance(value, (str, bytes)):
+        return _bounded_iteration(value)
+    return value
+
+
+def _bounded_iteration(iterable: Any) -> Iterator[Any]:
+    limits = _budget().limits
+    for count, item in enumerate(iterable, 1):
+        if count > limits.items:
+            raise RenderLimit(f"a loop over more than {limits.items:,} items is too long")
+        _charge()
+        yield item
+
+
+def _check_argument(value: Any, what: str) -> None:
+    limit = _budget().limits.argument
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) > limit:
+        raise RenderLimit(f"{what}: {value!r} is too large (at most {limit:,})")
+
+
+def _check_printf(template: Any, values: Any) -> None:
+    """`'%-12s' % x`, `'%-12s' | format(x)`: widths and precisions within the limit, none from `*`."""
+    for match in _PRINTF_FIELD.finditer(str(template)):
+        for part in match.groups():
+            if part == "*":
+                raise RenderLimit("a width or precision taken from the values ('*') is not allowed")
+            if part is not None:
+                _check_argument(int(part), "a width or precision")
+
+
+def _projected_join(separator: Any, items: Any) -> None:
+    limits = _budget().limits
+    if isinstance(items, (list, tuple)):
+        total = sum(len(str(item)) if isinstance(item, str) else 16 for item in items)
+        total += len(str(separator)) * max(len(items) - 1, 0)
+        if total > limits.text:
+            raise RenderLimit(f"joining would make a text of {total:,} characters (at most {limits.text:,})")
+
+
+def _projected_replace(text: Any, old: Any, new: Any) -> None:
+    if not (isinstance(text, str) and isinstance(old, str) and isinstance(new, str)):
+        return
+    limits = _budget().limits
+    count = text.count(old) if old else len(text) + 1
+    total = len(text) + count * (len(new) - len(old))
+    if total > limits.text:
+        raise RenderLimit(f"replacing would make a text of {total:,} characters (at most {limits.text:,})")
+
+
+def _guard_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    skip = 1 + (1 if getattr(function, "jinja_pass_arg", None) is not None else 0)
+
+    @functools.wraps(function)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        _charge()
+        value_args = args[skip - 1:]
+        if name not in _VALUE_ARGUMENTS:
+            for argument in (*args[skip:], *kwargs.values()):
+                _check_argument(argument, f"the argument of the filter '{name}'")
+        if name == "format" and value_args:
+            _check_printf(value_args[0], value_args[1:])
+        elif name == "join" and value_args:
+            items = value_args[0]
+            if not isinstance(items, (list, tuple)):
+                items = list(_bounded_iteration(items))
+                args = (*args[:skip - 1], items, *args[skip:])
+            _projected_join(args[skip] if len(args) > skip else kwargs.get("d", ""), items)
+        elif name == "replace" and len(value_args) >= 3:
+            _projected_replace(str(value_args[0]), value_args[1], value_args[2])
+        return _checked(function(*args, **kwargs))
+
+    return guarded
+
+
+def _loop(value: Any) -> Any:
+    """Every `for` iterates through this (see _Rewrite)."""
+    if isinstance(value, jinja2.Undefined):
+        return value
+    if isinstance(value, Mapping) or isinstance(value, (list, tuple, str, range, set, frozenset)):
+        _checked(value)
+    return _bounded_iteration(value)
+
+
+def _sized(value: Any) -> Any:
+    return _checked(value)
+
+
+def _bounded_range(*args: int) -> range:
+    for argument in args:
+        if isinstance(argument, int) and argument.bit_length() > _BITS:
+            raise RenderLimit("range() of a number too large")
+    result = range(*args)
+    _checked(result)
+    return result
+
+
+class _Rewrite(NodeTransformer):
+    """Loops go through LOOP_FILTER, `~` through SIZED_FILTER."""
+
+    def visit_For(self, node: nodes.For) -> nodes.Node:
+        self.generic_visit(node)
+        node.iter = nodes.Filter(node.iter, LOOP_FILTER, [], [], None, None, lineno=node.lineno)
+        return node
+
+    def visit_Concat(self, node: nodes.Concat) -> nodes.Node:
+        self.generic_visit(node)
+        return nodes.Filter(node, SIZED_FILTER, [], [], None, None, lineno=node.lineno)
+
+
+class BoundedEnvironment(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox with advise's allow-lists and bounds (see the module doc).
+
+    `globals_`: the helpers advise hands in besides `range` and `namespace`; `filters`:
+    advise's own filters (Jinja's allowed ones are added). Render only through `render`.
+    """
+
+    intercepted_binops = frozenset({"+", "-", "*", "/", "//", "%", "**"})
+
+    def __init__(self, *, limits: Limits, filters: Mapping[str, Callable[..., Any]] | None = None,
+                 globals_: Mapping[str, Any] | None = None, **options: Any):
+        options.setdefault("finalize", _sized)
+        super().__init__(**options)
+        self.limits = limits
+        allowed = {name: function for name, function in self.filters.items() if name in BUILTIN_FILTERS}
+        allowed.update(filters or {})
+        self.filters = {name: _guard_filter(name, function) for name, function in allowed.items()}
+        self.filters[LOOP_FILTER] = _loop
+        self.filters[SIZED_FILTER] = _sized
+        self.globals.clear()
+        self.globals.update({"range": _bounded_range, "namespace": Namespace})
+        self.globals.update(globals_ or {})
+
+    # -- what a template may reach
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if not super().is_safe_attribute(obj, attr, value):
+            return False
+        if isinstance(value, (types.ModuleType, type, types.CodeType, types.FrameType, types.FunctionType)):
+            return False
+        if isinstance(value, Macro):
+            return True
+        if callable(value):
+            return any(isinstance(obj, kind) and attr in names for kind, names in SAFE_METHODS.items())
+        return True
+
+    def wrap_str_format(self, value: Any) -> None:
+        return None  # str.format is not among SAFE_METHODS: `format` (printf) is the filter
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        _charge()
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        _charge()
+        return super().getitem(obj, argument)
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        _charge()
+        owner = getattr(__obj, "__self__", None)
+        name = getattr(__obj, "__name__", "")
+        if isinstance(owner, str):
+            if name in _GROWS_BY_ARGUMENT or name == "expandtabs":
+                for argument in (*args, *kwargs.values()):
+                    _check_argument(argument, f"the argument of {name}()")
+            elif name == "join" and args:
+                items = args[0] if isinstance(args[0], (list, tuple)) else list(_bounded_iteration(args[0]))
+                _projected_join(owner, items)
+                args = (items, *args[1:])
+            elif name == "replace" and len(args) >= 2:
+                _projected_replace(owner, args[0], args[1])
+        elif owner is not None and type(owner) in _HELPERS:
+            for argument in (*args, *kwargs.values()):
+                _check_argument(argument, f"the argument of {name}()")
+        return _checked(super().call(__context, __obj, *args, **kwargs))
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        _charge()
+        limits = self.limits
+        if operator == "*":
+            for sequence, count in ((left, right), (right, left)):
+                if isinstance(sequence, (str, list, tuple)) and isinstance(count, int) and not isinstance(count, bool):
+                    limit = limits.text if isinstance(sequence, str) else limits.items
+                    if len(sequence) * max(count, 0) > limit:
+                        raise RenderLimit(f"repeating {len(sequence):,} items {count:,} times is too large "
+                                          f"(at most {limit:,})")
+            if isinstance(left, int) and isinstance(right, int) and left.bit_length() + right.bit_length() > _BITS:
+                raise RenderLimit("a product of numbers too large")
+        elif operator == "**":
+            if isinstance(left, int) and isinstance(right, int) and right > 0 and abs(left) > 1 \
+                    and left.bit_length() * right > _BITS:
+                raise RenderLimit(f"{left!r} ** {right!r} is too large")
+        elif operator == "+":
+            if isinstance(left, (str, list, tuple)) and isinstance(right, (str, list, tuple)):
+                limit = limits.text if isinstance(left, str) else limits.items
+                if len(left) + len(right) > limit:
+                    raise RenderLimit(f"joining makes {len(left) + len(right):,} items (at most {limit:,})")
+        elif operator == "%" and isinstance(left, str):
+            _check_printf(left, right)
+        return _checked(super().call_binop(context, operator, left, right))
+
+    # -- parsing and rendering
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        try:
+            tree = super()._parse(source, name, filename)
+            return _Rewrite().visit(tree)  # type: ignore[no-any-return]
+        except RecursionError:
+            raise jinja2.TemplateSyntaxError("the text nests too deeply", 1, name, filename) from None
+
+    def render(self, template: jinja2.Template, variables: Mapping[str, Any], *, shared: bool = False) -> str:
+        """`template` rendered with `variables`, within `self.limits`; RenderLimit past them.
+
+        `shared`: the variables are the whole context already (see jinja2.Template.new_context)."""
+        previous = getattr(_local, "budget", None)
+        budget = _local.budget = _Budget(self.limits)
+        try:
+            parts: list[str] = []
+            size = 0
+            try:
+                for part in template.root_render_func(template.new_context(dict(variables), shared=shared)):
+                    size += len(part)
+                    if size > self.limits.text:
+                        raise RenderLimit(f"the text is longer than {self.limits.text:,} characters")
+                    budget.left -= 1 + len(part) // 64
+                    if budget.left < 0:
+                        _charge(0)
+                    parts.append(part)
+            except RecursionError:
+                raise RenderLimit("a macro or an include calls itself too deeply") from None
+            except MemoryError:
+                raise RenderLimit("the template needs too much memory") from None
+            except jinja2.TemplateError:
+                raise
+            except Exception as error:  # 1/0, 'a' - 1...: the text's fault, reported with its name
+                raise jinja2.TemplateRuntimeError(f"{type(error).__name__}: {error}") from None
+            return self.concat(parts)  # type: ignore[attr-defined,no-any-return]
+        finally:
+            _local.budget = previous
+
+
+def is_unsafe(error: BaseException) -> bool:
+    """Whether a template error is the sandbox refusing something (bad input), not a slip."""
+    return isinstance(error, SecurityError)
+
+
+__all__ = ["BoundedEnvironment", "Limits", "RenderLimit", "REPORT_LIMITS", "RULE_TEXT_LIMITS", "SecurityError",
+           "is_unsafe", "Markup"]
