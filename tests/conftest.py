@@ -2,6 +2,7 @@
 
 The rule base copies the real rules/vocabulary.yaml and rules/tables/, adds a few derived
 facts of every type for the tests to conclude, and holds only the rule files a test writes.
+The web tests' `serve` starts an app on waitress, as `advise serve` runs it.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import shutil
 import threading
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import pytest
 import yaml
@@ -198,3 +199,35 @@ def within(seconds: float, call: Callable[[], Any]) -> Any:
     if "error" in outcome:
         raise outcome["error"]
     return outcome.get("value")
+
+
+# ---------------------------------------------------------------- the web tests' server
+
+
+def _serve_until_closed(server: Any) -> None:
+    """waitress's loop, which ends with EBADF when the test closes the server under it."""
+    try:
+        server.run()
+    except OSError:
+        pass
+
+
+@pytest.fixture(scope="module")
+def serve() -> Iterator[Callable[..., int]]:
+    """serve(app, threads=2) starts a WSGI app on waitress on a free port and returns the
+    port; every server started is stopped when the module's tests are done."""
+    import waitress
+
+    started = []
+
+    def start(app: Any, threads: int = 2) -> int:
+        server = waitress.create_server(app, host="127.0.0.1", port=0, threads=threads, ident="advise")
+        thread = threading.Thread(target=_serve_until_closed, args=(server,), daemon=True)
+        thread.start()
+        started.append((server, thread))
+        return server.effective_port
+
+    yield start
+    for server, thread in started:
+        server.close()
+        thread.join(timeout=10)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-import threading
 from pathlib import Path
 
 import pytest
@@ -37,25 +36,9 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 
-def serve_until_closed(server) -> None:
-    """waitress's loop, which ends with EBADF when the test closes the server under it."""
-    try:
-        server.run()
-    except OSError:
-        pass
-
-
 @pytest.fixture(scope="module")
-def server():
-    import waitress
-
-    app = create_app()
-    httpd = waitress.create_server(app, host="127.0.0.1", port=0, threads=2, ident="advise")
-    thread = threading.Thread(target=serve_until_closed, args=(httpd,), daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.effective_port}"
-    httpd.close()
-    thread.join(timeout=10)
+def server(serve):
+    return f"http://127.0.0.1:{serve(create_app())}"
 
 
 @pytest.fixture(scope="module")
@@ -226,30 +209,22 @@ def test_screenshots_of_the_pages_are_taken(server, browser, tmp_path: Path) -> 
     assert browser.save_screenshot(str(out / "report-fr.png"))
 
 
-def test_the_questionnaire_works_under_a_path_of_the_consultants_site(browser) -> None:
+def test_the_questionnaire_works_under_a_path_of_the_consultants_site(browser, serve) -> None:
     """Behind a proxy at https://site/conseil/, every link and form stays under /conseil/."""
-    import waitress
     from werkzeug.middleware.dispatcher import DispatcherMiddleware
     from werkzeug.wrappers import Response
 
     mounted = DispatcherMiddleware(Response("the consultant's own site", status=200), {"/conseil": create_app()})
-    httpd = waitress.create_server(mounted, host="127.0.0.1", port=0, threads=2, ident="advise")
-    thread = threading.Thread(target=serve_until_closed, args=(httpd,), daemon=True)
-    thread.start()
-    try:
-        base = f"http://127.0.0.1:{httpd.effective_port}/conseil/"
-        browser.get(base)
-        browser.find_element(By.CSS_SELECTOR, "nav.languages a[hreflang='fr']").click()
-        WebDriverWait(browser, 10).until(lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr")
-        assert browser.current_url == base + "?lang=fr"
-        fill(browser, FLORIST)
-        submit(browser)
-        assert browser.current_url == base and verdict_title(browser).startswith("Verdict : ")
-        submit(browser, "change-answers")
-        assert browser.current_url == base + "edit"
-        assert browser.find_element(By.ID, "f-resources-weekly-hours").get_attribute("value") == "3"
-        submit(browser)
-        assert browser.current_url == base and verdict_title(browser).startswith("Verdict : ")
-    finally:
-        httpd.close()
-        thread.join(timeout=10)
+    base = f"http://127.0.0.1:{serve(mounted)}/conseil/"
+    browser.get(base)
+    browser.find_element(By.CSS_SELECTOR, "nav.languages a[hreflang='fr']").click()
+    WebDriverWait(browser, 10).until(lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr")
+    assert browser.current_url == base + "?lang=fr"
+    fill(browser, FLORIST)
+    submit(browser)
+    assert browser.current_url == base and verdict_title(browser).startswith("Verdict : ")
+    submit(browser, "change-answers")
+    assert browser.current_url == base + "edit"
+    assert browser.find_element(By.ID, "f-resources-weekly-hours").get_attribute("value") == "3"
+    submit(browser)
+    assert browser.current_url == base and verdict_title(browser).startswith("Verdict : ")

@@ -13,7 +13,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -27,14 +26,6 @@ from advise.web.app import create_app
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 CLIENTS = 8
-
-
-def serve_until_closed(server) -> None:
-    """waitress's loop, which ends with EBADF when the test closes the server under it."""
-    try:
-        server.run()
-    except OSError:
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -74,18 +65,9 @@ def hammer(port: int, expected: dict[tuple[str, bool], bytes], rounds: int) -> l
         return [problem for problem in pool.map(one, jobs) if problem]
 
 
-def test_one_process_many_threads_each_with_its_own_advisor(expected) -> None:
-    waitress = pytest.importorskip("waitress")
+def test_one_process_many_threads_each_with_its_own_advisor(expected, serve) -> None:
     app = create_app()
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4, ident="advise")
-    port = server.effective_port
-    thread = threading.Thread(target=serve_until_closed, args=(server,), daemon=True)
-    thread.start()
-    try:
-        assert hammer(port, expected, rounds=2) == []
-    finally:
-        server.close()
-        thread.join(timeout=10)
+    assert hammer(serve(app, threads=4), expected, rounds=2) == []
     advisors = app.extensions["advise"].advisors
     assert 2 <= len(advisors) <= 4  # the threads that served, each its own
     assert len({id(advisor.engine) for advisor in advisors.values()}) == len(advisors)
