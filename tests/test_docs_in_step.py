@@ -40,6 +40,8 @@ TWINS = {
     "README.md": "README.fr.md",
     "docs/writing-rules.md": "docs/fr/ecrire-des-regles.md",
     "docs/reports.md": "docs/fr/rapports.md",
+    "docs/fact-sheet.md": "docs/fr/fiche.md",
+    "docs/report-json.md": "docs/fr/rapport-json.md",
     "docs/architecture.md": "docs/fr/architecture.md",
     "docs/form-tools.md": "docs/fr/outils-de-formulaire.md",
 }

@@ -291,6 +291,11 @@ def _anchor_heading(rule: Rule, lang: str) -> str:
     return f"### <a id=\"{rule.id}\"></a>`{rule.id}`: {rule.title.get(lang, '')}"
 
 
+# Where the reference of each language lives (docs/rules.md, docs/fr/regles.md): the way back to
+# the repository's root, for the links to the rule files.
+_TO_ROOT = {"en": "../", "fr": "../../"}
+
+
 def rules_markdown(rulebook: RuleBook, lang: str = "en") -> str:
     """docs/rules.md: every rule, warning, recommendation, verdict, derived fact and table."""
     phrases = Phrases(rulebook, lang, code=_code)
@@ -364,7 +369,7 @@ def _rule_markdown(rulebook: RuleBook, rule: Rule, phrases: Phrases) -> list[str
     words = phrases.words
     file = relative_file(rulebook, rule.file)
     out = [_anchor_heading(rule, phrases.lang), "",
-           f"*{words['file']} [{file}](../{file}), {words['priority']} {rule.priority}*", ""]
+           f"*{words['file']} [{file}]({_TO_ROOT[phrases.lang]}{file}), {words['priority']} {rule.priority}*", ""]
     when = phrases.when(rule)
     if len(when) == 1 and when[0][0] == 0:
         out.append(f"**{words['when']}** {when[0][1]}")
