@@ -39,7 +39,8 @@ def test_codes_are_stable_and_each_has_both_languages() -> None:
         "A405": "warning-never-raised", "A406": "recommendation-never-raised", "A407": "verdict-never-concluded",
         "A501": "rule-not-covered", "A601": "placeholder-text", "A602": "untranslated-text",
         "A106": "table-value-type", "A206": "repeated-advice", "A502": "case-fails", "A503": "case-crashes",
-        "A603": "unknown-name-in-text", "A604": "text-fails", "A605": "placeholder-case"}
+        "A603": "unknown-name-in-text", "A604": "text-fails", "A605": "placeholder-case",
+        "A701": "invariant-broken", "A702": "invalid-invariant"}
     for check in CHECKS.values():
         assert re.fullmatch(r"A\d{3}", check.code)
         assert check.severity in (ERROR, WARNING)

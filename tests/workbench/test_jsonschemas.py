@@ -8,6 +8,7 @@ import json
 import pytest
 import yaml
 
+from advise.rulebase.loading import INVARIANTS_FILE
 from advise.workbench import jsonschemas
 from advise.sheet.facts import HEADER_FIELDS, SHEET_FIELDS
 from advise.sheet.template import render_sheet
@@ -28,7 +29,8 @@ def validator(name: str):
 
 
 def rule_files() -> list:
-    return sorted(p for p in RULES.glob("*.yaml") if p.name != "vocabulary.yaml" and not p.name.endswith(".cases.yaml"))
+    return sorted(p for p in RULES.glob("*.yaml") if p.name not in ("vocabulary.yaml", INVARIANTS_FILE)
+                  and not p.name.endswith(".cases.yaml"))
 
 
 @pytest.mark.parametrize("name", sorted(jsonschemas.FILES))

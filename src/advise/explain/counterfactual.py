@@ -154,6 +154,13 @@ class _Replay:
             return None, touched[0]
 
 
+def replayed(result: Result, name: str, fact: str, values: list[float]) -> list[Any]:
+    """The value `name` would take with the sheet's `fact` at each of `values`, by replaying
+    this run's computations (cheap; a proposal only: other rules may fire at other values)."""
+    replay = _Replay(result)
+    return [replay.value(name, fact, value)[0] for value in values]
+
+
 def _nearest_flip(predicate: Callable[[float], Any], x0: float, low: float, high: float, step: float,
                   direction: int) -> float | None:
     """The nearest readable value from x0 in `direction` where `predicate` differs from its value

@@ -5,6 +5,7 @@ rules/
   tables/*.yaml       knowledge tables: each value with its source
   **/*.yaml           rule files, one theme each (any name but the above)
   **/*.cases.yaml     scenario cases beside the rules (read by advise.workbench.cases)
+  invariants.yaml     what must hold for every sheet (read by advise.workbench.invariants)
 
 A problem in any file stops the load: no advice from a partial rule base. Every problem
 names its file, line and rule id, and they are all reported at once.
@@ -25,6 +26,10 @@ from .tables import read_table
 from .vocabulary import VocabularyReader
 
 
+# The invariants the rule base must keep for every sheet (advise.workbench.invariants).
+INVARIANTS_FILE = "invariants.yaml"
+
+
 def load_rulebook(directory: str | Path) -> RuleBook:
     """Load and check every file of a rule base. Raises RuleBookError listing every problem."""
     root = Path(directory)
@@ -42,8 +47,9 @@ def load_rulebook(directory: str | Path) -> RuleBook:
     all_yaml = sorted(root.rglob("*.yaml"), key=lambda path: rel(path))
     vocabulary_path = root / "vocabulary.yaml"
     table_paths = [p for p in all_yaml if rel(p).startswith("tables/")]
+    invariants_path = root / INVARIANTS_FILE  # read by advise.workbench.invariants, not a rule file
     rule_paths = [p for p in all_yaml if p != vocabulary_path and p not in table_paths
-                  and not p.name.endswith(".cases.yaml")]
+                  and p != invariants_path and not p.name.endswith(".cases.yaml")]
 
     loaded: dict[Path, tuple[Any, Positions]] = {}
     for path in [vocabulary_path, *table_paths, *rule_paths]:

@@ -170,6 +170,18 @@ _CHECKS = [
           {"en": "a case still holds a TODO placeholder", "fr": "un cas contient encore un TODO à remplacer"},
           {"en": "describe the situation the case stands for, and give its sheet the answers it needs",
            "fr": "décrivez la situation que le cas représente, et donnez à sa fiche les réponses utiles"}),
+    Check("A701", "invariant-broken", ERROR,
+          {"en": "a sheet breaks an invariant of rules/invariants.yaml",
+           "fr": "une fiche met en défaut un invariant de rules/invariants.yaml"},
+          {"en": "run the sheet shown (advise FILE --all), see which rule decides against the invariant, and correct "
+                 "that rule; change the invariant only if it no longer says what the advice must keep",
+           "fr": "lancez la fiche montrée (advise FICHE --all), voyez quelle règle décide contre l'invariant, et "
+                 "corrigez cette règle ; ne changez l'invariant que s'il ne dit plus ce que le conseil doit garantir"}),
+    Check("A702", "invalid-invariant", ERROR,
+          {"en": "an invariant of rules/invariants.yaml cannot be read",
+           "fr": "un invariant de rules/invariants.yaml ne peut pas être lu"},
+          {"en": "correct it at the line shown (the file's header describes the format)",
+           "fr": "corrigez-le à la ligne indiquée (l'en-tête du fichier en décrit le format)"}),
 ]
 CHECKS: dict[str, Check] = {check.code: check for check in _CHECKS}
 BY_NAME: dict[str, Check] = {check.name: check for check in _CHECKS}

@@ -38,7 +38,7 @@ TODO = re.compile(r"\bTODO\b")
 # ---------------------------------------------------------------- entry point
 
 
-def check_rules(rules_dir: str | Path, *, cases: bool = True) -> CheckReport:
+def check_rules(rules_dir: str | Path, *, cases: bool = True, invariants: bool = True) -> CheckReport:
     """Load and verify the rule base in `rules_dir`; never raises for a broken rule base."""
     directory = Path(rules_dir)
     try:
@@ -46,10 +46,10 @@ def check_rules(rules_dir: str | Path, *, cases: bool = True) -> CheckReport:
     except RuleBookError as error:
         findings = [Finding(CHECKS["A001"], problem) for problem in error.problems]
         return CheckReport(directory, findings, None)
-    return check_rulebook(rulebook, cases=cases)
+    return check_rulebook(rulebook, cases=cases, invariants=invariants)
 
 
-def check_rulebook(rulebook: RuleBook, *, cases: bool = True) -> CheckReport:
+def check_rulebook(rulebook: RuleBook, *, cases: bool = True, invariants: bool = True) -> CheckReport:
     analysis = feasibility.analyse(rulebook)
     uses = usage(rulebook)
     findings: list[Finding] = []
@@ -62,6 +62,8 @@ def check_rulebook(rulebook: RuleBook, *, cases: bool = True) -> CheckReport:
     findings += _texts(rulebook)
     findings += textchecks.names_in_texts(rulebook)
     findings += textchecks.table_value_types(rulebook)
+    if invariants and not any(f.severity == ERROR for f in findings):
+        findings += _invariants(rulebook)
     report = CheckReport(rulebook.directory, findings, rulebook)
     if cases:
         if any(f.severity == ERROR for f in findings):
@@ -70,6 +72,18 @@ def check_rulebook(rulebook: RuleBook, *, cases: bool = True) -> CheckReport:
             _coverage(rulebook, report)
     report.findings = sorted(report.findings, key=Finding.sort_key)
     return report
+
+
+# ---------------------------------------------------------------- invariants
+
+
+def _invariants(rulebook: RuleBook) -> list[Finding]:
+    """rules/invariants.yaml: problems in the file (A702), invariants a sheet breaks (A701)."""
+    from .invariant_search import findings as invariant_findings
+
+    problems, broken = invariant_findings(rulebook)
+    return [Finding(CHECKS["A702"], problem) for problem in problems] + \
+        [Finding(CHECKS["A701"], problem) for problem in broken]
 
 
 # ---------------------------------------------------------------- never fires
