@@ -13,6 +13,8 @@ from dataclasses import dataclass, field as dataclass_field
 from enum import StrEnum
 from typing import Any, Iterable
 
+from .safetext import quote
+
 LANGS = ("en", "fr")
 
 # code -> {lang: template}. Templates use str.format with the problem's params.
@@ -191,7 +193,7 @@ class Problem:
     def location(self) -> str:
         parts = []
         if self.file:
-            where = self.file
+            where = quote(self.file, PARAM_LIMIT)
             if self.line is not None:
                 where += f":{self.line}"
                 if self.column is not None:
@@ -200,7 +202,7 @@ class Problem:
         if self.rule:
             parts.append(f"[{self.rule}]")
         if self.field:
-            parts.append(self.field)
+            parts.append(quote(self.field, PARAM_LIMIT))
         return " ".join(parts)
 
     def format(self, lang: str = "en") -> str:
@@ -233,9 +235,27 @@ def _render(code: str, params: dict[str, Any], lang: str) -> str:
         return code + (f" {params}" if params else "")
     template = texts.get(lang) or texts["en"]
     try:
-        return template.format(**{name: _phrase(name, value, lang) for name, value in params.items()})
+        return template.format(**{name: _shown(_phrase(name, value, lang), lang) for name, value in params.items()})
     except (KeyError, IndexError):
         return template
+
+
+def _shown(value: Any, lang: str) -> Any:
+    """A parameter as the message shows it: text without control characters, and bounded
+    (a 1 MiB value is quoted cut, with its length; advise.safetext)."""
+    return quote(value, PARAM_LIMIT, lang) if isinstance(value, str) else value
+
+
+PARAM_LIMIT = 200
+# An error lists this many problems at most, then how many more there are: a sheet of a
+# million unknown keys gets a screenful, not 15 MB.
+SHOWN_PROBLEMS = 50
+
+
+def more_problems(count: int, lang: str) -> str:
+    if lang == "fr":
+        return f"… et {count} autre{'s' if count > 1 else ''} problème{'s' if count > 1 else ''} (corrigez d'abord ceux-ci)"
+    return f"… and {count} more problem{'s' if count > 1 else ''} (fix these first)"
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
@@ -257,8 +277,13 @@ class AdviseError(Exception):
         self.problems = sort_problems(problems)
         super().__init__(self.format("en"))
 
-    def format(self, lang: str = "en") -> str:
-        return "\n".join(problem.format(lang) for problem in self.problems)
+    def format(self, lang: str = "en", limit: int | None = None) -> str:
+        """Every problem, one after the other; `limit`: at most that many, then how many more."""
+        shown = self.problems if limit is None else self.problems[:limit]
+        lines = [problem.format(lang) for problem in shown]
+        if len(shown) < len(self.problems):
+            lines.append(more_problems(len(self.problems) - len(shown), lang))
+        return "\n".join(lines)
 
     # Convenience accessors for the first problem, for callers that handle one.
     @property

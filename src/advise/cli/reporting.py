@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 import click
 
-from ..errors import AdviseError, Problem
+from ..errors import SHOWN_PROBLEMS, AdviseError, Problem, more_problems
 from .options import error_lang
 
 EXIT_BAD_INPUT = 2
@@ -27,10 +27,13 @@ def report_errors(function: Callable[..., Any]) -> Callable[..., Any]:
             return function(*args, **kwargs)
         except AdviseError as error:
             label = "Error:" if lang == "en" else "Erreur\u00a0:"
+            shown = error.problems[:SHOWN_PROBLEMS]
+            lines = ["  " + p.format(lang).replace("\n", "\n  ") for p in shown]
+            if len(shown) < len(error.problems):
+                lines.append("  " + more_problems(len(error.problems) - len(shown), lang))
             click.echo(f"{label} " + error.format(lang).replace("\n", "\n  ") if len(error.problems) == 1
                        else f"{label} {len(error.problems)} " + ("problems" if lang == "en" else "problèmes")
-                       + "\n" + "\n".join("  " + p.format(lang).replace("\n", "\n  ") for p in error.problems),
-                       err=True)
+                       + "\n" + "\n".join(lines), err=True)
             sys.exit(error.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
             raise

@@ -15,7 +15,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
-from ..errors import FactSheetError, Problem, closest, did_you_mean, register_messages
+from ..errors import SHOWN_PROBLEMS, FactSheetError, Problem, Text, closest, did_you_mean, register_messages
+from ..safetext import escape_character, first_unsafe
 from .yamlload import KeyPath, Positions, describe, load_yaml, load_yaml_text
 
 PLATFORMS = ("facebook", "instagram", "x", "linkedin", "tiktok", "youtube", "pinterest")
@@ -49,6 +50,10 @@ OVERRIDE_SOURCE = "--set"  # the file name shown for problems in command-line as
 
 register_messages(
     {
+        "hint-section-needs": {
+            "en": "it needs {fields}",
+            "fr": "elle doit contenir {fields}",
+        },
         "bad-assignment": {
             "en": "expected name=value, found '{text}'",
             "fr": "attendu nom=valeur, trouvé « {text} »",
@@ -340,7 +345,11 @@ class _Validator:
             block = data.get(section, _MISSING)
             if block is _MISSING:
                 if required:
-                    self.report("missing-field", (), section)
+                    needed = [spec.path[-1] for spec in SHEET_FIELDS.values()
+                              if spec.required and spec.path[:-1] == (section,)]
+                    # what to write inside it, not only its name (same code: tools match on it)
+                    hint = {"hint": "hint-section-needs", "hint_params": {"fields": _and(needed)}} if needed else {}
+                    self.report("missing-field", (), section, **hint)
                 # a missing optional section means all defaults; a missing required
                 # one is reported once, not once per field
                 containers[(section,)] = None if required else {}
@@ -377,7 +386,9 @@ class _Validator:
         for key in mapping:
             if key not in allowed:
                 dotted = ".".join((*parent, str(key)))
-                self.report("unknown-key", (*parent, key), dotted, key=key, **_key_hint(str(key), parent))
+                # Past the problems an error shows (SHOWN_PROBLEMS), a hint would never be read.
+                hint = _key_hint(str(key), parent) if len(self.problems) < SHOWN_PROBLEMS else {}
+                self.report("unknown-key", (*parent, key), dotted, key=key, **hint)
 
     def version(self, value: Any) -> int:
         # Only the integer 1: `true` equals 1 in Python, and "1" or 1.5 are other formats.
@@ -419,6 +430,11 @@ class _Validator:
             hint = {"hint": "hint-quote-text"} if isinstance(value, (bool, int, float)) else {}
             return self._wrong_type(spec, value, path, "text", **hint)
         text = value.strip()
+        unsafe = first_unsafe(text)  # a sheet given as a mapping (the web, --set) is checked here
+        if unsafe is not None:
+            code = "lone-surrogate" if "\ud800" <= unsafe[1] <= "\udfff" else "control-character"
+            self.report(code, path, spec.name, character=escape_character(unsafe[1]))
+            return _INVALID
         low, high = spec.length or (0, math.inf)
         if not low <= len(text) <= high:
             self.report("text-length", path, spec.name, min=low, max=high, length=len(text))
@@ -475,6 +491,12 @@ class _Validator:
             self.problems += [dataclasses.replace(p, field=name, line=None, column=None) for p in error.problems]
             return _INVALID
         return value
+
+
+def _and(names: list[str]) -> Text:
+    if len(names) == 1:
+        return Text(names[0], fr=names[0])
+    return Text(", ".join(names[:-1]) + " and " + names[-1], fr=", ".join(names[:-1]) + " et " + names[-1])
 
 
 def _key_hint(key: str, parent: KeyPath) -> dict[str, Any]:

@@ -33,6 +33,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
 from ..errors import AdviseError, Problem, Text, register_messages
+from ..safetext import escape_character, first_unsafe, quote
 
 MAX_BYTES = 1024 * 1024
 # A fact sheet is three levels deep; the limit only stops `[[[[...` from exhausting
@@ -41,6 +42,16 @@ MAX_DEPTH = 64
 
 register_messages(
     {
+        "control-character": {
+            "en": "the text holds the control character {character}: it could change what a terminal shows "
+                  "(colours, the clipboard, hidden lines); write plain text",
+            "fr": "le texte contient le caractère de contrôle {character} : il pourrait changer ce qu'affiche "
+                  "un terminal (couleurs, presse-papiers, lignes masquées) ; écrivez du texte simple",
+        },
+        "lone-surrogate": {
+            "en": "the text holds {character}, half of a UTF-16 pair, which is not a character: remove it",
+            "fr": "le texte contient {character}, une moitié de paire UTF-16, qui n'est pas un caractère : supprimez-la",
+        },
         "yaml-too-deep": {
             "en": "the data is nested more than {limit} levels deep",
             "fr": "les données sont imbriquées sur plus de {limit} niveaux",
@@ -345,7 +356,19 @@ class _Builder:
             return items
         if isinstance(node, MappingNode):
             return self._mapping(node, path)
-        return self._scalar(node)
+        value = self._scalar(node)
+        if isinstance(value, str):
+            self._check_characters(value, node, path)
+        return value
+
+    def _check_characters(self, text: str, node: Node, path: KeyPath) -> None:
+        """Control characters and lone surrogates (written as escapes in a quoted scalar) are
+        refused in every file advise reads: nothing from a file reaches a terminal with them."""
+        found = first_unsafe(text)
+        if found is not None:
+            line, column = _position(node)
+            code = "lone-surrogate" if "\ud800" <= found[1] <= "\udfff" else "control-character"
+            self._problem(code, line, column, path, character=escape_character(found[1]))
 
     def _mapping(self, node: MappingNode, path: KeyPath) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -358,6 +381,7 @@ class _Builder:
             if not isinstance(key, str):
                 self._problem("wrong-type", line, column, path + (str(key),), expected="text as key", found=describe(key))
                 continue
+            self._check_characters(key, key_node, path + (key,))
             if key in result:
                 first = self.marks[path + (key,)][0]
                 self._problem("yaml-duplicate-key", line, column, path + (key,), key=key, first_line=first)
@@ -394,7 +418,7 @@ def describe(value: Any) -> Text:
     if isinstance(value, (int, float)):
         return Text(f"number {value}", fr=f"le nombre {value}")
     if isinstance(value, str):
-        return Text(f"text '{value}'", fr=f"le texte « {value} »")
+        return Text(f"text '{quote(value)}'", fr=f"le texte « {quote(value, lang='fr')} »")
     if isinstance(value, list):
         return Text("a list", fr="une liste")
     if isinstance(value, dict):

@@ -1,0 +1,58 @@
+"""Text from a sheet, a rule file or a file name, made safe to show on a terminal, in a text
+report, a CSV file or an error message.
+
+A control character is an instruction to a terminal, not text: ESC starts the sequences
+that move the cursor, recolour, retitle the window or, with OSC 52, write to the clipboard
+of whoever reads the report; a carriage return overwrites the line; bidirectional
+overrides reorder what is shown. advise refuses them in its inputs (advise.sheet.yamlload,
+advise.sheet.facts) and shows any it still has to quote visibly, as `\\x1b`, `\\u202e`.
+A lone surrogate (half of a UTF-16 pair) is not text at all: refused the same way.
+
+Errors quote a value in a bounded form: cut, with its length.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# C0 controls but tab and line feed, DEL, C1 controls, the bidirectional marks, embeddings,
+# overrides and isolates, and lone surrogates.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_UNSAFE_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+QUOTE_LIMIT = 120
+
+
+def _shown(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def first_unsafe(text: str) -> tuple[int, str] | None:
+    """(index, character) of the first character advise refuses in a text, or None."""
+    match = _UNSAFE.search(text)
+    return (match.start(), match.group()) if match else None
+
+
+def visible(text: str, *, one_line: bool = False) -> str:
+    """`text` with each unsafe character written out (`\\x1b`); `one_line`: line feeds and
+    tabs too."""
+    pattern = _UNSAFE_ONE_LINE if one_line else _UNSAFE
+    return pattern.sub(_shown, text) if pattern.search(text) else text
+
+
+def escape_character(character: str) -> str:
+    code = ord(character)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def bounded(text: str, limit: int = QUOTE_LIMIT, lang: str = "en") -> str:
+    """`text`, cut to `limit` characters, saying how long it was."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text)} " + ("caractères" if lang == "fr" else "characters") + ")"
+
+
+def quote(value: Any, limit: int = QUOTE_LIMIT, lang: str = "en") -> str:
+    """A value as an error message shows it: visible, on one line, bounded."""
+    return bounded(visible(str(value), one_line=True), limit, lang)
