@@ -82,8 +82,9 @@ def main() -> None:
 @click.argument("facts", type=click.Path(dir_okay=True, path_type=str))
 @report_format_option("Report format.")
 @lang_option("Language of the report (default: the sheet's `lang`, else en).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), default=None,
-              help="Write the report to this file (atomically) instead of the terminal.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=str), default=None,
+              help="Write the report to this file (atomically) instead of the terminal; - for the "
+                   "standard output.")
 @rules_option
 @templates_option
 @click.option("--color/--no-color", default=None, help="Colours in the text report (default: on a terminal).")
@@ -136,7 +137,8 @@ def run(facts: str, fmt: str, lang: str | None, output: str | None, rules_dir: s
     else:
         result = advisor.run(sheet)
     overrides = tuple(changes.facts) if changes is not None else ()
-    use_color = color if color is not None else (output is None and sys.stdout.isatty())
+    to_stdout = output is None or output == "-"  # `-o -`: the standard output, as for most tools
+    use_color = color if color is not None else (to_stdout and sys.stdout.isatty())
     use_color = use_color and fmt == "text"
     vocabulary = result.rulebook.vocabulary
     if how_id is not None:
@@ -166,7 +168,7 @@ def run(facts: str, fmt: str, lang: str | None, output: str | None, rules_dir: s
 
             report = dataclasses.replace(report, include_sheet=False)
         text = renderer.render(report, fmt, color=use_color)
-    if output:
+    if not to_stdout:
         from ..output import write_atomically
 
         write_atomically(output, text, inputs=[facts])
