@@ -20,6 +20,13 @@ shows progress and prints. How it behaves:
   written atomically (advise.output.write_atomically): an interrupted batch leaves whole
   reports only, and running it again rewrites them.
 * Summary: `summary.csv` and `summary.md`, one row per sheet, sorted by file.
+* A link inside an input folder that leads outside it is not followed: its sheet is
+  listed as refused. File names are shown without control characters (advise.safetext).
+* A report that cannot be written (a full disk) stops the batch with that error: it is
+  no sheet's fault. SIGTERM stops the batch as Ctrl-C does: the workers are stopped (each
+  removes the report it was writing), the fork server and resource tracker end, and no
+  summary is written. If the advise process is killed outright, each worker notices within
+  a fraction of a second and stops the same way.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ import csv
 import io
 import os
 import re
+import signal
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -35,6 +43,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from .errors import AdviseError, InputError, Problem, register_messages
+from .safetext import visible
+from .stopping import sigterm_stops, stop_pool, stopping, worker_signals
 from .sheet.rows import CSV_SUFFIXES, Row, read_rows
 
 register_messages({
@@ -48,11 +58,25 @@ register_messages({
         "fr": "la sortie doit être un dossier ; ceci est un fichier",
     },
     "batch-jobs": {"en": "--jobs must be 1 or more, found {value}", "fr": "--jobs doit valoir 1 ou plus, trouvé {value}"},
+    "batch-link-outside": {
+        "en": "this is a link to {target}, outside the folder given: not followed",
+        "fr": "c'est un lien vers {target}, hors du dossier donné : il n'est pas suivi",
+    },
+    "batch-write-failed": {
+        "en": "the batch stopped: a report cannot be written: {reason}",
+        "fr": "le lot s'est arrêté : un rapport ne peut pas être écrit : {reason}",
+    },
     "batch-worker-died": {
         "en": "the worker process advising this sheet stopped unexpectedly",
         "fr": "le processus qui traitait cette fiche s'est arrêté de façon inattendue",
     },
 })
+
+class BatchWriteError(AdviseError):
+    """A report could not be written: the batch stops (exit 1, an I/O error, no sheet's fault)."""
+
+    exit_code = 1
+
 
 SHEET_SUFFIXES = (".yaml", ".yml")
 EXTENSIONS = {"text": ".txt", "markdown": ".md", "html": ".html", "json": ".json"}
@@ -60,6 +84,7 @@ SUMMARY_CSV, SUMMARY_MD = "summary.csv", "summary.md"
 SUMMARY_COLUMNS = ("business", "file", "report", "verdict", "max_profiles", "platforms", "warnings",
                    "status", "error")
 OK, BAD_INPUT, INTERNAL = "ok", "bad-input", "internal-error"
+WRITE_FAILED = "write-failed"  # never in a summary: it stops the batch
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 
 
@@ -71,6 +96,7 @@ class Sheet:
     file: str  # as shown in the summary
     report: str  # report file name inside the output folder
     row: Row | None = None  # a row of a CSV file: the answers themselves
+    outside: str | None = None  # a link leading out of its folder: where to (never opened)
 
 
 @dataclass(frozen=True)
@@ -132,11 +158,13 @@ class BatchResult:
 # ---------------------------------------------------------------- finding sheets and naming reports
 
 
-def find_sheets(sources: Sequence[str | os.PathLike[str]], *, skip: Path | None = None) -> list[tuple[str, str]]:
+def find_sheets(sources: Sequence[str | os.PathLike[str]], *, skip: Path | None = None,
+                outside_links: dict[str, str] | None = None) -> list[tuple[str, str]]:
     """(path to open, name shown) for every sheet in `sources`, each once, sorted by name.
 
     A folder contributes every *.yaml / *.yml below it, except hidden entries and `skip`
-    (the output folder). A file is taken whatever its name. A path that does not exist is
+    (the output folder). A link in a folder that leads outside it is listed by its own path,
+    not followed; `outside_links` receives {its path: where it leads}. A file is taken whatever its name. A path that does not exist is
     kept, so that its sheet fails with a clear error in the summary.
     """
     if not sources:
@@ -145,11 +173,12 @@ def find_sheets(sources: Sequence[str | os.PathLike[str]], *, skip: Path | None 
     skip_real = os.path.realpath(skip) if skip is not None else None
 
     def add(path: Path, shown: str) -> None:
-        found.setdefault(os.path.realpath(path), shown)
+        found.setdefault(os.path.realpath(path), visible(shown, one_line=True))
 
     for source in sources:
         path = Path(source)
         if path.is_dir():
+            root = os.path.realpath(path)
             for directory, subdirs, files in os.walk(path):
                 subdirs[:] = sorted(d for d in subdirs if not d.startswith(".")
                                     and os.path.realpath(os.path.join(directory, d)) != skip_real)
@@ -157,6 +186,13 @@ def find_sheets(sources: Sequence[str | os.PathLike[str]], *, skip: Path | None 
                     if name.startswith(".") or not name.lower().endswith(SHEET_SUFFIXES):
                         continue
                     full = Path(directory) / name
+                    real = os.path.realpath(full)
+                    if os.path.commonpath([root, real]) != root:  # a link out of the folder
+                        shown = visible(full.as_posix(), one_line=True)
+                        found.setdefault(os.path.abspath(full), shown)
+                        if outside_links is not None:
+                            outside_links[os.path.abspath(full)] = visible(real, one_line=True)
+                        continue
                     add(full, full.as_posix())
         else:
             add(path, path.as_posix())
@@ -189,13 +225,16 @@ def report_names(shown_names: Sequence[str], extension: str, *, reserved: Iterab
 def plan(sources: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[str], fmt: str) -> list[Sheet]:
     """The sheets to advise and their report names."""
     out = Path(out_dir)
-    found = find_sheets(sources, skip=out)
+    outside: dict[str, str] = {}
+    found = find_sheets(sources, skip=out, outside_links=outside)
     out_real = os.path.realpath(out)
     # Inputs that sit in the output folder: their names are never used for a report.
     reserved = [Path(real).name for real, _ in found if os.path.dirname(real) == out_real]
     entries: list[tuple[str, str, Row | None]] = []  # (path, shown, row)
     for real, shown in found:
-        if shown.lower().endswith(CSV_SUFFIXES):
+        if real in outside:
+            entries.append((real, shown, None))
+        elif shown.lower().endswith(CSV_SUFFIXES):
             entries += [(real, row.shown, row) for row in read_rows(real, display_name=shown)]
         else:
             entries.append((real, shown, None))
@@ -205,7 +244,8 @@ def plan(sources: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[s
     stems = [shown if row is None else str(Path(row.file).with_name(f"{Path(row.file).stem}-{row.line}.csv"))
              for _, shown, row in entries]
     names = report_names(stems, EXTENSIONS[fmt], reserved=reserved)
-    return [Sheet(path=real, file=shown, report=name, row=row) for (real, shown, row), name in zip(entries, names)]
+    return [Sheet(path=real, file=shown, report=name, row=row, outside=outside.get(real))
+            for (real, shown, row), name in zip(entries, names)]
 
 
 # ---------------------------------------------------------------- advising one sheet
@@ -229,6 +269,11 @@ class _Worker:
         from .sheet.facts import load_fact_sheet
         from .sheet.rows import sheet_from_row
 
+        from .output import OutputError
+
+        if sheet.outside is not None:
+            problem = Problem("batch-link-outside", {"target": sheet.outside}, file=sheet.file)
+            return Outcome(sheet.file, None, BAD_INPUT, error=problem.format(self.lang or "en"))
         try:
             loaded = load_fact_sheet(sheet.path, display_name=sheet.file) if sheet.row is None \
                 else sheet_from_row(sheet.row)
@@ -241,6 +286,8 @@ class _Worker:
             report = build_report(result, self.lang or loaded.lang or "en", hints=found)
             text = self.renderer.render(report, self.fmt)
             write_atomically(os.path.join(self.out_dir, sheet.report), text, inputs=[sheet.path])
+        except OutputError as error:  # a full disk: the batch's problem, not the sheet's
+            return Outcome(sheet.file, None, WRITE_FAILED, error=error.problems[0].format(self.lang or "en"))
         except AdviseError as error:
             status = BAD_INPUT if error.exit_code == EXIT_BAD_INPUT else INTERNAL
             return Outcome(sheet.file, None, status, error=_one_line(error, self.lang or "en"))
@@ -264,14 +311,20 @@ _WORKER: _Worker | None = None
 
 
 def _init_worker(rules_dir: str | None, templates_dir: str | None, fmt: str, lang: str | None, out_dir: str,
-                 hints: bool) -> None:
+                 hints: bool, parent: int | None = None) -> None:
     global _WORKER
+    worker_signals(parent)  # advise.stopping
     _WORKER = _Worker(rules_dir, templates_dir, fmt, lang, out_dir, hints)
 
 
 def _advise_chunk(sheets: list[Sheet]) -> list[Outcome]:
     assert _WORKER is not None, "worker not initialised"
-    return [_WORKER.advise(sheet) for sheet in sheets]
+    outcomes = []
+    for sheet in sheets:
+        if stopping():
+            raise SystemExit(128 + signal.SIGTERM)
+        outcomes.append(_WORKER.advise(sheet))
+    return outcomes
 
 
 # ---------------------------------------------------------------- the batch
@@ -324,15 +377,18 @@ def run_batch(
         raise InputError(Problem("output-failed", {"reason": error.strerror or str(error)}, file=str(out),
                                  field="--output")) from None
     workers = min(jobs or os.cpu_count() or 1, len(sheets))
-    if workers <= 1:
-        outcomes = []
-        for sheet in sheets:
-            outcomes.append(local.advise(sheet))
-            if progress is not None:
-                progress(1)
-    else:
-        del local
-        outcomes = _run_parallel(sheets, workers, (rules, templates, fmt, lang, str(out), hints), progress)
+    with sigterm_stops():
+        if workers <= 1:
+            outcomes = []
+            for sheet in sheets:
+                outcomes.append(local.advise(sheet))
+                _stop_if_write_failed(outcomes[-1:])
+                if progress is not None:
+                    progress(1)
+        else:
+            del local
+            outcomes = _run_parallel(sheets, workers, (rules, templates, fmt, lang, str(out), hints, os.getpid()),
+                                     progress)
     order = {sheet.file: index for index, sheet in enumerate(sheets)}  # CSV rows in row order
     outcomes.sort(key=lambda outcome: (order.get(outcome.file, len(order)), outcome.file))
     result = BatchResult(out, outcomes, rules_digest)
@@ -342,6 +398,12 @@ def run_batch(
     write_atomically(md_path, summary_markdown(outcomes, lang or "en", rules_digest=rules_digest),
                      inputs=_inputs_at(md_path, inputs))
     return result
+
+
+def _stop_if_write_failed(outcomes: Iterable[Outcome]) -> None:
+    for outcome in outcomes:
+        if outcome.status == WRITE_FAILED:
+            raise BatchWriteError(Problem("batch-write-failed", {"reason": outcome.error}))
 
 
 def _inputs_at(target: Path, real_paths: Sequence[str]) -> list[str]:
@@ -388,11 +450,11 @@ def _run_parallel(sheets: list[Sheet], workers: int, init_args: tuple, progress:
                         outcomes.extend(future.result())
                     except BrokenProcessPool:
                         outcomes.extend(_died(chunk))
+                    _stop_if_write_failed(outcomes[-len(chunk):])
                     if progress is not None:
                         progress(len(chunk))
         except BaseException:
-            for future in pending:
-                future.cancel()
+            stop_pool(pool, pending)
             raise
     return outcomes
 
@@ -434,7 +496,7 @@ def summary_csv(outcomes: Iterable[Outcome]) -> str:
     writer = csv.DictWriter(buffer, fieldnames=SUMMARY_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for outcome in outcomes:
-        writer.writerow({key: _csv_cell(value) for key, value in outcome.row().items()})
+        writer.writerow({key: _csv_cell(visible(value, one_line=True)) for key, value in outcome.row().items()})
     return buffer.getvalue()
 
 
@@ -442,7 +504,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
 
 
 def _md_cell(value: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(value.split()))
+    return _MD_SPECIAL.sub(r"\\\1", visible(" ".join(value.split()), one_line=True))
 
 
 _MD_TITLES = {

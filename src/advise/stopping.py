@@ -1,0 +1,102 @@
+"""How a batch of worker processes stops: on Ctrl-C, on SIGTERM, and when the process that
+started them is killed outright (SIGKILL), leaving no process and no half-written file.
+
+* The batch's own process (`sigterm_stops`): SIGTERM unwinds it as Ctrl-C does, so that
+  it stops its workers (`stop_pool`) and writes no summary; it then exits with 128 + 15.
+* `stop_pool`: every worker gets SIGTERM, then SIGKILL if it lingers; multiprocessing's
+  fork server and resource tracker are ended.
+* In a worker (`worker_signals`): SIGTERM unwinds the sheet being advised (the temporary
+  file of its report is removed), no further sheet starts, and the process ends; Ctrl-C
+  is left to the batch's process. A thread watches the batch's process: if it disappears
+  (SIGKILL), the worker stops itself the same way within a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any
+
+_stopping = threading.Event()  # in a worker: stop before the next sheet
+
+
+def stopping() -> bool:
+    return _stopping.is_set()
+
+
+def _unwind(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)
+
+
+class sigterm_stops:
+    """While the batch runs in the main thread, SIGTERM unwinds it like Ctrl-C."""
+
+    def __enter__(self) -> None:
+        self.previous = None
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGTERM, _unwind)
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGTERM, self.previous)
+
+
+def stop_pool(pool: ProcessPoolExecutor, pending: dict[Future, Any]) -> None:
+    """Stop now, not after the chunks already sent; then the fork server and the resource
+    tracker, so that nothing of the batch outlives it."""
+    for future in pending:
+        future.cancel()
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
+            process.join(timeout=5)
+    pool.shutdown(wait=False, cancel_futures=True)
+    try:
+        from multiprocessing import forkserver, resource_tracker
+
+        forkserver._forkserver._stop()  # type: ignore[attr-defined]
+        resource_tracker._resource_tracker._stop()  # type: ignore[attr-defined]
+    except Exception:  # private helpers of CPython 3.11-3.13: they end with this process anyway
+        pass
+
+
+def worker_signals(parent: int | None) -> None:
+    """In a worker process, at its start (see the module doc)."""
+    signal.signal(signal.SIGTERM, _stop_worker)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if parent is not None:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="advise-parent-watch").start()
+
+
+def _stop_worker(signum: int, frame: Any) -> None:
+    """Unwind what the worker is doing, then end: the pool's loop catches the SystemExit and
+    would otherwise wait for more work."""
+    _stopping.set()
+    timer = threading.Timer(0.5, os._exit, args=(128 + signum,))
+    timer.daemon = True
+    timer.start()
+    raise SystemExit(128 + signum)
+
+
+def _watch_parent(parent: int) -> None:
+    while True:
+        time.sleep(0.1)
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            break
+        except OSError:
+            pass
+    # To the main thread itself: a signal this thread took would not interrupt the main
+    # thread's wait for work, which will never come.
+    signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGTERM)
+    time.sleep(5)
+    os._exit(128 + signal.SIGTERM)  # still here: whatever blocks it, end
