@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
+from advise.safetext import first_unsafe
 from advise.advisor import Advisor, default_templates_dir
 from advise.errors import AdviseError, InputError
 from advise.explain.report import build_report
@@ -84,7 +85,9 @@ def field_value(spec_type: str) -> st.SearchStrategy[Any]:
 def valid_value(spec: Any) -> st.SearchStrategy[Any]:
     """A value the contract accepts, in any of its accepted spellings."""
     if spec.type == "text":
-        return st.text(min_size=1, max_size=80).filter(lambda text: 1 <= len(text.strip()) <= 200)
+        # Control characters and lone surrogates are refused (advise.safetext): not valid text.
+        return st.text(min_size=1, max_size=80).filter(lambda text: 1 <= len(text.strip()) <= 200
+                                                       and first_unsafe(text) is None)
     if spec.type == "bool":
         return st.booleans()
     if spec.type == "number":

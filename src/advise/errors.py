@@ -13,7 +13,7 @@ from dataclasses import dataclass, field as dataclass_field
 from enum import StrEnum
 from typing import Any, Iterable
 
-from .safetext import quote
+from .safetext import QUOTE_LIMIT, bounded, quote, visible
 
 LANGS = ("en", "fr")
 
@@ -193,7 +193,7 @@ class Problem:
     def location(self) -> str:
         parts = []
         if self.file:
-            where = quote(self.file, PARAM_LIMIT)
+            where = quote(self.file, QUOTE_LIMIT * 2)
             if self.line is not None:
                 where += f":{self.line}"
                 if self.column is not None:
@@ -202,7 +202,7 @@ class Problem:
         if self.rule:
             parts.append(f"[{self.rule}]")
         if self.field:
-            parts.append(quote(self.field, PARAM_LIMIT))
+            parts.append(quote(self.field, QUOTE_LIMIT))
         return " ".join(parts)
 
     def format(self, lang: str = "en") -> str:
@@ -235,18 +235,25 @@ def _render(code: str, params: dict[str, Any], lang: str) -> str:
         return code + (f" {params}" if params else "")
     template = texts.get(lang) or texts["en"]
     try:
-        return template.format(**{name: _shown(_phrase(name, value, lang), lang) for name, value in params.items()})
+        return template.format(**{name: _shown(_phrase(name, value, lang), lang, name)
+                                  for name, value in params.items()})
     except (KeyError, IndexError):
         return template
 
 
-def _shown(value: Any, lang: str) -> Any:
-    """A parameter as the message shows it: text without control characters, and bounded
-    (a 1 MiB value is quoted cut, with its length; advise.safetext)."""
-    return quote(value, PARAM_LIMIT, lang) if isinstance(value, str) else value
+def _shown(value: Any, lang: str, name: str = "") -> Any:
+    """A parameter as the message shows it: without control characters, and bounded. A value
+    quoted from the input (VALUE_PARAMS) is cut short, with its length, on one line; what
+    advise composed itself (a list of rules, a reason) gets a far larger bound."""
+    if not isinstance(value, str):
+        return value
+    if name in VALUE_PARAMS:
+        return quote(value, QUOTE_LIMIT, lang)
+    return bounded(visible(value), PARAM_LIMIT, lang)
 
 
-PARAM_LIMIT = 200
+VALUE_PARAMS = frozenset({"value", "key", "name", "id", "tag", "item", "suggestion", "character"})
+PARAM_LIMIT = 4000
 # An error lists this many problems at most, then how many more there are: a sheet of a
 # million unknown keys gets a screenful, not 15 MB.
 SHOWN_PROBLEMS = 50
