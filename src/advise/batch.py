@@ -32,6 +32,7 @@ shows progress and prints. How it behaves:
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import os
 import re
@@ -255,13 +256,14 @@ class _Worker:
     """An Advisor and a Renderer, built once, and the options of the batch."""
 
     def __init__(self, rules_dir: str | None, templates_dir: str | None, fmt: str, lang: str | None,
-                 out_dir: str, hints: bool = False):
+                 out_dir: str, hints: bool = False, with_sheet: bool = True):
         from .advisor import Advisor, default_templates_dir
         from .render.renderer import Renderer
 
         self.advisor = Advisor(rules_dir, cache=True)
         self.renderer = Renderer(templates_dir or default_templates_dir())
         self.fmt, self.lang, self.out_dir, self.hints = fmt, lang, out_dir, hints
+        self.with_sheet = with_sheet  # False: JSON reports leave the answers out (--no-sheet)
 
     def advise(self, sheet: Sheet) -> Outcome:
         from .explain.report import build_report
@@ -284,6 +286,8 @@ class _Worker:
 
                 found = find_hints(self.advisor, result)
             report = build_report(result, self.lang or loaded.lang or "en", hints=found)
+            if not self.with_sheet:
+                report = dataclasses.replace(report, include_sheet=False)
             text = self.renderer.render(report, self.fmt)
             write_atomically(os.path.join(self.out_dir, sheet.report), text, inputs=[sheet.path])
         except OutputError as error:  # a full disk: the batch's problem, not the sheet's
@@ -311,10 +315,10 @@ _WORKER: _Worker | None = None
 
 
 def _init_worker(rules_dir: str | None, templates_dir: str | None, fmt: str, lang: str | None, out_dir: str,
-                 hints: bool, parent: int | None = None) -> None:
+                 hints: bool, with_sheet: bool = True, parent: int | None = None) -> None:
     global _WORKER
     worker_signals(parent)  # advise.stopping
-    _WORKER = _Worker(rules_dir, templates_dir, fmt, lang, out_dir, hints)
+    _WORKER = _Worker(rules_dir, templates_dir, fmt, lang, out_dir, hints, with_sheet)
 
 
 def _advise_chunk(sheets: list[Sheet]) -> list[Outcome]:
@@ -340,6 +344,7 @@ def run_batch(
     rules_dir: str | os.PathLike[str] | None = None,
     templates_dir: str | os.PathLike[str] | None = None,
     hints: bool = False,
+    with_sheet: bool = True,
     progress: Callable[[int], None] | None = None,
     on_plan: Callable[[int], None] | None = None,
 ) -> BatchResult:
@@ -369,7 +374,7 @@ def run_batch(
     rules = str(rules_dir) if rules_dir is not None else None
     templates = str(templates_dir) if templates_dir is not None else None
     # Check the rule base and templates here, once: a broken one stops the batch cleanly.
-    local = _Worker(rules, templates, fmt, lang, str(out), hints)
+    local = _Worker(rules, templates, fmt, lang, str(out), hints, with_sheet)
     rules_digest = local.advisor.rulebook.digest
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -387,7 +392,8 @@ def run_batch(
                     progress(1)
         else:
             del local
-            outcomes = _run_parallel(sheets, workers, (rules, templates, fmt, lang, str(out), hints, os.getpid()),
+            outcomes = _run_parallel(sheets, workers, (rules, templates, fmt, lang, str(out), hints, with_sheet,
+                                                         os.getpid()),
                                      progress)
     order = {sheet.file: index for index, sheet in enumerate(sheets)}  # CSV rows in row order
     outcomes.sort(key=lambda outcome: (order.get(outcome.file, len(order)), outcome.file))

@@ -122,6 +122,16 @@ def test_batch_summary_names_the_rules_once(tmp_path: Path) -> None:
     assert summary.count(digest) == 1 and summary.index(digest) < summary.index("|")
 
 
+def test_batch_json_reports_carry_the_answers_unless_no_sheet(tmp_path: Path) -> None:
+    for option, carried in (("--hints", True), ("--no-sheet", False)):
+        out = tmp_path / option.strip("-")
+        result = invoke("batch", str(EXAMPLES / "fleuriste.yaml"), "-o", str(out), "--format", "json", "--jobs", "1",
+                        *([option] if option != "--hints" else []))
+        assert result.exit_code == 0, result.output
+        [report] = [json.loads(path.read_text(encoding="utf-8")) for path in out.glob("*.json")]
+        assert ("sheet" in report) is carried and DIGEST.match(report["sheet_digest"])
+
+
 # ---------------------------------------------------------------- rules diff
 
 

@@ -27,9 +27,11 @@ def register(group: click.Group) -> None:
     @templates_option
     @click.option("--hints/--no-hints", default=False, show_default=True,
                   help="Counterfactual hints in each report, as `advise FILE` gives them (much slower).")
+    @click.option("--no-sheet", "no_sheet", is_flag=True, default=False,
+                  help="Leave the owner's answers (`sheet`) out of the JSON reports, for privacy; their digest stays.")
     @report_errors
     def batch(sources: tuple[str, ...], out_dir: str, fmt: str, lang: str | None, jobs: int | None,
-              rules_dir: str | None, templates_dir: str | None, hints: bool) -> None:
+              rules_dir: str | None, templates_dir: str | None, hints: bool, no_sheet: bool) -> None:
         """Advise every fact sheet in DIR_OR_FILES: one report each, plus summary.csv and summary.md.
 
         A folder stands for every *.yaml / *.yml file below it. A CSV or .xlsx file (a form
@@ -64,7 +66,7 @@ def register(group: click.Group) -> None:
 
         try:
             result = run_batch(sources, out_dir, fmt=fmt, lang=lang, jobs=jobs, rules_dir=rules_dir,
-                               templates_dir=templates_dir, hints=hints, progress=progress, on_plan=on_plan)
+                               templates_dir=templates_dir, hints=hints, with_sheet=not no_sheet, progress=progress, on_plan=on_plan)
         finally:
             if bar is not None:
                 bar.__exit__(None, None, None)

@@ -233,23 +233,27 @@ def _normal(text: str) -> str:
 
 
 def _repeated_advice(rulebook: RuleBook, report: Any, case: Any, seen: set[tuple[str, str]]) -> list[Finding]:
-    items = [*report.warnings, *report.recommendations]
+    # What the report tells the owner to do: warnings, recommendations, and the action on
+    # each profile already open (id, title, text, rule).
+    items = [(item.id, item.title, item.text, item.rule) for item in (*report.warnings, *report.recommendations)]
+    items += [(f"existing.{entry.platform}", f"{entry.action} {entry.platform}", entry.text, entry.rule)
+              for entry in getattr(report, "existing", ())]
     findings = []
-    for index, first in enumerate(items):
-        for second in items[index + 1:]:
-            if first.rule == second.rule:
+    for index, (first_id, first_title, first_text, first_rule) in enumerate(items):
+        for second_id, second_title, second_text, second_rule in items[index + 1:]:
+            if first_rule == second_rule:
                 continue
-            pair = tuple(sorted((first.id, second.id)))
+            pair = tuple(sorted((first_id, second_id)))
             if pair in seen:
                 continue
-            same_title = _normal(first.title) == _normal(second.title)
-            ratio = difflib.SequenceMatcher(None, _normal(first.text), _normal(second.text)).ratio()
+            same_title = _normal(first_title) == _normal(second_title)
+            ratio = difflib.SequenceMatcher(None, _normal(first_text), _normal(second_text)).ratio()
             if not same_title and ratio < SAME_ADVICE_RATIO:
                 continue
             seen.add(pair)  # type: ignore[arg-type]
-            later = rulebook.rule(second.rule)
+            later = rulebook.rule(second_rule)
             findings.append(finding("A206", "check-repeated-advice", {
-                "first": first.id, "first_rule": first.rule, "second": second.id, "case": case.name,
+                "first": first_id, "first_rule": first_rule, "second": second_id, "case": case.name,
                 "percent": round(ratio * 100)}, file=later.file, line=later.line, rule=later.id))
     return findings
 
