@@ -54,6 +54,16 @@ def test_one_threshold_changes_the_digest(copy: Path) -> None:
     assert load_rulebook(copy).digest != load_rulebook(RULES).digest
 
 
+def test_the_invariants_are_part_of_the_digest(copy: Path) -> None:
+    invariants = copy / "invariants.yaml"
+    assert invariants.is_file()
+    before = load_rulebook(copy).digest
+    invariants.write_text(invariants.read_text(encoding="utf-8") + "\n# a note\n", encoding="utf-8")
+    assert load_rulebook(copy).digest == before
+    invariants.unlink()
+    assert load_rulebook(copy).digest != before
+
+
 def test_comments_key_order_file_order_and_cases_do_not_change_the_digest(copy: Path) -> None:
     before = load_rulebook(copy).digest
     table = copy / "tables" / "thresholds.yaml"

@@ -101,9 +101,22 @@ def load_rulebook(directory: str | Path) -> RuleBook:
         raise RuleBookError(errors)
     assert vocabulary is not None
     read = [vocabulary_path, *table_paths, *rule_paths]
+    content = {rel(p): loaded[p][0] for p in read}
+    if invariants_path.is_file():  # what the rule base promises is part of what it is
+        content[rel(invariants_path)] = _invariants_content(invariants_path, display(invariants_path))
     return RuleBook(directory=root, rules=tuple(rules), tables=tables, vocabulary=vocabulary,
-                    files=tuple(rel(p) for p in read),
-                    digest=rules_digest({rel(p): loaded[p][0] for p in read}))
+                    files=tuple(rel(p) for p in read), digest=rules_digest(content))
+
+
+def _invariants_content(path: Path, name: str) -> Any:
+    """The invariants file's data for the digest; its bytes' hash when it does not read (the
+    checker reports that, not the loading)."""
+    import hashlib
+
+    try:
+        return load_yaml(path, error=RuleBookError, display_name=name)[0]
+    except RuleBookError:
+        return "unreadable:" + hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def check_set_and_add(rules: list[Rule], problems: Collector) -> None:
