@@ -1,12 +1,13 @@
 """Content digests: which rule base, and which answers, produced a report (issue 18).
 
 A digest names content, not files: a rule base's digest is computed from what its YAML
-files say once read (rule files, tables, the vocabulary and any other rule-base file;
-scenario cases excluded, as they change no advice), so comments, blank lines, the order
-of keys in a mapping and the order in which files are found do not change it, and a copy
-of the rule base in another folder has the same digest. Changing any value, text, rule or
-file name does. A sheet's digest is computed from its validated answers, defaults
-applied, so two sheets that say the same thing in different words have the same digest.
+files say once read (rule files, tables, the vocabulary, the invariants and any other
+rule-base file; scenario cases excluded, as they change no advice), so comments, blank
+lines, the order of keys in a mapping and the order in which files are found do not
+change it, and a copy of the rule base in another folder has the same digest. Changing any
+value, text, rule or file name does. A sheet's digest is computed from its validated
+answers, defaults applied, so two sheets that say the same thing in different words have
+the same digest.
 
 Digests are shown as "sha256:" and 16 hexadecimal digits: short enough to read out,
 long enough never to collide between two rule packs in practice.
