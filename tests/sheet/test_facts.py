@@ -89,6 +89,7 @@ def test_fleuriste_example() -> None:
         "resources.weekly_hours": 3.0,
         "resources.monthly_budget": 30.0,
         "resources.graphic_skills": True,
+        "resources.paid_staff": False,
         "objectives": ("visibility", "sales"),
         "content.editorial_ideas": True,
         "content.can_reply_within_a_day": True,
@@ -132,6 +133,7 @@ def test_fact_names_follow_the_contract() -> None:
         "business.visual_products", "business.sector", "resources.weekly_hours", "resources.monthly_budget",
         "resources.graphic_skills", "objectives", "content.editorial_ideas", "content.can_reply_within_a_day",
         "content.contests_planned", "content.audience_participation", "profiles.planned", "profiles.existing",
+        "resources.paid_staff",  # the project's documented addition (docs/fact-sheet.md)
     }  # fmt: skip
     for spec in (*SHEET_FIELDS.values(), *HEADER_FIELDS.values()):
         assert spec.description_en and spec.description_fr, spec.name

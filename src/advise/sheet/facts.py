@@ -177,6 +177,13 @@ SHEET_FIELDS: dict[str, FieldSpec] = {
             "someone in the business can make visuals",
             "quelqu'un dans l'entreprise sait réaliser des visuels",
         ),
+        _flag(  # the project's addition (issue 11): whose hours weekly_hours are
+            "resources.paid_staff",
+            "the weekly hours are those of paid staff whose job this is (a community manager, an agency), "
+            "not taken from the owner's work",
+            "les heures par semaine sont celles de personnes payées pour cela (un community manager, une agence), "
+            "et non prises sur le travail du dirigeant",
+        ),
         FieldSpec(
             "objectives", "list",
             "what the business wants from social networks, in its order of intent (may be empty): "

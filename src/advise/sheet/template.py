@@ -26,6 +26,7 @@ EXAMPLE: dict[str, Any] = {
     "resources.weekly_hours": 3,
     "resources.monthly_budget": 50,
     "resources.graphic_skills": False,
+    "resources.paid_staff": False,
     "objectives": ["community", "sales"],
     "content.editorial_ideas": True,
     "content.can_reply_within_a_day": True,

@@ -48,6 +48,8 @@ QUESTIONS: dict[str, dict[str, str]] = {
         "fr": "Combien d'euros par mois pour les visuels, les outils, les publications sponsorisées et les jeux-concours ?"},
     "resources.graphic_skills": {"en": "Can someone in the business make visuals?",
                                  "fr": "Quelqu'un dans l'entreprise sait-il réaliser des visuels ?"},
+    "resources.paid_staff": {"en": "Are these hours those of someone paid for it (a community manager, an agency)?",
+                             "fr": "Ces heures sont-elles celles d'une personne payée pour cela (community manager, agence) ?"},
     "objectives": {"en": "What does the business want from social networks?",
                    "fr": "Qu'attend l'entreprise des réseaux sociaux ?"},
     "content.editorial_ideas": {"en": "Does the business know what it will talk about?",
