@@ -110,3 +110,61 @@ def test_a_write_interrupted_before_it_is_on_disk_leaves_the_old_file_whole(
     if interruption is OSError:
         problem = raised.value.problems[0]
         assert (problem.code, problem.file) == ("output-failed", str(target))
+
+
+def test_a_new_file_on_a_file_system_without_hard_links_is_still_written_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Some file systems (FAT on a USB key, some network shares) refuse hard links: the new
+    file is then created exclusively, whole, and still never over another."""
+    def no_links(source: str, target: str) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    target = tmp_path / "facts.yaml"
+    write_new_file(target, "first\nsecond line\n", option="--output")
+    assert target.read_text(encoding="utf-8") == "first\nsecond line\n"
+    assert leftovers(tmp_path) == []
+    with pytest.raises(InputError) as raised:
+        write_new_file(target, "other\n", option="--output")
+    assert (raised.value.problems[0].code, raised.value.problems[0].field) == ("file-exists", "--output")
+    assert target.read_text(encoding="utf-8") == "first\nsecond line\n"
+
+
+def test_a_new_file_whose_name_is_taken_meanwhile_is_not_replaced(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another program creates the name between the check and the write: the link fails and
+    its file is kept (no check-then-write race)."""
+    import advise.output as output
+
+    target = tmp_path / "facts.yaml"
+    monkeypatch.setattr(output, "refuse_existing", lambda path, option=None: target.write_text("theirs\n"))
+    with pytest.raises(InputError) as raised:
+        write_new_file(target, "ours\n", option="--output")
+    problem = raised.value.problems[0]
+    assert (problem.code, problem.file, problem.field) == ("file-exists", str(target), "--output")
+    assert target.read_text() == "theirs\n"
+    assert leftovers(tmp_path) == []
+
+
+def test_refusing_an_existing_name_names_the_file_and_option(tmp_path: Path) -> None:
+    target = tmp_path / "facts.yaml"
+    refuse_existing(target, "--output")  # nothing there: no error
+    target.touch()
+    (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")  # a link to nothing still takes the name
+    for taken in (target, tmp_path / "dangling"):
+        with pytest.raises(InputError) as raised:
+            refuse_existing(taken, "--output")
+        problem = raised.value.problems[0]
+        assert (problem.code, problem.file, problem.field) == ("file-exists", str(taken), "--output")
+
+
+def test_a_write_that_fails_says_why_and_where(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as raised:
+        write_atomically(tmp_path / "nowhere" / "report.txt", "report")
+    problem = raised.value.problems[0]
+    assert (problem.code, problem.file, problem.field) == ("output-failed", str(tmp_path / "nowhere" / "report.txt"),
+                                                           "--output")
+    assert problem.params["reason"] == "No such file or directory"
+    with pytest.raises(InputError) as raised:
+        write_new_file(tmp_path / "nowhere" / "facts.yaml", "x", option="--to")
+    assert (raised.value.problems[0].code, raised.value.problems[0].field) == ("output-failed", "--to")

@@ -1,0 +1,195 @@
+"""Mutation testing of advise's core with mutmut: does the suite fail when the code breaks?
+
+mutmut changes one thing at a time in a module (a `<` into `<=`, a string into another, a
+call dropped) and runs the tests that reach the changed function; a mutant the tests do
+not catch "survives". Each module of the core runs in a copy of the project of its own,
+with only the test files that concern it, niced, a few modules at once:
+
+    .venv/bin/pip install -e ".[mutation]"     # mutmut: not part of the default install
+    .venv/bin/python bench/mutation.py         # every module, 2 at a time (about 30 min here)
+    .venv/bin/python bench/mutation.py output inference --jobs 1
+    .venv/bin/python bench/mutation.py --report-only   # bench/mutation.md from the last runs
+
+The results go to bench/mutation.md: the score per module, and every surviving mutant with
+its diff and either the test that now kills it or a one-line reason why it is equivalent
+(it changes nothing a user, a caller or a test could observe). Those reasons live in
+EQUIVALENT below, keyed by mutmut's name for the mutant; a survivor without one is listed
+as "not killed". Not part of CI: it takes tens of minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = Path(os.environ.get("ADVISE_MUTATION_DIR", "/tmp/advise-mutation"))
+MUTMUT = Path(sys.executable).with_name("mutmut")
+COPIED = ["src", "tests", "rules", "examples", "explanations", "docs", "README.md", "README.fr.md", "pyproject.toml"]
+
+
+@dataclass(frozen=True)
+class Module:
+    name: str
+    what: str  # the part of the core, as bench/mutation.md names it
+    source: str
+    tests: tuple[str, ...]
+    pytest_args: tuple[str, ...] = ()
+    mutants: tuple[str, ...] = ()  # mutmut name patterns; empty: every function of the file
+
+
+MODULES = [
+    Module("sheet", "fact sheet validation", "src/advise/sheet/facts.py", ("tests/sheet/test_facts.py",)),
+    Module("compiler", "compiler, stratification and cycle detection", "src/advise/engine/compiler.py",
+           ("tests/engine/test_compiler.py", "tests/engine/test_inference.py")),
+    Module("durable", "the durable_rules adapter", "src/advise/engine/durable.py",
+           ("tests/engine/test_durable.py", "tests/engine/test_durable_limits.py")),
+    Module("inference", "inference, agreement, priority and conflict", "src/advise/engine/inference.py",
+           ("tests/engine/test_inference.py",)),
+    Module("output", "atomic output", "src/advise/output.py",
+           ("tests/test_output.py", "tests/workbench/test_scaffold.py")),
+    Module("escaping", "escaping in rendering (escape_markdown, t(), autoescape)", "src/advise/render/renderer.py",
+           ("tests/render/test_renderer.py",), ("-k", "escape or rule_texts or markdown or structure"),
+           ("advise.render.renderer.x_escape_markdown*", "advise.render.renderer.x_as_markdown*",
+            "advise.render.renderer.xǁRendererǁwords*", "advise.render.renderer.xǁRendererǁenvironment*")),
+    Module("checks", "the checks of advise rules check (cycles included)", "src/advise/workbench/checks.py",
+           ("tests/workbench/test_checks.py",)),
+]
+
+# mutmut's exit codes (mutmut.stats.status_by_exit_code), grouped as the report counts them.
+KILLED = {1, 3, -11, -9, 36, 24, -24, 152, 255}  # a failing test, a crash, or a hang cut short
+SURVIVED = {0}
+NO_TESTS = {5, 33}
+
+# Survivors that are equivalent: no input, caller or test could tell them from the original.
+EQUIVALENT: dict[str, str] = {
+}
+
+
+def prepare(module: Module) -> Path:
+    folder = WORK / module.name
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    for name in COPIED:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, folder / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        elif source.exists():
+            shutil.copy(source, folder / name)
+    config = {
+        "source_paths": ["src/"],
+        "only_mutate": [module.source],
+        "pytest_add_cli_args_test_selection": list(module.tests),
+        "pytest_add_cli_args": ["-p", "no:cacheprovider", "-q", "-x", *module.pytest_args],
+        "also_copy": [name for name in COPIED if name not in ("src", "tests", "pyproject.toml")],
+        "use_git_change_detection": False,
+    }
+    with open(folder / "pyproject.toml", "a", encoding="utf-8") as pyproject:
+        pyproject.write("\n[tool.mutmut]\n")
+        for key, value in config.items():
+            pyproject.write(f"{key} = {json.dumps(value)}\n")
+    return folder
+
+
+def run(module: Module) -> float:
+    folder = prepare(module)
+    env = dict(os.environ, ADVISE_CACHE_DIR=str(folder / "cache"), PYTHONDONTWRITEBYTECODE="1")
+    env.pop("CI", None)
+    started = time.monotonic()
+    with open(folder / "mutmut.log", "w", encoding="utf-8") as log:
+        subprocess.run(["nice", "-n", "10", str(MUTMUT), "run", "--max-children", "1", *module.mutants],
+                       cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT, check=False)
+    seconds = time.monotonic() - started
+    (folder / "seconds").write_text(f"{seconds:.0f}\n")
+    return seconds
+
+
+def results(module: Module) -> dict[str, int | None] | None:
+    meta = WORK / module.name / "mutants" / (module.source + ".meta")
+    if not meta.exists():
+        return None
+    codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+    if module.mutants:
+        import fnmatch
+
+        codes = {key: code for key, code in codes.items()
+                 if any(fnmatch.fnmatchcase(key, pattern) for pattern in module.mutants)}
+    return codes
+
+
+def diff(module: Module, key: str) -> str:
+    shown = subprocess.run([str(MUTMUT), "show", key], cwd=WORK / module.name, capture_output=True, text=True,
+                           check=False).stdout
+    lines = [line for line in shown.splitlines() if line[:1] in "+-" and not line.startswith(("---", "+++"))]
+    return " / ".join(line.strip() for line in lines)[:300]
+
+
+def report(selected: list[Module]) -> str:
+    out = ["# Mutation testing of the core", "",
+           "What `bench/mutation.py` found (mutmut, one copy of the project per module, only the test",
+           "files that concern it). A mutant is *killed* when a test fails (or the run crashes or hangs);",
+           "*equivalent* when no input could tell it from the original (the reason is given); the score",
+           "is killed / (mutants - equivalent). Regenerate with `python bench/mutation.py`.", "",
+           "| module | part of the core | mutants | killed | equivalent | not killed | no test reaches | score |",
+           "|---|---|---:|---:|---:|---:|---:|---:|"]
+    details = []
+    for module in selected:
+        codes = results(module)
+        if codes is None:
+            out.append(f"| {module.name} | {module.what} | not run | | | | | |")
+            continue
+        killed = sorted(key for key, code in codes.items() if code in KILLED)
+        survivors = sorted(key for key, code in codes.items() if code in SURVIVED or code in NO_TESTS)
+        unchecked = sorted(key for key, code in codes.items()
+                           if code not in KILLED and code not in SURVIVED and code not in NO_TESTS)
+        equivalent = [key for key in survivors if key in EQUIVALENT]
+        alive = [key for key in survivors if key not in EQUIVALENT]
+        untested = [key for key in alive if codes[key] in NO_TESTS]
+        counted = len(codes) - len(equivalent) - len(unchecked)
+        score = f"{100 * len(killed) / counted:.1f} %" if counted else "-"
+        out.append(f"| {module.name} | {module.what} | {len(codes)} | {len(killed)} | {len(equivalent)} | "
+                   f"{len(alive)} | {len(untested)} | {score} |")
+        if survivors or unchecked:
+            details += ["", f"## {module.name}: `{module.source}`", ""]
+            for key in alive:
+                why = "no test reaches it" if key in untested else "not killed"
+                details.append(f"- **{why}** `{key}`: `{diff(module, key)}`")
+            for key in equivalent:
+                details.append(f"- equivalent `{key}`: {EQUIVALENT[key]}")
+            for key in unchecked:
+                details.append(f"- not checked (exit {codes[key]}) `{key}`")
+    return "\n".join(out + details) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("modules", nargs="*", help="modules to run (default: all): "
+                        + ", ".join(module.name for module in MODULES))
+    parser.add_argument("--jobs", type=int, default=2, help="modules at once (default 2)")
+    parser.add_argument("--report-only", action="store_true", help="write bench/mutation.md from the last runs")
+    args = parser.parse_args()
+    unknown = set(args.modules) - {module.name for module in MODULES}
+    if unknown:
+        parser.error(f"unknown modules: {', '.join(sorted(unknown))}")
+    selected = [module for module in MODULES if not args.modules or module.name in args.modules]
+    if not args.report_only:
+        if not MUTMUT.exists():
+            sys.exit(f"{MUTMUT} is missing: pip install -e '.[mutation]'")
+        with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+            for module, seconds in zip(selected, pool.map(run, selected)):
+                print(f"{module.name}: {seconds / 60:.1f} min", flush=True)
+    (ROOT / "bench" / "mutation.md").write_text(report(MODULES), encoding="utf-8")
+    print(f"wrote {ROOT / 'bench' / 'mutation.md'}")
+
+
+if __name__ == "__main__":
+    main()
