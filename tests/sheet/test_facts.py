@@ -505,3 +505,114 @@ def test_a_sector_that_is_not_a_plain_word_is_refused_by_the_sheet() -> None:
     problem = one_problem(local="  sector: hôtels de luxe")
     assert (problem.code, problem.field) == ("bad-choice", "business.sector")
     assert suggestion(problem) == "hospitality"
+
+
+# --- what each problem says: the words an owner reads --------------------------------
+
+MAPPING = {"business": {"name": "Shop", "size": "tpe", "audience": "b2c"},
+           "resources": {"weekly_hours": 1, "monthly_budget": 0}, "objectives": []}
+
+
+def _changed(section: str | None, key: str, value: object) -> dict:
+    data = {name: dict(part) if isinstance(part, dict) else part for name, part in MAPPING.items()}
+    if section is None:
+        data[key] = value
+    else:
+        data[section] = dict(data[section], **{key: value})
+    return data
+
+
+@pytest.mark.parametrize(("section", "key", "value", "expected"), [
+    ("business", "local", "yes please", [("business.local", "expected true or false, found text 'yes please'")]),
+    ("resources", "weekly_hours", "lots", [("resources.weekly_hours", "expected a number, found text 'lots'")]),
+    ("resources", "monthly_budget", -5, [("resources.monthly_budget", "-5 is out of range: expected >= 0")]),
+    ("resources", "weekly_hours", -1, [("resources.weekly_hours", "-1 is out of range: expected 0..168")]),
+    ("business", "name", 12, [("business.name", "expected text, found number 12")]),
+    ("business", "name", ["a"], [("business.name", "expected text, found a list")]),
+    ("business", "name", "a" * 201, [("business.name", "the text must have 1 to 200 characters, it has 201")]),
+    ("business", "name", "a" * 200, []),
+    ("business", "name", "   ", [("business.name", "the text must have 1 to 200 characters, it has 0")]),
+    ("business", "size", 3, [("business.size", "expected one of: tpe, pme, large, found number 3")]),
+    ("business", "size", "tpee", [("business.size", "'tpee' is not one of: tpe, pme, large")]),
+    (None, "objectives", "sales", [("objectives", "expected a list, found text 'sales'")]),
+    (None, "objectives", ["sales", "fame", 3], [
+        ("objectives", "'fame' is not one of: visibility, community, customer_service, sales, recruitment, reputation"),
+        ("objectives", "expected one of: visibility, community, customer_service, sales, recruitment, reputation, "
+                       "found number 3")]),
+    (None, "version", 7, [("version", "version 7 is not supported; this advise reads version 1")]),
+    (None, "lang", "de", [("lang", "'de' is not one of: fr, en")]),
+    ("business", "weekly_hours", 3, [("business.weekly_hours", "unknown key 'weekly_hours'")]),
+])
+def test_each_problem_names_its_field_and_says_what_was_expected(section: str | None, key: str, value: object,
+                                                                 expected: list[tuple[str, str]]) -> None:
+    data = _changed(section, key, value)
+    if not expected:
+        fact_sheet_from_mapping(data, filename="client.yaml")
+        return
+    with pytest.raises(FactSheetError) as caught:
+        fact_sheet_from_mapping(data, filename="client.yaml")
+    assert [(p.field, p.message("en")) for p in caught.value.problems] == expected
+    assert {p.file for p in caught.value.problems} == {"client.yaml"}
+
+
+def test_hints_point_at_the_right_name() -> None:
+    def hint_of(data: dict) -> str | None:
+        with pytest.raises(FactSheetError) as caught:
+            fact_sheet_from_mapping(data)
+        [problem] = caught.value.problems
+        return suggestion(problem) if problem.hint == "hint-did-you-mean" else problem.hint
+
+    # a key in the wrong section: the same key where it belongs
+    assert hint_of(_changed("business", "weekly_hours", 3)) == "resources.weekly_hours"
+    assert hint_of(_changed("business", "sise", "tpe")) == "size"  # a typo: the closest key here
+    assert hint_of(_changed("business", "size", "tpee")) == "tpe"
+    assert hint_of(_changed("business", "name", 12)) == "hint-quote-text"  # a number where text goes
+    assert hint_of(_changed("business", "size", "zzzzzz")) is None  # nothing close: no guess
+
+
+def test_a_sheet_that_is_not_a_mapping_says_what_it_is() -> None:
+    with pytest.raises(FactSheetError) as caught:
+        fact_sheet_from_mapping(["x"], filename="client.yaml")  # type: ignore[arg-type]
+    [problem] = caught.value.problems
+    assert (problem.file, problem.message("en")) == ("client.yaml", "expected a mapping (key: value), found a list")
+
+
+def test_set_assignments_name_the_option_and_the_field() -> None:
+    base = fact_sheet_from_mapping(MAPPING)
+    for assignment, expected in [
+        ("nonsense", (None, "expected name=value, found 'nonsense'")),
+        ("business.sise=tpe", ("business.sise", "unknown key 'business.sise'")),
+        ("resources.weekly_hours=x", ("resources.weekly_hours", "expected a number, found text 'x'")),
+        ("business.name=a=b", None),  # the first = splits: the name is 'a=b'
+    ]:
+        if expected is None:
+            assert apply_overrides(base, [assignment]).facts["business.name"] == "a=b"
+            continue
+        with pytest.raises(FactSheetError) as caught:
+            apply_overrides(base, [assignment])
+        [problem] = caught.value.problems
+        assert (problem.file, problem.line, problem.field, problem.message("en")) == ("--set", None, *expected)
+    with pytest.raises(FactSheetError) as caught:
+        apply_overrides(base, ["resources.weekly_hours=[1"])
+    [problem] = caught.value.problems
+    assert (problem.file, problem.field, problem.line, problem.column) == ("--set", "resources.weekly_hours", None, None)
+
+
+def test_an_open_choice_outside_the_rule_base_list_is_refused_with_a_hint(tmp_path: Path) -> None:
+    path = tmp_path / "client.yaml"
+    path.write_text(VALID.replace("business:\n", "business:\n  sector: boulangere\n", 1), encoding="utf-8")
+    sheet_ = load_fact_sheet(path)
+    with pytest.raises(FactSheetError) as caught:
+        check_open_choices(sheet_, {"business.sector": ["boulangerie", "fleuriste"]})
+    [problem] = caught.value.problems
+    assert (problem.file, problem.field, problem.message("en")) == \
+        (str(path), "business.sector", "'boulangere' is not one of: boulangerie, fleuriste")
+    assert problem.line == VALID.splitlines().index("business:") + 2
+    assert suggestion(problem) == "food"  # close to an example trade: its sector
+    with pytest.raises(FactSheetError) as caught:
+        check_open_choices(sheet_, {"business.sector": ["food", "retail"]})
+    sheet_ = fact_sheet_from_mapping(_changed("business", "sector", "boulangere"))
+    with pytest.raises(FactSheetError) as caught:
+        check_open_choices(sheet_, {"business.sector": ["boulangerie", "fleuriste"]})
+    assert caught.value.problems[0].file == "<facts>"  # a sheet made in code, without a file
+    check_open_choices(sheet_, {"business.sector": ["boulangere", "food"]})  # listed: accepted
