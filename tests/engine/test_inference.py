@@ -382,3 +382,38 @@ def test_facts_in_any_order_give_the_same_trace(advisor: Advisor, mapping: dict 
             assert trace.facts == first.facts
             assert [(f.step, f.rule, f.concluded) for f in trace.firings] == \
                 [(f.step, f.rule, f.concluded) for f in first.firings]
+
+
+# ---------------------------------------------------------------- what a conflict shows, sums, lists
+
+
+@pytest.mark.parametrize(("first", "second", "shown"), [
+    (["facebook", "x"], ["instagram"], ("[facebook, x]", "[instagram]")),  # lists as the rule file writes them
+    (2, 3.5, ("2.0", "3.5")),  # numbers as numbers (score is a decimal number), not quoted
+])
+def test_a_conflict_shows_both_values_as_a_consultant_wrote_them(rulebase: RuleBase, first: Any, second: Any,
+                                                                   shown: tuple[str, str]) -> None:
+    fact = "shortlist" if isinstance(first, list) else "score"
+    rulebase.rules("a.yaml", rule("one", then={"set": {fact: first}}), rule("two", then={"set": {fact: second}}))
+    with pytest.raises(ConflictError) as caught:
+        rulebase.run()
+    params = caught.value.problems[0].params
+    assert (params["first_value"], params["second_value"]) == shown
+
+
+def test_a_sum_of_nothing_but_negative_zeros_is_zero(rulebase: RuleBase) -> None:
+    """-0.0 would print as "-0" in a report: sums are normalised to +0.0."""
+    import math
+
+    rulebase.rules("a.yaml", rule("minus-zero", then={"add": {"fit.x": "-0.0"}}),
+                   rule("minus-zero-too", then={"add": {"fit.x": "0.0 * -1"}}))
+    value = rulebase.run().facts["fit.x"]
+    assert value == 0 and math.copysign(1.0, value) == 1.0
+
+
+def test_a_list_fact_reads_as_a_list_in_expressions(rulebase: RuleBase) -> None:
+    """Facts are stored as tuples (hashable, immutable); expressions see lists, so that a
+    list fact joins a list written in the rule."""
+    rulebase.rules("a.yaml", rule("short", then={"set": {"shortlist": ["facebook"]}}),
+                   rule("longer", then={"set": {"final_level": "'high' if shortlist == ['facebook'] else 'low'"}}))
+    assert rulebase.run().facts["final_level"] == "high"
