@@ -33,7 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 WORK = Path(os.environ.get("ADVISE_MUTATION_DIR", "/tmp/advise-mutation"))
 MUTMUT = Path(sys.executable).with_name("mutmut")
-COPIED = ["src", "tests", "rules", "examples", "explanations", "docs", "README.md", "README.fr.md", "pyproject.toml"]
+COPIED = ["src", "tests", "rules", "examples", "explanations", "docs", "bench", "README.md", "README.fr.md",
+          "pyproject.toml"]
 
 
 @dataclass(frozen=True)

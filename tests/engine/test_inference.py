@@ -417,3 +417,17 @@ def test_a_list_fact_reads_as_a_list_in_expressions(rulebase: RuleBase) -> None:
     rulebase.rules("a.yaml", rule("short", then={"set": {"shortlist": ["facebook"]}}),
                    rule("longer", then={"set": {"final_level": "'high' if shortlist == ['facebook'] else 'low'"}}))
     assert rulebase.run().facts["final_level"] == "high"
+
+
+def test_points_added_to_a_whole_number_fact_stay_a_whole_number(tmp_path: Path) -> None:
+    from conftest import TEST_FACTS
+
+    votes = "  votes:\n    type: integer\n    per: platform\n    default: 0\n    label: {en: votes, fr: votes}\n"
+    rulebase = RuleBase(tmp_path / "rules", extra_facts=TEST_FACTS + votes)
+    rulebase.rules("a.yaml", rule("two", then={"add": {"votes.facebook": 2}}),
+                   rule("three", then={"add": {"votes.facebook": "1 + 2"}}))
+    trace = rulebase.run()
+    assert trace.facts["votes.facebook"] == 5 and type(trace.facts["votes.facebook"]) is int  # "5", never "5.0"
+    derivation = trace.derivations["votes.facebook"]
+    assert (derivation.fact, derivation.value, derivation.default) == ("votes.facebook", 5, False)
+    assert derivation.steps == (trace.fired("two").step, trace.fired("three").step)
