@@ -52,7 +52,8 @@ class Module:
 MODULES = [
     Module("sheet", "fact sheet validation", "src/advise/sheet/facts.py", ("tests/sheet/test_facts.py",)),
     Module("compiler", "compiler, stratification and cycle detection", "src/advise/engine/compiler.py",
-           ("tests/engine/test_compiler.py", "tests/engine/test_inference.py")),
+           ("tests/engine/test_compiler.py", "tests/engine/test_inference.py", "tests/engine/test_durable.py",
+            "tests/engine/test_durable_limits.py")),
     # durable_rules counts the arguments of each action (func.__code__.co_argcount); mutmut
     # wraps every method in a trampoline taking *args, which durable then refuses ("Invalid
     # function signature"). In the copy only, the bound method goes through a lambda.
@@ -95,20 +96,25 @@ def _import_time(key: str) -> bool:
     return key.split("__mutmut_")[0] in IMPORT_TIME
 
 
-def prepare(module: Module) -> Path:
+def prepare(module: Module, *, again: bool = False) -> Path:
+    """A fresh copy of the project for `module`; with `again`, only its tests (and config)
+    are refreshed, so the mutants and their results stay."""
     folder = WORK / module.name
-    if folder.exists():
+    if folder.exists() and not again:
         shutil.rmtree(folder)
-    folder.mkdir(parents=True)
-    for name in COPIED:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in (["tests", "pyproject.toml"] if again else COPIED):
         source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, folder / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-        elif source.exists():
-            shutil.copy(source, folder / name)
+        for target in ([folder / name, folder / "mutants" / name] if again else [folder / name]):
+            if target.is_dir():
+                shutil.rmtree(target)
+            if source.is_dir():
+                shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+            elif source.exists() and target.parent.exists():
+                shutil.copy(source, target)
     source = folder / module.source
     text = source.read_text(encoding="utf-8")
-    for old, new in module.patches:
+    for old, new in module.patches if not again else ():
         if old not in text:
             sys.exit(f"{module.source} changed: update the patch of module {module.name} in {__file__}")
         text = text.replace(old, new)
@@ -121,20 +127,31 @@ def prepare(module: Module) -> Path:
         "also_copy": [name for name in COPIED if name not in ("src", "tests", "pyproject.toml")],
         "use_git_change_detection": False,
     }
-    with open(folder / "pyproject.toml", "a", encoding="utf-8") as pyproject:
-        pyproject.write("\n[tool.mutmut]\n")
-        for key, value in config.items():
-            pyproject.write(f"{key} = {json.dumps(value)}\n")
+    for pyproject_path in (folder / "pyproject.toml", folder / "mutants" / "pyproject.toml"):
+        if not pyproject_path.parent.exists():
+            continue
+        with open(pyproject_path, "a", encoding="utf-8") as pyproject:
+            pyproject.write("\n[tool.mutmut]\n")
+            for key, value in config.items():
+                pyproject.write(f"{key} = {json.dumps(value)}\n")
     return folder
 
 
-def run(module: Module) -> float:
-    folder = prepare(module)
+def run(module: Module, *, survivors_only: bool = False) -> float:
+    """mutmut on `module`; with `survivors_only`, again on the mutants that survived the last
+    run, with the tests as they are now (after a new test was written for them)."""
+    names = list(module.mutants)
+    if survivors_only:
+        codes = results(module) or {}
+        names = [key for key, code in codes.items() if code in SURVIVED or code in NO_TESTS or code is None]
+        if not names:
+            return 0.0
+    folder = prepare(module, again=survivors_only)
     env = dict(os.environ, ADVISE_CACHE_DIR=str(folder / "cache"), PYTHONDONTWRITEBYTECODE="1")
     env.pop("CI", None)
     started = time.monotonic()
     with open(folder / "mutmut.log", "w", encoding="utf-8") as log:
-        subprocess.run(["nice", "-n", "10", str(MUTMUT), "run", "--max-children", "1", *module.mutants],
+        subprocess.run(["nice", "-n", "10", str(MUTMUT), "run", "--max-children", "1", *names],
                        cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT, check=False)
     seconds = time.monotonic() - started
     (folder / "seconds").write_text(f"{seconds:.0f}\n")
@@ -155,10 +172,21 @@ def results(module: Module) -> dict[str, int | None] | None:
 
 
 def diff(module: Module, key: str) -> str:
-    shown = subprocess.run([str(MUTMUT), "show", key], cwd=WORK / module.name, capture_output=True, text=True,
-                           check=False).stdout
+    """The mutant's changed lines, from mutmut's own copy of the mutated module."""
+    folder = WORK / module.name
+    previous = os.getcwd()
+    try:
+        from mutmut.mutation.diff_apply import get_diff_for_mutant
+
+        os.chdir(folder)
+        shown = get_diff_for_mutant(key, path=Path("mutants") / module.source)
+    except Exception:  # noqa: BLE001 - mutmut's internals moved: ask its command line
+        shown = subprocess.run([str(MUTMUT), "show", key], cwd=folder, capture_output=True, text=True,
+                               check=False).stdout
+    finally:
+        os.chdir(previous)
     lines = [line for line in shown.splitlines() if line[:1] in "+-" and not line.startswith(("---", "+++"))]
-    return " / ".join(line.strip() for line in lines)[:300]
+    return " / ".join(" ".join(line.split()) for line in lines)[:300].replace("`", "'")
 
 
 def report(selected: list[Module]) -> str:
@@ -211,6 +239,8 @@ def main() -> None:
                         + ", ".join(module.name for module in MODULES))
     parser.add_argument("--jobs", type=int, default=2, help="modules at once (default 2)")
     parser.add_argument("--report-only", action="store_true", help="write bench/mutation.md from the last runs")
+    parser.add_argument("--survivors", action="store_true",
+                        help="run again only the mutants that survived the last run, with today's tests")
     args = parser.parse_args()
     unknown = set(args.modules) - {module.name for module in MODULES}
     if unknown:
@@ -220,7 +250,8 @@ def main() -> None:
         if not MUTMUT.exists():
             sys.exit(f"{MUTMUT} is missing: pip install -e '.[mutation]'")
         with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-            for module, seconds in zip(selected, pool.map(run, selected)):
+            for module, seconds in zip(selected, pool.map(lambda module: run(module, survivors_only=args.survivors),
+                                                          selected)):
                 print(f"{module.name}: {seconds / 60:.1f} min", flush=True)
     (ROOT / "bench" / "mutation.md").write_text(report(MODULES), encoding="utf-8")
     print(f"wrote {ROOT / 'bench' / 'mutation.md'}")

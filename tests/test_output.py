@@ -168,3 +168,79 @@ def test_a_write_that_fails_says_why_and_where(tmp_path: Path) -> None:
     with pytest.raises(InputError) as raised:
         write_new_file(tmp_path / "nowhere" / "facts.yaml", "x", option="--to")
     assert (raised.value.problems[0].code, raised.value.problems[0].field) == ("output-failed", "--to")
+
+
+def test_a_report_beside_its_input_is_written_and_over_it_refused_naming_both(tmp_path: Path) -> None:
+    sheet = tmp_path / "client.yaml"
+    sheet.write_text("business: {name: x}\n")
+    write_atomically(tmp_path / "client.txt", "report\n", inputs=[sheet, None, tmp_path / "gone.yaml"])
+    assert (tmp_path / "client.txt").read_text() == "report\n"  # another name: written
+    for same in (sheet, tmp_path / "sub" / ".." / "client.yaml"):
+        (tmp_path / "sub").mkdir(exist_ok=True)
+        with pytest.raises(InputError) as raised:
+            write_atomically(same, "report", inputs=[str(sheet)])
+        problem = raised.value.problems[0]
+        assert (problem.code, problem.file, problem.field) == ("output-is-input", str(same), "--output")
+    link = tmp_path / "link.yaml"
+    link.symlink_to(sheet)  # another name for the same file
+    with pytest.raises(InputError):
+        write_atomically(link, "report", inputs=[sheet])
+    assert sheet.read_text() == "business: {name: x}\n"
+
+
+def test_a_file_that_cannot_be_compared_is_not_taken_for_the_input(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """os.path.samefile can fail (a network share): the names then decide."""
+    def cannot_compare(a: object, b: object) -> bool:
+        raise OSError(95, "Operation not supported")
+
+    sheet = tmp_path / "client.yaml"
+    sheet.write_text("business: {name: x}\n")
+    (tmp_path / "client.txt").write_text("old\n")
+    monkeypatch.setattr(os.path, "samefile", cannot_compare)
+    write_atomically(tmp_path / "client.txt", "new\n", inputs=[sheet])
+    assert (tmp_path / "client.txt").read_text() == "new\n"
+
+
+def test_the_temporary_file_is_made_beside_the_target(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Beside it, on the same file system, so that the final rename is atomic."""
+    elsewhere = tmp_path / "cwd"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    seen: list[list[str]] = []
+    real_fsync = os.fsync
+
+    def watching_fsync(descriptor: int) -> None:
+        seen.append(sorted(path.name for path in folder.iterdir()) + sorted(path.name for path in elsewhere.iterdir()))
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(os, "fsync", watching_fsync)
+    write_atomically(folder / "report.txt", "report\n")
+    write_new_file(folder / "facts.yaml", "facts\n")
+    assert [[name.endswith(".tmp") and name.startswith((".report.txt.", ".facts.yaml.")) for name in names]
+            for names in seen] == [[True], [True, False]]
+
+
+def test_an_error_without_a_system_message_still_says_why(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(source: str, target: str) -> None:
+        raise OSError("the share went away")
+
+    monkeypatch.setattr(os, "replace", refused)
+    with pytest.raises(InputError) as raised:
+        write_atomically(tmp_path / "report.txt", "report")
+    assert raised.value.problems[0].params["reason"] == "the share went away"
+    assert leftovers(tmp_path) == []
+
+
+def test_a_new_file_without_an_option_name_is_refused_over_an_existing_one(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "facts.yaml"
+    target.write_text("mine\n")
+    with pytest.raises(InputError) as raised:
+        write_new_file(target, "other\n")
+    assert (raised.value.problems[0].code, raised.value.problems[0].field) == ("file-exists", None)
+    monkeypatch.setattr(os, "link", lambda source, target: (_ for _ in ()).throw(PermissionError(1, "no links")))
+    write_new_file(tmp_path / "accents.yaml", "name: Café Zoé\n")  # exclusive creation, UTF-8
+    assert (tmp_path / "accents.yaml").read_bytes() == "name: Café Zoé\n".encode("utf-8")
