@@ -109,7 +109,7 @@ def test_a_write_interrupted_before_it_is_on_disk_leaves_the_old_file_whole(
     assert leftovers(tmp_path) == []
     if interruption is OSError:
         problem = raised.value.problems[0]
-        assert (problem.code, problem.file) == ("output-failed", str(target))
+        assert (problem.code, problem.file, problem.field) == ("output-failed", str(target), "--output")
 
 
 def test_a_new_file_on_a_file_system_without_hard_links_is_still_written_once(
@@ -183,8 +183,11 @@ def test_a_report_beside_its_input_is_written_and_over_it_refused_naming_both(tm
         assert (problem.code, problem.file, problem.field) == ("output-is-input", str(same), "--output")
     link = tmp_path / "link.yaml"
     link.symlink_to(sheet)  # another name for the same file
-    with pytest.raises(InputError):
-        write_atomically(link, "report", inputs=[sheet])
+    hard = tmp_path / "hard.yaml"
+    os.link(sheet, hard)  # another name for it, which no path resolution reveals
+    for other_name in (link, hard):
+        with pytest.raises(InputError):
+            write_atomically(other_name, "report", inputs=[sheet])
     assert sheet.read_text() == "business: {name: x}\n"
 
 
