@@ -373,7 +373,7 @@ def test_the_french_worked_example_works_and_prints_what_it_shows(tmp_path: Path
     (tmp_path / "mes-regles/61-x.cases.yaml").write_text(FAILING_CASE, encoding="utf-8")
     failing = runner.invoke(main, ["test", "mes-regles/61-x.cases.yaml", "--rules", "mes-regles"])
     assert failing.exit_code == 1, failing.output
-    report = runner.invoke(main, ["atelier.yaml", "--rules", "mes-regles"])
+    report = runner.invoke(main, ["atelier.yaml", "--rules", "mes-regles", "--for", "consultant"])
     assert report.exit_code == 0, report.output
     how = runner.invoke(main, ["atelier.yaml", "--rules", "mes-regles", "--how", "b2b_on_tiktok"])
     assert how.exit_code == 0 and "b2b-plans-tiktok" in how.output, how.output

@@ -256,7 +256,8 @@ class _Worker:
     """An Advisor and a Renderer, built once, and the options of the batch."""
 
     def __init__(self, rules_dir: str | None, templates_dir: str | None, fmt: str, lang: str | None,
-                 out_dir: str, hints: bool = False, with_sheet: bool = True):
+                 out_dir: str, hints: bool = False, with_sheet: bool = True,
+                 signing: tuple[str, Any, Any] = ("owner", None, None)):
         from .advisor import Advisor, default_templates_dir
         from .render.renderer import Renderer
 
@@ -264,6 +265,7 @@ class _Worker:
         self.renderer = Renderer(templates_dir or default_templates_dir())
         self.fmt, self.lang, self.out_dir, self.hints = fmt, lang, out_dir, hints
         self.with_sheet = with_sheet  # False: JSON reports leave the answers out (--no-sheet)
+        self.audience, self.consultant, self.date = signing  # who reads, who signs, the date
 
     def advise(self, sheet: Sheet) -> Outcome:
         from .explain.report import build_report
@@ -285,7 +287,8 @@ class _Worker:
                 from .explain.counterfactual import find_hints
 
                 found = find_hints(self.advisor, result)
-            report = build_report(result, self.lang or loaded.lang or "en", hints=found)
+            report = build_report(result, self.lang or loaded.lang or "en", hints=found, audience=self.audience,
+                                  consultant=self.consultant, date=self.date)
             if not self.with_sheet:
                 report = dataclasses.replace(report, include_sheet=False)
             text = self.renderer.render(report, self.fmt)
@@ -315,10 +318,11 @@ _WORKER: _Worker | None = None
 
 
 def _init_worker(rules_dir: str | None, templates_dir: str | None, fmt: str, lang: str | None, out_dir: str,
-                 hints: bool, with_sheet: bool = True, parent: int | None = None) -> None:
+                 hints: bool, with_sheet: bool = True, parent: int | None = None,
+                 signing: tuple[str, Any, Any] = ("owner", None, None)) -> None:
     global _WORKER
     worker_signals(parent)  # advise.stopping
-    _WORKER = _Worker(rules_dir, templates_dir, fmt, lang, out_dir, hints, with_sheet)
+    _WORKER = _Worker(rules_dir, templates_dir, fmt, lang, out_dir, hints, with_sheet, signing)
 
 
 def _advise_chunk(sheets: list[Sheet]) -> list[Outcome]:
@@ -345,11 +349,16 @@ def run_batch(
     templates_dir: str | os.PathLike[str] | None = None,
     hints: bool = False,
     with_sheet: bool = True,
+    audience: str = "owner",
+    consultant: Any = None,
+    date: Any = None,
     progress: Callable[[int], None] | None = None,
     on_plan: Callable[[int], None] | None = None,
 ) -> BatchResult:
     """Advise every sheet found in `sources`, writing reports and summaries into `out_dir`.
 
+    `audience`, `consultant` and `date` are those of `advise FILE --for --consultant --date`:
+    every report of the batch is signed the same way (the date defaults to today, once).
     `hints`: add the counterfactual hints (advise.explain.counterfactual) to each report, as
     `advise FILE` does; they re-run the rules many times per sheet, so they are off by
     default here. `progress(n)` is called as n more sheets are done; `on_plan(total)` once the sheets are
@@ -374,7 +383,12 @@ def run_batch(
     rules = str(rules_dir) if rules_dir is not None else None
     templates = str(templates_dir) if templates_dir is not None else None
     # Check the rule base and templates here, once: a broken one stops the batch cleanly.
-    local = _Worker(rules, templates, fmt, lang, str(out), hints, with_sheet)
+    if date is None:
+        from .explain.summary import report_date
+
+        date = report_date()  # once: a batch that runs past midnight dates its reports alike
+    signing = (audience, consultant, date)
+    local = _Worker(rules, templates, fmt, lang, str(out), hints, with_sheet, signing)
     rules_digest = local.advisor.rulebook.digest
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -393,7 +407,7 @@ def run_batch(
         else:
             del local
             outcomes = _run_parallel(sheets, workers, (rules, templates, fmt, lang, str(out), hints, with_sheet,
-                                                         os.getpid()),
+                                                         os.getpid(), signing),
                                      progress)
     order = {sheet.file: index for index, sheet in enumerate(sheets)}  # CSV rows in row order
     outcomes.sort(key=lambda outcome: (order.get(outcome.file, len(order)), outcome.file))

@@ -38,13 +38,20 @@ def results(advisor: Advisor) -> list[Any]:
     return [advisor.run(load_fact_sheet(EXAMPLES / name)) for name in SHEETS]
 
 
-def test_steps_are_numbered_in_the_order_of_the_themes(advisor: Advisor) -> None:
+def test_steps_are_told_by_theme_with_the_numbers_of_the_trace(advisor: Advisor) -> None:
+    """One numbering: "step 20" in a report is step 20 of the JSON trace."""
     for result in results(advisor):
         report = build_report(result, "en")
         order = {theme.id: theme.order for theme in result.rulebook.vocabulary.themes.values()}
         told = [step for section in report.themes for step in section.steps]
-        assert [step.number for step in told] == list(range(1, len(told) + 1))
-        assert sorted(step.step for step in told) == [step.step for step in report.steps]
+        assert all(step.number == step.step for step in told)
+        for section in report.themes:
+            assert [step.number for step in section.steps] == sorted(step.number for step in section.steps)
+        trace = report_json(report)["trace"]
+        assert [entry["step"] for entry in trace] == list(range(1, len(trace) + 1))
+        assert sorted(step.step for step in told) == [entry["step"] for entry in trace]
+        if report.verdict_step is not None:
+            assert trace[report.verdict_step - 1]["rule"] == report.verdict_rule
         themes = [order[section.id] for section in report.themes]
         assert themes == sorted(themes)
         assert report.themes[-1].id == "verdict"  # the verdict comes last, as in the article
@@ -97,8 +104,9 @@ def test_warnings_and_recommendations_link_to_their_steps(advisor: Advisor) -> N
                 assert prefix + item.id in by_number[number].raw.concluded
             expected = supporting_steps(result.trace, item.steps, result.rulebook) - set(item.steps)
             assert set(item.support) == {by_number_step(report, s) for s in expected}
-        numbers = [item.numbers[0] for item in report.warnings]
-        assert numbers == sorted(numbers), "warnings are told in the order the argument reaches them"
+        told = [step.number for section in report.themes for step in section.steps]
+        positions = [told.index(item.numbers[0]) for item in report.warnings]
+        assert positions == sorted(positions), "warnings are told in the order the argument reaches them"
 
 
 def by_number_step(report: Any, step: int) -> int:

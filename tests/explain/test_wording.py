@@ -1,8 +1,14 @@
-"""The filters of rule texts and templates: the names the rule base accepts are the ones defined."""
+"""The filters of rule texts and templates: the names the rule base accepts are the ones defined;
+numbers, lists, plurals and typography come from Babel (CLDR) and read as a native reader
+writes them, in both languages."""
 
 from __future__ import annotations
 
-from advise.explain.wording import format_number, make_filters
+import pytest
+
+from advise.advisor import Advisor
+from advise.explain.wording import (NBSP, NNBSP, agree, format_number, format_percentage, join_and, join_or,
+                                    make_filters, plural, typography)
 from advise.rulebase.loading import load_rulebook
 from advise.rulebase.model import FILTER_NAMES
 from conftest import RULES
@@ -21,3 +27,68 @@ def test_filters_read_in_the_readers_language() -> None:
     assert french["hours"](1.5) == "1,5\u00a0h"
     assert english["yesno"](True) == "yes" and french["yesno"](False) == "non"
     assert format_number(12345.678, "fr") == "12\u202f345,68"
+
+
+@pytest.fixture(scope="module")
+def filters() -> dict[str, dict]:
+    vocabulary = Advisor().rulebook.vocabulary
+    return {lang: make_filters(vocabulary, lang) for lang in ("en", "fr")}
+
+
+def test_numbers_follow_each_language() -> None:
+    assert format_number(12.5, "fr") == "12,5"
+    assert format_number(12.5, "en") == "12.5"
+    assert format_number(10000, "fr") == f"10{NNBSP}000"
+    assert format_number(10000, "en") == "10,000"
+    assert format_number(3.0, "fr") == "3"
+    assert format_number(1 / 3, "en") == "0.33"
+
+
+def test_percentages_keep_the_sign_with_the_number() -> None:
+    assert format_percentage(0.72, "fr") == f"72{NBSP}%"
+    assert format_percentage(0.72, "en") == "72%"
+    assert format_percentage(0.125, "fr") == f"12,5{NBSP}%"
+
+
+def test_lists_read_as_sentences() -> None:
+    assert join_and(["Instagram", "Facebook", "TikTok"], "fr") == "Instagram, Facebook et TikTok"
+    assert join_and(["Instagram", "Facebook", "TikTok"], "en") == "Instagram, Facebook and TikTok"
+    assert join_or(["Instagram", "Facebook"], "fr") == "Instagram ou Facebook"
+    assert join_and(["Instagram"], "fr") == "Instagram"
+    assert join_and([], "fr") == "aucun"
+
+
+@pytest.mark.parametrize("count, fr, en", [
+    (0, "0\u00a0profil", "0\u00a0profiles"),
+    (1, "1\u00a0profil", "1\u00a0profile"),
+    (2, "2\u00a0profils", "2\u00a0profiles"),
+    (1.5, "1,5\u00a0profil", "1.5\u00a0profiles"),
+])
+def test_plurals_follow_cldr(count: float, fr: str, en: str) -> None:
+    assert plural(count, "profil", lang="fr") == fr
+    assert plural(count, "profile", lang="en") == en
+
+
+def test_agree_gives_the_form_only_and_accepts_an_irregular_plural() -> None:
+    assert agree(1, "tient", "tiennent", "fr") == "tient"
+    assert agree(3, "tient", "tiennent", "fr") == "tiennent"
+    assert agree(2, "réseau", "réseaux", "fr") == "réseaux"
+    assert agree(2, "profil prévu", lang="fr") == "profils prévus"
+
+
+def test_values_never_break_a_line(filters: dict[str, dict]) -> None:
+    fr = filters["fr"]
+    assert fr["hours"](12.5) == f"12,5{NBSP}h"
+    assert fr["money"](30) == f"30{NBSP}€"
+    assert fr["euros"](30) == f"30{NBSP}€/mois"
+    assert fr["unit"](2, "points") == f"2{NBSP}points"
+    assert fr["unit"](1, "profiles") == f"1{NBSP}profil"
+    assert filters["en"]["unit"](1, "points") == f"1{NBSP}point"
+
+
+def test_french_typography() -> None:
+    text = typography("Source : « le temps » ; 72 % des PME, 30 € ! Vraiment ?", "fr")
+    assert text == (f"Source{NBSP}: «{NBSP}le temps{NBSP}»{NNBSP}; 72{NBSP}% des PME, 30{NBSP}€{NNBSP}! "
+                    f"Vraiment{NNBSP}?")
+    assert typography("Source: 72 % of firms", "en") == f"Source: 72{NBSP}% of firms"
+    assert typography("https://example.org : 10 h", "fr") == f"https://example.org{NBSP}: 10{NBSP}h"

@@ -55,7 +55,11 @@ def golden_cases() -> list[tuple[str, list[str]]]:
     for index, stem in enumerate(OTHER_EXAMPLES):
         lang, fmt = ROTATION[index % len(ROTATION)]
         cases.append((f"{stem}.{lang}.{FORMATS[fmt]}", [f"examples/{stem}.yaml", "--lang", lang, "--format", fmt]))
+    signed = ["--consultant", str(CONSULTANT), "--for", "consultant"]
     cases += [
+        ("fleuriste.fr.consultant.txt", ["examples/fleuriste.yaml", "--lang", "fr", *signed]),
+        ("fleuriste.fr.consultant.html", ["examples/fleuriste.yaml", "--lang", "fr", "--format", "html", *signed]),
+        ("agence-b2b.en.consultant.md", ["examples/agence-b2b.yaml", "--lang", "en", "--format", "markdown", *signed]),
         ("fleuriste.en.all.txt", ["examples/fleuriste.yaml", "--lang", "en", "--all"]),
         ("fleuriste.fr.all.md", ["examples/fleuriste.yaml", "--lang", "fr", "--all", "--format", "markdown"]),
         ("fleuriste.en.set.txt", ["examples/fleuriste.yaml", "--lang", "en", "--set", "resources.weekly_hours=6",
@@ -74,8 +78,14 @@ def golden_cases() -> list[tuple[str, list[str]]]:
     return cases
 
 
+CONSULTANT = ROOT / "tests" / "data" / "consultant" / "consultant.yaml"
+FIXED_DATE = "1795647600"  # 2026-11-25: goldens carry a date, always the same one
+
+
 def cli(args: list[str], monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.chdir(ROOT)  # the report names the sheet as given: examples/...
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_DATE)
+    monkeypatch.delenv("ADVISE_CONSULTANT", raising=False)
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     return result.output

@@ -71,7 +71,7 @@ def test_the_worked_example_works_as_written(tmp_path: Path, monkeypatch: pytest
     assert test.output.rstrip().endswith("3 passed, 0 failed")
     show = runner.invoke(main, ["rules", "show", "b2b-plans-tiktok", "--rules", "my-rules"])
     assert show.exit_code == 0 and "b2b-with-tiktok" in show.output
-    report = runner.invoke(main, ["atelier.yaml", "--rules", "my-rules", "--lang", "en"])
+    report = runner.invoke(main, ["atelier.yaml", "--rules", "my-rules", "--lang", "en", "--for", "consultant"])
     assert report.exit_code == 0, report.output
     assert "TikTok rarely reaches business buyers" in report.output
     assert "b2b-plans-tiktok" in report.output and "Médiamétrie" in report.output

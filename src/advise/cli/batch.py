@@ -8,7 +8,8 @@ from typing import Any
 
 import click
 
-from .options import lang_option, report_format_option, rules_option, templates_option
+from .options import (audience_option, consultant_option, date_option, lang_option, report_format_option,
+                      rules_option, signature_options, templates_option)
 from .reporting import report_errors
 
 
@@ -29,9 +30,13 @@ def register(group: click.Group) -> None:
                   help="Counterfactual hints in each report, as `advise FILE` gives them (much slower).")
     @click.option("--no-sheet", "no_sheet", is_flag=True, default=False,
                   help="Leave the owner's answers (`sheet`) out of the JSON reports, for privacy; their digest stays.")
+    @audience_option
+    @consultant_option
+    @date_option
     @report_errors
     def batch(sources: tuple[str, ...], out_dir: str, fmt: str, lang: str | None, jobs: int | None,
-              rules_dir: str | None, templates_dir: str | None, hints: bool, no_sheet: bool) -> None:
+              rules_dir: str | None, templates_dir: str | None, hints: bool, no_sheet: bool, audience: str,
+              consultant_file: str | None, report_day: str | None) -> None:
         """Advise every fact sheet in DIR_OR_FILES: one report each, plus summary.csv and summary.md.
 
         A folder stands for every *.yaml / *.yml file below it. A CSV or .xlsx file (a form
@@ -49,6 +54,7 @@ def register(group: click.Group) -> None:
           advise batch answers.csv -o reports/ --format html
         """
         from ..batch import BAD_INPUT, INTERNAL, OK, run_batch
+        consultant, day = signature_options(consultant_file, report_day)
 
         bar: Any = None
         show_bar = sys.stderr.isatty() and not os.environ.get("CI")
@@ -66,7 +72,8 @@ def register(group: click.Group) -> None:
 
         try:
             result = run_batch(sources, out_dir, fmt=fmt, lang=lang, jobs=jobs, rules_dir=rules_dir,
-                               templates_dir=templates_dir, hints=hints, with_sheet=not no_sheet, progress=progress, on_plan=on_plan)
+                               templates_dir=templates_dir, hints=hints, with_sheet=not no_sheet, audience=audience,
+                               consultant=consultant, date=day, progress=progress, on_plan=on_plan)
         finally:
             if bar is not None:
                 bar.__exit__(None, None, None)

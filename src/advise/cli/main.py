@@ -13,7 +13,8 @@ import click
 from ..errors import InputError, Problem, register_messages
 from ..version import __version__
 from . import i18n
-from .options import lang_option, report_format_option, rules_option, templates_option
+from .options import (audience_option, consultant_option, date_option, lang_option, report_format_option,
+                      rules_option, signature_options, templates_option)
 from .reporting import report_errors
 
 i18n.install()
@@ -103,10 +104,14 @@ def main() -> None:
               help="Counterfactual hints: the smallest change to one answer that changes the verdict or a warning.")
 @click.option("--no-sheet", "no_sheet", is_flag=True, default=False,
               help="Leave the owner's answers (`sheet`) out of the JSON report, for privacy; its digest stays.")
+@audience_option
+@consultant_option
+@date_option
 @report_errors
 def run(facts: str, fmt: str, lang: str | None, output: str | None, rules_dir: str | None,
         templates_dir: str | None, color: bool | None, how_id: str | None, why_not_id: str | None,
-        show_all: bool, assignments: tuple[str, ...], hints: bool, no_sheet: bool) -> None:
+        show_all: bool, assignments: tuple[str, ...], hints: bool, no_sheet: bool, audience: str,
+        consultant_file: str | None, report_day: str | None) -> None:
     """Advise the business described by the fact sheet FACTS (YAML).
 
     \b
@@ -114,6 +119,7 @@ def run(facts: str, fmt: str, lang: str | None, output: str | None, rules_dir: s
       advise run examples/fleuriste.yaml
       advise examples/fleuriste.yaml --lang en --format markdown -o report.md
       advise examples/fleuriste.yaml --format html -o report.html
+      advise examples/fleuriste.yaml --for consultant --consultant consultant.yaml
       advise examples/fleuriste.yaml --how time_shortfall
       advise examples/fleuriste.yaml --why-not launch
       advise examples/fleuriste.yaml --all
@@ -125,6 +131,7 @@ def run(facts: str, fmt: str, lang: str | None, output: str | None, rules_dir: s
     from ..sheet.facts import load_fact_sheet
 
     _check_options(how_id, why_not_id, show_all)
+    consultant, day = signature_options(consultant_file, report_day)
     sheet = load_fact_sheet(facts)
     advisor = Advisor(rules_dir, cache=True)
     renderer = Renderer(templates_dir or default_templates_dir())
@@ -162,7 +169,8 @@ def run(facts: str, fmt: str, lang: str | None, output: str | None, rules_dir: s
             from ..explain.whynot import not_applied
 
             found_not_applied = not_applied(result, report_lang, overrides=overrides)
-        report = build_report(result, report_lang, hints=found_hints, what_if=changes, not_applied=found_not_applied)
+        report = build_report(result, report_lang, hints=found_hints, what_if=changes, not_applied=found_not_applied,
+                              audience=audience, consultant=consultant, date=day)
         if no_sheet:
             import dataclasses
 

@@ -42,3 +42,43 @@ def lang_option(help: str = "Language of the output: en or fr (default: $ADVISE_
 def report_format_option(help: str) -> Decorator:
     """--format for commands that write reports: one of advise.render.formats.FORMATS."""
     return click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help=help)
+
+
+AUDIENCES = ("owner", "consultant")  # advise.explain.summary.AUDIENCES (tested equal)
+
+
+def audience_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--for", "audience", type=click.Choice(AUDIENCES), default="owner", show_default=True,
+                        help="Who reads the report: the owner (plain words) or the consultant (rule ids, step "
+                             "references, sources in full, rules set aside). Same advice, same numbers.")(function)
+
+
+def consultant_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--consultant", "consultant_file", type=click.Path(dir_okay=False, path_type=str),
+                        default=None,
+                        help="The consultant's profile that signs the report (default: $ADVISE_CONSULTANT, else "
+                             "consultant.yaml in the working folder, if there is one).")(function)
+
+
+def date_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--date", "report_day", metavar="YYYY-MM-DD", default=None,
+                        help="The date printed on the report (default: $SOURCE_DATE_EPOCH, else today).")(function)
+
+
+def signature_options(consultant_file: str | None, report_day: str | None) -> tuple[Any, Any]:
+    """The consultant's profile (--consultant, $ADVISE_CONSULTANT or ./consultant.yaml; None
+    when there is none) and the report's date (--date, $SOURCE_DATE_EPOCH or today)."""
+    from ..errors import InputError, Problem
+    from ..explain.summary import report_date
+    from ..sheet.consultant import find_profile, load_consultant
+
+    try:
+        day = report_date(report_day)
+    except (ValueError, OverflowError, OSError):
+        field = "--date" if report_day else "SOURCE_DATE_EPOCH"
+        value = report_day or os.environ.get("SOURCE_DATE_EPOCH", "")
+        raise InputError(Problem("wrong-type", {"expected": "a date, YYYY-MM-DD" if report_day
+                                                else "a number of seconds since 1970",
+                                                "found": repr(value[:40])}, field=field)) from None
+    path = find_profile(consultant_file)
+    return (load_consultant(path) if path else None), day

@@ -13,7 +13,7 @@ from ..engine.cache import bytecode_cache
 from ..errors import Problem, RuleBookError, RuleRunError, register_messages
 from ..rulebase.model import Rule, RuleBook
 from ..sandbox import RULE_TEXT_LIMITS, BoundedEnvironment, is_unsafe
-from .wording import make_filters
+from .wording import make_filters, typography
 
 register_messages({
     "because-unsafe": {
@@ -87,7 +87,7 @@ class Because:
             try:
                 template = self.cache.get(rule.id) or self._compile(f"because-{lang}-{rule.id}", text)
                 self.cache[rule.id] = template
-                return str(environment.render(template, variables, shared=True)).strip()
+                return typography(str(environment.render(template, variables, shared=True)).strip(), lang)
             except jinja2.TemplateError as error:
                 if is_unsafe(error):  # the sandbox refusing a text makes the rule base bad input (exit 2)
                     raise RuleBookError(Problem("because-unsafe", {"reason": str(error)}, file=rule.file,

@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..advisor import Result
 from ..engine.trace import Firing
+from ..sheet.consultant import Consultant
 from .answers import NotApplied, WhatIf
 from .existing import ExistingAction
 
@@ -173,6 +175,57 @@ class WhatIfView:
         return not self.rows and not self.lists
 
 
+# ---------------------------------------------------------------- the summary and the signature
+
+
+@dataclass(frozen=True)
+class Action:
+    """One of the first things to do: a recommendation, its reason in a few words, and the
+    steps of the reasoning behind it (for a link)."""
+
+    number: int
+    id: str
+    title: str
+    why: str
+    steps: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class ExistingProfile:
+    """A profile already open and what to do with it: animate, minimal or close."""
+
+    platform: str
+    name: str
+    action: str
+
+
+@dataclass(frozen=True)
+class Summary:
+    animate: tuple[str, ...]  # the networks to animate now (platforms), as shown
+    animate_shown: str
+    existing: tuple[ExistingProfile, ...]
+    later_shown: str  # what to open when ready ("" when nothing is said)
+    actions: tuple[Action, ...]
+    more_actions: int  # recommendations beyond the first three
+    hours_now: float  # the weekly hours what is animated now takes
+    hours_now_shown: str
+    hours_available_shown: str
+    later_hours_shown: str
+    budget_shown: str  # the monthly budget the owner gave ("" when none is known)
+    warnings: int
+
+
+@dataclass(frozen=True)
+class Signature:
+    """Who gives the advice, when, and from which sheet (its file name only)."""
+
+    consultant: Consultant | None
+    date: _dt.date
+    date_shown: str
+    sheet_name: str
+    closing: tuple[str, ...] = ()  # the consultant's closing paragraphs, in the report's language
+
+
 @dataclass(frozen=True)
 class Report:
     lang: str
@@ -206,6 +259,9 @@ class Report:
     existing: tuple[ExistingAction, ...] = ()  # one action per profile already open
     later: tuple[str, ...] = ()  # profiles to open when ready, when the verdict animates nothing
     include_sheet: bool = True  # the JSON report carries the answers (`sheet`); --no-sheet: not
+    audience: str = "owner"  # owner: plain words; consultant: rule ids, sources in full, set-aside rules
+    summary: "Summary | None" = None  # what the report opens with (advise.explain.summary)
+    signature: "Signature | None" = None  # who gives the advice, the date, the sheet's file name
 
     def _now(self, items: tuple[Item, ...], kind: str) -> tuple[Item, ...]:
         vocabulary = self.result.rulebook.vocabulary

@@ -17,7 +17,7 @@ from ..advisor import Result
 from .answers import WhyNot
 from .because import because_for, fact_context
 from .model import TableValue
-from .steps import platform_keys, reading_order
+from .steps import platform_keys, step_numbers
 from .targets import resolve
 from .whynot import explain_target
 from .words import Words
@@ -115,7 +115,7 @@ class _Builder:
         self.words = words
         self.rulebook = result.rulebook
         self.trace = result.trace
-        self.number_of = {f.step: i for i, f in enumerate(reading_order(self.rulebook, self.trace), start=1)}
+        self.number_of = step_numbers(self.trace)
         self.because = because_for(self.rulebook, words.lang)
         self.context = fact_context(self.trace.facts, self.rulebook)
         self.seen: set[str] = set()

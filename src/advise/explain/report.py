@@ -6,9 +6,11 @@ advise.render.json_report into the JSON of the report contract.
 
 The reasoning is told as a short argument in the order of the rule base's themes (the
 article's order: time and budget, then objectives, content and community, then the
-verdict), not in firing order: steps are numbered in that reading order, and every fact a
-step relies on says where it comes from (the owner's answer and its line, a reference
-value and its source, or the earlier step that concluded it).
+verdict), not in firing order; each step keeps its number of the trace (the JSON trace's
+`step`), so "step 20" means the same in every format. Every fact a step relies on says
+where it comes from (the owner's answer and its line, a reference value and its source, or
+the earlier step that concluded it). The report opens with its summary
+(advise.explain.summary), read from the same data, for the owner or the consultant.
 
 `Words` (advise.explain.words) is the one place that turns a fact name and value into
 what a reader sees; the "how", "why not" and "what if" explanations (advise.explain.proof,
@@ -17,26 +19,38 @@ advise.explain.whynot, advise.explain.whatif) use it too.
 
 from __future__ import annotations
 
+import datetime
+
 import dataclasses
 from typing import Iterable
 
 from ..advisor import Result
 from ..engine.trace import Firing
 from ..rulebase.operators import LIST
+from ..sheet.consultant import Consultant
 from .answers import Hint, Hints, NotApplied, WhatIf
 from .because import because_for, fact_context
 from .model import (ChangeRow, HintView, Item, Premise, Report, SheetChange, Step, ThemeSection, TimeBudget, TimeRow,
                     WhatIfView)
-from .steps import platform_keys, raised, reading_order, supporting_steps
 from .existing import existing_actions, later_platforms
+from .steps import platform_keys, raised, reading_order, step_numbers, supporting_steps
+from .summary import AUDIENCES, build_summary, make_signature, report_date
 from .words import Words
 
 
 def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, what_if: "WhatIf | None" = None,
-                 not_applied: "Iterable[NotApplied] | None" = None, overrides: Iterable[str] = ()) -> Report:
+                 not_applied: "Iterable[NotApplied] | None" = None, overrides: Iterable[str] = (),
+                 audience: str = "owner", consultant: "Consultant | None" = None,
+                 date: "datetime.date | None" = None) -> Report:
     """The report of one run, in `lang`. Optional parts: counterfactual hints (advise.explain.counterfactual),
     the comparison with the sheet before --set changes (advise.explain.whatif), and the warnings and
-    recommendations that did not apply with a one-line why-not (advise.explain.whynot)."""
+    recommendations that did not apply with a one-line why-not (advise.explain.whynot).
+
+    `audience` (owner or consultant) says how much of the machinery the reader sees; the
+    advice and its numbers are the same for both. `consultant` and `date` sign the report
+    (the date defaults to advise.explain.summary.report_date())."""
+    if audience not in AUDIENCES:
+        raise ValueError(f"unknown audience {audience!r}")
     rulebook, trace = result.rulebook, result.trace
     vocabulary = rulebook.vocabulary
     overrides = tuple(overrides) or (tuple(what_if.facts) if what_if is not None else ())
@@ -45,7 +59,8 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
     because = because_for(rulebook, lang).bound(context)
 
     ordered = reading_order(rulebook, trace)
-    number_of = {firing.step: index for index, firing in enumerate(ordered, start=1)}
+    number_of = step_numbers(trace)
+    position = {firing.step: index for index, firing in enumerate(ordered)}  # where the argument tells it
 
     def numbers(steps: Iterable[int]) -> tuple[int, ...]:
         return tuple(sorted(number_of[step] for step in steps))
@@ -75,7 +90,7 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
     # Warnings and recommendations in the order the argument reaches them.
     for kind, prefix, section in (("warning", "warnings.", vocabulary.warnings),
                                   ("recommendation", "recommendations.", vocabulary.recommendations)):
-        for item_id, derivation in sorted(raised(trace, prefix), key=lambda pair: number_of[pair[1].steps[0]]):
+        for item_id, derivation in sorted(raised(trace, prefix), key=lambda pair: position[pair[1].steps[0]]):
             first = steps_by_firing[derivation.steps[0]]
             support = supporting_steps(trace, derivation.steps, rulebook, built_on) - set(derivation.steps)
             item_hints = hints.warnings.get(item_id, ()) if hints is not None and kind == "warning" else ()
@@ -105,7 +120,7 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
         changes = tuple(SheetChange(name, words.label(name), words.show(name, before), words.show(name, after))
                         for name, (before, after) in what_if.facts.items())
         view = what_if_view(words, what_if)
-    return Report(
+    report = Report(
         lang=lang,
         business=str(trace.facts.get("business.name", "")),
         sheet_path=result.sheet.path,
@@ -136,7 +151,10 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
         animating=vocabulary.animates(verdict) if verdict else True,
         existing=existing_actions(rulebook, trace, because, words.member_name),
         later=later_platforms(trace),
+        audience=audience,
+        signature=make_signature(consultant, date or report_date(), lang, result.sheet.path),
     )
+    return dataclasses.replace(report, summary=build_summary(report, words))
 
 
 def what_if_view(words: Words, what_if: "WhatIf") -> WhatIfView:

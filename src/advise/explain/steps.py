@@ -25,6 +25,13 @@ def reading_order(rulebook: RuleBook, trace: Trace) -> list[Firing]:
                                                      rules[firing.rule].theme, firing.step))
 
 
+def step_numbers(trace: Trace) -> dict[int, int]:
+    """The number a reader sees for each firing: its step in the trace, the same in the text,
+    Markdown and HTML reports and in the JSON trace ("decided at step 20" is step 20 of the
+    JSON). The reasoning is told by theme (reading_order), with these numbers."""
+    return {firing.step: firing.step for firing in trace.firings}
+
+
 def supporting_steps(trace: Trace, steps: Iterable[int], rulebook: RuleBook,
                      built_on: dict[int, tuple[int, ...]] | None = None) -> set[int]:
     """Every firing the given ones build on, transitively, through the derived facts they used.

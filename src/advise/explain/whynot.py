@@ -22,7 +22,7 @@ from ..advisor import Result
 from ..rulebase.model import Condition, Group, Rule
 from ..rulebase.operators import OPERATORS
 from .answers import Check, Checks, CheckStatus, NotApplied, RuleAnswer, RuleStatus, WhyNot
-from .steps import raised, reading_order
+from .steps import raised, step_numbers
 from .targets import Target, item_target, resolve
 from .words import Words
 
@@ -36,7 +36,7 @@ class Evaluator:
         self.rulebook = result.rulebook
         self.trace = result.trace
         self.concluders = self.rulebook.concluders()
-        self.number_of = {f.step: i for i, f in enumerate(reading_order(self.rulebook, self.trace), start=1)}
+        self.number_of = step_numbers(self.trace)
 
     def check(self, condition: Condition) -> Check:
         facts = self.trace.facts

@@ -1,41 +1,95 @@
-"""How values read in a report: numbers, hours, euros and networks in the reader's language.
+"""How values read in a report: numbers, hours, euros, lists and plurals in the reader's language.
 
-The same filters serve the rules' `because` texts and the report templates, so a
-consultant writes `{{ weekly_hours_needed | hours }}` anywhere and gets "6 h/week" in
-English and "6 h/semaine" in French.
+Locale data comes from Babel (CLDR), not from code written by hand: number formats,
+percentages, lists ("Instagram, Facebook et TikTok") and plural rules ("0 profil",
+"2 profils"; "0 profiles", "1 profile"). The same filters serve the rules' `because`
+texts and the report templates, so a consultant writes `{{ weekly_hours_needed | hours }}`
+anywhere and gets "6 h" in both languages, `{{ n | plural("profil") }}` and gets "1 profil" or
+"3 profils", and `{{ n | agree("tient", "tiennent") }}` for a verb that follows a number.
+
+French typography: a value never breaks across a line ("72 %", "12,5 h", "30 €" are
+joined by a no-break space), and `typography()` puts the no-break spaces French
+wants before ":" ";" "!" "?" and inside « ».
 """
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from typing import Any, Callable, Mapping
 
+from babel import Locale
+from babel.lists import format_list
+from babel.numbers import format_decimal, format_percent
 from markupsafe import Markup, escape
 
 from ..rulebase.model import Vocabulary
 
-_AND = {"en": "and", "fr": "et"}
+# The CLDR locale each report language uses: British English (no serial comma, day first).
+LOCALES = {"en": "en_GB", "fr": "fr_FR"}
+NBSP = "\u00a0"  # no-break space: "72 %", "12,5 h"
+NNBSP = "\u202f"  # narrow no-break space: before ; ! ? in French, and between thousands
+
 _NOTHING = {"en": "none", "fr": "aucun"}
 _YES_NO = {"en": ("yes", "no"), "fr": ("oui", "non")}
 _OTHERS_ZERO = {"en": "0 for the others", "fr": "0 pour les autres"}
 _ALL_ZERO = {"en": "0 for each", "fr": "0 pour chacun"}
-_OR = {"en": "or", "fr": "ou"}
 
 
-_PERCENT_SPACE = {"en": " ", "fr": "\u00a0"}
+@lru_cache(maxsize=None)
+def locale(lang: str) -> Locale:
+    return Locale.parse(LOCALES.get(lang, lang))
+
+
 
 
 def format_number(value: Any, lang: str) -> str:
-    """1.5 -> '1.5' (en) / '1,5' (fr); whole numbers without decimals; thousands grouped."""
+    """1.5 -> '1.5' (en) / '1,5' (fr); at most two decimals, none for whole numbers;
+    thousands grouped (a narrow no-break space in French)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return str(value)
     number = round(float(value), 2)
     if number.is_integer():
-        text = f"{int(number):,}"
-    else:
-        text = f"{number:,.2f}".rstrip("0").rstrip(".")
-    if lang == "fr":
-        text = text.replace(",", "\u202f").replace(".", ",")
-    return text
+        number = int(number)
+    return format_decimal(number, format="#,##0.##", locale=locale(lang))
+
+
+def format_percentage(value: Any, lang: str) -> str:
+    """0.7 -> '70 %' (fr) / '70%' (en); one decimal at most."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    pattern = locale(lang).percent_formats[None].pattern.replace("0%", "0.#%").replace("0\u00a0%", "0.#\u00a0%")
+    return format_percent(value, format=pattern, locale=locale(lang)).replace(" ", NBSP)
+
+
+def plural_category(count: Any, lang: str) -> str:
+    """CLDR's plural category of a number: 'one' or 'other' (French: 0 and 1.5 are 'one')."""
+    if isinstance(count, bool) or not isinstance(count, (int, float)):
+        return "other"
+    return locale(lang).plural_form(abs(count))
+
+
+def agree(count: Any, one: str, other: str | None = None, lang: str = "en") -> str:
+    """The form of a word (or a few words) that agrees with `count`: `other` defaults to
+    `one` with an s (profil -> profils)."""
+    if plural_category(count, lang) == "one":
+        return one
+    if other is None:
+        other = " ".join(word + "s" if not word.endswith(("s", "x", "z")) else word for word in one.split(" "))
+    return other
+
+
+def plural(count: Any, one: str, other: str | None = None, lang: str = "en") -> str:
+    """'1 profil', '3 profils', '0 profile' -> '0 profiles': the number and the word that agrees."""
+    return f"{format_number(count, lang)}{NBSP}{agree(count, one, other, lang)}"
+
+
+ITEMS = {"en": ("item", "items"), "fr": ("élément", "éléments")}
+
+
+def count_items(count: Any, lang: str) -> str:
+    """'0 items', '1 élément', '3 éléments': the operand of the size conditions."""
+    return plural(count, *ITEMS.get(lang, ITEMS["en"]), lang=lang)
 
 
 def others_zero(lang: str, *, all_zero: bool = False) -> str:
@@ -43,28 +97,58 @@ def others_zero(lang: str, *, all_zero: bool = False) -> str:
     return (_ALL_ZERO if all_zero else _OTHERS_ZERO)[lang]
 
 
-def join_or(items: list[str], lang: str) -> str:
-    items = [str(item) for item in items]
-    if len(items) <= 1:
-        return items[0] if items else _NOTHING[lang]
-    return ", ".join(items[:-1]) + f" {_OR[lang]} " + items[-1]
+def _join(items: list[Any], lang: str, style: str) -> str:
+    """'a, b and c' (style standard) or 'a, b or c' (style or), from CLDR. Items that are
+    HTML (Markup, e.g. links) stay HTML, the rest is escaped."""
+    if any(isinstance(item, Markup) for item in items):
+        parts = [str(escape(item)) for item in items]
+        if not parts:
+            return Markup(escape(_NOTHING[lang]))
+        return Markup(format_list(parts, style=style, locale=locale(lang)))
+    texts = [str(item) for item in items]
+    if not texts:
+        return _NOTHING[lang]
+    return format_list(texts, style=style, locale=locale(lang))
 
 
 def join_and(items: list[Any], lang: str) -> str:
-    """'a, b and c'. Items that are HTML (Markup, e.g. links) stay HTML, the rest is escaped."""
-    if any(isinstance(item, Markup) for item in items):
-        parts = [escape(item) for item in items]
-        if not parts:
-            return Markup(escape(_NOTHING[lang]))
-        if len(parts) == 1:
-            return parts[0]
-        return Markup(", ").join(parts[:-1]) + Markup(f" {_AND[lang]} ") + parts[-1]
-    items = [str(item) for item in items]
-    if not items:
-        return _NOTHING[lang]
-    if len(items) == 1:
-        return items[0]
-    return ", ".join(items[:-1]) + f" {_AND[lang]} " + items[-1]
+    return _join(list(items), lang, "standard")
+
+
+def join_or(items: list[Any], lang: str) -> str:
+    return _join(list(items), lang, "or")
+
+
+# French typography: where a no-break space belongs (a line never breaks there).
+_UNIT_AFTER_NUMBER = re.compile(r"(?<=\d) (?=(?:%|€|h\b|h/|min\b|k€|EUR\b|M\b|k\b))")
+_FR_BEFORE_COLON = re.compile(r" (?=:(?:\s|$))")
+_FR_BEFORE_PUNCT = re.compile(r" (?=[;!?](?:\s|$|»))")
+_FR_AFTER_OPENING = re.compile(r"« ")
+_FR_BEFORE_CLOSING = re.compile(r" »")
+_NUMBER_IN_WORDS = re.compile(r"(?<=\d) (?=\d{3}\b)")  # "10 000": one number
+
+
+def typography(text: str, lang: str) -> str:
+    """The no-break spaces of the language's typography, in place of plain spaces: between a
+    number and its unit (both languages); in French also before ':' (no-break space) and
+    ';' '!' '?' (narrow), and inside « » (no-break space)."""
+    if " " not in text:
+        return text
+    text = _UNIT_AFTER_NUMBER.sub(NBSP, text)
+    if lang == "fr":
+        text = _NUMBER_IN_WORDS.sub(NNBSP, text)
+        text = _FR_BEFORE_COLON.sub(NBSP, text)
+        text = _FR_BEFORE_PUNCT.sub(NNBSP, text)
+        text = _FR_AFTER_OPENING.sub("«" + NBSP, text)
+        text = _FR_BEFORE_CLOSING.sub(NBSP + "»", text)
+    return text
+
+
+def unit_forms(text: str) -> tuple[str, str]:
+    """A unit's words as the vocabulary gives them: 'profile|profiles' (one|other), or one
+    form for both ('h/week')."""
+    one, _, other = text.partition("|")
+    return one.strip(), (other.strip() or one.strip())
 
 
 def make_filters(vocabulary: Vocabulary, lang: str) -> dict[str, Callable[..., str]]:
@@ -75,20 +159,31 @@ def make_filters(vocabulary: Vocabulary, lang: str) -> dict[str, Callable[..., s
     units: Mapping[str, Mapping[str, str]] = vocabulary.units
     sectors: Mapping[str, Mapping[str, str]] = vocabulary.sectors
 
-    def unit_text(unit: str) -> str:
-        return units.get(unit, {}).get(lang, "")
+    def unit_text(unit: str, count: Any = 2) -> str:
+        one, other = unit_forms(units.get(unit, {}).get(lang, ""))
+        return one if plural_category(count, lang) == "one" else other
+
+    def number(value: Any) -> str:
+        return format_number(value, lang)
 
     def hours(value: Any) -> str:
         """A number of hours: '1.5 h'. Texts say 'a week' themselves."""
-        return f"{format_number(value, lang)}\u00a0h"
+        return f"{format_number(value, lang)}{NBSP}h"
 
     def hours_per_week(value: Any) -> str:
-        suffix = unit_text("hours_per_week") or ("h/week" if lang == "en" else "h/semaine")
-        return f"{format_number(value, lang)}\u00a0{suffix}"
+        suffix = unit_text("hours_per_week", value) or ("h/week" if lang == "en" else "h/semaine")
+        return f"{format_number(value, lang)}{NBSP}{suffix}"
 
     def euros(value: Any) -> str:
-        suffix = unit_text("euros_per_month") or ("EUR/month" if lang == "en" else "€/mois")
-        return f"{format_number(value, lang)}\u00a0{suffix}"
+        suffix = unit_text("euros_per_month", value) or ("EUR/month" if lang == "en" else "€/mois")
+        return f"{format_number(value, lang)}{NBSP}{suffix}"
+
+    def money(value: Any) -> str:
+        """An amount in euros, no period: '30 €' (fr), '€30' (en)."""
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return str(value)
+        amount = format_number(value, lang)
+        return f"€{amount}" if lang == "en" else f"{amount}{NBSP}€"
 
     def platform(value: Any) -> str:
         return platforms.get(value, {}).get(lang, str(value))
@@ -114,28 +209,28 @@ def make_filters(vocabulary: Vocabulary, lang: str) -> dict[str, Callable[..., s
         fact_type = vocabulary.facts.get(fact)
         return fact_type.label.get(lang, fact) if fact_type and fact_type.label else fact
 
-    def percent(value: Any) -> str:
-        """A share written as a fraction: 0.7 -> '70 %' (a no-break space in French)."""
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return str(value)
-        return f"{format_number(round(value * 100, 6), lang)}{_PERCENT_SPACE[lang]}%"
-
     def unit(value: Any, unit_name: str) -> str:
         if unit_name == "hours_per_week":
             return hours_per_week(value)
-        if unit_name == "percent":
-            return percent(value)
         if unit_name == "euros_per_month":
             return euros(value)
-        suffix = unit_text(unit_name)
-        return f"{format_number(value, lang)} {suffix}".strip()
+        if unit_name == "percent":
+            return format_percentage(value, lang)
+        suffix = unit_text(unit_name, value)
+        return f"{format_number(value, lang)}{NBSP}{suffix}" if suffix else format_number(value, lang)
+
+    def count(values: Any) -> int:
+        return len(values or ())
 
     return {
         "hours": hours,
         "hours_per_week": hours_per_week,
         "euros": euros,
-        "percent": percent,
-        "number": lambda value: format_number(value, lang),
+        "money": money,
+        "number": number,
+        "percent": lambda value: format_percentage(value, lang),
+        "plural": lambda value, one, other=None: plural(value, one, other, lang),
+        "agree": lambda value, one, other=None: agree(value, one, other, lang),
         "platform": platform,
         "platforms": platform_list,
         "first_platform": first_platform,
@@ -143,6 +238,7 @@ def make_filters(vocabulary: Vocabulary, lang: str) -> dict[str, Callable[..., s
         "sector": sector,
         "yesno": yesno,
         "join_and": lambda values: join_and(list(values), lang),
+        "join_or": lambda values: join_or(list(values), lang),
         "label": label,
         "unit": unit,
     }

@@ -12,7 +12,7 @@ from ..rulebase.model import Condition, RuleBook
 from ..rulebase.operators import OPERATORS
 from ..sheet.facts import PLATFORMS
 from .model import Premise, TableValue
-from .wording import join_or, make_filters, others_zero
+from .wording import count_items, join_or, make_filters, others_zero
 
 
 class Words:
@@ -106,7 +106,8 @@ class Words:
         shown.sort(key=lambda pair: -pair[1])  # stable: ties keep the rule base's order
         text = ", ".join(f"{self.member_name(key)} {self.filters['number'](value)}" for key, value in shown)
         if len(shown) < len(numbers):
-            text = f"{text}; {others_zero(self.lang)}" if text else others_zero(self.lang, all_zero=True)
+            separator = " ; " if self.lang == "fr" else "; "
+            text = f"{text}{separator}{others_zero(self.lang)}" if text else others_zero(self.lang, all_zero=True)
         return text
 
     def verdict_title(self, verdict: str | None) -> str:
@@ -128,7 +129,7 @@ class Words:
         if isinstance(operand, str):
             return self.show_item(operand, items)
         if condition.op in ("size_eq", "size_gt", "size_lt"):
-            return self.filters["number"](operand)
+            return count_items(operand, self.lang)
         return self.show_value(operand, unit, items)
 
     def show_item(self, item: str, items: str | None) -> str:

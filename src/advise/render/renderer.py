@@ -11,7 +11,7 @@ Templates receive the Report (advise.explain.report), or a Proof (advise.explain
 * `glossary`: the entries of explanations/glossary.yaml (and of the rule base's own
   `glossary:`) whose term appears in the report's text.
 * `chart`: for the HTML report, the geometry of the time picture (advise.render.chart).
-* `text_layout(width)`: the `wrap` and `bullet` of the plain-text reports (see TextLayout).
+* `text_layout(width, lang)`: the `wrap` and `bullet` of the plain-text reports (see TextLayout).
 
 StrictUndefined turns a typo in a template into an error instead of an empty string.
 Every value from the fact sheet is escaped: autoescape in HTML, the `md` filter and t()
@@ -36,7 +36,7 @@ from markupsafe import Markup, escape
 from ..engine.cache import bytecode_cache
 from ..errors import LANGS, InputError, Problem, RuleBookError, did_you_mean, register_messages
 from ..explain.model import Report
-from ..explain.wording import make_filters
+from ..explain.wording import make_filters, plural_category, typography
 from ..sandbox import REPORT_LIMITS, BoundedEnvironment
 from ..sheet.yamlload import describe, load_yaml
 from .formats import EXTENSION, FORMATS, TEMPLATE_FOR
@@ -86,6 +86,21 @@ def upper_first(value: Any) -> Any:
     return Markup(result) if isinstance(value, Markup) else result
 
 
+_HTML_TEXT = re.compile(r"(<style>.*?</style>|<[^>]*>)|([^<]+)", re.DOTALL)
+
+
+def typeset(text: str, fmt: str, lang: str) -> str:
+    """The language's no-break spaces (advise.explain.wording.typography) in a whole report:
+    Markdown as it is, HTML in its text only (never inside a tag or the style sheet). The
+    text report has them already: its paragraphs are laid out by TextLayout, which adds them
+    before it wraps."""
+    if fmt == "markdown":
+        return "\n".join(typography(line, lang) for line in text.split("\n"))
+    if fmt == "html":
+        return _HTML_TEXT.sub(lambda match: match.group(1) or typography(match.group(2), lang), text)
+    return text
+
+
 class Renderer:
     """Templates, the report's words and the glossary, loaded once, for any number of reports."""
 
@@ -111,7 +126,10 @@ class Renderer:
                                         field=key))
                 continue
             for lang in LANGS:
-                if not isinstance(texts.get(lang), str):
+                text = texts.get(lang)
+                plural_forms = isinstance(text, dict) and set(text) == {"one", "other"} \
+                    and all(isinstance(form, str) for form in text.values())
+                if not isinstance(text, str) and not plural_forms:
                     problems.append(Problem("missing-translation", {"lang": lang, "langs": " and ".join(LANGS)},
                                             file=str(path), line=line, field=key))
         if problems:
@@ -200,14 +218,18 @@ class Renderer:
         """t(key, **params) for one format and language (see the module docstring)."""
         messages = self.messages
 
-        def message(key: str) -> str:
+        def message(key: str, params: dict[str, Any]) -> str:
             if key not in messages:
                 raise jinja2.TemplateRuntimeError(f"unknown message '{key}' (explanations/messages.yaml)")
-            return messages[key][lang]
+            text = messages[key][lang]
+            if isinstance(text, dict):  # {one: ..., other: ...}: the form that agrees with `count`
+                category = plural_category(params.get("count"), lang)
+                text = text[category if category in text else "other"]
+            return typography(text, lang)
 
         if fmt == "html":
             def t_html(key: str, **params: Any) -> Markup:
-                text = escape(message(key))
+                text = escape(message(key, params))
                 for name, value in params.items():
                     text = Markup(text.replace("{" + name + "}", escape(value)))
                 return Markup(text)
@@ -217,7 +239,7 @@ class Renderer:
                 return escape_markdown(value)
             return str(value)
         def t(key: str, **params: Any) -> str:
-            text = message(key)
+            text = message(key, params)
             for name, value in params.items():
                 text = text.replace("{" + name + "}", protect(value))
             return text
@@ -273,7 +295,7 @@ class Renderer:
             raise RuleBookError(Problem("template-failed", {"reason": str(error)},
                                         file=str(self.directory / template_name),
                                         line=getattr(error, "lineno", None))) from None
-        return _tidy(text)
+        return _tidy(typeset(text, fmt, lang))
 
     def render(self, report: Report, fmt: str, *, color: bool = False) -> str:
         if fmt not in FORMATS:

@@ -11,6 +11,7 @@ from typing import Any
 import jinja2
 from jinja2.filters import do_indent
 
+from ..explain.wording import typography
 from ..sandbox import allow_methods
 
 
@@ -92,7 +93,7 @@ def wrap_line(line: str, width: int, break_long_words: bool = True, break_on_hyp
 
 class TextLayout:
     """The paragraphs and list items of the plain-text reports (explanations/_text.j2 makes
-    them with `text_layout(width)`): `wrap` and `bullet`, lines at most `width` wide.
+    them with `text_layout(width, lang)`): `wrap` and `bullet`, lines at most `width` wide.
 
     They give exactly the text of the Jinja macros they replace (`wordwrap` without breaking
     long words, then `indent`), in Python because a report has some 200 of them, and each
@@ -101,16 +102,19 @@ class TextLayout:
 
     _CACHE_MAX = 4096  # texts kept: a batch lays out the same sentences again and again
 
-    def __init__(self, width: int, newline: str = "\n"):
+    def __init__(self, width: int, newline: str = "\n", lang: str = "en"):
         self.width = width
         self.newline = newline
+        self.lang = lang
         self._cache: dict[tuple[Any, int, str | None], str] = {}
     def wrap(self, text: str, indent: int) -> str:
-        """A paragraph: `text` wrapped to the width, every line indented by `indent` spaces."""
+        """A paragraph: `text` wrapped to the width, every line indented by `indent` spaces.
+        A line never breaks where the language's typography puts a no-break space, nor inside
+        a hyphenated word ("ceux-ci", "best-fitting")."""
         key = (text, indent, None)
         done = self._cache.get(key)
         if done is None:
-            wrapped = _wordwrap(text, self.width - indent, False, self.newline)
+            wrapped = _wordwrap(typography(str(text), self.lang), self.width - indent, False, self.newline, False)
             done = self._keep(key, do_indent(wrapped, indent, first=True))
         return done
     def bullet(self, text: Any, indent: int, mark: str = "- ") -> str:
@@ -119,7 +123,8 @@ class TextLayout:
         key = (text, indent, mark)
         done = self._cache.get(key)
         if done is None:
-            wrapped = _wordwrap(str(mark) + str(text), self.width - indent - len(mark), False, self.newline)
+            wrapped = _wordwrap(str(mark) + typography(str(text), self.lang), self.width - indent - len(mark), False,
+                                self.newline, False)
             done = self._keep(key, " " * indent + do_indent(wrapped, indent + len(mark)))
         return done
 
@@ -130,17 +135,17 @@ class TextLayout:
         return text
 
 
-_LAYOUTS: dict[int, TextLayout] = {}
+_LAYOUTS: dict[tuple[int, str], TextLayout] = {}
 
 
 allow_methods(TextLayout, "wrap", "bullet")  # what the text templates call
 
 
-def text_layout(width: int) -> TextLayout:
-    """The TextLayout for lines at most `width` wide (one for each width, kept)."""
-    layout = _LAYOUTS.get(width)
+def text_layout(width: int, lang: str = "en") -> TextLayout:
+    """The TextLayout for lines at most `width` wide in `lang` (one for each, kept)."""
+    layout = _LAYOUTS.get((width, lang))
     if layout is None:
-        layout = _LAYOUTS[width] = TextLayout(width)
+        layout = _LAYOUTS[(width, lang)] = TextLayout(width, lang=lang)
     return layout
 
 

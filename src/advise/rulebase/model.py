@@ -23,9 +23,8 @@ RULE_KEYS = ("id", "title", "when", "then", "because", "source", "priority", "no
 # Names a rule's text may use besides facts and tables (filled in by the renderer).
 TEMPLATE_HELPERS = frozenset({"lang", "loop", "true", "false", "none"})
 # The filters a rule's text may use (advise.explain.wording defines what each one does).
-FILTER_NAMES = ("hours", "hours_per_week", "euros", "percent", "number", "platform", "platforms", "first_platform", "objectives",
-                "sector", "yesno",
-                "join_and", "label", "unit")
+FILTER_NAMES = ("hours", "hours_per_week", "euros", "money", "number", "percent", "plural", "agree", "platform",
+                "platforms", "first_platform", "objectives", "sector", "yesno", "join_and", "join_or", "label", "unit")
 
 
 # ---------------------------------------------------------------- data model

@@ -43,10 +43,10 @@ class VocabularyReader:
                 self.problems.add("unknown-fact", file=self.file, line=self.line("sheet", name),
                                   field=f"sheet.{name}", name=name, _hint=did_you_mean(name, SHEET_FIELDS))
 
-        def titled(section: str, extra: tuple[str, ...] = (),
-                   choices: dict[str, tuple[Any, ...]] | None = None) -> dict[str, dict[str, Any]]:
+        def titled(section: str, extra: tuple[str, ...] = (), choices: dict[str, tuple[Any, ...]] | None = None,
+                   optional: tuple[str, ...] = ()) -> dict[str, dict[str, Any]]:
             """Entries with a title (and `extra` texts); `choices`: optional keys with a closed
-            set of values, the first being the default."""
+            set of values, the first being the default; `optional`: texts that may be left out."""
             choices = choices or {}
             result: dict[str, dict[str, Any]] = {}
             for key, entry in self.section(section).items():
@@ -57,7 +57,8 @@ class VocabularyReader:
                     self.problems.add("not-a-mapping", file=self.file, line=self.line(section, key), field=where,
                                       found=describe(entry))
                     continue
-                unknown_keys(entry, ("title",) + extra + tuple(choices), file=self.file, positions=self.positions,
+                unknown_keys(entry, ("title",) + extra + tuple(choices) + optional, file=self.file,
+                             positions=self.positions,
                               path=(section, key), problems=self.problems)
                 item = {"title": language_texts(entry.get("title"), where=f"{where}.title", file=self.file,
                                         line=self.line(section, key), problems=self.problems)}
@@ -73,11 +74,15 @@ class VocabularyReader:
                                           choices=", ".join(shown), _hint=did_you_mean(str(value), shown))
                         value = allowed[0]
                     item[name] = value
+                for name in optional:  # `why`: the reason in a few words, for the report's summary
+                    if entry.get(name) is not None:
+                        item[name] = language_texts(entry.get(name), where=f"{where}.{name}", file=self.file,
+                                                    line=self.line(section, key), problems=self.problems)
                 result[key] = item
             return result
 
-        warnings = titled("warnings", choices={"advice_for": ADVICE_FOR})
-        recommendations = titled("recommendations", choices={"advice_for": ADVICE_FOR})
+        warnings = titled("warnings", choices={"advice_for": ADVICE_FOR}, optional=("why",))
+        recommendations = titled("recommendations", choices={"advice_for": ADVICE_FOR}, optional=("why",))
         verdicts = titled("verdicts", ("meaning",), choices={"animates": (True, False)})
         for key in warnings:
             facts[f"warnings.{key}"] = FactType(f"warnings.{key}", BOOL, default=False, has_default=True,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
-from ..explain.wording import format_number, make_filters
+from ..explain.wording import count_items, format_number, make_filters
 from ..rulebase.expressions import FUNCTIONS
 from ..rulebase.model import Condition, Conclusion, Group, Rule, RuleBook
 from ..rulebase.operators import OPERATORS
@@ -116,7 +116,7 @@ class Phrases:
         if condition.op in ("present", "empty"):
             return ""
         if condition.op in ("size_eq", "size_gt", "size_lt"):
-            return format_number(condition.operand, self.lang)
+            return count_items(condition.operand, self.lang)
         operand = condition.operand
         if isinstance(operand, (list, tuple)):
             text = ", ".join(self.value(item, condition.fact) for item in operand)

@@ -1,0 +1,191 @@
+"""The report an owner reads and a consultant signs: the summary first in every format, the
+owner's plain words and the consultant's details with the same numbers, a printed HTML
+whose first page is the summary alone, the signature and date, and no path of the
+consultant's machine."""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from advise.cli.main import main
+
+from conftest import EXAMPLES, ROOT
+
+CONSULTANT = ROOT / "tests" / "data" / "consultant" / "consultant.yaml"
+ALL_EXAMPLES = sorted(path.name for path in EXAMPLES.glob("*.yaml"))
+HEADINGS = {"en": ("At a glance", "The details", "Appendix: the reasoning"),
+            "fr": ("L'essentiel", "Le détail", "Annexe\u00a0: le raisonnement")}
+
+
+def run(args: list[str], monkeypatch: pytest.MonkeyPatch, *, date: str | None = "1795647600") -> str:
+    monkeypatch.chdir(ROOT)
+    monkeypatch.delenv("ADVISE_CONSULTANT", raising=False)
+    if date is not None:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", date)
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_summary_then_details_then_appendix(fmt: str, lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = run(["examples/fleuriste.yaml", "--lang", lang, "--format", fmt, "--no-hints"], monkeypatch)
+    out = html.unescape(out) if fmt == "html" else out
+    positions = [out.find(heading) for heading in HEADINGS[lang]]
+    assert all(position > 0 for position in positions), positions
+    assert positions == sorted(positions)
+    summary = out[positions[0]:positions[1]]
+    # the verdict, what to animate, three numbered actions, the hours and the budget
+    assert ("Se lancer progressivement" if lang == "fr" else "Launch gradually") in summary
+    assert "Instagram" in summary
+    if fmt == "html":
+        actions = summary[summary.index('<ol class="actions">'):]
+        assert actions[:actions.index("</ol>")].count("<li>") == 3
+    else:
+        assert re.search(r"^ *3\. ", summary, re.M)
+    assert ("2,5\u00a0h" if lang == "fr" else "2.5\u00a0h") in summary
+    assert "30\u00a0€/mois" in summary if lang == "fr" else "30\u00a0EUR/month" in summary
+
+
+def test_owner_reads_plain_words_consultant_reads_the_machinery(monkeypatch: pytest.MonkeyPatch) -> None:
+    owner = run(["examples/fleuriste.yaml", "--lang", "fr", "--no-hints"], monkeypatch)
+    expert = run(["examples/fleuriste.yaml", "--lang", "fr", "--no-hints", "--for", "consultant"], monkeypatch)
+    for rule_mark in ("verdict-launch-gradually", "(règle ", "qui s'appuie sur les étapes"):
+        assert rule_mark not in owner
+        assert rule_mark in expert
+    assert "voir l'étape 21" in owner  # the discreet pointer
+    # the same numbers in both: the summary is word for word the same
+    start, end = HEADINGS["fr"][0], HEADINGS["fr"][1]
+    assert owner[owner.index(start):owner.index(end)] == expert[expert.index(start):expert.index(end)]
+    # sources in full, and the table values' own sources, for the consultant only
+    assert expert.count("Source\u00a0:") > owner.count("Source\u00a0:")
+
+
+def test_json_is_the_same_for_both_audiences(monkeypatch: pytest.MonkeyPatch) -> None:
+    args = ["examples/agence-b2b.yaml", "--format", "json", "--no-hints"]
+    assert run(args, monkeypatch) == run([*args, "--for", "consultant"], monkeypatch)
+
+
+class _Outline(HTMLParser):
+    """The ids and classes of the sections of the page, in order, and the <style> text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sections: list[tuple[str, str]] = []
+        self.style = ""
+        self._in_style = False
+        self.images: list[dict[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "section":
+            self.sections.append((found.get("id") or "", found.get("class") or ""))
+        if tag == "style":
+            self._in_style = True
+        if tag == "img":
+            self.images.append(found)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "style":
+            self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            self.style += data
+
+
+def test_printed_html_has_the_summary_alone_on_page_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    out = run(["examples/fleuriste.yaml", "--lang", "fr", "--format", "html", "--no-hints"], monkeypatch)
+    outline = _Outline()
+    outline.feed(out)
+    ids = [section for section, _ in outline.sections]
+    assert ids[0] == "summary", ids  # nothing but the header comes before it
+    assert ids.index("details") < ids.index("reasoning")
+    assert "appendix" in dict(outline.sections)["reasoning"]
+    print_rules = outline.style[outline.style.index("@media print"):]
+    assert re.search(r"\.summary\s*\{[^}]*break-after:\s*page", print_rules)
+    assert re.search(r"\.appendix\s*\{[^}]*break-before:\s*page", print_rules)
+    assert re.search(r"\.see-step[^{]*\{[^}]*display:\s*none", print_rules)  # no link printed as noise
+    # the owner's page shows no rule id at all
+    assert 'class="rule-id"' not in out
+
+
+def test_signed_and_dated_without_any_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "clients" / "secret-folder"
+    folder.mkdir(parents=True)
+    sheet = folder / "fleuriste.yaml"
+    sheet.write_text((EXAMPLES / "fleuriste.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    for fmt in ("text", "markdown", "html"):
+        out = run([str(sheet), "--lang", "fr", "--format", fmt, "--no-hints", "--consultant", str(CONSULTANT),
+                   "--date", "2026-12-01"], monkeypatch)
+        assert "Claire Martin" in out
+        assert "1er décembre 2026" in out
+        assert "martin-conseil.fr" in out
+        assert "fleuriste.yaml" in out
+        for private in (str(tmp_path), "secret-folder", str(CONSULTANT.parent), "/tmp", str(Path.home())):
+            assert private not in out, (fmt, private)
+    en = run([str(sheet), "--lang", "en", "--no-hints", "--consultant", str(CONSULTANT), "--date", "2026-12-01"],
+             monkeypatch)
+    assert "Advice given by Claire Martin — Conseil web on 1 December 2026." in en
+    assert "help you through the first weeks" in en
+
+
+def test_the_date_comes_from_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
+    out = run(["examples/fleuriste.yaml", "--lang", "fr", "--no-hints"], monkeypatch, date="1795647600")
+    assert "Rapport du 25 novembre 2026." in out
+    result = CliRunner().invoke(main, ["examples/fleuriste.yaml", "--date", "2026-13-45"])
+    assert result.exit_code == 2 and "--date" in result.output
+
+
+def test_the_profile_is_found_in_the_working_folder_or_the_environment(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "consultant.yaml").write_text("name: Atelier Numérique\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ADVISE_CONSULTANT", raising=False)
+    sheet = str(EXAMPLES / "fleuriste.yaml")
+    result = CliRunner().invoke(main, [sheet, "--no-hints", "--lang", "fr"])
+    assert "Conseil donné par Atelier Numérique" in result.output
+    elsewhere = tmp_path / "other"
+    elsewhere.mkdir()
+    (elsewhere / "me.yaml").write_text("name: Studio Envi\n", encoding="utf-8")
+    monkeypatch.setenv("ADVISE_CONSULTANT", str(elsewhere / "me.yaml"))
+    result = CliRunner().invoke(main, [sheet, "--no-hints", "--lang", "fr"])
+    assert "Conseil donné par Studio Envi" in result.output
+
+
+def test_the_logo_is_embedded_as_an_image(monkeypatch: pytest.MonkeyPatch) -> None:
+    out = run(["examples/fleuriste.yaml", "--format", "html", "--no-hints", "--consultant", str(CONSULTANT)],
+              monkeypatch)
+    outline = _Outline()
+    outline.feed(out)
+    (logo,) = outline.images
+    assert str(logo["src"]).startswith("data:image/svg+xml;base64,")
+    assert "img-src data:" in out  # the page's content policy lets the embedded image show, nothing else
+
+
+def test_batch_signs_every_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["batch", "examples/fleuriste.yaml", "examples/agence-b2b.yaml", "-o", str(out),
+                                       "-j", "1", "--lang", "fr", "--consultant", str(CONSULTANT),
+                                       "--date", "2026-12-01", "--for", "consultant"])
+    assert result.exit_code == 0, result.output
+    for name in ("fleuriste.txt", "agence-b2b.txt"):
+        text = (out / name).read_text(encoding="utf-8")
+        assert "Conseil donné par Claire Martin — Conseil web, le 1er décembre 2026." in text
+        assert "(règle " in text
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_no_plural_in_parentheses_in_any_report(lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ALL_EXAMPLES:
+        for audience in ("owner", "consultant"):
+            out = run([f"examples/{name}", "--lang", lang, "--for", audience, "--all"], monkeypatch)
+            assert "(s)" not in out and "(x)" not in out, (name, audience)
