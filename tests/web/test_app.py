@@ -185,9 +185,9 @@ def test_the_form_report_is_the_html_report_of_the_command_line(client, tmp_path
     # The same sections, word for word, from the verdict to the glossary; but where the CLI
     # gives the line of each answer in the sheet file, a form has no line to give.
     cli = re.sub(r' <span class="origin">\(line \d+\)</span>', "", cli)
-    start, end = cli.index('<section class="verdict'), cli.index("<footer>")
-    verdict_end = cli.index("</header>")
-    assert cli[start:verdict_end] in web
+    start, end = cli.index('<section class="summary'), cli.index("<footer>")
+    summary_end = cli.index('<section class="details"')
+    assert cli[start:summary_end] in web
     assert cli[cli.index('<nav class="contents"'):end] in web
 
 

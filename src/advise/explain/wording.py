@@ -14,6 +14,8 @@ wants before ":" ";" "!" "?" and inside « ».
 
 from __future__ import annotations
 
+import decimal
+import math
 import re
 from functools import lru_cache
 from typing import Any, Callable, Mapping
@@ -49,9 +51,15 @@ def format_number(value: Any, lang: str) -> str:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return str(value)
     number = round(float(value), 2)
+    if not math.isfinite(number):
+        return str(number)
     if number.is_integer():
         number = int(number)
-    return format_decimal(number, format="#,##0.##", locale=locale(lang))
+    try:
+        return format_decimal(number, format="#,##0.##", locale=locale(lang))
+    except decimal.InvalidOperation:  # beyond decimal's default precision (1e308): plain digits, grouped
+        grouped = f"{number:,.0f}"
+        return grouped.replace(",", NNBSP) if lang == "fr" else grouped
 
 
 def format_percentage(value: Any, lang: str) -> str:
@@ -59,7 +67,10 @@ def format_percentage(value: Any, lang: str) -> str:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return str(value)
     pattern = locale(lang).percent_formats[None].pattern.replace("0%", "0.#%").replace("0\u00a0%", "0.#\u00a0%")
-    return format_percent(value, format=pattern, locale=locale(lang)).replace(" ", NBSP)
+    try:
+        return format_percent(value, format=pattern, locale=locale(lang)).replace(" ", NBSP)
+    except (decimal.InvalidOperation, ValueError, OverflowError):  # not finite, or beyond decimal's precision
+        return f"{format_number(value * 100, lang)}{NBSP if lang == 'fr' else ''}%"
 
 
 def plural_category(count: Any, lang: str) -> str:

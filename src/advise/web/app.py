@@ -294,7 +294,8 @@ def _shown_number(value: Any) -> str:
 
 def _inject(html: str, top: str, block: str, css: str) -> str:
     """The web's own parts around the report, whose page stays the templates' own: its style
-    in the head, 'change my answers' first, the what-if block after the verdict."""
+    in the head, 'change my answers' first, the what-if block after the summary (which holds
+    the verdict), before the details."""
     def insert(text: str, markers: tuple[str, ...], piece: str, *, before: bool = False) -> str:
         for marker in markers:
             at = text.find(marker)
@@ -304,7 +305,10 @@ def _inject(html: str, top: str, block: str, css: str) -> str:
         return piece + text
 
     html = insert(html, ("</head>",), f"<style>\n{css}</style>", before=True)
-    html = insert(html, ("</header>", "<main>", "<body>"), block)
+    if '<section class="details"' in html:
+        html = insert(html, ('<section class="details"',), block, before=True)
+    else:
+        html = insert(html, ("</header>", "<main>", "<body>"), block)
     return insert(html, ("<main>", "<body>"), top)
 
 
