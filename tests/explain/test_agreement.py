@@ -149,11 +149,13 @@ def test_profiles_the_time_allows_agree(lang: str, count: int, expected: str) ->
     assert expected in plain(text)
 
 
-def test_nothing_to_keep_alive_reads_as_a_sentence() -> None:
-    fr = _one("time-needed-for-proposals", "fr", profiles_to_animate=[], weekly_hours_needed=0)
-    en = _one("time-needed-for-proposals", "en", profiles_to_animate=[], weekly_hours_needed=0)
-    assert fr.startswith("Aucun profil à faire vivre")
-    assert en.startswith("No profile to keep alive")
+def test_nothing_to_keep_alive_still_names_a_network() -> None:
+    fr = _one("time-needed-for-proposals", "fr", profiles_to_animate=[], weekly_hours_needed=1.5,
+              candidate_platforms=["facebook"])
+    en = _one("time-needed-for-proposals", "en", profiles_to_animate=[], weekly_hours_needed=1.5,
+              candidate_platforms=["facebook"])
+    assert plain(fr).startswith("Faire vivre ne serait-ce que Facebook, le réseau le plus adapté, demande")
+    assert plain(en).startswith("Keeping even Facebook, the network that fits best, alive takes")
 
 
 def plain(text: str) -> str:
