@@ -189,3 +189,44 @@ def test_no_plural_in_parentheses_in_any_report(lang: str, monkeypatch: pytest.M
         for audience in ("owner", "consultant"):
             out = run([f"examples/{name}", "--lang", lang, "--for", audience, "--all"], monkeypatch)
             assert "(s)" not in out and "(x)" not in out, (name, audience)
+
+
+# Words of English that a French sentence never uses. Quotes (« ») stay as their authors
+# wrote them; rule ids, table names and web addresses are names, not English.
+ENGLISH = re.compile(r"\b(the|and|with|your|you|which|is|are|from|this|that|each|estimate|answers|posts|week|month|"
+                     r"steps?|rule|should|would|will|have|has|been|their|only|before|after|than|when|where|what|why|"
+                     r"how|profiles?|networks?|owner|warnings?|recommendations?|source for|based on|concludes|none|"
+                     r"yes|no)\b")
+NAMES = re.compile(r"`[^`]*`|\([a-z0-9_.-]+\)|\b[a-z]+[_-][a-z0-9_.-]+\b|\b[\w.-]+\.(fr|com|net|org|md|pro|io|mv|uk|"
+                   r"design)\b|Business to business")
+
+
+def outside_quotes(text: str) -> str:
+    kept, depth = [], 0
+    for char in text:
+        if char in "«»":
+            depth = depth + 1 if char == "«" else max(0, depth - 1)
+            kept.append(" ")
+        else:
+            kept.append(char if depth == 0 else " ")
+    return "".join(kept)
+
+
+def test_a_french_report_contains_no_english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every example, in the consultant's view with --all (the most text: every source in
+    full, the rules that do not apply), framed in French; the article's quotes as written."""
+    found = []
+    for name in ALL_EXAMPLES:
+        out = run([f"examples/{name}", "--lang", "fr", "--for", "consultant", "--all"], monkeypatch)
+        for line in outside_quotes(out).splitlines():
+            for match in ENGLISH.finditer(NAMES.sub(" ", line)):
+                found.append(f"{name}: {match.group(1)!r} in {line.strip()[:120]}")
+    assert not found, "\n".join(found[:20])
+
+
+def test_sources_are_framed_in_the_readers_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    fr = run(["examples/fleuriste.yaml", "--lang", "fr", "--for", "consultant", "--no-hints"], monkeypatch)
+    en = run(["examples/fleuriste.yaml", "--lang", "en", "--for", "consultant", "--no-hints"], monkeypatch)
+    assert "Source\u00a0: Article, section sur les ressources en temps\u00a0: «\u00a0de combien de temps" in fr
+    flat = re.sub(r"\s+", " ", en)
+    assert "Source: Article, section on resources in time: « de combien de temps" in flat

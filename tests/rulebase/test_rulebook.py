@@ -5,6 +5,7 @@ Most tests change one line of GOOD, a valid rule file whose line numbers are not
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -241,6 +242,33 @@ def test_a_rule_without_source(rulebase: RuleBase) -> None:
 def test_an_empty_source(rulebase: RuleBase, source: str) -> None:
     problem = one(rulebase, edit("source: Test", f"source: {source}"))
     assert where(problem) == ("source-missing", SOURCE, "good-rule")
+
+
+@pytest.mark.parametrize("source", ["{en: Test}", "{en: Test, fr: ''}", "[Test, {fr: Essai}]", "{en: Test, fr: 3}"])
+def test_a_source_per_language_needs_both_texts(rulebase: RuleBase, source: str) -> None:
+    problem = one(rulebase, edit("source: Test", f"source: {source}"))
+    assert where(problem) == ("source-missing", SOURCE, "good-rule")
+
+
+def test_a_source_in_each_language(rulebase: RuleBase) -> None:
+    rulebase.write("a.yaml", edit("    source: Test\n", "    source:\n      - {en: On time, fr: Sur le temps}\n"
+                                  "      - Bpifrance, 2018\n"))
+    rule = rulebase.load().rule("good-rule")
+    assert rule.sources_in("fr") == ("Sur le temps", "Bpifrance, 2018")
+    assert rule.sources_in("en") == rule.source == ("On time", "Bpifrance, 2018")
+
+
+def test_every_shipped_source_has_its_french_framing() -> None:
+    """The words that frame a source in English never reach a French reader (the article's
+    quotes, in « », are French already)."""
+    english = re.compile(r"\b(section on|on objectives|n\.d\.|the|of|and|a year|a day|a week|estimate)\b")
+    rulebook = load_rulebook(RULES)
+    texts = [(rule.id, text) for rule in rulebook.rules for text in rule.sources_in("fr")]
+    texts += [(entry.name, entry.source_in("fr")) for table in rulebook.tables.values()
+              for entry in table.entries.values()]
+    for name, text in texts:
+        outside = re.sub(r"«[^»]*»", "", text)
+        assert not english.search(outside), (name, text)
 
 
 @pytest.mark.parametrize("priority", ["1001", "-1", "high", "true", "2.5", "null"])

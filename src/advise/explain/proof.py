@@ -166,7 +166,7 @@ class _Builder:
             concluded = "; ".join(f"{self.words.label(name)} = {self.words.show(name, value)}"
                                   for name, value in firing.concluded.items())
         return RuleNode(rule.id, rule.title[self.words.lang], step, self.number_of[step],
-                        self.because.render(rule, self.context), rule.source, concluded, premises, absent)
+                        self.because.render(rule, self.context), rule.sources_in(self.words.lang), concluded, premises, absent)
 
 
 def how(result: Result, target_id: str, lang: str, *, overrides: tuple[str, ...] = ()) -> Proof:

@@ -79,7 +79,7 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
                              for fact, winner in firing.overruled.items())
         steps_by_firing[firing.step] = Step(
             step=firing.step, rule=rule.id, title=rule.title[lang], theme=rule.theme,
-            because=because(rule), premises=premises, concluded=concluded, sources=rule.source,
+            because=because(rule), premises=premises, concluded=concluded, sources=rule.sources_in(lang),
             overruled=dict(firing.overruled), raw=firing, number=number_of[firing.step], absent=absent,
             overruled_by=overruled_by,
             support=numbers(supporting_steps(trace, [firing.step], rulebook, built_on)))
@@ -250,7 +250,7 @@ def time_budget(words: Words) -> TimeBudget | None:
         if entry is None or not isinstance(entry.value, (int, float)):
             continue
         rows.append(TimeRow(platform, words.member_name(platform), float(entry.value),
-                            words.show_value(entry.value, table.unit), platform in kept, entry.source))
+                            words.show_value(entry.value, table.unit), platform in kept, entry.source_in(words.lang)))
     return TimeBudget(
         available=float(available), needed=float(needed),
         available_shown=words.show("weekly_hours_available", available),

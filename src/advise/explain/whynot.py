@@ -128,7 +128,7 @@ class Evaluator:
             winner_value = self.words.show(lost_fact, self.trace.facts.get(lost_fact))
         return RuleAnswer(
             rule=rule.id, title=rule.title[self.words.lang], theme=rule.theme, priority=rule.priority,
-            sources=rule.source, status=status, checks=checks, concludes=self.concludes(rule),
+            sources=rule.sources_in(self.words.lang), status=status, checks=checks, concludes=self.concludes(rule),
             step=firing.step if firing else None, number=self.number_of[firing.step] if firing else None,
             missing=missing, winner=winner,
             winner_title=winner_rule.title[self.words.lang] if winner_rule else "",

@@ -147,6 +147,7 @@ def typography(text: str, lang: str) -> str:
         return text
     text = _UNIT_AFTER_NUMBER.sub(NBSP, text)
     if lang == "fr":
+        text = text.replace("s. d.", f"s.{NBSP}d.")  # sans date: one abbreviation
         text = _NUMBER_IN_WORDS.sub(NNBSP, text)
         text = _FR_BEFORE_COLON.sub(NBSP, text)
         text = _FR_BEFORE_PUNCT.sub(NNBSP, text)

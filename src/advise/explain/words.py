@@ -201,6 +201,6 @@ class Words:
     def _table_value(self, entry: Any) -> TableValue:
         name = self.member_name(entry.key) if entry.key in self.vocabulary.platforms or not entry.label \
             else entry.label.get(self.lang, entry.key)
-        return TableValue(entry.key, name, entry.value, self.show_value(entry.value, entry.unit), entry.source)
+        return TableValue(entry.key, name, entry.value, self.show_value(entry.value, entry.unit), entry.source_in(self.lang))
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from ..errors import LANGS
 from . import expressions
 from .operators import BOOL, LIST, NUMBER, TEXT
 
@@ -56,16 +57,32 @@ class FactType:
         return {"number": "a number", "bool": "true or false", "text": "text"}[self.kind]
 
 
+def source_text(source: Any) -> dict[str, str] | None:
+    """A source as the rule base may write it: one text for every language, or one per
+    language ({en: ..., fr: ...}: the framing translated, quotes left as written). None
+    when it is neither."""
+    if isinstance(source, str) and source.strip():
+        return {lang: source.strip() for lang in LANGS}
+    if isinstance(source, dict) and set(source) == set(LANGS) \
+            and all(isinstance(text, str) and text.strip() for text in source.values()):
+        return {lang: source[lang].strip() for lang in LANGS}
+    return None
+
+
 @dataclass(frozen=True)
 class TableEntry:
     table: str
     key: str
     value: Any
-    source: str
+    source: str  # in English (what the JSON, the checks and the docs' English read)
     unit: str
     label: dict[str, str]
     file: str
     line: int | None
+    sources: dict[str, str] = field(default_factory=dict)  # the source in each language
+
+    def source_in(self, lang: str) -> str:
+        return self.sources.get(lang, self.source)
 
     @property
     def name(self) -> str:
@@ -152,6 +169,11 @@ class Rule:
     line: int | None
     order: int  # position in the rule book's canonical order
     notes: str = ""
+    source_texts: dict[str, tuple[str, ...]] = field(default_factory=dict)  # the sources in each language
+
+    def sources_in(self, lang: str) -> tuple[str, ...]:
+        """The rule's sources for a reader of `lang` (`source` holds the English ones)."""
+        return self.source_texts.get(lang, self.source)
 
     @property
     def conditions(self) -> tuple[Condition, ...]:

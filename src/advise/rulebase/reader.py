@@ -10,11 +10,11 @@ import jinja2
 import jinja2.nodes
 from jinja2 import meta
 
-from ..errors import did_you_mean
+from ..errors import LANGS, did_you_mean
 from ..sandbox import RULE_TEXT_LIMITS, BoundedEnvironment, SecurityError
 from ..sheet.yamlload import Positions, describe
 from . import expressions
-from .model import (FILTER_NAMES, RULE_ID, RULE_KEYS, TEMPLATE_HELPERS, THEN_KEYS,
+from .model import (FILTER_NAMES, source_text, RULE_ID, RULE_KEYS, TEMPLATE_HELPERS, THEN_KEYS,
                     Conclusion, ConclusionKind, Condition, FactType, Group, Rule, Table, TableEntry, Vocabulary,
                     fact_roots, value_fits)
 from .operators import BOOL, LIST, NUMBER, OPERATORS, TEXT, operator_hint
@@ -87,14 +87,16 @@ class RuleFileReader:
                          problems=self.problems, rule=rule_id) if "because" in raw else {}
         for lang, text in because.items():
             self.check_template(text, path + ("because",), lang)
+        # A source is a text, or a text per language ({en:, fr:}); a rule may give a list of them.
         source = raw.get("source")
-        sources: tuple[str, ...] = ()
-        if isinstance(source, str) and source.strip():
-            sources = (source.strip(),)
-        elif isinstance(source, list) and source and all(isinstance(s, str) and s.strip() for s in source):
-            sources = tuple(s.strip() for s in source)
+        listed = source if isinstance(source, list) else [source]
+        texts = [source_text(item) for item in listed]
+        source_texts: dict[str, tuple[str, ...]] = {}
+        if listed and all(text is not None for text in texts):
+            source_texts = {lang: tuple(text[lang] for text in texts if text) for lang in LANGS}
         elif "source" in raw:
             self.problem("source-missing", path + ("source",))
+        sources = source_texts.get("en", ())
         priority = raw.get("priority", 0)
         if isinstance(priority, bool) or not isinstance(priority, int) or not 0 <= priority <= 1000:
             self.problem("priority-range", path + ("priority",), value=priority)
@@ -104,7 +106,7 @@ class RuleFileReader:
             return None
         return Rule(id=rule_id, title=title, when=when, then=then, because=because, source=sources,
                     priority=priority, theme=theme, file=self.file, line=self.line(*path), order=order,
-                    notes=str(notes))
+                    notes=str(notes), source_texts=source_texts)
 
     # -- conditions
 

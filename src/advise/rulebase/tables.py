@@ -7,7 +7,7 @@ from typing import Any
 from ..errors import did_you_mean
 from ..sheet.facts import OBJECTIVES, PLATFORMS
 from ..sheet.yamlload import Positions, describe
-from .model import NAME, UNITS, Table, TableEntry, Vocabulary
+from .model import NAME, UNITS, Table, TableEntry, Vocabulary, source_text
 from .problems import Collector, language_texts, unknown_keys
 
 
@@ -60,17 +60,17 @@ def read_table(file: str, data: Any, positions: Positions, problems: Collector,
             problems.add("wrong-type", file=file, line=line, field=f"{where}.value", expected="a number or a word",
                          found=describe(value))
             continue
-        source = entry.get("source")
-        if not isinstance(source, str) or not source.strip():
+        sources = source_text(entry.get("source"))  # a text, or a text per language ({en:, fr:})
+        if sources is None:
             problems.add("source-missing", file=file, line=line, field=f"{where}.source")
-            source = ""
+            sources = {}
         entry_unit = entry.get("unit", unit)
         if entry_unit not in UNITS:
             problems.add("bad-choice", file=file, line=line, field=f"{where}.unit", value=entry_unit,
                          choices=", ".join(UNITS), _hint=did_you_mean(str(entry_unit), UNITS))
         label = language_texts(entry.get("label"), where=f"{where}.label", file=file, line=line, problems=problems,
                        required=False)
-        entries[key] = TableEntry(name, key, value, source.strip(), entry_unit, label, file, line)
+        entries[key] = TableEntry(name, key, value, sources.get("en", ""), entry_unit, label, file, line, sources)
     if allowed_keys:
         for key in allowed_keys:
             if key not in entries and key not in values:

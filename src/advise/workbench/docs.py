@@ -223,7 +223,7 @@ def show_rule(rulebook: RuleBook, rule: Rule, lang: str, cases: Sequence[CaseLin
     out.append(f"{words['because']}{colon}")
     out += ["  " + line for line in rule.because.get(lang, "").splitlines()]
     out.append(f"{words['sources'] if len(rule.source) > 1 else words['source']}{colon}")
-    out += [f"  - {source}" for source in rule.source]
+    out += [f"  - {source}" for source in rule.sources_in(lang)]
     if rule.notes:
         out.append(f"{words['notes']}{colon}")
         out += ["  " + line for line in rule.notes.splitlines()]
@@ -360,7 +360,7 @@ def rules_markdown(rulebook: RuleBook, lang: str = "en") -> str:
             value = phrases.filters["unit"](entry.value, entry.unit) if isinstance(entry.value, (int, float)) \
                 else str(entry.value)
             readers = dict.fromkeys(uses.readers.get(entry.name, ()) + uses.mentioners.get(entry.name, ()))
-            out.append(f"| `{entry.key}` | {_cell(value)} | {_cell(entry.source)} | {_ids(readers)} |")
+            out.append(f"| `{entry.key}` | {_cell(value)} | {_cell(entry.source_in(lang))} | {_ids(readers)} |")
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
 
@@ -382,7 +382,7 @@ def _rule_markdown(rulebook: RuleBook, rule: Rule, phrases: Phrases) -> list[str
     out += ["", f"**{words['because']}**", ""]
     out += ["> " + line if line else ">" for line in rule.because.get(phrases.lang, "").splitlines()]
     out += ["", f"**{words['sources'] if len(rule.source) > 1 else words['source']}**", ""]
-    out += [f"- {_cell(source)}" for source in rule.source]
+    out += [f"- {_cell(source)}" for source in rule.sources_in(phrases.lang)]
     out.append("")
     return out
 

@@ -162,10 +162,15 @@ def rule_file_schema() -> dict[str, Any]:
                                        {"type": "null"}]},
                     "then": {"$ref": "#/$defs/then"},
                     "because": {"$ref": "#/$defs/texts"},
-                    "source": {"description": _describe("The passage of the article or the reference it encodes.",
-                                                        "Le passage de l'article ou la référence encodée."),
-                               "anyOf": [{"type": "string", "minLength": 1},
-                                         {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}}]},
+                    "source": {"description": _describe(
+                                   "The passage of the article or the reference it encodes: a text, or a text per "
+                                   "language (en:, fr:; quotes stay as written), or a list of them.",
+                                   "Le passage de l'article ou la référence encodée : un texte, ou un texte par "
+                                   "langue (en:, fr: ; les citations restent telles quelles), ou une liste."),
+                               "anyOf": [{"type": "string", "minLength": 1}, {"$ref": "#/$defs/texts"},
+                                         {"type": "array", "minItems": 1,
+                                          "items": {"anyOf": [{"type": "string", "minLength": 1},
+                                                              {"$ref": "#/$defs/texts"}]}}]},
                     "priority": {"type": "integer", "minimum": 0, "maximum": 1000, "default": 0,
                                  "description": _describe("Higher wins when rules conclude different values.",
                                                           "La plus haute l'emporte quand des règles concluent "
