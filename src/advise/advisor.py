@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from .engine.compiler import Program, compile_rulebook
 from .engine.durable import Engine
 from .engine.inference import infer
+from .engine.prediction import Predictor
 from .engine.trace import Trace
 from .rulebase.loading import load_rulebook
 from .rulebase.model import RuleBook
@@ -73,6 +75,11 @@ class Advisor:
     def run(self, sheet: FactSheet) -> Result:
         check_open_choices(sheet, self.rulebook.vocabulary.open_choices())
         return Result(sheet=sheet, rulebook=self.rulebook, trace=infer(self.program, self.engine, sheet.facts))
+
+    @cached_property
+    def predictor(self) -> Predictor:
+        """Predicts runs with answers changed, from a run's trace (advise.engine.prediction)."""
+        return Predictor(self.program)
 
     def run_file(self, path: str | os.PathLike[str]) -> Result:
         return self.run(load_fact_sheet(path))

@@ -4,14 +4,17 @@ owner can act on are changed; the candidates stay bounded."""
 
 from __future__ import annotations
 
+import dataclasses
+from typing import Callable
+
 import pytest
 
-from advise.advisor import Advisor
-from advise.explain.answers import Hint
+from advise.advisor import Advisor, Result
+from advise.explain.answers import Hint, Hints, Outcome
 from advise.explain.counterfactual import (ACTIONABLE, MAX_CANDIDATES, MAX_HINTS, bool_candidates, find_hints,
                                            numeric_candidates)
 from advise.explain.whatif import what_if
-from advise.sheet.facts import SHEET_FIELDS, load_fact_sheet
+from advise.sheet.facts import SHEET_FIELDS, apply_overrides, load_fact_sheet
 
 from conftest import EXAMPLES
 
@@ -75,3 +78,82 @@ def test_candidates_are_bounded_and_come_from_the_sheet(advisor: Advisor) -> Non
 def test_hints_are_the_same_every_time(advisor: Advisor) -> None:
     result = advisor.run(load_fact_sheet(EXAMPLES / "agence-b2b.yaml"))
     assert find_hints(advisor, result) == find_hints(advisor, result)
+
+
+# Hints by reasoning, then one check: the prediction (advise.engine.prediction) chooses, real runs verify.
+
+def exhaustive(advisor: Advisor, result: Result) -> Hints:
+    """Every candidate verified by a real run, as before the prediction (the reference)."""
+    def real(result: Result, name: str, value: object) -> Outcome:
+        text = ("true" if value else "false") if isinstance(value, bool) else repr(value)
+        return Outcome.of(advisor.run(apply_overrides(result.sheet, [f"{name}={text}"])))
+    return find_hints(advisor, result, predict=real)
+
+
+def shown(hints: Hints) -> list[Hint]:
+    return [*hints.verdict, *hints.platforms, *(hint for found in hints.warnings.values() for hint in found)]
+
+
+def without_count(hints: Hints) -> tuple:
+    return (hints.verdict, hints.platforms, hints.warnings)
+
+
+@pytest.mark.parametrize("example", sorted(path.stem for path in EXAMPLES.glob("*.yaml")))
+def test_hints_are_those_of_verifying_every_candidate_with_one_run_per_change_shown(advisor: Advisor,
+                                                                                   example: str) -> None:
+    result = advisor.run(load_fact_sheet(EXAMPLES / f"{example}.yaml"))
+    hints = find_hints(advisor, result)
+    assert without_count(hints) == without_count(exhaustive(advisor, result))
+    # The prediction was right every time: one real run per distinct change shown, no more.
+    assert hints.reruns == len({(hint.fact, hint.after) for hint in shown(hints)})
+    assert hints.reruns <= 6
+
+
+def test_a_report_costs_a_few_runs_where_it_cost_one_per_candidate(advisor: Advisor) -> None:
+    runs = []
+    candidates = []
+    for path in sorted(EXAMPLES.glob("*.yaml")):
+        result = advisor.run(load_fact_sheet(path))
+        runs.append(find_hints(advisor, result).reruns)
+        candidates.append(sum(map(len, numeric_candidates(result).values())) + len(bool_candidates(result)))
+    assert sum(runs) * 4 <= sum(candidates)  # 2.5 runs a report on average against 13 candidates
+    assert max(runs) <= 6
+
+
+def lying(outcome_of: Callable[[Outcome], Outcome]) -> Callable[[Result, str, object], Outcome]:
+    """A predictor that says what `outcome_of(before)` says, whatever the change."""
+    def predict(result: Result, name: str, value: object) -> Outcome:
+        return outcome_of(Outcome.of(result))
+    return predict
+
+
+@pytest.mark.parametrize("example", ["fleuriste", "agence-b2b", "restaurant-sans-temps", "boulangerie"])
+def test_a_wrong_prediction_costs_runs_never_a_wrong_hint(advisor: Advisor, example: str) -> None:
+    """A predictor that promises everything (the boldest verdict, no warning, every network):
+    each promise is checked by a real run, the false ones are dropped and the next candidate
+    tried; what is shown is what verifying every candidate shows."""
+    result = advisor.run(load_fact_sheet(EXAMPLES / f"{example}.yaml"))
+    boldest = list(result.rulebook.vocabulary.verdicts)[-1]
+    every_network = tuple(SHEET_FIELDS["profiles.planned"].choices)
+    promise = lying(lambda before: dataclasses.replace(before, verdict=boldest, warnings=(), platforms=every_network))
+    hints = find_hints(advisor, result, predict=promise)
+    reference = exhaustive(advisor, result)
+    assert without_count(hints) == without_count(reference)
+    assert hints.reruns > find_hints(advisor, result).reruns
+    for hint in shown(hints):
+        after, _ = what_if(advisor, result.sheet, [assignment(hint)], before=result)
+        assert after.trace.facts.get("verdict") == hint.verdict == hint.outcome.verdict
+
+
+def test_a_prediction_that_cannot_decide_falls_back_to_a_run_per_candidate(advisor: Advisor) -> None:
+    result = advisor.run(load_fact_sheet(EXAMPLES / "fleuriste.yaml"))
+    hints = find_hints(advisor, result, predict=lambda result, name, value: None)
+    candidates = sum(map(len, numeric_candidates(result).values())) + len(bool_candidates(result))
+    assert hints.reruns == candidates
+    assert without_count(hints) == without_count(find_hints(advisor, result))
+
+
+def test_a_prediction_that_sees_no_change_shows_no_hint_it_did_not_verify(advisor: Advisor) -> None:
+    result = advisor.run(load_fact_sheet(EXAMPLES / "fleuriste.yaml"))
+    hints = find_hints(advisor, result, predict=lying(lambda before: before))
+    assert shown(hints) == [] and hints.reruns == 0

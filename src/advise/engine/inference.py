@@ -58,13 +58,13 @@ def infer(program: Program, engine: Engine, sheet_facts: dict[str, Any]) -> Trac
             stratum_firings: list[Firing] = []
             for rule_id, matched, absent in fired:
                 step = len(firings) + len(stratum_firings) + 1
-                concluded, read = _conclude(program, rule_id, store)
+                concluded, read = conclude(program, rule_id, store)
                 for name, value in concluded.items():
                     proposals.setdefault(name, []).append((step, value, rule_id))
                 added.update(conclusion.fact for conclusion in program.rules[rule_id].rule.then
                              if conclusion.kind == "add")
                 stratum_firings.append(Firing(step, rule_id, stratum, matched, read, concluded, absent=absent))
-            new_facts, overruled = _resolve(rulebook, proposals, derivations, added)
+            new_facts, overruled = resolve(rulebook, proposals, derivations, added)
             for name, level in program.fact_level.items():
                 fact_type = rulebook.facts[name]
                 if level == stratum and name not in new_facts and fact_type.has_default:
@@ -109,7 +109,8 @@ def _merge(activations: list[Activation], program: Program, stratum: int) -> lis
     return result
 
 
-def _conclude(program: Program, rule_id: str, store: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+def conclude(program: Program, rule_id: str, store: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What the fired rule concludes from the facts in `store`, and what its computations read."""
     rulebook = program.rulebook
     rule = program.rules[rule_id].rule
     read: dict[str, Any] = {}
@@ -187,7 +188,7 @@ def _normalise(fact: FactType, value: Any, rule_id: str, file: str, line: int | 
     return value
 
 
-def _resolve(rulebook: RuleBook, proposals: dict[str, list[tuple[int, Any, str]]],
+def resolve(rulebook: RuleBook, proposals: dict[str, list[tuple[int, Any, str]]],
              derivations: dict[str, Derivation], added: set[str]) -> tuple[dict[str, Any], dict[tuple[int, str], str]]:
     """Settle each fact concluded in this stratum: sum for `add`, else agreement or priority."""
     new_facts: dict[str, Any] = {}

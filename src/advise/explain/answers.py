@@ -272,6 +272,6 @@ class Hints:
     verdict: tuple[Hint, ...]
     platforms: tuple[Hint, ...]
     warnings: dict[str, tuple[Hint, ...]]
-    runs: int  # how many verifying runs were made
+    reruns: int  # how many times the real Advisor ran to verify them (advise.explain.counterfactual)
 
 

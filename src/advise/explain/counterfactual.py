@@ -15,10 +15,18 @@ could make visuals, ...". How the candidates are found, and why they are never g
    whole number or a list of networks the rules computed changes (one more profile the
    time allows) are candidates too. Each true/false answer a rule reads gives one
    candidate: its opposite.
-2. Each candidate is verified by running the real Advisor on the sheet with that one
-   answer changed (advise.sheet.facts.apply_overrides: the same validation as the sheet). Only
-   verified outcomes become hints; the replay only proposes.
-3. For each target, the hint kept per answer is the smallest change that gives another
+2. The outcome of each candidate is predicted in Python from this run's trace
+   (advise.engine.prediction: only the rules that read a fact that changed are decided
+   again), and the hints are chosen on those predictions.
+3. Each change a chosen hint shows is then verified by running the real Advisor on the
+   sheet with that one answer changed (advise.sheet.facts.apply_overrides: the same
+   validation as the sheet). When the run disagrees with the prediction, the real outcome
+   replaces it and the hints are chosen again, so the next candidate comes forward; this
+   repeats until every hint shown stands on a real run. A candidate the prediction cannot
+   decide is run at once. Only verified outcomes are shown; the replay and the prediction
+   only propose. `Hints.reruns` counts the real runs (about 2.5 a report over the example
+   sheets, where verifying every candidate took about 13).
+4. For each target, the hint kept per answer is the smallest change that gives another
    outcome; numbers (time, budget) come before true/false answers.
 
 A hint must name a change a business would make, for a real reason. So the edge between
@@ -35,7 +43,9 @@ ladder of the vocabulary's verdicts (listed from the most cautious to the boldes
 first two, not yet and minimal presence, are equally cautious).
 
 The candidates are bounded (at most MAX_CANDIDATES per number, one per true/false answer),
-and one Advisor (one compiled rule base, one engine) serves every run.
+and one Advisor (one compiled rule base, one engine, one predictor) serves every run. With a
+right prediction, the hints are exactly those of verifying every candidate (the tests hold
+them to it); a wrong one costs runs, never a wrong hint.
 """
 
 from __future__ import annotations
@@ -47,7 +57,7 @@ from ..advisor import Advisor, Result
 from ..rulebase import expressions
 from ..rulebase.model import Condition, RuleBook
 from ..rulebase.operators import BOOL, LIST, NUMBER, OPERATORS
-from ..sheet.facts import SHEET_FIELDS, apply_overrides
+from ..sheet.facts import SHEET_FIELDS, FactSheet, apply_overrides
 from .answers import Hint, Hints, Outcome
 
 MAX_CANDIDATES = 12  # per number of the sheet
@@ -299,30 +309,87 @@ def _text(value: Any) -> str:
     return repr(float(value)) if not float(value).is_integer() else str(int(value))
 
 
-def find_hints(advisor: Advisor, result: Result, *, max_hints: int = MAX_HINTS) -> Hints:
-    """The counterfactual hints for one run (see the module docstring)."""
-    sheet = result.sheet
+Predict = Callable[[Result, str, Any], "Outcome | None"]
+
+
+def predicted(advisor: Advisor, result: Result, name: str, value: Any) -> Outcome | None:
+    """The outcome of the run with the sheet's `name` at `value`, as advise.engine.prediction
+    predicts it from this run's trace (None: only the real run can tell)."""
+    facts = advisor.predictor.facts(result.trace, {name: value})
+    if facts is None:
+        return None
+    raised = {key: [item for item in facts if item.startswith(key) and facts[item] is True]
+              for key in ("warnings.", "recommendations.")}
     before = Outcome.of(result)
-    tried: list[tuple[str, Any, Outcome]] = []
+
+    def ordered(key: str, known: tuple[str, ...]) -> tuple[str, ...]:
+        items = [item[len(key):] for item in raised[key]]  # as they fired before, then the new ones
+        return tuple([item for item in known if item in items] + sorted(item for item in items if item not in known))
+
+    platforms = facts.get("platforms", ())
+    return Outcome(verdict=facts.get("verdict"), max_profiles=facts.get("max_profiles"), platforms=tuple(platforms),
+                   weekly_hours_available=facts.get("weekly_hours_available"),
+                   weekly_hours_needed=facts.get("weekly_hours_needed"),
+                   warnings=ordered("warnings.", before.warnings),
+                   recommendations=ordered("recommendations.", before.recommendations))
+
+
+def find_hints(advisor: Advisor, result: Result, *, max_hints: int = MAX_HINTS, predict: Predict | None = None) -> Hints:
+    """The counterfactual hints for one run (see the module docstring). `predict` replaces the
+    prediction of each candidate's outcome (tests give a wrong one: the hints shown stay verified)."""
+    sheet = result.sheet
+    predict = predict if predict is not None else lambda result, name, value: predicted(advisor, result, name, value)
+    changes: list[tuple[str, Any, FactSheet]] = []
     for name, values in numeric_candidates(result).items():
         for value in values:
             changed = apply_overrides(sheet, [f"{name}={_text(value)}"])
-            tried.append((name, changed.facts[name], Outcome.of(advisor.run(changed))))
+            changes.append((name, changed.facts[name], changed))
     for name in bool_candidates(result):
         changed = apply_overrides(sheet, [f"{name}={_text(not sheet.facts[name])}"])
-        tried.append((name, changed.facts[name], Outcome.of(advisor.run(changed))))
+        changes.append((name, changed.facts[name], changed))
+    verified: dict[int, Outcome] = {}  # candidate -> the outcome of its real run
+
+    def verify(index: int) -> None:
+        verified[index] = Outcome.of(advisor.run(changes[index][2]))
+
+    guessed: list[Outcome | None] = []
+    for index, (name, value, _) in enumerate(changes):
+        guessed.append(predict(result, name, value))
+        if guessed[index] is None:
+            verify(index)
+    # Choose on the best knowledge (a real outcome where there is one, else the prediction);
+    # run each chosen candidate not yet verified, and choose again, until every hint shown
+    # stands on a real run. Each round runs at least one more candidate: it ends.
+    while True:
+        tried = [(name, value, verified[index] if index in verified else guessed[index])
+                 for index, (name, value, _) in enumerate(changes)]
+        hints, shown = _choose(result, tried, max_hints)
+        pending = sorted(shown - verified.keys())
+        if not pending:
+            return Hints(hints.verdict, hints.platforms, hints.warnings, len(verified))
+        for index in pending:
+            verify(index)
+
+
+def _choose(result: Result, tried: list[tuple[str, Any, Outcome | None]], max_hints: int) -> tuple[Hints, set[int]]:
+    """The hints from these outcomes, and which candidates (indexes in `tried`) they show."""
+    sheet = result.sheet
+    before = Outcome.of(result)
+    origin: dict[int, int] = {}  # id(hint) -> its candidate
 
     def best(target: str, accept: Callable[[Outcome], bool]) -> list[Hint]:
         per_fact: dict[str, Hint] = {}
-        for name, value, outcome in tried:
-            if not accept(outcome):
+        chosen: dict[str, int] = {}
+        for index, (name, value, outcome) in enumerate(tried):
+            if outcome is None or not accept(outcome):
                 continue
             hint = Hint(target, name, sheet.facts[name], value, outcome.verdict,
                         tuple(p for p in outcome.platforms if p not in before.platforms), outcome)
             current = per_fact.get(name)
             if current is None or (_distance(hint.before, hint.after), hint.after) < \
                     (_distance(current.before, current.after), current.after):
-                per_fact[name] = hint
+                per_fact[name], chosen[name] = hint, index
+        origin.update((id(hint), chosen[name]) for name, hint in per_fact.items())  # hints alive: ids unique
         return sorted(per_fact.values(), key=lambda hint: (_rank(hint.fact), _distance(hint.before, hint.after)))
 
     ladder = list(result.rulebook.vocabulary.verdicts)  # from the most cautious to the boldest
@@ -340,7 +407,7 @@ def find_hints(advisor: Advisor, result: Result, *, max_hints: int = MAX_HINTS) 
                 for item in before.warnings}
     verdict_hints: list[Hint] = []
 
-    for verdict in sorted({o.verdict for _, _, o in tried if o.verdict != before.verdict and o.verdict},
+    for verdict in sorted({o.verdict for _, _, o in tried if o is not None and o.verdict != before.verdict and o.verdict},
                           key=lambda v: -level(v)):
         if level(verdict) <= level(before.verdict):
             continue  # a worse verdict, or one as cautious, is nothing to aim for
@@ -348,4 +415,7 @@ def find_hints(advisor: Advisor, result: Result, *, max_hints: int = MAX_HINTS) 
         if found:
             verdict_hints.append(found[0])
     platforms = best("platforms", lambda o: set(o.platforms) > set(before.platforms))[:max_hints]
-    return Hints(tuple(verdict_hints[:max_hints]), tuple(platforms), warnings, len(tried))
+    hints = Hints(tuple(verdict_hints[:max_hints]), tuple(platforms), warnings, 0)
+    shown = {origin[id(hint)] for hint in (*hints.verdict, *hints.platforms)}
+    shown.update(origin[id(hint)] for found in warnings.values() for hint in found)
+    return hints, shown

@@ -1,0 +1,169 @@
+"""Predict a run with some sheet answers changed, in Python, from the trace of the run as written.
+
+A prediction, never an answer: advise.explain.counterfactual uses it to choose which
+changes to verify, and runs the real engine (advise.engine.inference) on every hint it
+shows. It is cheap because only the rules that read a fact that changed are decided again;
+every other rule keeps its firing, and what it concluded, from the trace.
+
+The semantics are the compiled program's (advise.engine.compiler), stratum by stratum: a
+rule fires when each of its positive conditions holds on a fact present, one alternative
+of each `any` holds, no negated condition matches a fact, and the derived facts its
+computations need are present (`computed_from`). What the rules of a stratum conclude is
+settled as the inference settles it (advise.engine.inference.resolve: sum for `add`,
+agreement or priority for `set`), and a fact of that stratum no rule concluded takes its
+default, or is absent. Whatever it cannot decide as the engine would (a computation that
+fails, a conflict, a comparison of values of different types, a negation inside `any`) makes
+the prediction None: only the real run can tell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import AdviseError
+from ..rulebase.model import Condition, Group
+from ..rulebase.operators import OPERATORS
+from .compiler import Program, computed_from
+from .inference import conclude, resolve
+from .trace import Trace
+
+_ABSENT = object()
+
+
+class _Undecided(Exception):
+    """The prediction cannot decide this as the engine would."""
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """One rule's conditions, as the compiler splits them."""
+
+    positives: tuple[Condition, ...]  # must all hold (top level, `all` groups, computed_from)
+    alternatives: tuple[tuple[tuple[Condition, ...], ...], ...]  # each `any`: one alternative must hold
+    negations: tuple[Condition, ...]  # must match no fact
+    decidable: bool  # False: a negation inside `any`, which the prediction does not decide
+
+
+class Predictor:
+    """The index of one compiled program: who reads what, and each rule's conditions."""
+
+    def __init__(self, program: Program):
+        self.program = program
+        rulebook = program.rulebook
+        families = rulebook.vocabulary.families
+        self.shapes: dict[str, _Shape] = {}
+        self.readers: dict[str, set[str]] = {}
+        self.concludes: dict[str, tuple[str, ...]] = {}
+        self.adds: dict[str, tuple[str, ...]] = {}
+        for rule_id, compiled in program.rules.items():
+            rule = compiled.rule
+            positives: list[Condition] = []
+            negations: list[Condition] = []
+            alternatives: list[tuple[tuple[Condition, ...], ...]] = []
+            decidable = True
+            for item in rule.when.items:
+                if isinstance(item, Group) and item.kind == "any":
+                    options = tuple(tuple(sub.conditions()) if isinstance(sub, Group) else (sub,) for sub in item.items)
+                    decidable = decidable and not any(c.negated for option in options for c in option)
+                    alternatives.append(options)
+                else:
+                    for condition in (item.conditions() if isinstance(item, Group) else (item,)):
+                        (negations if condition.negated else positives).append(condition)
+            positives.extend(computed_from(rulebook, rule))
+            self.shapes[rule_id] = _Shape(tuple(positives), tuple(alternatives), tuple(negations), decidable)
+            for name in rule.reads():
+                for fact in families.get(name, (name,)):
+                    self.readers.setdefault(fact, set()).add(rule_id)
+            self.concludes[rule_id] = rule.concludes()
+            self.adds[rule_id] = tuple(c.fact for c in rule.then if c.kind == "add")
+
+    def facts(self, trace: Trace, changes: dict[str, Any]) -> dict[str, Any] | None:
+        """The facts of a run on the sheet of `trace` with `changes` applied; None if undecided."""
+        try:
+            return self._facts(trace, changes)
+        except (_Undecided, AdviseError, ArithmeticError, TypeError, ValueError):
+            return None
+
+    def _facts(self, trace: Trace, changes: dict[str, Any]) -> dict[str, Any]:
+        program, rulebook = self.program, self.program.rulebook
+        store = dict(trace.facts)
+        changed: set[str] = set()
+        for name, value in changes.items():
+            if store.get(name, _ABSENT) != value:
+                store[name] = value
+                changed.add(name)
+        before = {firing.rule: firing.concluded for firing in trace.firings}
+        for stratum in range(1, len(program.strata)):
+            if not changed:
+                break
+            rules = program.strata[stratum]
+            affected = {rule_id for name in changed for rule_id in self.readers.get(name, ())
+                        if program.rules[rule_id].stratum == stratum}
+            if not affected:
+                continue
+            redo = {name for rule_id in affected for name in self.concludes[rule_id]}
+            proposals: dict[str, list[tuple[int, Any, str]]] = {}
+            added: set[str] = set()
+            for position, rule_id in enumerate(rules):
+                if not redo.intersection(self.concludes[rule_id]):
+                    continue
+                if rule_id in affected:
+                    concluded = conclude(program, rule_id, store)[0] if self._fires(rule_id, store) else None
+                else:
+                    concluded = before.get(rule_id)
+                if concluded is None:
+                    continue
+                for name, value in concluded.items():
+                    if name in redo:
+                        proposals.setdefault(name, []).append((position, value, rule_id))
+                added.update(name for name in self.adds[rule_id] if name in redo)
+            settled, _ = resolve(rulebook, proposals, {}, added)
+            for name in sorted(redo):
+                fact_type = rulebook.facts[name]
+                if name in settled:
+                    value = settled[name]
+                elif fact_type.has_default and program.fact_level.get(name) == stratum:
+                    value = fact_type.default
+                else:
+                    value = _ABSENT
+                if store.get(name, _ABSENT) != value:
+                    changed.add(name)
+                    if value is _ABSENT:
+                        del store[name]
+                    else:
+                        store[name] = value
+        return store
+
+    def _fires(self, rule_id: str, store: dict[str, Any]) -> bool:
+        shape = self.shapes[rule_id]
+        if not shape.decidable:
+            raise _Undecided(rule_id)
+        return (all(_matches(condition, store) for condition in shape.positives)
+                and all(any(all(_matches(c, store) for c in option) for option in options)
+                        for options in shape.alternatives)
+                and not any(_matches(condition, store) for condition in shape.negations))
+
+
+def _matches(condition: Condition, store: dict[str, Any]) -> bool:
+    """Does a fact in `store` match the condition's pattern (its negation aside)?"""
+    value = store.get(condition.fact, _ABSENT)
+    if value is _ABSENT:
+        return False
+    if condition.op == "present":
+        return True
+    if type(value) is not type(condition.operand) and not _comparable(value, condition.operand):
+        raise _Undecided(condition.fact)
+    return bool(OPERATORS[condition.op].evaluate(value, condition.operand))
+
+
+def _comparable(value: Any, operand: Any) -> bool:
+    """Lists with their items and counts; numbers with numbers; texts and numbers with lists of them."""
+    if isinstance(value, (list, tuple)):
+        return True  # contains, only, empty, size_*
+    if isinstance(value, bool) or isinstance(operand, bool):
+        return False
+    if isinstance(operand, (list, tuple)):
+        kind = str if isinstance(value, str) else (int, float)
+        return all(isinstance(item, kind) and not isinstance(item, bool) for item in operand)
+    return isinstance(value, (int, float)) and isinstance(operand, (int, float))

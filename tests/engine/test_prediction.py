@@ -1,0 +1,93 @@
+"""The prediction of a run with one answer changed (advise.engine.prediction): what the real
+engine concludes, computed from the first run's trace, or None when it cannot tell."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from advise.advisor import Advisor
+from advise.explain.counterfactual import bool_candidates, numeric_candidates
+from advise.sheet.facts import OBJECTIVES, PLATFORMS, SHEET_FIELDS, apply_overrides, fact_sheet_from_mapping, \
+    load_fact_sheet
+
+from conftest import EXAMPLES
+
+_ADVISOR: list[Advisor] = []
+
+
+def advisor() -> Advisor:
+    if not _ADVISOR:
+        _ADVISOR.append(Advisor(None))
+    return _ADVISOR[0]
+
+
+def text(value: Any) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else repr(value)
+
+
+@pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda path: path.stem)
+def test_every_hint_candidate_is_predicted_as_the_engine_decides_it(example: Path) -> None:
+    sheet = load_fact_sheet(example)
+    result = advisor().run(sheet)
+    changes = [(name, value) for name, values in numeric_candidates(result).items() for value in values]
+    changes += [(name, not sheet.facts[name]) for name in bool_candidates(result)]
+    assert changes
+    for name, value in changes:
+        changed = apply_overrides(sheet, [f"{name}={text(value)}"])
+        predicted = advisor().predictor.facts(result.trace, {name: changed.facts[name]})
+        assert predicted == advisor().run(changed).trace.facts, (name, value)
+
+
+def test_no_change_predicts_the_run_itself() -> None:
+    result = advisor().run(load_fact_sheet(EXAMPLES / "fleuriste.yaml"))
+    assert advisor().predictor.facts(result.trace, {}) == result.trace.facts
+    hours = result.sheet.facts["resources.weekly_hours"]
+    assert advisor().predictor.facts(result.trace, {"resources.weekly_hours": hours}) == result.trace.facts
+
+
+def test_what_the_engine_would_compare_otherwise_is_left_to_the_engine() -> None:
+    """A text where the rules compare numbers: durable and Python may disagree, so no guess."""
+    result = advisor().run(load_fact_sheet(EXAMPLES / "fleuriste.yaml"))
+    assert advisor().predictor.facts(result.trace, {"resources.weekly_hours": "three"}) is None
+
+
+ACTIONABLE_BOOLS = [name for name, spec in SHEET_FIELDS.items() if spec.type == "bool"]
+
+
+@st.composite
+def sheets_and_one_change(draw: st.DrawFn) -> tuple[dict, str, Any]:
+    mapping = yaml.safe_load((EXAMPLES / draw(st.sampled_from(sorted(p.name for p in EXAMPLES.glob("*.yaml"))))).read_text())
+    for name in ACTIONABLE_BOOLS:
+        section, key = name.split(".")
+        mapping.setdefault(section, {})[key] = draw(st.booleans())
+    hours = st.one_of(st.integers(0, 40), st.floats(0, 168, allow_nan=False).map(lambda x: round(x, 1)))
+    budget = st.one_of(st.integers(0, 3000), st.floats(0, 100_000, allow_nan=False).map(lambda x: round(x, 2)))
+    mapping["resources"]["weekly_hours"] = draw(hours)
+    mapping["resources"]["monthly_budget"] = draw(budget)
+    mapping["objectives"] = draw(st.lists(st.sampled_from(list(OBJECTIVES)), unique=True, max_size=3))
+    mapping["profiles"]["planned"] = draw(st.lists(st.sampled_from(list(PLATFORMS)), unique=True, max_size=5))
+    name = draw(st.sampled_from(["resources.weekly_hours", "resources.monthly_budget", *ACTIONABLE_BOOLS]))
+    if name == "resources.weekly_hours":
+        value = draw(hours)
+    elif name == "resources.monthly_budget":
+        value = draw(budget)
+    else:
+        value = draw(st.booleans())
+    return mapping, name, value
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sheets_and_one_change())
+def test_any_sheet_with_one_answer_changed_is_predicted_as_the_engine_decides_it(case: tuple[dict, str, Any]) -> None:
+    mapping, name, value = case
+    sheet = fact_sheet_from_mapping(mapping)
+    result = advisor().run(sheet)
+    changed = apply_overrides(sheet, [f"{name}={text(value)}"])
+    predicted = advisor().predictor.facts(result.trace, {name: changed.facts[name]})
+    assert predicted == advisor().run(changed).trace.facts
