@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -113,29 +114,43 @@ def _import_time(key: str) -> bool:
     return key.split("__mutmut_")[0] in IMPORT_TIME
 
 
+def _patched(module: Module) -> str:
+    """The module's source as its copy holds it: the project's, with the module's patches."""
+    text = (ROOT / module.source).read_text(encoding="utf-8")
+    for old, new in module.patches:
+        if old not in text:
+            sys.exit(f"{module.source} changed: update the patch of module {module.name} in {__file__}")
+        text = text.replace(old, new)
+    return text
+
+
 def prepare(module: Module, *, again: bool = False) -> Path:
-    """A fresh copy of the project for `module`; with `again`, only its tests (and config)
-    are refreshed, so the mutants and their results stay."""
+    """A fresh copy of the project for `module`; with `again`, everything but the mutated
+    module is refreshed (its tests, and the code and data they use, may have changed), so
+    its mutants and their results stay."""
     folder = WORK / module.name
     if folder.exists() and not again:
         shutil.rmtree(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    for name in (["tests", "pyproject.toml"] if again else COPIED):
+    mutated = folder / module.source
+    kept = (mutated.read_bytes(), mutated.stat()) if again else None
+    for name in COPIED:
         source = ROOT / name
-        for target in ([folder / name, folder / "mutants" / name] if again else [folder / name]):
+        # mutmut copies src/ into mutants/ on each run (all but the mutated module), and the
+        # folders of `also_copy`; the tests and the configuration are refreshed here.
+        mirrored = again and name in ("tests", "pyproject.toml")
+        for target in ([folder / name, folder / "mutants" / name] if mirrored else [folder / name]):
             if target.is_dir():
                 shutil.rmtree(target)
             if source.is_dir():
                 shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
             elif source.exists() and target.parent.exists():
                 shutil.copy(source, target)
-    source = folder / module.source
-    text = source.read_text(encoding="utf-8")
-    for old, new in module.patches if not again else ():
-        if old not in text:
-            sys.exit(f"{module.source} changed: update the patch of module {module.name} in {__file__}")
-        text = text.replace(old, new)
-    source.write_text(text, encoding="utf-8")
+    if kept:  # as it was, with its time: mutmut then keeps its mutants and their results
+        mutated.write_bytes(kept[0])
+        os.utime(mutated, ns=(kept[1].st_atime_ns, kept[1].st_mtime_ns))
+    else:
+        mutated.write_text(_patched(module), encoding="utf-8")
     config = {
         "source_paths": ["src/"],
         "only_mutate": [module.source],
@@ -158,6 +173,10 @@ def run(module: Module, *, survivors_only: bool = False) -> float:
     """mutmut on `module`; with `survivors_only`, again on the mutants that survived the last
     run, with the tests as they are now (after a new test was written for them)."""
     names = list(module.mutants)
+    if survivors_only and _source_changed(module):
+        # Its mutants were made from the old code: they must be made again, and all run.
+        print(f"{module.name}: {module.source} changed since its last run; every mutant runs again", flush=True)
+        survivors_only = False
     if survivors_only:
         codes = results(module) or {}
         names = [key for key, code in codes.items() if code in SURVIVED or code in NO_TESTS or code is None]
@@ -166,13 +185,52 @@ def run(module: Module, *, survivors_only: bool = False) -> float:
     folder = prepare(module, again=survivors_only)
     env = dict(os.environ, ADVISE_CACHE_DIR=str(folder / "cache"), PYTHONDONTWRITEBYTECODE="1")
     env.pop("CI", None)
-    started = time.monotonic()
+    started, loads = time.monotonic(), [os.getloadavg()[0]]
+    date = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     with open(folder / "mutmut.log", "w", encoding="utf-8") as log:
-        subprocess.run(["nice", "-n", "10", str(MUTMUT), "run", "--max-children", "1", *names],
-                       cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT, check=False)
+        process = subprocess.Popen(["nice", "-n", "10", str(MUTMUT), "run", "--max-children", "1", *names],
+                                   cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)
+        while process.poll() is None:  # the load while it runs: a loaded machine makes mutants time out
+            time.sleep(5)
+            loads.append(os.getloadavg()[0])
     seconds = time.monotonic() - started
     (folder / "seconds").write_text(f"{seconds:.0f}\n")
+    record_run(folder, {"date": date, "machine": MACHINE, "load": [min(loads), max(loads)],
+                        "minutes": round(seconds / 60, 1), "mutants": len(names) if survivors_only else "all",
+                        "survivors_only": survivors_only})
     return seconds
+
+
+# The machine a run happened on, as bench/mutation.md states it next to each module's score.
+MACHINE = f"{os.cpu_count()} cores, {platform.system()} {platform.machine()}, Python {platform.python_version()}"
+
+
+def record_run(folder: Path, run_facts: dict) -> None:
+    """Appends one run to the module's history (a full run starts the history anew)."""
+    path = folder / "runs.json"
+    history = json.loads(path.read_text(encoding="utf-8")) if path.exists() and run_facts["survivors_only"] else []
+    path.write_text(json.dumps(history + [run_facts], indent=1) + "\n", encoding="utf-8")
+
+
+def describe_runs(module: Module) -> str:
+    path = WORK / module.name / "runs.json"
+    if not path.exists():
+        return "when and where it ran was not recorded"
+    described = []
+    for run_facts in json.loads(path.read_text(encoding="utf-8")):
+        low, high = run_facts["load"]
+        load = f"load {low:.1f} to {high:.1f}" if isinstance(low, (int, float)) else f"load {low}"
+        what = (f"the {run_facts['mutants']} survivors run again" if run_facts["survivors_only"]
+                else "every mutant")
+        described.append(f"{what} on {run_facts['date']} ({run_facts['machine']}; {load}; "
+                         f"{run_facts['minutes']} min)")
+    return "; then ".join(described)
+
+
+def _source_changed(module: Module) -> bool:
+    """Was the mutated module changed since its mutants were made?"""
+    copy = WORK / module.name / module.source
+    return not copy.exists() or copy.read_text(encoding="utf-8") != _patched(module)
 
 
 def results(module: Module) -> dict[str, int | None] | None:
@@ -196,7 +254,7 @@ def diff(module: Module, key: str) -> str:
         from mutmut.mutation.diff_apply import get_diff_for_mutant
 
         os.chdir(folder)
-        shown = get_diff_for_mutant(key, path=Path("mutants") / module.source)
+        shown = get_diff_for_mutant(key, path=Path(module.source))  # read under mutants/
     except Exception:  # noqa: BLE001 - mutmut's internals moved: ask its command line
         shown = subprocess.run([str(MUTMUT), "show", key], cwd=folder, capture_output=True, text=True,
                                check=False).stdout
@@ -234,8 +292,8 @@ def report(selected: list[Module]) -> str:
         score = f"{100 * len(killed) / counted:.1f} %" if counted else "-"
         out.append(f"| {module.name} | {module.what} | {counted + len(equivalent)} | {len(killed)} | "
                    f"{len(equivalent)} | {len(alive)} | {len(untested)} | {score} |")
+        details += ["", f"## {module.name}: `{module.source}`", "", f"Runs: {describe_runs(module)}.", ""]
         if survivors or unchecked or at_import:
-            details += ["", f"## {module.name}: `{module.source}`", ""]
             for key in alive:
                 why = "no test reaches it" if key in untested else "not killed"
                 details.append(f"- **{why}** `{key}`: `{diff(module, key)}`")
