@@ -16,6 +16,7 @@ from advise.engine.compiler import (
     encode_fact,
     fact_pattern,
 )
+from advise.engine import durable_limits
 from advise.engine.durable import Engine, check_definition
 from advise.errors import RuleBookError
 from advise.rulebase.operators import BOOL, LIST, NUMBER, OPERATORS, TEXT
@@ -146,11 +147,11 @@ def test_two_rules_reading_each_others_conclusion_are_a_cycle(rulebase: RuleBase
     second_line = line_of(path, "id: level-from-score")
     assert problem.code == "rule-cycle"
     assert (problem.file, problem.line, problem.rule) == (str(path), first_line, "score-from-level")
-    message = problem.message("en")
-    assert f"score-from-level ({path}:{first_line})" in message
-    assert f"level-from-score ({path}:{second_line})" in message
-    assert "level-from-score reads score, concluded by score-from-level" in message
-    assert "score-from-level reads level, concluded by level-from-score" in message
+    assert problem.message("en") == (
+        "these rules depend on each other in a circle, so none can be decided first: "
+        f"score-from-level ({path}:{first_line}), level-from-score ({path}:{second_line}) "
+        "(level-from-score reads score, concluded by score-from-level; "
+        "score-from-level reads level, concluded by level-from-score)")
     assert "en cercle" in problem.message("fr")
     assert error.exit_code == 2
 
@@ -202,6 +203,82 @@ def test_a_cycle_through_rules_concluding_the_same_fact(rulebase: RuleBase) -> N
     for rule_id in ("score-a", "score-b", "level"):
         assert f"{rule_id} (" in message
     assert "score-a and score-b both conclude score" in message
+
+
+def test_a_rule_reading_what_a_rule_it_shares_a_conclusion_with_concludes_is_a_cycle(rulebase: RuleBase) -> None:
+    # Both conclude `level`, so they share a stratum; level-too reads `score`, which
+    # score-and-level concludes, so it must come later: both rules and both reasons are named.
+    path = rulebase.rules(
+        "a.yaml",
+        rule("score-and-level", when=[{"business.local": True}], then={"set": {"score": 1, "level": "high"}}),
+        rule("level-too", when=[{"score": {"gt": 0}}], then={"set": {"level": "low"}}),
+    )
+    [problem] = cycle_error(rulebase).problems
+    assert (problem.rule, problem.file, problem.line) == ("score-and-level", str(path),
+                                                          line_of(path, "id: score-and-level"))
+    assert problem.message("en") == (
+        "these rules depend on each other in a circle, so none can be decided first: "
+        f"score-and-level ({path}:{line_of(path, 'id: score-and-level')}), "
+        f"level-too ({path}:{line_of(path, 'id: level-too')}) "
+        "(level-too reads score, concluded by score-and-level; score-and-level and level-too both conclude level)")
+
+
+def test_a_cycle_is_found_among_rules_that_only_share_conclusions_or_read_defaults(rulebase: RuleBase) -> None:
+    # Rules concluding one fact without reading each other are no circle, and a derived fact
+    # with a default that no rule concludes is read from its default: neither hides the cycle.
+    rulebase.rules(
+        "a.yaml",
+        rule("aa-low", when=[{"business.local": True}], then={"set": {"final_level": "low"}}),
+        rule("aa-high", when=[{"business.local": False}], then={"set": {"final_level": "high"}}),
+        rule("ab-bonus", when=[{"bonus": 0}], then={"set": {"total_points": 1}}),
+        rule("score-from-flag", when=[{"flag": True}], then={"set": {"score": 1}}),
+        rule("flag-from-score", when=[{"score": 1}], then={"set": {"flag": True}}),
+    )
+    [problem] = cycle_error(rulebase).problems
+    assert problem.rule == "score-from-flag"
+    assert "aa-" not in problem.message("en") and "ab-bonus" not in problem.message("en")
+
+
+def test_a_cycle_downstream_of_other_rules_names_only_its_own_rules(rulebase: RuleBase) -> None:
+    # a-start feeds the circle b-level <-> c-flag without being part of it.
+    rulebase.rules(
+        "a.yaml",
+        rule("a-start", when=[{"business.local": True}], then={"set": {"score": 1}}),
+        rule("b-level", when=[{"score": 1}, {"flag": True}], then={"set": {"level": "low"}}),
+        rule("c-flag", when=[{"level": "low"}], then={"set": {"flag": True}}),
+    )
+    [problem] = cycle_error(rulebase).problems
+    message = problem.message("en")
+    assert problem.rule == "b-level" and "c-flag (" in message
+    assert "a-start (" not in message
+
+
+def test_two_cycles_one_feeding_the_other_are_both_reported(rulebase: RuleBase) -> None:
+    # The circle a1 <-> a2 is found first; the circle b1 <-> b2 feeds it (a1 reads
+    # final_level, which b1 concludes). Each circle is reported with its own rules only.
+    rulebase.rules(
+        "a.yaml",
+        rule("a1", when=[{"score": 1}, {"final_level": "low"}], then={"set": {"level": "low"}}),
+        rule("a2", when=[{"level": "low"}], then={"set": {"score": 1}}),
+        rule("b1", when=[{"total_points": 1}], then={"set": {"final_level": "low", "flag": True}}),
+        rule("b2", when=[{"flag": True}], then={"set": {"total_points": 1}}),
+    )
+    problems = cycle_error(rulebase).problems
+    assert sorted(problem.rule for problem in problems) == ["a1", "b1"]
+    for problem in problems:
+        message = problem.message("en")
+        ours, theirs = (("a1 (", "a2 ("), ("b1 (", "b2 (")) if problem.rule == "a1" else (("b1 (", "b2 ("), ("a1 (", "a2 ("))
+        assert all(name in message for name in ours) and not any(name in message for name in theirs)
+
+
+def test_cycles_reached_after_rules_already_visited_are_reported(rulebase: RuleBase) -> None:
+    rulebase.rules(
+        "a.yaml",
+        rule("a-one", when=[{"flag": True}], then={"set": {"score": 1}}),
+        rule("a-two", when=[{"score": 1}], then={"set": {"flag": True}}),
+        rule("b-grow", then={"set": {"total_points": "total_points + 1"}}),
+    )
+    assert sorted(problem.rule for problem in cycle_error(rulebase).problems) == ["a-one", "b-grow"]
 
 
 def test_every_cycle_is_reported_at_once(rulebase: RuleBase) -> None:
@@ -265,6 +342,28 @@ rules:
         ("rule-reads-unconcluded", "computes-with-level", str(path), 17, "shortlist"),
     ]
     assert "can never fire" in caught.value.problems[0].message("en")
+
+
+def test_a_rule_reading_an_unconcluded_fact_twice_is_reported_once(rulebase: RuleBase) -> None:
+    rulebase.rules("a.yaml", rule("score-between", when=[{"score": {"gt": 3}}, {"score": {"lt": 9}}]))
+    with pytest.raises(RuleBookError) as caught:
+        rulebase.program()
+    assert [(p.code, p.rule) for p in caught.value.problems] == [("rule-reads-unconcluded", "score-between")]
+
+
+def test_a_rule_computing_with_a_derived_fact_waits_until_it_is_concluded(rulebase: RuleBase) -> None:
+    # score has no default: the rules computing with it fire only once a rule concluded it,
+    # even when they only test its absence ("not above 5") or conclude a constant first.
+    rulebase.rules(
+        "a.yaml",
+        rule("score-when-local", when=[{"business.local": True}], then={"set": {"score": 2}}),
+        rule("points-unless-high", when=[{"not": {"score": {"gt": 5}}}], then={"set": {"total_points": "score + 1"}}),
+        rule("flag-and-level", then={"set": {"flag": True, "level": "'low' if score < 3 else 'high'"}}),
+    )
+    trace = rulebase.run(**{"business.local": True})
+    assert set(trace.fired_rules()) == {"score-when-local", "points-unless-high", "flag-and-level"}
+    assert (trace.facts["total_points"], trace.facts["level"]) == (3, "low")
+    assert rulebase.run(**{"business.local": False}).fired_rules() == ()
 
 
 def test_absence_of_a_fact_no_rule_concludes_is_fine(rulebase: RuleBase) -> None:
@@ -340,6 +439,16 @@ def test_a_test_and_a_negated_test_on_the_same_fact(rulebase: RuleBase) -> None:
     assert rulebase.run(**{"resources.weekly_hours": 1}).fired_rules() == ()
 
 
+def test_a_fact_tested_both_alone_and_in_an_alternative(rulebase: RuleBase) -> None:
+    # Two tests of one fact in separate places of the rule both bind that same fact.
+    rulebase.rules("a.yaml", rule("some-hours-and-few-or-local", when=[
+        {"resources.weekly_hours": {"gt": 1}},
+        {"any": [{"resources.weekly_hours": {"lt": 10}}, {"business.local": True}]}]))
+    assert rulebase.run(**{"resources.weekly_hours": 4, "business.local": False}).fired_rules() == (
+        "some-hours-and-few-or-local",)
+    assert rulebase.run(**{"resources.weekly_hours": 12, "business.local": False}).fired_rules() == ()
+
+
 FOURTEEN_TRUE = [
     {"business.local": True}, {"business.ecommerce": True}, {"business.visual_products": True},
     {"resources.graphic_skills": True}, {"content.editorial_ideas": True}, {"content.can_reply_within_a_day": True},
@@ -380,12 +489,47 @@ def test_a_rule_at_the_join_limit_runs(rulebase: RuleBase) -> None:
 
 def test_too_many_combinations_of_alternatives_are_refused(rulebase: RuleBase) -> None:
     group = {"any": FOURTEEN_TRUE[:5]}
-    rulebase.rules("a.yaml", rule("combinations", when=[group, group, group]))
+    path = rulebase.rules("a.yaml", rule("combinations", when=[group, group, group]))
     with pytest.raises(RuleBookError) as caught:
         rulebase.program()
     [problem] = caught.value.problems
     assert (problem.code, problem.rule, problem.params) == ("rule-too-many-alternatives", "combinations",
                                                             {"count": 125, "limit": 64})
+    assert (problem.file, problem.line) == (str(path), line_of(path, "id: combinations"))
+
+
+def test_a_rule_with_as_many_combinations_as_allowed_runs(rulebase: RuleBase) -> None:
+    # Six `any` of two alternatives: 2^6 = 64 combinations, the limit, all holding: one firing.
+    groups = [{"any": FOURTEEN_TRUE[2 * k:2 * k + 2]} for k in range(6)]
+    rulebase.rules("a.yaml", rule("sixty-four", when=groups))
+    assert len(rulebase.program().rules["sixty-four"].variants) == 64
+    assert rulebase.run(**ALL_TRUE).fired_rules() == ("sixty-four",)
+
+
+def test_negated_conditions_do_not_count_in_the_join_limit(rulebase: RuleBase) -> None:
+    rulebase.rules("a.yaml", rule("fifteen-and-a-negation", when=FOURTEEN_TRUE + [
+        {"profiles.existing": {"empty": True}}, {"not": {"business.name": "Closed"}}]))
+    assert rulebase.run(**ALL_TRUE).fired_rules() == ("fifteen-and-a-negation",)
+
+
+def test_a_rule_too_large_for_the_engine_is_named_with_its_file_and_line_even_through_an_alternative(
+        rulebase: RuleBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `either` runs as one durable rule per alternative; the one testing business.ecommerce
+    # shares that condition with `sells-online`: the crowded condition still points at the file.
+    path = rulebase.rules(
+        "a.yaml",
+        rule("either", when=[{"any": [{"business.local": True}, {"business.ecommerce": True}]}]),
+        rule("sells-online", when=[{"business.ecommerce": True}], then={"set": {"score": 1}}),
+    )
+    monkeypatch.setattr(durable_limits, "MAX_JOINS", 1)
+    with pytest.raises(RuleBookError) as caught:
+        rulebase.program()
+    named = [problem for problem in caught.value.problems if problem.rule]
+    assert named and {problem.code for problem in caught.value.problems} == {"durable-limit"}
+    assert any(problem.rule.startswith("either#") for problem in named)  # the alternative's own problem
+    for problem in named:
+        owner = problem.rule.split("#")[0]
+        assert (problem.file, problem.line) == (str(path), line_of(path, f"id: {owner}"))
 
 
 def test_facts_are_encoded_with_a_unique_id_and_lists_with_their_size() -> None:

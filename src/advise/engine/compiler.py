@@ -14,10 +14,11 @@ Pure: builds data, never imports durable. How the engine's sharp edges shape the
   one; facts carry a stable `id`; comparisons are only ever with constants.
 * `pri`: lower fires first, unsigned, so declared priorities (0..1000, higher wins)
   become 1000 - priority.
-* `dist: false` on every rule. By default durable binds a fact to at most one alias of a
+* `dist: 0` on every rule. By default durable binds a fact to at most one alias of a
   rule, and a `$not` ignores the facts the rule's other aliases bound: two tests on one
   fact (`weekly_hours: {gt: 1, lt: 10}`) never fired, and `score > 1 and not score > 5`
   fired for 7. Every alias tests one fact by name, so this adds no other combination.
+  durable reads the value as a number, as its own API writes it (JSON `true` reads as 0).
 * `any`: durable's own `$any` fires once per non-empty subset of alternatives that hold
   (2^n - 1 firings; 14 alternatives crashed the process). Each combination of
   alternatives becomes its own durable rule running the same action instead.
@@ -145,7 +146,7 @@ def compile_rulebook(rulebook: RuleBook) -> Program:
                                   if name in owner else (None, None))
     if limits:
         raise RuleBookError(limits)
-    top = max(levels.values(), default=0)
+    top = max(levels.values())  # never empty: the reader refuses a rule base without rules
     strata = tuple(tuple(rule.id for rule in ordered if levels[rule.id] == k) for k in range(top + 1))
     return Program(rulebook=rulebook, definition={RULESET: definition}, rules=rules, strata=strata,
                    fact_level=fact_level)
@@ -207,10 +208,10 @@ def stratify(rulebook: RuleBook) -> tuple[dict[str, int], dict[str, int]]:
             if wanted != levels[rule.id]:
                 levels[rule.id] = wanted
                 changed = True
-                if wanted > bound:
-                    raise RuleBookError(_cycle_problems(rulebook, reads, concluders) or [Problem(
-                        "rule-cycle", {"rules": rule.id, "detail": "?"}, file=rule.file, line=rule.line,
-                        rule=rule.id)])
+                if wanted > bound:  # only a circle through a read raises a stratum without end
+                    problems = _cycle_problems(rulebook, reads, concluders)
+                    assert problems, "a rising stratum with no circle through a read"
+                    raise RuleBookError(problems)
     fact_level = {name: max(levels[r.id] for r in rules) for name, rules in concluders.items()}
     return levels, fact_level
 
@@ -218,25 +219,30 @@ def stratify(rulebook: RuleBook) -> tuple[dict[str, int], dict[str, int]]:
 def _cycle_problems(rulebook: RuleBook, reads: dict[str, set[str]], concluders: dict[str, list[Rule]]) -> list[Problem]:
     """Name the rules of each circle of dependencies (strongly connected components)."""
     edges: dict[str, set[str]] = {rule.id: set() for rule in rulebook.rules}
-    why: dict[tuple[str, str], str] = {}
+    # Why each edge exists: a read (the later rule must wait) or a shared conclusion (both in
+    # one stratum). One pair of rules may have both: `a` concludes x and y, `b` reads y and
+    # concludes x. Only a circle through a read is a cycle; the detail gives both reasons.
+    read_why: dict[tuple[str, str], str] = {}
+    shared_why: dict[tuple[str, str], str] = {}
     for rule in rulebook.rules:
         for name in reads[rule.id]:
-            for source in concluders.get(name, []):
+            for source in concluders.get(name, []):  # a derived fact with a default may have none
                 edges[source.id].add(rule.id)
-                why.setdefault((source.id, rule.id), f"{rule.id} reads {name}, concluded by {source.id}")
+                read_why.setdefault((source.id, rule.id), f"{rule.id} reads {name}, concluded by {source.id}")
         for name in rule.concludes():
-            for other in concluders.get(name, []):
+            for other in concluders[name]:
                 if other.id != rule.id:
                     edges[rule.id].add(other.id)
-                    why.setdefault((rule.id, other.id), f"{rule.id} and {other.id} both conclude {name}")
+                    reason = shared_why.get((other.id, rule.id), f"{rule.id} and {other.id} both conclude {name}")
+                    shared_why.setdefault((rule.id, other.id), reason)  # one wording for both directions
     problems = []
     for component in _strongly_connected(edges):
         inside = [(a, b) for a in component for b in edges[a] if b in component]
-        if not any(" reads " in why.get(pair, "") for pair in inside):
+        if not any(pair in read_why for pair in inside):
             continue  # only co-conclusions: no real circle
         members = sorted((rulebook.rule(rule_id) for rule_id in component), key=lambda rule: rule.order)
         first = members[0]
-        detail = "; ".join(sorted(why[pair] for pair in inside if pair in why))
+        detail = "; ".join(sorted({why[pair] for why in (read_why, shared_why) for pair in inside if pair in why}))
         where = ", ".join(f"{rule.id} ({rule.file}:{rule.line})" for rule in members)
         problems.append(Problem("rule-cycle", {"rules": where, "detail": detail},
                                 file=first.file, line=first.line, rule=first.id))
@@ -347,10 +353,8 @@ def _compile_rule(rule: Rule, stratum: int,
     top: list[Condition] = []
     groups: list[Group] = []
     for item in rule.when.items:
-        if isinstance(item, Group) and item.kind == "any":
+        if isinstance(item, Group):  # an `any`: the reader refuses an `all` at the top
             groups.append(item)
-        elif isinstance(item, Group):
-            top.extend(item.conditions())
         else:
             top.append(item)
     positives = entries([condition for condition in top if not condition.negated] + computed_from)
@@ -371,10 +375,10 @@ def _compile_rule(rule: Rule, stratum: int,
     for index, chosen in enumerate(itertools.product(*alternatives)):
         patterns = positives + [entry for alternative in chosen for entry in alternative] + [stage] + negations
         name = rule.id if index == 0 else f"{rule.id}#{index}"
-        bodies[name] = {"all": patterns, "pri": 1000 - rule.priority, "dist": False, "run": rule.id}
+        bodies[name] = {"all": patterns, "pri": 1000 - rule.priority, "dist": 0, "run": rule.id}
     problems = []
-    joined = max((sum(1 for entry in body["all"] if not next(iter(entry)).endswith("$not"))
-                  for body in bodies.values()), default=0)
+    joined = max(sum(1 for entry in body["all"] if not next(iter(entry)).endswith("$not"))
+                 for body in bodies.values())  # never empty: the reader refuses an empty `any`
     if joined > MAX_JOIN:
         problems.append(Problem("rule-too-many-facts", {"count": joined - 1, "limit": MAX_JOIN - 1},
                                 file=rule.file, line=rule.line, rule=rule.id))
