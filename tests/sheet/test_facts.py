@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from advise.errors import MESSAGES, FactSheetError, Problem
+from advise.errors import MESSAGES, SHOWN_PROBLEMS, FactSheetError, Problem
 from advise.sheet.facts import (
     HEADER_FIELDS,
     OBJECTIVES,
@@ -112,6 +112,9 @@ def test_agence_example_gets_defaults() -> None:
     assert loaded.facts["content.contests_planned"] is False
     assert "content.contests_planned" not in loaded.positions
     assert loaded.positions["content.can_reply_within_a_day"] == 16
+    # what the sheet states itself, as the report tells it apart from a default
+    assert {"business.name", "content.can_reply_within_a_day", "profiles.existing"} <= loaded.given
+    assert "content.contests_planned" not in loaded.given and "business.visual_products" not in loaded.given
 
 
 def test_every_field_is_a_fact_with_its_default() -> None:
@@ -211,6 +214,18 @@ def test_misplaced_key_suggests_its_place() -> None:
     assert suggestion(problem) == "local"
     problem = one_problem(VALID + "  graphic_skills: true\n")  # under profiles
     assert suggestion(problem) == "resources.graphic_skills"
+    problem = one_problem(edit(VALID, monthly_budget="  monthly_budget: 0\n  size: pme"))  # under resources
+    assert (problem.field, suggestion(problem)) == ("resources.size", "business.size")
+
+
+def test_the_unknown_keys_an_error_shows_carry_their_hint_however_many_follow() -> None:
+    # The error shows the first SHOWN_PROBLEMS problems in line order: the misspelt key of
+    # line 7 comes first although 60 unknown keys of the top level were found before it.
+    text = edit(VALID, local="  locale: true") + "".join(f"extra_{n}: 1\n" for n in range(60))
+    found = problems(text)
+    assert len(found) == 61
+    assert (found[0].field, found[0].line, suggestion(found[0])) == ("business.locale", 7, "local")
+    assert all(problem.hint for problem in found[:SHOWN_PROBLEMS])
 
 
 def test_unknown_key_with_nothing_close_lists_the_keys() -> None:
@@ -228,6 +243,22 @@ def test_missing_required_section_is_one_problem() -> None:
     text = VALID.replace("resources:\n  weekly_hours: 1.5\n  monthly_budget: 0\n", "")
     problem = one_problem(text)
     assert (problem.code, problem.field) == ("missing-field", "resources")
+    assert problem.hint_text("en") == "it needs weekly_hours and monthly_budget"
+
+
+def test_a_missing_section_says_every_field_it_needs_in_both_languages() -> None:
+    problem = one_problem(VALID.replace("business:\n  name: Boulangerie Martin\n  size: tpe\n  audience: b2c\n"
+                                        "  local: true\n", ""))
+    assert (problem.code, problem.field) == ("missing-field", "business")
+    assert problem.hint_text("en") == "it needs name, size and audience"
+    assert problem.hint_text("fr") == "elle doit contenir name, size et audience"
+
+
+def test_a_missing_section_does_not_hide_the_problems_of_the_next_ones() -> None:
+    text = VALID.replace("business:\n  name: Boulangerie Martin\n  size: tpe\n  audience: b2c\n  local: true\n", "")
+    found = problems(edit(text, weekly_hours="  weekly_hours: 200"))
+    assert [(p.code, p.field) for p in found] == [("missing-field", "business"),
+                                                  ("out-of-range", "resources.weekly_hours")]
 
 
 def test_objectives_are_required_but_may_be_empty() -> None:
@@ -266,6 +297,10 @@ def test_wrong_type_hints() -> None:
 def test_a_section_must_be_a_mapping() -> None:
     problem = one_problem(VALID + "content:\n")
     assert (problem.code, problem.field, problem.line) == ("not-a-mapping", "content", 14)
+    assert problem.message("en") == "expected a mapping (key: value), found nothing (null)"
+    problem = one_problem(VALID.replace("resources:\n  weekly_hours: 1.5\n  monthly_budget: 0\n", "resources: 3\n"))
+    assert (problem.field, problem.line, problem.message("en")) == (
+        "resources", 8, "expected a mapping (key: value), found number 3")
 
 
 def test_the_sheet_must_be_a_mapping() -> None:
@@ -340,6 +375,12 @@ def test_duplicate_items_after_normalisation() -> None:
 def test_bad_version(version: str) -> None:
     problem = one_problem(version=f"version: {version}")
     assert (problem.code, problem.field, problem.line) == ("bad-version", "version", 1)
+
+
+def test_header_problems_point_at_their_own_line() -> None:
+    text = VALID.replace("version: 1\nlang: fr\n", "") + "lang: de\nversion: 2\n"
+    found = problems(text)
+    assert [(p.code, p.field, p.line) for p in found] == [("bad-choice", "lang", 12), ("bad-version", "version", 13)]
 
 
 def test_duplicate_key_in_a_sheet_file(tmp_path: Path) -> None:
@@ -455,10 +496,10 @@ def test_objectives_constant_matches_the_schema() -> None:
 def test_planned_profiles_keep_the_owners_order_but_open_ones_are_canonical() -> None:
     # The planned order breaks ties between equally fitting networks; what is already open
     # has no order, so two spellings of the same sheet must give the same facts.
-    facts = sheet(VALID + "  existing: [youtube, twitter, facebook]\n",
+    facts = sheet(VALID + "  existing: [youtube, linkedin, twitter, facebook]\n",
                   planned="  planned: [instagram, facebook]").facts
     assert facts["profiles.planned"] == ("instagram", "facebook")
-    assert facts["profiles.existing"] == ("facebook", "x", "youtube")
+    assert facts["profiles.existing"] == ("facebook", "x", "linkedin", "youtube")  # the contract's order
 
 
 def test_sector_is_optional_and_other_by_default() -> None:
@@ -498,6 +539,8 @@ def test_a_sector_the_rule_base_does_not_know_is_refused_with_a_suggestion(value
     [problem] = caught.value.problems
     assert (problem.code, problem.field, problem.line, problem.file) == ("bad-choice", "business.sector", 7, "sheet.yaml")
     assert suggestion(problem) == suggested
+    if suggested is None:
+        assert problem.hint is None and "did you mean" not in problem.format("en")
     check_open_choices(loaded, {"business.sector": (*SECTORS, value)})  # a rule base that adds it
 
 
@@ -568,6 +611,13 @@ def test_hints_point_at_the_right_name() -> None:
     assert hint_of(_changed("business", "size", "tpee")) == "tpe"
     assert hint_of(_changed("business", "name", 12)) == "hint-quote-text"  # a number where text goes
     assert hint_of(_changed("business", "size", "zzzzzz")) is None  # nothing close: no guess
+    assert hint_of(_changed("business", "name", ["a"])) is None  # a list is not text put in quotes
+    assert hint_of(_changed(None, "objectives", 5)) is None  # neither a word nor nothing: no list to suggest
+    with pytest.raises(FactSheetError) as caught:
+        fact_sheet_from_mapping(_changed("business", "size", "zzzzzz"))
+    [problem] = caught.value.problems
+    assert problem.file == "<facts>"  # a sheet made in code names no file of the user's
+    assert problem.format("en") == "<facts> business.size: 'zzzzzz' is not one of: tpe, pme, large"
 
 
 def test_a_sheet_that_is_not_a_mapping_says_what_it_is() -> None:
@@ -616,3 +666,17 @@ def test_an_open_choice_outside_the_rule_base_list_is_refused_with_a_hint(tmp_pa
         check_open_choices(sheet_, {"business.sector": ["boulangerie", "fleuriste"]})
     assert caught.value.problems[0].file == "<facts>"  # a sheet made in code, without a file
     check_open_choices(sheet_, {"business.sector": ["boulangere", "food"]})  # listed: accepted
+
+
+@pytest.mark.parametrize(("name", "code", "shown"), [
+    ("Shop\x1b[31m", "control-character", "the text holds the control character \\x1b:"),
+    ("Shop\ud800", "lone-surrogate", "the text holds \\ud800, half of a UTF-16 pair"),
+])
+def test_a_control_character_in_a_mapping_sheet_is_refused_and_shown_escaped(name: str, code: str,
+                                                                              shown: str) -> None:
+    # A sheet from the web form or --set never went through the YAML reader's own check.
+    with pytest.raises(FactSheetError) as caught:
+        fact_sheet_from_mapping(_changed("business", "name", name), filename="form")
+    [problem] = caught.value.problems
+    assert (problem.code, problem.file, problem.field) == (code, "form", "business.name")
+    assert problem.message("en").startswith(shown) and "\x1b" not in problem.format("en")

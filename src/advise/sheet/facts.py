@@ -15,7 +15,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
-from ..errors import SHOWN_PROBLEMS, FactSheetError, Problem, Text, closest, did_you_mean, register_messages
+from ..errors import (SHOWN_PROBLEMS, FactSheetError, Problem, Text, closest, did_you_mean, register_messages,
+                      sort_problems)
 from ..safetext import escape_character, first_unsafe
 from .yamlload import KeyPath, Positions, describe, load_yaml, load_yaml_text
 
@@ -325,6 +326,7 @@ class _Validator:
         self.filename = filename
         self.positions = positions
         self.problems: list[Problem] = []
+        self._unknown: dict[int, tuple[str, KeyPath]] = {}  # id(problem) -> its key and where, for a hint
 
     def report(self, code: str, path: KeyPath, field_name: str | None, **params: Any) -> None:
         """A problem at `path` (its own position, else its nearest ancestor's line)."""
@@ -336,8 +338,14 @@ class _Validator:
         )
 
     def raise_problems(self) -> None:
-        if self.problems:
-            raise FactSheetError(self.problems)
+        if not self.problems:
+            return
+        # An unknown key gets its did-you-mean only if the error shows it (the first
+        # SHOWN_PROBLEMS, in line order): a hostile sheet may hold a million unknown keys.
+        shown = {id(problem) for problem in sort_problems(self.problems)[:SHOWN_PROBLEMS]}
+        raise FactSheetError([dataclasses.replace(problem, **_key_hint(*self._unknown[id(problem)]))
+                              if id(problem) in self._unknown and id(problem) in shown else problem
+                              for problem in self.problems])
 
     def sheet(self, data: Any, *, path: str | None) -> FactSheet:
         if not isinstance(data, Mapping):
@@ -357,9 +365,9 @@ class _Validator:
                     # what to write inside it, not only its name (same code: tools match on it)
                     hint = {"hint": "hint-section-needs", "hint_params": {"fields": _and(needed)}} if needed else {}
                     self.report("missing-field", (), section, **hint)
-                # a missing optional section means all defaults; a missing required
-                # one is reported once, not once per field
-                containers[(section,)] = None if required else {}
+                # its fields take their defaults: a missing required section is reported
+                # once, not once per field
+                containers[(section,)] = None
             elif isinstance(block, Mapping):
                 containers[(section,)] = block
                 self.unknown_keys(block, (section,))
@@ -393,9 +401,8 @@ class _Validator:
         for key in mapping:
             if key not in allowed:
                 dotted = ".".join((*parent, str(key)))
-                # Past the problems an error shows (SHOWN_PROBLEMS), a hint would never be read.
-                hint = _key_hint(str(key), parent) if len(self.problems) < SHOWN_PROBLEMS else {}
-                self.report("unknown-key", (*parent, key), dotted, key=key, **hint)
+                self.report("unknown-key", (*parent, key), dotted, key=key)
+                self._unknown[id(self.problems[-1])] = (str(key), parent)  # its hint: raise_problems
 
     def version(self, value: Any) -> int:
         # Only the integer 1: `true` equals 1 in Python, and "1" or 1.5 are other formats.
@@ -521,7 +528,7 @@ def _key_hint(key: str, parent: KeyPath) -> dict[str, Any]:
 def check_open_choices(sheet: FactSheet, allowed: Mapping[str, Sequence[str]]) -> None:
     """The open choices of a sheet (business.sector) against the lists a rule base declares
     (field -> every valid value); raises FactSheetError as the sheet's own validation does."""
-    validator = _Validator(sheet.path or "<facts>", Positions())
+    filename, problems = sheet.path or "<facts>", []
     for name, values in allowed.items():
         spec = SHEET_FIELDS[name]
         value = sheet.facts.get(name)
@@ -530,7 +537,7 @@ def check_open_choices(sheet: FactSheet, allowed: Mapping[str, Sequence[str]]) -
         suggestion = closest(value, (*values, *spec.examples))
         suggestion = spec.examples.get(suggestion, suggestion) if suggestion else None
         hint = {"hint": "hint-did-you-mean", "hint_params": {"suggestion": suggestion}} if suggestion else {}
-        validator.problems.append(Problem("bad-choice", {"value": value, "choices": ", ".join(values)},
-                                          file=validator.filename, line=sheet.positions.get(name), field=name,
-                                          **hint))
-    validator.raise_problems()
+        problems.append(Problem("bad-choice", {"value": value, "choices": ", ".join(values)},
+                                file=filename, line=sheet.positions.get(name), field=name, **hint))
+    if problems:
+        raise FactSheetError(problems)
