@@ -233,7 +233,9 @@ def test_an_error_without_a_system_message_still_says_why(tmp_path: Path, monkey
     monkeypatch.setattr(os, "replace", refused)
     with pytest.raises(InputError) as raised:
         write_atomically(tmp_path / "report.txt", "report")
-    assert raised.value.problems[0].params["reason"] == "the share went away"
+    problem = raised.value.problems[0]
+    assert (problem.params["reason"], problem.file, problem.field) == ("the share went away",
+                                                                      str(tmp_path / "report.txt"), "--output")
     assert leftovers(tmp_path) == []
 
 
@@ -247,3 +249,31 @@ def test_a_new_file_without_an_option_name_is_refused_over_an_existing_one(tmp_p
     monkeypatch.setattr(os, "link", lambda source, target: (_ for _ in ()).throw(PermissionError(1, "no links")))
     write_new_file(tmp_path / "accents.yaml", "name: Café Zoé\n")  # exclusive creation, UTF-8
     assert (tmp_path / "accents.yaml").read_bytes() == "name: Café Zoé\n".encode("utf-8")
+
+
+def test_a_hard_link_to_the_input_is_the_input(tmp_path: Path) -> None:
+    sheet = tmp_path / "client.yaml"
+    sheet.write_text("business: {name: x}\n")
+    os.link(sheet, tmp_path / "report.txt")  # another name, the same file
+    with pytest.raises(InputError) as raised:
+        write_atomically(tmp_path / "report.txt", "report", inputs=[sheet])
+    assert raised.value.problems[0].code == "output-is-input"
+    assert sheet.read_text() == "business: {name: x}\n"
+
+
+def test_files_are_written_in_utf_8_whatever_the_locale(tmp_path: Path) -> None:
+    # A consultant's scheduled job may run in the plain C locale, whose encoding is ASCII:
+    # reports and new files are UTF-8 all the same, never an encoding error.
+    code = ("import os, sys\n"
+            "from advise.output import write_atomically, write_new_file\n"
+            "write_atomically(sys.argv[1], 'Caf\\u00e9 Zo\\u00e9\\n')\n"
+            "write_new_file(sys.argv[2], 'Caf\\u00e9 Zo\\u00e9\\n')\n"
+            "os.link = lambda source, target: (_ for _ in ()).throw(PermissionError(1, 'no links'))\n"
+            "write_new_file(sys.argv[3], 'Caf\\u00e9 Zo\\u00e9\\n')\n")
+    env = dict(os.environ, LC_ALL="C", LANG="C", PYTHONUTF8="0", PYTHONCOERCECLOCALE="0", PYTHONIOENCODING="")
+    names = [tmp_path / "report.txt", tmp_path / "facts.yaml", tmp_path / "unlinked.yaml"]
+    result = subprocess.run([sys.executable, "-c", code, *map(str, names)], env=env, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    for name in names:
+        assert name.read_bytes() == "Café Zoé\n".encode("utf-8")
