@@ -13,7 +13,6 @@ from .engine.durable import Engine
 from .engine.inference import infer
 from .engine.prediction import Predictor
 from .engine.trace import Trace
-from .rulebase.loading import load_rulebook
 from .rulebase.model import RuleBook
 from .sheet.facts import FactSheet, check_open_choices, fact_sheet_from_mapping, load_fact_sheet
 
@@ -69,6 +68,8 @@ class Advisor:
         self.engine = Engine(self.program.definition)
 
     def _load(self) -> tuple[RuleBook, Program]:
+        from .rulebase.loading import load_rulebook  # not needed when the cache holds the rule base
+
         rulebook = load_rulebook(self.rules_dir)
         return rulebook, compile_rulebook(rulebook)
 

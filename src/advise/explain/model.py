@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..advisor import Result
 from ..engine.trace import Firing
 from ..sheet.consultant import Consultant
-from .answers import NotApplied, WhatIf
 from .existing import ExistingAction
+
+if TYPE_CHECKING:  # imported by the answers that need them (--all, --set): not on every run
+    from .answers import NotApplied, WhatIf
 
 
 REPORT_VERSION = 1

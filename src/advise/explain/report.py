@@ -22,13 +22,12 @@ from __future__ import annotations
 import datetime
 
 import dataclasses
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from ..advisor import Result
 from ..engine.trace import Firing
 from ..rulebase.operators import LIST
 from ..sheet.consultant import Consultant
-from .answers import Hint, Hints, NotApplied, WhatIf
 from .because import because_for, fact_context
 from .model import (ChangeRow, HintView, Item, Premise, Report, SheetChange, Step, ThemeSection, TimeBudget, TimeRow,
                     WhatIfView)
@@ -36,6 +35,9 @@ from .existing import existing_actions, later_platforms
 from .steps import platform_keys, raised, reading_order, step_numbers, supporting_steps
 from .summary import AUDIENCES, build_summary, make_signature, report_date
 from .words import Words
+
+if TYPE_CHECKING:  # imported by the answers that need them (hints, --all, --set): not on every run
+    from .answers import Hint, Hints, NotApplied, WhatIf
 
 
 def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, what_if: "WhatIf | None" = None,
