@@ -20,8 +20,8 @@ handled here, and tests/engine/test_durable.py shows each one:
    pattern to start with a positive test on a domain property, and a firing bound stops
    a runaway rule with its id.
 10. Matched facts are Content objects: read through `_d`.
-11. Registration deletes `run` keys: definitions are deep-copied, and the action table is
-    set before Host.__init__ asks for it.
+11. Registration deletes `run` keys: the Engine registers its own copy of the definition
+    (made once, `_plain_copy`), and the action table is set before Host.__init__ asks for it.
 12. An action running over 10 s ends processing: actions only record the firing; all
     computation happens after the call, in advise.engine.inference.
 13. Deleting the state of a sheet for which durable never ran an action (no rule fired, or
@@ -45,10 +45,10 @@ closes. Python 3.13 needs CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject at in
 from __future__ import annotations
 
 import contextlib
-import copy
 import itertools
 import json
 import logging
+import pickle
 import re
 import threading
 from dataclasses import dataclass, field
@@ -163,13 +163,20 @@ class Activation:
     bindings: dict[str, dict[str, Any]]
 
 
+def _plain_copy(definition: dict) -> dict:
+    """A deep copy of a definition (JSON data: dicts, lists, strings, numbers, booleans,
+    None), through pickle: the same values and types as copy.deepcopy, several times faster."""
+    return pickle.loads(pickle.dumps(definition, protocol=pickle.HIGHEST_PROTOCOL))
+
+
 class _SynchronousHost(durable_engine.Host):
     """A Host without timer threads (sharp edge 2); actions resolved from our table."""
 
     def __init__(self, definition: dict, actions: dict[str, Callable]):
+        """`definition`: a copy of its own, which registration alters (edge 11)."""
         self._actions = actions  # before super().__init__, which asks for them (edge 11)
         super().__init__()
-        self.register_rulesets(copy.deepcopy(definition))
+        self.register_rulesets(definition)
 
     def get_action(self, action_name: str) -> Callable:
         return self._actions[action_name]
@@ -210,7 +217,7 @@ class Engine:
         for rule_id, body in rules.items():
             if body.get("run") != IGNORE_ACTION:
                 actions[body["run"]] = self._action_for(body["run"])
-        registered = copy.deepcopy(definition)
+        registered = _plain_copy(definition)  # durable deletes its `run` keys (edge 11)
         registered[self.ruleset][CLOSE_RULE] = {"all": [{"m": {"t": CLOSE_RULE}}], "run": CLOSE_RULE}
         try:
             self._host = _SynchronousHost(registered, actions)
