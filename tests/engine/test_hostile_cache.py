@@ -1,7 +1,8 @@
 """Attacks through the cache folder: a compiled rule base is a pickle and a compiled template
 is marshalled code, so an entry file is loaded only if we own it and nobody else may write
 it, whatever its folder. A refused, damaged or wrong entry is rebuilt and replaced, silently,
-so the next run uses the cache again."""
+so the next run uses the cache again. The same holds for the report's texts and Babel's
+locale data kept there."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ import stat
 from pathlib import Path
 
 import pytest
+from babel import localedata
 from jinja2.bccache import bc_magic
 
 from advise.advisor import Advisor, default_rules_dir, default_templates_dir
 from advise.engine import cache
+from advise.explain import wording
 from advise.explain.report import build_report
 from advise.render import renderer as render
 from advise.sheet.facts import load_fact_sheet
@@ -139,3 +142,54 @@ def test_compiled_templates_others_may_write_are_never_run(folder: Path, tmp_pat
     for path in entries:  # replaced by our own, private entries
         if path.exists():
             assert stat.S_IMODE(path.stat().st_mode) & 0o022 == 0
+
+
+def _read_texts(monkeypatch: pytest.MonkeyPatch) -> object:
+    loaded = render.Renderer(default_templates_dir())
+    return loaded.messages, loaded.glossary
+
+
+def _read_locale(monkeypatch: pytest.MonkeyPatch) -> object:
+    memory: dict = {}
+    monkeypatch.setattr(localedata, "_cache", memory)  # as in a new process: Babel has read nothing
+    wording._prime_locale_data("fr_FR")
+    return repr(memory["fr_FR"])  # Babel's patterns compare by identity, their repr by value
+
+
+@pytest.mark.parametrize("planted", ["writable by others", "a symlink"])
+@pytest.mark.parametrize("kind, read", [("texts", _read_texts), ("locale", _read_locale)])
+def test_cached_texts_and_locale_data_others_could_write_are_never_loaded(
+        folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str, read, planted: str) -> None:
+    fresh = read(monkeypatch)
+    entries = list(folder.glob(f"{kind}-*.pickle"))
+    assert len(entries) == 1
+    entry = entries[0]
+    assert read(monkeypatch) == fresh  # from the entry
+    marker = tmp_path / "pwned"
+    entry.unlink()
+    if planted == "a symlink":
+        elsewhere = tmp_path / "elsewhere.pickle"
+        plant(elsewhere, pickle.dumps(_Payload(marker)), 0o600)
+        entry.symlink_to(elsewhere)
+    else:
+        plant(entry, pickle.dumps(_Payload(marker)), 0o666)
+    assert read(monkeypatch) == fresh
+    assert not marker.exists()
+    status = entry.lstat()  # replaced by our own, private entry
+    assert stat.S_ISREG(status.st_mode) and stat.S_IMODE(status.st_mode) & 0o022 == 0
+
+
+def test_cached_locale_data_is_babels_own(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _read_locale(monkeypatch)  # fills the entry
+    cached = _read_locale(monkeypatch)
+    monkeypatch.setattr(localedata, "_cache", {})
+    assert cached == repr(localedata.load("fr_FR"))
+
+
+def test_a_damaged_texts_entry_is_read_afresh(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fresh = _read_texts(monkeypatch)
+    (entry,) = folder.glob("texts-*.pickle")
+    plant(entry, pickle.dumps(("not", "texts")), 0o600)
+    assert _read_texts(monkeypatch) == fresh
+    with open(entry, "rb") as handle:
+        assert pickle.load(handle) == fresh

@@ -9,8 +9,10 @@ entry is a pickle, and a pickle is code, so one found in a folder others could w
 never read. ADVISE_NO_CACHE=1 turns the cache off. Only a rule base that loaded and
 compiled without error is stored; errors are always found afresh.
 
-The same folder holds the compiled report templates (advise.render.renderer, advise.explain.report: Jinja's
-bytecode cache), under the same rules: owner-only, and keyed by `code_stamp()`.
+The same folder holds, under the same rules (owner-only, keyed by `code_stamp()` and their
+inputs): the compiled report templates (advise.render.renderer, advise.explain.because:
+Jinja's bytecode cache), the report's texts as read from explanations/ (`cached_data`), and
+Babel's locale data for the report languages, merged as Babel merges it (`cached_data`).
 """
 
 from __future__ import annotations
@@ -126,7 +128,34 @@ def cached(rules_dir: Path, build: Callable[[], Any], valid: Callable[[Any], boo
     key = _key(rules_dir) if folder is not None else None
     if folder is None or key is None:
         return build()
-    entry = folder / f"rulebase-{key}.pickle"
+    return _through(folder, "rulebase", key, build, valid)
+
+
+def cached_data(kind: str, inputs: str, files: list[Path], build: Callable[[], Any],
+                valid: Callable[[Any], bool] = lambda value: True) -> Any:
+    """`build()`'s result, cached as `cached` does for a rule base, in an entry named after
+    `kind` and keyed by `inputs` (what else the value depends on), the content of `files`,
+    advise's code and Python's version. For data that is slow to read and cheap to load
+    back: the report's texts (advise.render.renderer), Babel's locale data
+    (advise.explain.wording)."""
+    folder = cache_dir()
+    stamp = code_stamp() if folder is not None else None
+    if folder is None or stamp is None:
+        return build()
+    digest = hashlib.sha256(f"{_FORMAT}|{stamp}|{kind}|{inputs}".encode())
+    try:
+        for path in files:
+            digest.update(b"|" + str(path).encode() + b"|")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    except OSError:
+        return build()
+    return _through(folder, kind, digest.hexdigest(), build, valid)
+
+
+def _through(folder: Path, kind: str, key: str, build: Callable[[], Any], valid: Callable[[Any], bool]) -> Any:
+    """The entry `{kind}-{key}.pickle` if we alone could have written it and it loads to a
+    `valid` value; else `build()`, stored there (atomically) for the next run."""
+    entry = folder / f"{kind}-{key}.pickle"
     if _private(folder):
         handle = open_entry(entry)
         if handle is not None:
@@ -142,10 +171,10 @@ def cached(rules_dir: Path, build: Callable[[], Any], valid: Callable[[Any], boo
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         if not _private(folder):
             return value
-        for old in folder.glob("rulebase-*.pickle"):  # keep the cache small: the latest few entries
-            if old != entry and len(list(folder.glob("rulebase-*.pickle"))) > 16:
+        for old in folder.glob(f"{kind}-*.pickle"):  # keep the cache small: the latest few entries
+            if old != entry and len(list(folder.glob(f"{kind}-*.pickle"))) > 16:
                 old.unlink(missing_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=".rulebase-", suffix=".tmp")
+        descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f".{kind}-", suffix=".tmp")
         try:
             with os.fdopen(descriptor, "wb") as handle:
                 pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)

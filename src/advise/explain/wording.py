@@ -20,11 +20,13 @@ import re
 from functools import lru_cache
 from typing import Any, Callable, Mapping
 
-from babel import Locale
+import babel
+from babel import Locale, localedata
 from babel.lists import format_list
 from babel.numbers import format_decimal, format_percent
 from markupsafe import Markup, escape
 
+from ..engine.cache import cached_data
 from ..rulebase.model import Vocabulary
 
 # The CLDR locale each report language uses: British English (no serial comma, day first).
@@ -40,7 +42,22 @@ _ALL_ZERO = {"en": "0 for each", "fr": "0 pour chacun"}
 
 @lru_cache(maxsize=None)
 def locale(lang: str) -> Locale:
-    return Locale.parse(LOCALES.get(lang, lang))
+    name = LOCALES.get(lang, lang)
+    _prime_locale_data(name)
+    return Locale.parse(name)
+
+
+def _prime_locale_data(name: str) -> None:
+    """Babel reads a locale's data from several files (the locale, its parents, the root,
+    global data) and merges them on every start: a good part of a one-report run. The
+    merged data is kept in advise's private cache (advise.engine.cache) and handed to
+    Babel's own in-memory cache, where Babel looks first; without it (another Babel, no
+    cache), Babel reads its files as usual."""
+    memory = getattr(localedata, "_cache", None)
+    if not isinstance(memory, dict) or name in memory or not localedata.exists(name):
+        return
+    memory[name] = cached_data("locale", f"{babel.__version__}|{babel.__file__}|{name}", [],
+                               lambda: localedata.load(name), valid=lambda value: isinstance(value, dict))
 
 
 

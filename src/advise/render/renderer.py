@@ -33,7 +33,7 @@ from typing import Any, Callable, Iterable
 import jinja2
 from markupsafe import Markup, escape
 
-from ..engine.cache import bytecode_cache
+from ..engine.cache import bytecode_cache, cached_data
 from ..errors import LANGS, InputError, Problem, RuleBookError, did_you_mean, register_messages
 from ..explain.model import Report
 from ..explain.wording import make_filters, plural_category, typography
@@ -106,8 +106,13 @@ class Renderer:
 
     def __init__(self, templates_dir: str | os.PathLike[str]):
         self.directory = Path(templates_dir)
-        self.messages = self._load_texts("messages.yaml")
-        self.glossary = self._load_glossary()
+        # Read and checked once, then loaded from advise's private cache (advise.engine.cache).
+        self.messages, self.glossary = cached_data(
+            "texts", f"{self.directory}|{self.directory.resolve()}",
+            [self.directory / "messages.yaml", self.directory / "glossary.yaml"],
+            lambda: (self._load_texts("messages.yaml"), self._load_glossary()),
+            valid=lambda value: isinstance(value, tuple) and len(value) == 2
+            and all(isinstance(part, dict) for part in value))
         self._environments: dict[tuple[int, str], jinja2.Environment] = {}
         self._glossaries: dict[tuple[int, str], tuple[Any, dict[str, dict[str, Any]], _TermFinder]] = {}
 
