@@ -85,26 +85,34 @@ class _Replay:
         # The searches ask for the same values many times (every condition, every probe):
         # each is computed once per changed answer and value.
         self._memos: dict[tuple[str, type, Any], dict[str, tuple[Any, bool]]] = {}
+        # fact -> item -> the same, for the items whose computation did not read `fact`: the
+        # same for every x (what they read, branches included, does not depend on it).
+        self._constants: dict[str, dict[str, tuple[Any, bool]]] = {}
 
     def value(self, name: str, fact: str, x: Any) -> tuple[Any, bool]:
         """The value of `name` if the sheet's `fact` were `x`; and whether it depends on `fact`."""
         memo = self._memos.setdefault((fact, type(x), x), {})
+        constants = self._constants.setdefault(fact, {})
         touched = [False]
 
         def get(item: str) -> Any:
             if item == fact:
                 touched[0] = True
                 return x
-            entry = memo.get(item)
+            entry = memo.get(item) or constants.get(item)
             if entry is None:
                 outer, touched[0] = touched[0], False
                 try:
                     value = compute(item)
                 except _Unknown:
                     memo[item] = (_FAILED, touched[0])
+                    if not touched[0]:
+                        constants[item] = memo[item]
                     touched[0] = touched[0] or outer
                     raise
                 entry = memo[item] = (value, touched[0])
+                if not touched[0]:
+                    constants[item] = entry
                 touched[0] = touched[0] or outer
             else:
                 touched[0] = touched[0] or entry[1]
