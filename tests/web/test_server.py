@@ -73,12 +73,13 @@ def test_one_process_many_threads_each_with_its_own_advisor(expected, serve) -> 
     assert len({id(advisor.engine) for advisor in advisors.values()}) == len(advisors)
 
 
-def _start(*options: str) -> tuple[subprocess.Popen, int]:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+def _start(*options: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen, int]:
+    """`advise serve --port 0 OPTIONS`, once it answers; its first line is in process.announced."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
     process = subprocess.Popen([sys.executable, "-m", "advise", "serve", "--port", "0", *options],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
                                start_new_session=True)
-    line = process.stdout.readline()
+    line = process.announced = process.stdout.readline()
     match = re.search(r"http://127\.0\.0\.1:(\d+)", line)
     assert match, line + process.stderr.read()
     port = int(match.group(1))
@@ -161,3 +162,53 @@ def test_a_broken_rule_base_or_a_busy_port_stops_the_start_cleanly(tmp_path: Pat
                                capture_output=True, text=True, timeout=60)
     assert taken.returncode == 2 and "cannot listen on 127.0.0.1:" in taken.stderr
     assert "Traceback" not in taken.stderr
+
+
+def test_the_consultant_profile_reaches_every_worker(tmp_path: Path) -> None:
+    """ADVISE_CONSULTANT, as for `advise FILE`: read once at the start, given to each worker."""
+    profile = ROOT / "tests" / "data" / "consultant" / "consultant.yaml"
+    sheet = ROOT / "examples" / "fleuriste.yaml"
+    env = {"ADVISE_CONSULTANT": str(profile), "SOURCE_DATE_EPOCH": "1795000000"}
+    expected = subprocess.run([sys.executable, "-m", "advise", str(sheet), "--format", "html", "--no-hints"],
+                              capture_output=True, env={**os.environ, **env}, timeout=60)
+    assert expected.returncode == 0 and b"Claire Martin" in expected.stdout
+    process, port = _start("--workers", "2", "--threads", "2", env=env)
+    try:
+        assert "reports signed by Claire Martin" in process.announced
+        children = subprocess.run(["ps", "-o", "pid=", "--ppid", str(process.pid)], capture_output=True,
+                                  text=True).stdout.split()
+
+        def one(_: int) -> bytes:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            try:
+                connection.request("POST", "/api/advise?format=html&hints=false", body=sheet.read_bytes(),
+                                   headers={"Content-Type": "application/yaml",
+                                            "Content-Disposition": 'attachment; filename="fleuriste.yaml"'})
+                return connection.getresponse().read()
+            finally:
+                connection.close()
+
+        with ThreadPoolExecutor(CLIENTS) as pool:
+            answers = list(pool.map(one, range(4 * CLIENTS)))
+    finally:
+        code, log = _stop(process)
+    assert code == 0
+    assert all(answer == expected.stdout for answer in answers)
+    served_by = {re.match(r"\[(\d+)\]", line).group(1) for line in log.splitlines() if "/api/advise" in line}
+    assert served_by == set(children)  # both workers signed
+
+
+@pytest.mark.parametrize("how", ["option", "environment"])
+def test_a_bad_consultant_profile_stops_the_start_with_the_command_line_error(tmp_path: Path, how: str) -> None:
+    profile = tmp_path / "consultant.yaml"
+    profile.write_text("nam: Claire\nwebsite: martin-conseil.fr\n", encoding="utf-8")
+    options, env = (["--consultant", str(profile)], {}) if how == "option" else ([], {"ADVISE_CONSULTANT": str(profile)})
+    env = {**os.environ, **env}
+    served = subprocess.run([sys.executable, "-m", "advise", "serve", "--port", "0", "--workers", "2", *options],
+                            capture_output=True, text=True, timeout=60, env=env)
+    run = subprocess.run([sys.executable, "-m", "advise", str(ROOT / "examples" / "fleuriste.yaml"), *options],
+                         capture_output=True, text=True, timeout=60, env=env)
+    assert served.returncode == run.returncode == 2
+    assert served.stderr == run.stderr  # the same clear error, every problem at once
+    assert "consultant.yaml:1" in served.stderr and "website" in served.stderr and "Traceback" not in served.stderr
+    assert served.stdout == ""  # it never announced an address

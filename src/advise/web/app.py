@@ -24,6 +24,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from ..errors import AdviseError, FactSheetError, Problem, did_you_mean
+from ..sheet.consultant import Consultant
 from ..sheet.facts import REPORT_LANGS, FactSheet, parse_fact_sheet
 from .form import (FORM_FILE, WHAT_IF_FIELDS, WHAT_IF_PREFIX, Answers, field_of, hidden_fields, html_id, language_field,
                    questionnaire, read_form, what_if_assignments)
@@ -31,6 +32,7 @@ from .words import WORDS
 
 MAX_BODY = 1024 * 1024  # 1 MiB: a fact sheet is a few hundred bytes
 REQUEST_FILE = "<request>"  # the file name the problems of an API request carry
+MAX_SHEET_NAME = 100  # a sheet's file name given in Content-Disposition
 API_FORMATS = {"json": "application/json", "html": "text/html", "markdown": "text/markdown",
                "text": "text/plain"}
 YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
@@ -72,12 +74,14 @@ FORM_MESSAGES = {
 class Service:
     """What the routes need: the rule base and templates, one Advisor per thread."""
 
-    def __init__(self, rules_dir: str | os.PathLike[str] | None, templates_dir: str | os.PathLike[str] | None):
+    def __init__(self, rules_dir: str | os.PathLike[str] | None, templates_dir: str | os.PathLike[str] | None,
+                 consultant: Consultant | None = None):
         from ..advisor import Advisor, default_templates_dir
         from ..render.renderer import Renderer
 
         self.rules_dir = Path(rules_dir) if rules_dir is not None else None
         self.templates_dir = Path(templates_dir) if templates_dir is not None else default_templates_dir()
+        self.consultant = consultant  # signs every report, as `advise FILE --consultant` does
         self._local = _Workers()
         # Built here, once: a broken rule base or template folder stops the start, not a request.
         first = Advisor(self.rules_dir, cache=True)
@@ -137,14 +141,16 @@ class Service:
             from ..explain.counterfactual import find_hints
 
             found_hints = find_hints(advisor, result)
-        report = build_report(result, lang, hints=found_hints, what_if=changes)
+        # The date: SOURCE_DATE_EPOCH, else the day of the request (a server runs for days).
+        report = build_report(result, lang, hints=found_hints, what_if=changes, consultant=self.consultant)
         return self.renderer(audience).render(report, fmt)
 
 
 def create_app(rules_dir: str | os.PathLike[str] | None = None,
-               templates_dir: str | os.PathLike[str] | None = None) -> Flask:
-    """The Flask app. Raises AdviseError (exit 2) if the rule base or the templates are broken."""
-    service = Service(rules_dir, templates_dir)
+               templates_dir: str | os.PathLike[str] | None = None, consultant: Consultant | None = None) -> Flask:
+    """The Flask app; `consultant` signs its reports (advise.sheet.consultant.load_consultant).
+    Raises AdviseError (exit 2) if the rule base or the templates are broken."""
+    service = Service(rules_dir, templates_dir, consultant)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
     app.config["MAX_FORM_MEMORY_SIZE"] = MAX_BODY
@@ -336,7 +342,8 @@ def _api(service: Service) -> Any:
                                     "message": "send the fact sheet as application/yaml or application/json"}]}, 415)
     raw = request.get_data(cache=False)
     try:
-        sheet = _sheet_from_body(raw, mimetype in JSON_TYPES)
+        name = _sheet_name(request.headers.get("Content-Disposition"))
+        sheet = _sheet_from_body(raw, mimetype in JSON_TYPES, name)
     except FactSheetError as error:
         return _problems(error.problems, error_lang)
     lang = lang_arg or sheet.lang or "en"
@@ -349,7 +356,25 @@ def _api(service: Service) -> Any:
     return Response(text, mimetype=API_FORMATS[fmt])
 
 
-def _sheet_from_body(raw: bytes, is_json: bool) -> FactSheet:
+def _sheet_name(disposition: str | None) -> str | None:
+    """The sheet's file name, when the client gives it (`Content-Disposition: attachment;
+    filename="fleuriste.yaml"`): the report names it where `advise fleuriste.yaml` does, so
+    the API gives the CLI's very bytes. Only the name, never a folder."""
+    if not disposition:
+        return None
+    from werkzeug.http import parse_options_header
+
+    name = parse_options_header(disposition)[1].get("filename", "")
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    if not name or len(name) > MAX_SHEET_NAME or not name.isprintable():
+        shown = "".join(ch if ch.isprintable() else "?" for ch in name[:MAX_SHEET_NAME])
+        raise FactSheetError(Problem("wrong-type", {"expected": f"a file name of 1 to {MAX_SHEET_NAME} printable "
+                                                                "characters", "found": repr(shown)},
+                                     field="Content-Disposition"))
+    return name
+
+
+def _sheet_from_body(raw: bytes, is_json: bool, name: str | None = None) -> FactSheet:
     from ..sheet.yamlload import load_yaml_text
 
     try:
@@ -365,7 +390,7 @@ def _sheet_from_body(raw: bytes, is_json: bool) -> FactSheet:
     # JSON is YAML: one loader gives the lines of both.
     data, positions = load_yaml_text(text, filename=REQUEST_FILE, error=FactSheetError)
     sheet = parse_fact_sheet(data, filename=REQUEST_FILE, positions=positions)
-    return dataclasses.replace(sheet, path=None)  # a request has no file name to show in a report
+    return dataclasses.replace(sheet, path=name)  # the report shows the name given, else none
 
 
 def _problems(problems: list[Problem], lang: str) -> Response:

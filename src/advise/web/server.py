@@ -7,7 +7,9 @@ Python, so threads of one process share one core; N processes use N cores.
 The listening socket is opened here, once; each worker is a fresh Python process
 (`python -m advise.web.server`, never a fork: durable_rules keeps native state that a fork
 would copy) that inherits the socket and serves it with waitress, the kernel handing each
-connection to one worker. In each worker, each waitress thread has its own Advisor
+connection to one worker. Its settings come on its standard input, as JSON: among them the
+consultant's profile, read and checked once here (a bad one stops the start, not a
+request), so that every worker, and one restarted hours later, signs reports alike. In each worker, each waitress thread has its own Advisor
 (advise.web.app). This process only watches the workers: it restarts one that dies, and
 stops them all on Ctrl-C or SIGTERM.
 
@@ -19,6 +21,7 @@ owner's answers are personal data, and nothing of them is stored or logged.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import os
@@ -30,6 +33,7 @@ import time
 from typing import Any, Callable, Iterable
 
 from ..errors import InputError, Problem, register_messages
+from ..sheet.consultant import Consultant
 
 register_messages({
     "serve-listen-failed": {
@@ -88,9 +92,10 @@ def listen(host: str, port: int) -> socket.socket:
 
 def serve(host: str = "127.0.0.1", port: int = 8000, *, workers: int = 1, threads: int = DEFAULT_THREADS,
           rules_dir: str | None = None, templates_dir: str | None = None, access_log: bool = True,
-          announce: Callable[[str], None] | None = None) -> int:
-    """Serve until stopped; returns the exit status. Raises AdviseError before serving if the
-    rule base or the templates are broken, or if the address cannot be listened on."""
+          consultant: Consultant | None = None, announce: Callable[[str], None] | None = None) -> int:
+    """Serve until stopped; returns the exit status. `consultant` (already read and checked)
+    signs every report. Raises AdviseError before serving if the rule base or the templates
+    are broken, or if the address cannot be listened on."""
     from .app import create_app
 
     create_app(rules_dir, templates_dir)  # checks the rule base and templates, and fills the rule cache
@@ -99,7 +104,8 @@ def serve(host: str = "127.0.0.1", port: int = 8000, *, workers: int = 1, thread
     shown_host = f"[{bound[0]}]" if ":" in bound[0] else bound[0]
     url = f"http://{shown_host}:{bound[1]}"
     settings = {"rules_dir": rules_dir, "templates_dir": templates_dir, "threads": threads,
-                "access_log": access_log}
+                "access_log": access_log,
+                "consultant": dataclasses.asdict(consultant) if consultant is not None else None}
     if announce is not None:
         announce(url)
     if workers <= 1:
@@ -114,7 +120,9 @@ def run_worker(sock: socket.socket, settings: dict[str, Any]) -> None:
 
     from .app import create_app
 
-    app: Any = create_app(settings.get("rules_dir"), settings.get("templates_dir"))
+    profile = settings.get("consultant")
+    app: Any = create_app(settings.get("rules_dir"), settings.get("templates_dir"),
+                          Consultant(**profile) if profile else None)
     if settings.get("access_log", True):
         app = AccessLog(app)
     logging.getLogger("waitress").setLevel(logging.ERROR)  # no 'Serving on' per worker; errors still show
@@ -127,9 +135,14 @@ def run_worker(sock: socket.socket, settings: dict[str, Any]) -> None:
 
 
 def _spawn(sock: socket.socket, settings: dict[str, Any]) -> subprocess.Popen:
+    """A worker, its settings on its standard input (a logo can outgrow a command line's argument)."""
     fd = sock.fileno()
-    return subprocess.Popen([sys.executable, "-m", "advise.web.server", "--fd", str(fd), "--settings",
-                             json.dumps(settings)], pass_fds=[fd])
+    child = subprocess.Popen([sys.executable, "-m", "advise.web.server", "--fd", str(fd)], pass_fds=[fd],
+                             stdin=subprocess.PIPE)
+    assert child.stdin is not None
+    with child.stdin:
+        child.stdin.write(json.dumps(settings).encode("utf-8"))
+    return child
 
 
 def _supervise(sock: socket.socket, workers: int, settings: dict[str, Any]) -> int:
@@ -178,11 +191,11 @@ def _supervise(sock: socket.socket, workers: int, settings: dict[str, Any]) -> i
 def _worker_main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="advise.web.server", description="one worker of `advise serve`")
     parser.add_argument("--fd", type=int, required=True)
-    parser.add_argument("--settings", required=True)
     args = parser.parse_args(argv)
+    settings = json.loads(sys.stdin.buffer.read())  # until the supervisor closes the pipe
     sock = socket.socket(fileno=args.fd)
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
-    run_worker(sock, json.loads(args.settings))
+    run_worker(sock, settings)
 
 
 if __name__ == "__main__":
