@@ -20,7 +20,7 @@ def register(group: click.Group) -> None:
                   help="Port to listen on (0: any free port, shown at start).")
     @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
                   help="Worker processes, each with its own rule engines: one per core uses every core.")
-    @click.option("--threads", type=click.IntRange(min=1), default=4, show_default=True,
+    @click.option("--threads", type=click.IntRange(min=1), default=2, show_default=True,
                   help="Threads per worker, each with its own rule engine.")
     @rules_option
     @templates_option

@@ -43,7 +43,11 @@ register_messages({
 })
 
 SERVER_NAME = "advise"  # the Server header: the name, no version
-DEFAULT_THREADS = 4
+# Threads per worker. The rules hold the GIL, so a worker's threads share one core: more
+# of them only interleave requests. Measured with 2 workers and 8 clients on 2 cores
+# (bench/serve.py): 4 threads cost 10-15 % more CPU per report than 1 or 2, and a higher
+# p95. Two keep one slow request from holding up the worker's other connections.
+DEFAULT_THREADS = 2
 WAITRESS_MAX_BODY = 4 * 1024 * 1024  # the app refuses over 1 MiB (413); waitress never buffers more than this
 RESTART_LIMIT = 5  # a worker that dies this many times within RESTART_WINDOW seconds stops the server
 RESTART_WINDOW = 60.0
