@@ -157,3 +157,16 @@ def test_a_prediction_that_sees_no_change_shows_no_hint_it_did_not_verify(adviso
     result = advisor.run(load_fact_sheet(EXAMPLES / "fleuriste.yaml"))
     hints = find_hints(advisor, result, predict=lying(lambda before: before))
     assert shown(hints) == [] and hints.reruns == 0
+
+
+@pytest.mark.parametrize("example", ["fleuriste", "coach", "hotel", "plombier", "saas-b2b", "sans-objectif"])
+@pytest.mark.parametrize("hours, budget, skills", [(1, 0, False), (6, 80, True), (15, 600, False)])
+def test_on_other_sheets_too_the_hints_are_those_of_verifying_every_candidate(
+        advisor: Advisor, example: str, hours: float, budget: float, skills: bool) -> None:
+    sheet = apply_overrides(load_fact_sheet(EXAMPLES / f"{example}.yaml"), [
+        f"resources.weekly_hours={hours}", f"resources.monthly_budget={budget}",
+        f"resources.graphic_skills={'true' if skills else 'false'}"])
+    result = advisor.run(sheet)
+    hints = find_hints(advisor, result)
+    assert without_count(hints) == without_count(exhaustive(advisor, result))
+    assert hints.reruns == len({(hint.fact, hint.after) for hint in shown(hints)})

@@ -320,15 +320,15 @@ def _text(value: Any) -> str:
 Predict = Callable[[Result, str, Any], "Outcome | None"]
 
 
-def predicted(advisor: Advisor, result: Result, name: str, value: Any) -> Outcome | None:
+def predicted(advisor: Advisor, result: Result, name: str, value: Any, before: Outcome | None = None) -> Outcome | None:
     """The outcome of the run with the sheet's `name` at `value`, as advise.engine.prediction
-    predicts it from this run's trace (None: only the real run can tell)."""
+    predicts it from this run's trace (None: only the real run can tell). `before`: Outcome.of(result)."""
     facts = advisor.predictor.facts(result.trace, {name: value})
     if facts is None:
         return None
     raised = {key: [item for item in facts if item.startswith(key) and facts[item] is True]
               for key in ("warnings.", "recommendations.")}
-    before = Outcome.of(result)
+    before = before if before is not None else Outcome.of(result)
 
     def ordered(key: str, known: tuple[str, ...]) -> tuple[str, ...]:
         items = [item[len(key):] for item in raised[key]]  # as they fired before, then the new ones
@@ -346,7 +346,9 @@ def find_hints(advisor: Advisor, result: Result, *, max_hints: int = MAX_HINTS, 
     """The counterfactual hints for one run (see the module docstring). `predict` replaces the
     prediction of each candidate's outcome (tests give a wrong one: the hints shown stay verified)."""
     sheet = result.sheet
-    predict = predict if predict is not None else lambda result, name, value: predicted(advisor, result, name, value)
+    before = Outcome.of(result)
+    predict = predict if predict is not None else \
+        lambda result, name, value: predicted(advisor, result, name, value, before)
     changes: list[tuple[str, Any, FactSheet]] = []
     for name, values in numeric_candidates(result).items():
         for value in values:
