@@ -78,7 +78,9 @@ def test_a_fact_the_engine_cannot_take_is_an_internal_error_naming_it(value: Any
     assert "resources.odd" in str(caught.value)
 
 
-def test_a_fact_durable_itself_refuses_is_never_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("value", [1e-05, 2.5, 2**40, "Chez « Léa » : 50 % d'avis", ["instagram", "tiktok"]],
+                         ids=["a small number", "a decimal", "a big integer", "free text", "a list"])
+def test_a_fact_durable_itself_refuses_is_never_dropped(monkeypatch: pytest.MonkeyPatch, value: Any) -> None:
     """Should durable ever drop a fact of a batch without a word (as it does with error 204),
     the run stops with an internal error naming the fact.
 
@@ -94,10 +96,21 @@ def test_a_fact_durable_itself_refuses_is_never_dropped(monkeypatch: pytest.Monk
     monkeypatch.setattr(engine._host, "get_facts", state_without_the_odd_fact)
     with engine.session() as session, pytest.raises(EngineError) as caught:
         session.assert_facts([{"id": "fine", "t": "fact", "name": "fine", "value": 1},
-                              {"id": "odd", "t": "fact", "name": "resources.weekly_hours", "value": 1e-05}])
+                              {"id": "odd", "t": "fact", "name": "resources.weekly_hours", "value": value}])
     assert caught.value.exit_code == 1
     assert caught.value.problems[0].code == "engine-fact-refused"
     assert "resources.weekly_hours" in str(caught.value)
+
+
+def test_plain_facts_are_stored_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Facts of booleans, small integers and plain names (the engine's stage facts, yes/no
+    answers) are not read back after the call: durable stores them whole."""
+    engine = comparing_engine()
+    with engine.session() as session:
+        session.assert_facts([{"id": "yes", "t": "fact", "name": "business.local", "value": True},
+                              {"id": "count", "t": "fact", "name": "resources.people", "value": 3}])
+        stored = {fact["id"] for fact in engine._host.get_facts(engine.ruleset, session.sid)}
+    assert {"yes", "count"} <= stored
 
 
 # ---------------------------------------------------------------- the real rule base

@@ -36,6 +36,8 @@ handled here, and tests/engine/test_durable.py shows each one:
     `1.0e-05` (read exactly) and an integer beyond 64 bits as a float. After each batch
     (durable drops a refused fact and every one after it), the sheet's state must hold
     every fact of the batch: a fact durable still refuses is an internal error naming it.
+    A batch of plain facts only (booleans, small integers, ASCII names: `_plain`) is not
+    read back: reading the state is most of a sheet's time in durable.
     Firings hand back the facts as advise asserted them, never as durable re-wrote them.
 Limits: at most 1024 live sheets per ruleset, so every session deletes its state when it
 closes. Python 3.13 needs CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject at install
@@ -280,7 +282,8 @@ class Engine:
             finally:
                 self._recorder = None
                 _QUIET.calling.on = False
-            if failure is None and recorder.refused is None and not recorder.stopped:
+            if failure is None and recorder.refused is None and not recorder.stopped \
+                    and not all(_plain(fact) for fact in batch):
                 try:
                     stored = {fact.get("id") for fact in self._host.get_facts(self.ruleset, sid)}
                 except Exception:  # no state at all (error 309): none of the batch was stored
@@ -365,6 +368,25 @@ class Session:
             self.engine._host.delete_state(self.engine.ruleset, self.sid)
         except Exception:
             pass
+
+
+_PLAIN_TEXT = re.compile(r"[A-Za-z0-9_:.$-]*")
+
+
+def _plain(fact: dict) -> bool:
+    """A fact of booleans, None, small integers and short ASCII names only (the engine's
+    stage facts, yes/no answers): durable stores such a fact whole, and checking its state
+    after the call (edge 15) would read the whole state back for nothing. Numbers and free
+    text, where durable's reader has been seen to refuse, are always checked."""
+    for value in fact.values():
+        if value is None or value is True or value is False:
+            continue
+        if type(value) is int and -2**31 <= value < 2**31:
+            continue
+        if type(value) is str and len(value) <= 200 and _PLAIN_TEXT.fullmatch(value):
+            continue
+        return False
+    return True
 
 
 def _first_unencodable(batch: list[dict]) -> dict | None:
