@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import math
+from json.encoder import encode_basestring as _string  # json's own (in C when available)
 from typing import Any
 
 from ..explain.model import REPORT_VERSION, HintView, Item, Report
@@ -77,3 +80,71 @@ def _item_json(item: Item) -> dict[str, Any]:
             "rules": list(item.rules), "steps": list(item.steps)}
 
 
+
+
+class _NotPlain(Exception):
+    """A value the fast writer leaves to json.dumps (a key that is not a string, an object)."""
+
+
+def json_text(value: Any) -> str:
+    """`json.dumps(value, ensure_ascii=False, indent=2)`, the same text, about twice as fast:
+    with an indent, json.dumps writes in pure Python, checking for cycles and options at
+    every value; a report is a tree of plain values. Anything else goes to json.dumps."""
+    parts: list[str] = []
+    try:
+        _write(value, parts, "\n")
+    except _NotPlain:
+        return json.dumps(value, ensure_ascii=False, indent=2)
+    return "".join(parts)
+
+
+def _float(value: float) -> str:
+    if value != value:
+        return "NaN"
+    if value in (math.inf, -math.inf):
+        return "Infinity" if value > 0 else "-Infinity"
+    return float.__repr__(value)
+
+
+def _write(value: Any, parts: list[str], newline: str) -> None:
+    # The order of json's own checks: str, None, True, False, int, float, list/tuple, dict.
+    if isinstance(value, str):
+        parts.append(_string(value))
+    elif value is None:
+        parts.append("null")
+    elif value is True:
+        parts.append("true")
+    elif value is False:
+        parts.append("false")
+    elif isinstance(value, int):
+        parts.append(int.__repr__(value))
+    elif isinstance(value, float):
+        parts.append(_float(value))
+    elif isinstance(value, (list, tuple)):
+        if not value:
+            parts.append("[]")
+            return
+        inner = newline + "  "
+        separator = "[" + inner
+        for item in value:
+            parts.append(separator)
+            separator = "," + inner
+            _write(item, parts, inner)
+        parts.append(newline + "]")
+    elif isinstance(value, dict):
+        if not value:
+            parts.append("{}")
+            return
+        inner = newline + "  "
+        separator = "{" + inner
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise _NotPlain
+            parts.append(separator)
+            separator = "," + inner
+            parts.append(_string(key))
+            parts.append(": ")
+            _write(item, parts, inner)
+        parts.append(newline + "}")
+    else:
+        raise _NotPlain

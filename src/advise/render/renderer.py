@@ -40,7 +40,7 @@ from ..explain.wording import make_filters, plural_category, typography
 from ..sandbox import REPORT_LIMITS, BoundedEnvironment
 from ..sheet.yamlload import describe, load_yaml
 from .formats import EXTENSION, FORMATS, TEMPLATE_FOR
-from .json_report import report_json
+from .json_report import json_text, report_json
 from .text_layout import text_layout, wordwrap
 
 register_messages({
@@ -310,7 +310,7 @@ class Renderer:
         if fmt == "json":
             data = report_json(report)
             data["glossary"] = [{"term": entry["term"], "meaning": entry["meaning"]} for entry in glossary]
-            return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+            return json_text(data) + "\n"
         chart = None
         if fmt == "html" and report.time is not None:
             from .chart import time_chart
