@@ -109,6 +109,9 @@ _PRINTF_FIELD = re.compile(r"%(?:\([^)]*\))?[#0 +-]*(\*|\d+)?(?:\.(\*|\d+))?")
 _local = threading.local()
 
 
+_SAFE_ATTRIBUTES: dict[tuple[type, type, str, type], bool] = {}
+
+
 class _Budget:
     __slots__ = ("left", "limits")
 
@@ -288,6 +291,18 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
     # -- what a template may reach
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        # Every check below depends only on the types of obj and value and on the name: the
+        # answer is remembered per (types, name), as a report asks the same a few hundred times.
+        key = (type(self), type(obj), attr, type(value))
+        known = _SAFE_ATTRIBUTES.get(key)
+        if known is None:
+            known = self._is_safe_attribute(obj, attr, value)
+            if len(_SAFE_ATTRIBUTES) >= 4096:
+                _SAFE_ATTRIBUTES.clear()
+            _SAFE_ATTRIBUTES[key] = known
+        return known
+
+    def _is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         if not super().is_safe_attribute(obj, attr, value):
             return False
         if isinstance(value, (types.ModuleType, type, types.CodeType, types.FrameType, types.FunctionType)):
