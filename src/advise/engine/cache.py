@@ -49,10 +49,18 @@ def code_stamp() -> str | None:
     from ..version import __version__
 
     parts = [f"{__version__}|{sys.version}"]
+    root = str(_PACKAGE)
     try:
-        for path in sorted(_PACKAGE.rglob("*.py")):
-            status = path.stat()
-            parts.append(f"|{path.relative_to(_PACKAGE).as_posix()}:{status.st_size}:{status.st_mtime_ns}")
+        found = []
+        for folder, subfolders, names in os.walk(root):  # os.walk: several times faster than Path.rglob
+            subfolders[:] = [name for name in subfolders if name != "__pycache__"]
+            relative = os.path.relpath(folder, root).replace(os.sep, "/")
+            for name in names:
+                if name.endswith(".py"):
+                    status = os.stat(os.path.join(folder, name))
+                    shown = name if relative == "." else f"{relative}/{name}"
+                    found.append(f"|{shown}:{status.st_size}:{status.st_mtime_ns}")
+        parts.extend(sorted(found))
     except OSError:
         return None
     return "".join(parts)
