@@ -1,22 +1,33 @@
-"""Benchmarks of advise on the machine at hand, as ratios measured in one run.
+"""Benchmarks of advise on the machine at hand: each ratio against its target, in one run.
 
-    .venv/bin/python bench/run.py            # everything (a few minutes), writes bench/results.md
-    .venv/bin/python bench/run.py --quick    # fewer repetitions and sheets, for a smoke check
+    .venv/bin/python bench/run.py            # everything (several minutes): bench/results.md, README tables
+    .venv/bin/python bench/run.py --quick    # fewer runs and sheets, a smoke check: writes nothing
+    .venv/bin/python bench/run.py --serve    # also runs bench/serve.py first (a minute more)
+    .venv/bin/python bench/run.py --python .venv/bin/python --python /elsewhere/bin/python
 
-1. Start-up: one `advise facts.yaml` process against the floor
-   `python -c "import durable.engine, click, jinja2, yaml"` (median of N runs each,
-   interleaved, after warm-up runs: .pyc files written, advise's cache filled). Target: at
-   most 1.3x. Also shown: a first run with an empty cache (after an install or a change).
-2. Batch: `advise batch` on 1,000 generated sheets (all cores): sheets per second, whole
-   command included. Target: at least 300 on 2 cores. Memory: peak RSS of the worker
-   processes at 1,000 and at 10,000 sheets. Target: within 10%.
-3. Scale of the rule base: the shipped rules plus generated ones, 100, 500 and 2,000
+1. Start-up, on each Python given (default: this venv's, and .venv-3.13's, which the bench
+   creates with scripts/setup when python3.13 exists and the venv does not): one
+   `advise examples/fleuriste.yaml` process against the floor
+   `python -c "import durable.engine, click, jinja2, yaml"`, interleaved, median of N runs
+   each, after warm-up runs (.pyc files written, advise's cache filled). Target: at most
+   1.3x. Ratios are of CPU time (user + system of the child process): other work on the
+   machine hardly moves them; wall times are shown beside them. Also: `--no-hints`, JSON,
+   and a first run with an empty cache. Then where one run spends its time, in-process.
+2. Hints: how many verifying re-runs the counterfactual hints cost per report (the
+   `reruns` count of advise.explain.answers.Hints), over the example sheets.
+3. Batch: `advise batch --jobs 2` on 1,000 generated sheets, text and JSON, whole command:
+   sheets per second (targets: 700 in text, 1,000 in JSON); the CPU each sheet costs in
+   one process. Memory: peak RSS of the workers at 1,000 and at 10,000 sheets (target:
+   within 10%).
+4. `advise serve`: bench/serve.py's table, kept in bench/results.md between its markers
+   (run it with --serve, or on its own); its p95 with hints is checked here against 100 ms.
+5. Scale of the rule base: the shipped rules plus generated ones, 100, 500 and 2,000
    rules: load, compile, register in durable, one sheet; and how full durable's fixed-size
    tables get (they must stay below their sizes: see advise.engine.durable_limits).
 
-Run it with the project's venv Python: it times that venv's `advise` and `python`.
-Not a test: it prints and writes a table; it does not fail on a missed target. Timings
-move with other work on the machine: the table gives the load average before and after.
+A full run writes bench/results.md and rewrites the table between the `bench` markers of
+README.md and README.fr.md (--no-readme leaves them alone). Not a test: it does not fail
+on a missed target. The load average before and after is written beside the figures.
 """
 
 from __future__ import annotations
@@ -25,6 +36,8 @@ import argparse
 import json
 import os
 import platform
+import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -42,6 +55,12 @@ import generate  # noqa: E402
 PYTHON = Path(sys.executable)
 ADVISE = PYTHON.parent / "advise"
 FLOOR = "import durable.engine, click, jinja2, yaml"
+SHEET = ROOT / "examples" / "fleuriste.yaml"
+TARGETS = {"startup": 1.3, "batch_text": 700, "batch_json": 1000, "rss_growth": 0.10, "serve_p95_ms": 100}
+README_BEGIN, README_END = "<!-- bench: begin (bench/run.py) -->", "<!-- bench: end -->"
+SERVE_BEGIN, SERVE_END = "<!-- serve: begin", "<!-- serve: end -->"
+_CACHE = Path(tempfile.mkdtemp(prefix="advise-bench-cache-"))  # advise's cache for every run of the bench
+_CACHE.chmod(0o700)
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -49,15 +68,24 @@ def _env(**extra: str) -> dict[str, str]:
     # (any value of PYTHONDONTWRITEBYTECODE, even "0", would stop that: it is removed).
     dropped = ("PYTHONPATH", "ADVISE_DEBUG", "PYTHONDONTWRITEBYTECODE", "ADVISE_NO_CACHE", "ADVISE_CACHE_DIR")
     env = {key: value for key, value in os.environ.items() if key not in dropped}
+    env["ADVISE_CACHE_DIR"] = str(_CACHE)
     env.update(extra)
     return env
 
 
-def timed(command: list[str], cwd: Path | None = None, **extra: str) -> float:
+def measured(command: list[str], cwd: Path | None = None, **extra: str) -> tuple[float, float]:
+    """(wall, CPU) seconds of one run of `command`; CPU is the child's user + system time."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_env(**extra),
                    cwd=cwd)
-    return time.perf_counter() - started
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def timed(command: list[str], cwd: Path | None = None, **extra: str) -> float:
+    return measured(command, cwd, **extra)[0]
 
 
 def load_average() -> float | None:
@@ -68,78 +96,138 @@ def load_average() -> float | None:
         return None
 
 
+# ---------------------------------------------------------------- Pythons
+
+
+def pythons(given: list[str] | None, setup: bool) -> list[Path]:
+    """The Pythons to time start-up on: those given, else this venv's and .venv-3.13's
+    (created with scripts/setup if python3.13 runs here and the venv does not exist)."""
+    if given:
+        return [Path(path) for path in given]
+    found = [PYTHON]
+    other = ROOT / ".venv-3.13" / "bin" / "python"
+    if not other.exists() and setup and sys.version_info[:2] != (3, 13):
+        print("creating .venv-3.13 with scripts/setup (about a minute)...", flush=True)
+        done = subprocess.run([str(ROOT / "scripts" / "setup")], env={**os.environ, "PYTHON": "python3.13",
+                                                                       "VENV": ".venv-3.13"}, cwd=ROOT,
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            print(f"no Python 3.13 venv: {(done.stderr or done.stdout).strip().splitlines()[-1:]}", flush=True)
+    if other.exists() and other.resolve() != PYTHON.resolve() and sys.version_info[:2] != (3, 13):
+        found.append(other)
+    return found
+
+
+def python_version(python: Path) -> str:
+    return subprocess.run([str(python), "-c", "import platform; print(platform.python_version())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+
+
 # ---------------------------------------------------------------- 1. start-up
 
 
 _PHASES_PROBE = r"""
 import json, sys, time
-t0 = time.perf_counter()
+clock = time.process_time
+t0 = clock()
 import durable.engine, click, jinja2, yaml
-t1 = time.perf_counter()
+t1 = clock()
 import advise.cli.main
 from advise.advisor import Advisor, default_templates_dir
-from advise.explain.counterfactual import find_hints
 from advise.explain.report import build_report
 from advise.sheet.facts import load_fact_sheet
 from advise.render.renderer import Renderer
-t2 = time.perf_counter()
+t2 = clock()
 sheet = load_fact_sheet(sys.argv[1])
-t3 = time.perf_counter()
+t3 = clock()
 advisor = Advisor(None, cache=True)
-t4 = time.perf_counter()
+t4 = clock()
 result = advisor.run(sheet)
-t5 = time.perf_counter()
+t5 = clock()
+from advise.explain.counterfactual import find_hints
 hints = find_hints(advisor, result)
-t6 = time.perf_counter()
+t6 = clock()
 report = build_report(result, sheet.lang or "en", hints=hints)
-t7 = time.perf_counter()
+t7 = clock()
 renderer = Renderer(default_templates_dir())
 text = renderer.render(report, "text")
-t8 = time.perf_counter()
+t8 = clock()
 print(json.dumps({"floor imports": t1 - t0, "advise imports": t2 - t1, "read sheet": t3 - t2,
                   "rule base (cached) + durable registration": t4 - t3, "inference": t5 - t4,
                   "counterfactual hints": t6 - t5, "report": t7 - t6, "templates + render": t8 - t7}))
 """
 
 
-def phases(runs: int) -> dict:
-    """Where one run's time goes, in-process (median per phase)."""
-    sheet = ROOT / "examples" / "fleuriste.yaml"
+def phases(python: Path, runs: int) -> dict:
+    """Where one run's CPU time goes, in-process (median per phase)."""
     samples = []
     for _ in range(runs):
-        done = subprocess.run([str(PYTHON), "-c", _PHASES_PROBE, str(sheet)], check=True, capture_output=True,
+        done = subprocess.run([str(python), "-c", _PHASES_PROBE, str(SHEET)], check=True, capture_output=True,
                               text=True, env=_env(), cwd=ROOT)
         samples.append(json.loads(done.stdout.strip().splitlines()[-1]))
     return {name: statistics.median(sample[name] for sample in samples) for name in samples[0]}
 
 
-def startup(runs: int) -> dict:
-    sheet = ROOT / "examples" / "fleuriste.yaml"
-    floor_cmd = [str(PYTHON), "-c", FLOOR]
-    advise_cmd = [str(ADVISE), str(sheet)] if ADVISE.exists() else [str(PYTHON), "-m", "advise", str(sheet)]
-    json_cmd = advise_cmd + ["--format", "json"]
-    for command in (floor_cmd, advise_cmd, json_cmd):  # warm the caches (files, .pyc)
-        timed(command)
-        timed(command)
-    floor, text, as_json = [], [], []
+def startup(python: Path, runs: int) -> dict:
+    advise = python.parent / "advise"
+    floor_cmd = [str(python), "-c", FLOOR]
+    advise_cmd = [str(advise), str(SHEET)] if advise.exists() else [str(python), "-m", "advise", str(SHEET)]
+    commands = {"floor": floor_cmd, "advise": advise_cmd, "no_hints": advise_cmd + ["--no-hints"],
+                "json": advise_cmd + ["--format", "json"]}
+    for command in commands.values():  # warm the caches (files, .pyc, advise's cache)
+        measured(command)
+        measured(command)
+    samples: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
     for _ in range(runs):
-        floor.append(timed(floor_cmd))
-        text.append(timed(advise_cmd))
-        as_json.append(timed(json_cmd))
+        for name, command in commands.items():
+            samples[name].append(measured(command))
     # The first run after an install or a change (empty cache: rule base and templates compiled).
     cold = []
     for _ in range(max(3, runs // 5)):
         with tempfile.TemporaryDirectory(prefix="advise-cache-") as empty:
-            cold.append(timed(advise_cmd, ADVISE_CACHE_DIR=empty))
-    result = {"runs": runs, "floor_s": statistics.median(floor), "advise_s": statistics.median(text),
-              "advise_json_s": statistics.median(as_json), "advise_cold_s": statistics.median(cold)}
-    result["phases"] = phases(max(5, runs // 3))
-    result["ratio"] = result["advise_s"] / result["floor_s"]
-    result["ratio_json"] = result["advise_json_s"] / result["floor_s"]
+            cold.append(measured(advise_cmd, ADVISE_CACHE_DIR=empty))
+    result: dict = {"python": python_version(python), "runs": runs}
+    for name, values in samples.items():
+        result[f"{name}_wall"] = statistics.median(wall for wall, _ in values)
+        result[f"{name}_cpu"] = statistics.median(cpu for _, cpu in values)
+    result["cold_wall"] = statistics.median(wall for wall, _ in cold)
+    for name in ("advise", "no_hints", "json"):
+        result[f"ratio_{name}"] = result[f"{name}_cpu"] / result["floor_cpu"]
+        result[f"ratio_{name}_wall"] = result[f"{name}_wall"] / result["floor_wall"]
+    result["phases"] = phases(python, max(5, runs // 3))
     return result
 
 
-# ---------------------------------------------------------------- 2. batch
+# ---------------------------------------------------------------- 2. hints
+
+_HINTS_PROBE = r"""
+import json, sys, time
+from pathlib import Path
+from advise.advisor import Advisor
+from advise.explain.counterfactual import find_hints
+from advise.sheet.facts import load_fact_sheet
+advisor = Advisor(None, cache=True)
+found = []
+for path in sorted(Path(sys.argv[1]).glob("*.yaml")):
+    result = advisor.run(load_fact_sheet(path))
+    started = time.process_time()
+    hints = find_hints(advisor, result)
+    cpu = time.process_time() - started
+    found.append({"sheet": path.name, "runs": getattr(hints, "reruns", getattr(hints, "runs", None)), "cpu": cpu})
+print(json.dumps(found))
+"""
+
+
+def hints() -> dict:
+    done = subprocess.run([str(PYTHON), "-c", _HINTS_PROBE, str(ROOT / "examples")], check=True, capture_output=True,
+                          text=True, env=_env(), cwd=ROOT)
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    runs = [item["runs"] for item in found if isinstance(item["runs"], int)]
+    return {"sheets": len(found), "runs_median": statistics.median(runs) if runs else None,
+            "runs_max": max(runs) if runs else None, "cpu_median": statistics.median(item["cpu"] for item in found)}
+
+
+# ---------------------------------------------------------------- 3. batch
 
 _BATCH_PROBE = r"""
 import json, os, resource, sys, threading, time
@@ -195,26 +283,45 @@ def batch_run(sheets: Path, out: Path, fmt: str, jobs: int = 0) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def batch(work: Path, small: int, large: int, repeats: int) -> dict:
+_CPU_PROBE = r"""
+import json, sys, time
+from advise.batch import run_batch
+started = time.process_time()
+result = run_batch([sys.argv[1]], sys.argv[2], fmt=sys.argv[3], jobs=1)
+print(json.dumps({"cpu": time.process_time() - started, "ok": result.counts["ok"]}))
+"""
+
+
+def batch_cpu(sheets: Path, out: Path, fmt: str) -> float:
+    """CPU seconds per sheet of a batch in one process (no workers), start included."""
+    if out.exists():
+        shutil.rmtree(out)
+    done = subprocess.run([str(PYTHON), "-c", _CPU_PROBE, str(sheets), str(out), fmt], check=True,
+                          capture_output=True, text=True, env=_env())
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    return found["cpu"] / found["ok"]
+
+
+def batch(work: Path, small: int, large: int, repeats: int, jobs: int = 2) -> dict:
     few = work / f"sheets-{small}"
     many = work / f"sheets-{large}"
     generate.write_sheets(few, small, seed=1)
     generate.write_sheets(many, large, seed=2)
-    command = [str(ADVISE), "batch", str(few), "-o", str(work / "out-cli")]
+    command = [str(ADVISE), "batch", str(few), "-o", str(work / "out-cli"), "--jobs", str(jobs)]
     timed(command)  # warm-up
     walls = [timed(command) for _ in range(repeats)]
     json_walls = [timed(command + ["--format", "json"]) for _ in range(repeats)]
-    one_job = timed(command + ["--jobs", "1"])
     result = {
         "sheets": small,
+        "jobs": jobs,
         "cores": os.cpu_count(),
-        "wall_s": statistics.median(walls),
         "throughput": small / statistics.median(walls),
         "throughput_json": small / statistics.median(json_walls),
-        "throughput_one_job": small / one_job,
+        "cpu_per_sheet": batch_cpu(few, work / "out-cpu", "text"),
+        "cpu_per_sheet_json": batch_cpu(few, work / "out-cpu", "json"),
     }
-    small_run = batch_run(few, work / "out-small", "text")
-    large_run = batch_run(many, work / "out-large", "text")
+    small_run = batch_run(few, work / "out-small", "text", jobs)
+    large_run = batch_run(many, work / "out-large", "text", jobs)
     assert small_run["counts"]["ok"] == small and large_run["counts"]["ok"] == large, (small_run, large_run)
     result.update({
         "large": large,
@@ -228,7 +335,38 @@ def batch(work: Path, small: int, large: int, repeats: int) -> dict:
     return result
 
 
-# ---------------------------------------------------------------- 3. scale of the rule base
+# ---------------------------------------------------------------- 4. advise serve (bench/serve.py's table)
+
+
+def serve_section(results: Path) -> str | None:
+    """bench/serve.py's section of bench/results.md, between its markers, if present."""
+    previous = results.read_text(encoding="utf-8") if results.exists() else ""
+    if SERVE_BEGIN not in previous or SERVE_END not in previous:
+        return None
+    start = previous.index(SERVE_BEGIN)
+    return previous[start:previous.index(SERVE_END, start) + len(SERVE_END)]
+
+
+def serve_figures(section: str | None) -> dict | None:
+    """The p95 with hints and the reports/s without, read from bench/serve.py's table."""
+    if not section:
+        return None
+    found: dict = {}
+    for line in section.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) < 5 or not cells[0].startswith("JSON report"):
+            continue
+        numbers = [float(match) for match in re.findall(r"\d+(?:\.\d+)?", " ".join(cells[1:5]).replace("*", ""))]
+        if len(numbers) >= 4:
+            key = "without" if "hints=false" in cells[0] else "with"
+            found[key] = {"per_s": numbers[0], "p95_ms": numbers[2]}
+    measured_on = re.search(r"(\d{4}-\d{2}-\d{2})", section)
+    if measured_on:
+        found["when"] = measured_on.group(1)
+    return found if "with" in found else None
+
+
+# ---------------------------------------------------------------- 5. scale of the rule base
 
 _SCALE_PROBE = r"""
 import json, random, sys, time
@@ -281,99 +419,238 @@ def scale(work: Path, sizes: list[int]) -> list[dict]:
 # ---------------------------------------------------------------- report
 
 
-def _ms(seconds: float) -> str:
-    return f"{seconds * 1000:.0f} ms" if seconds >= 0.01 else f"{seconds * 1000:.1f} ms"
+def _num(value: float, digits: int, lang: str) -> str:
+    """1234.5 -> '1,234.5' (en) / '1 234,5' (fr)."""
+    text = f"{value:,.{digits}f}"
+    return text.replace(",", " ").replace(".", ",") if lang == "fr" else text
 
 
-def _mib(kib: int) -> str:
-    return f"{kib / 1024:.1f} MiB"
+def _ms(seconds: float, lang: str = "en") -> str:
+    if seconds >= 1:
+        return f"{_num(seconds, 2, lang)} s"
+    return f"{_num(seconds * 1000, 0 if seconds >= 0.01 else 1, lang)} ms"
 
 
-def markdown(start: dict | None, batch_result: dict | None, scale_results: list[dict] | None,
-             loads: tuple[float | None, float | None] = (None, None)) -> str:
-    load = ""
-    if None not in loads:
-        load = (f" Load average (1 min): {loads[0]:.2f} before measuring, {loads[1]:.2f} after (the batch runs "
-                f"keep {os.cpu_count()} processes busy: more than that means other work shared the machine).")
-    lines = [
-        f"Measured by `bench/run.py` on {platform.python_implementation()} {platform.python_version()}, "
-        f"{os.cpu_count()} cores, {platform.machine()}, {time.strftime('%Y-%m-%d')}.{load}",
-        "",
-        "| measure | result | target | met |",
-        "| --- | --- | --- | --- |",
-    ]
-    if start:
-        lines.append(f"| one `advise facts.yaml` vs `python -c \"{FLOOR}\"` (median of {start['runs']}) | "
-                     f"{_ms(start['advise_s'])} vs {_ms(start['floor_s'])}: **{start['ratio']:.2f}x** "
-                     f"(`--format json`: {start['ratio_json']:.2f}x; first run, empty cache: "
-                     f"{_ms(start['advise_cold_s'])}) | <= 1.3x | "
-                     f"{'yes' if start['ratio'] <= 1.3 else 'no'} |")
+def _mib(kib: int, lang: str = "en") -> str:
+    return f"{_num(kib / 1024, 1, lang)} {'Mio' if lang == 'fr' else 'MiB'}"
+
+
+def _met(ok: bool, lang: str) -> str:
+    return ("oui" if ok else "non") if lang == "fr" else ("yes" if ok else "no")
+
+
+def _x(ratio: float, lang: str) -> str:
+    return f"{_num(ratio, 2, lang)}x"
+
+
+WORDS = {
+    "en": {
+        "measure": "| measure | result | target | met |",
+        "startup": "one `advise facts.yaml` on Python {python} (hints on), against `python -c \"{floor}\"`",
+        "startup_result": "{advise} vs {floor} of CPU: **{ratio}** (wall: {wall}; `--no-hints`: {no_hints}; "
+                          "`--format json`: {json}; first run, empty cache: {cold} wall)",
+        "batch": "`advise batch --jobs {jobs}`, {sheets} sheets, {fmt}",
+        "batch_result": "**{rate} sheets/s** (CPU per sheet in one process: {cpu})",
+        "per_s": ">= {target}/s",
+        "memory": "peak memory of a worker, {small} against {large} sheets",
+        "memory_result": "{rss_small} vs {rss_large}: **{growth}**",
+        "within": "within {target}",
+        "hints": "re-runs per report for the counterfactual hints (`Hints.reruns`), {sheets} example sheets",
+        "hints_result": "median **{median}**, at most {max}; CPU for the hints: {cpu} per report",
+        "hints_target": "every hint shown verified; about 20 before issue 16",
+        "hints_missing": "not counted by this version of advise",
+        "serve": "`advise serve --workers 2`, 8 clients, p95 of `POST /api/advise` with hints (`bench/serve.py`, {when})",
+        "serve_result": "**{p95} ms** ({per_s} reports/s; without hints: {without}/s)",
+        "serve_target": "< {target} ms",
+        "serve_missing": "not measured: run `bench/serve.py`",
+        "phases": "Where one `advise facts.yaml` spends its CPU time (in-process, median; hints on):",
+        "phase": "| phase |",
+        "when": "Measured by `bench/run.py` on {machine}, {date}; load average (1 min) {before} before, {after} "
+                "after. Ratios are of CPU time (user + system), which other work on the machine hardly moves.",
+    },
+    "fr": {
+        "measure": "| mesure | résultat | objectif | atteint |",
+        "startup": "un `advise facts.yaml` en Python {python} (avec pistes), face à `python -c \"{floor}\"`",
+        "startup_result": "{advise} contre {floor} de CPU : **{ratio}** (temps réel : {wall} ; `--no-hints` : "
+                          "{no_hints} ; `--format json` : {json} ; première exécution, cache vide : {cold} réels)",
+        "batch": "`advise batch --jobs {jobs}`, {sheets} fiches, {fmt}",
+        "batch_result": "**{rate} fiches/s** (CPU par fiche dans un seul processus : {cpu})",
+        "per_s": ">= {target}/s",
+        "memory": "mémoire maximale d'un processus, {small} fiches contre {large}",
+        "memory_result": "{rss_small} contre {rss_large} : **{growth}**",
+        "within": "moins de {target}",
+        "hints": "réexécutions par rapport pour les pistes de changement (`Hints.reruns`), {sheets} fiches d'exemple",
+        "hints_result": "médiane **{median}**, au plus {max} ; CPU des pistes : {cpu} par rapport",
+        "hints_target": "chaque piste montrée vérifiée ; environ 20 avant le ticket 16",
+        "hints_missing": "pas comptées par cette version d'advise",
+        "serve": "`advise serve --workers 2`, 8 clients, p95 de `POST /api/advise` avec pistes (`bench/serve.py`, {when})",
+        "serve_result": "**{p95} ms** ({per_s} rapports/s ; sans pistes : {without}/s)",
+        "serve_target": "< {target} ms",
+        "serve_missing": "pas mesuré : lancez `bench/serve.py`",
+        "phases": "Où un `advise facts.yaml` passe son temps CPU (dans le processus, médiane ; avec pistes) :",
+        "phase": "| étape |",
+        "when": "Mesuré par `bench/run.py` sur {machine}, le {date} ; charge moyenne (1 min) {before} avant, {after} "
+                "après. Les rapports sont de temps CPU (utilisateur + système), que les autres travaux de la "
+                "machine déplacent peu.",
+    },
+}
+PHASE_NAMES_FR = {"floor imports": "imports du plancher", "advise imports": "imports d'advise",
+                  "read sheet": "lecture de la fiche",
+                  "rule base (cached) + durable registration": "base de règles (en cache) + enregistrement dans durable",
+                  "inference": "inférence", "counterfactual hints": "pistes de changement", "report": "rapport",
+                  "templates + render": "gabarits + rendu"}
+
+
+def summary_table(starts: list[dict], batch_result: dict | None, hints_result: dict | None, serve: dict | None,
+                  loads: tuple[float | None, float | None], lang: str = "en") -> str:
+    """The table of ratios against targets, and the start-up breakdown: bench/results.md's
+    head, and the README's "Speed" block (English or French)."""
+    w = WORDS[lang]
+    before, after = (f"{_num(value, 2, lang)}" if value is not None else "?" for value in loads)
+    machine = f"{os.cpu_count()} {'cœurs' if lang == 'fr' else 'cores'}, {platform.machine()}"
+    lines = [w["when"].format(machine=machine, date=time.strftime("%Y-%m-%d"), before=before, after=after), "",
+             w["measure"], "| --- | --- | --- | --- |"]
+    for s in starts:
+        lines.append("| " + w["startup"].format(python=s["python"], floor=FLOOR) + " | " + w["startup_result"].format(
+            advise=_ms(s["advise_cpu"], lang), floor=_ms(s["floor_cpu"], lang), ratio=_x(s["ratio_advise"], lang),
+            wall=_x(s["ratio_advise_wall"], lang), no_hints=_x(s["ratio_no_hints"], lang),
+            json=_x(s["ratio_json"], lang), cold=_ms(s["cold_wall"], lang))
+            + f" | <= {_x(TARGETS['startup'], lang)} | {_met(s['ratio_advise'] <= TARGETS['startup'], lang)} |")
     if batch_result:
         b = batch_result
-        lines.append(f"| `advise batch`, {b['sheets']:,} sheets, text, {b['cores']} cores (whole command) | "
-                     f"**{b['throughput']:.0f} sheets/s** (json: {b['throughput_json']:.0f}/s; one job: "
-                     f"{b['throughput_one_job']:.0f}/s) | >= 300/s | {'yes' if b['throughput'] >= 300 else 'no'} |")
-        lines.append(f"| peak RSS of a worker, {b['sheets']:,} vs {b['large']:,} sheets | "
-                     f"{_mib(b['rss_small_kib'])} vs {_mib(b['rss_large_kib'])}: **{b['rss_growth'] * 100:+.1f}%** "
-                     f"(parent: {_mib(b['parent_small_kib'])} vs {_mib(b['parent_large_kib'])}) | within 10% | "
-                     f"{'yes' if abs(b['rss_growth']) <= 0.10 else 'no'} |")
-    if start:
-        lines += ["", "Where one `advise facts.yaml` spends its time (in-process, median):", "",
-                  "| phase | time |", "| --- | --- |"]
-        lines += [f"| {name} | {_ms(value)} |" for name, value in start["phases"].items()]
-    if scale_results:
-        lines += ["", "Scale of the rule base (shipped rules plus generated ones; one process each):", "",
-                  "| rules | durable rules | strata | load | compile | register | first sheet | sheet (median) | "
-                  "firings | fullest durable tables (used/size) |",
-                  "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
-        for s in scale_results:
-            if "error" in s:
-                lines.append(f"| {s['rules']} | failed: {s['error']} | | | | | | | | |")
-                continue
-            usage = s["usage"]
-            tables = (f"joins on one node {usage['joins on one node'][0]}/{usage['joins on one node'][1]}, "
-                      f"tests under one node {usage['tests under one node'][0]}/{usage['tests under one node'][1]}, "
-                      f"stack {usage['stack'][0]}/{usage['stack'][1]}, rules {usage['rules'][0]}/{usage['rules'][1]}")
-            lines.append(f"| {s['rules']:,} | {s['durable_rules']:,} | {s['strata']} | {_ms(s['load_s'])} | "
-                         f"{_ms(s['compile_s'])} | {_ms(s['register_s'])} | {_ms(s['first_sheet_s'])} | "
-                         f"{_ms(s['sheet_median_s'])} | {s['firings']} | {tables} |")
+        for fmt, rate, cpu, target in (("text", b["throughput"], b["cpu_per_sheet"], TARGETS["batch_text"]),
+                                       ("JSON", b["throughput_json"], b["cpu_per_sheet_json"], TARGETS["batch_json"])):
+            label = ("texte" if fmt == "text" else fmt) if lang == "fr" else fmt
+            lines.append("| " + w["batch"].format(jobs=b["jobs"], sheets=_num(b["sheets"], 0, lang), fmt=label) + " | "
+                         + w["batch_result"].format(rate=_num(rate, 0, lang), cpu=_ms(cpu, lang)) + " | "
+                         + w["per_s"].format(target=_num(target, 0, lang)) + f" | {_met(rate >= target, lang)} |")
+        growth = f"{'+' if b['rss_growth'] >= 0 else ''}{_num(b['rss_growth'] * 100, 1, lang)}{' ' if lang == 'fr' else ''}%"
+        lines.append("| " + w["memory"].format(small=_num(b["sheets"], 0, lang), large=_num(b["large"], 0, lang))
+                     + " | " + w["memory_result"].format(rss_small=_mib(b["rss_small_kib"], lang),
+                                                         rss_large=_mib(b["rss_large_kib"], lang), growth=growth)
+                     + " | " + w["within"].format(target=f"10{' ' if lang == 'fr' else ''}%")
+                     + f" | {_met(abs(b['rss_growth']) <= TARGETS['rss_growth'], lang)} |")
+    if hints_result:
+        h = hints_result
+        result = w["hints_missing"] if h["runs_median"] is None else w["hints_result"].format(
+            median=_num(h["runs_median"], 0 if float(h["runs_median"]).is_integer() else 1, lang), max=h["runs_max"],
+            cpu=_ms(h["cpu_median"], lang))
+        lines.append(f"| {w['hints'].format(sheets=h['sheets'])} | {result} | {w['hints_target']} | |")
+    target = w["serve_target"].format(target=TARGETS["serve_p95_ms"])
+    if serve:
+        lines.append("| " + w["serve"].format(when=serve.get("when", "?")) + " | " + w["serve_result"].format(
+            p95=_num(serve["with"]["p95_ms"], 0, lang), per_s=_num(serve["with"]["per_s"], 0, lang),
+            without=_num(serve.get("without", {}).get("per_s", 0), 0, lang)) + f" | {target} | "
+            + _met(serve["with"]["p95_ms"] < TARGETS["serve_p95_ms"], lang) + " |")
+    else:
+        lines.append("| " + w["serve"].format(when="-") + f" | {w['serve_missing']} | {target} | |")
+    if starts:
+        lines += ["", w["phases"], "",
+                  w["phase"] + "".join(f" Python {s['python']} |" for s in starts),
+                  "| --- |" + " ---: |" * len(starts)]
+        for name in starts[0]["phases"]:
+            shown = PHASE_NAMES_FR.get(name, name) if lang == "fr" else name
+            lines.append(f"| {shown} |" + "".join(f" {_ms(s['phases'][name], lang)} |" for s in starts))
+    text = "\n".join(lines) + "\n"
+    if lang == "fr":
+        text = _french_typography(text)
+    return text
+
+
+def _french_typography(text: str) -> str:
+    import importlib.machinery
+    import importlib.util
+
+    loader = importlib.machinery.SourceFileLoader("french_typography", str(ROOT / "scripts" / "french-typography"))
+    module = importlib.util.module_from_spec(importlib.util.spec_from_loader(loader.name, loader))
+    loader.exec_module(module)
+    return module.fix(text)
+
+
+def scale_table(scale_results: list[dict]) -> str:
+    lines = ["Scale of the rule base (shipped rules plus generated ones; one process each):", "",
+             "| rules | durable rules | strata | load | compile | register | first sheet | sheet (median) | "
+             "firings | fullest durable tables (used/size) |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for s in scale_results:
+        if "error" in s:
+            lines.append(f"| {s['rules']} | failed: {s['error']} | | | | | | | | |")
+            continue
+        usage = s["usage"]
+        tables = (f"joins on one node {usage['joins on one node'][0]}/{usage['joins on one node'][1]}, "
+                  f"tests under one node {usage['tests under one node'][0]}/{usage['tests under one node'][1]}, "
+                  f"stack {usage['stack'][0]}/{usage['stack'][1]}, rules {usage['rules'][0]}/{usage['rules'][1]}")
+        lines.append(f"| {s['rules']:,} | {s['durable_rules']:,} | {s['strata']} | {_ms(s['load_s'])} | "
+                     f"{_ms(s['compile_s'])} | {_ms(s['register_s'])} | {_ms(s['first_sheet_s'])} | "
+                     f"{_ms(s['sheet_median_s'])} | {s['firings']} | {tables} |")
     return "\n".join(lines) + "\n"
+
+
+def replace_block(path: Path, block: str) -> bool:
+    """Rewrite what lies between the bench markers of `path`; False if it has none."""
+    text = path.read_text(encoding="utf-8")
+    if README_BEGIN not in text or README_END not in text:
+        return False
+    start = text.index(README_BEGIN) + len(README_BEGIN)
+    end = text.index(README_END, start)
+    path.write_text(text[:start] + "\n" + block + text[end:], encoding="utf-8")
+    return True
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="fewer runs and sheets (a smoke check)")
-    parser.add_argument("--only", choices=["startup", "batch", "scale"], action="append")
+    parser.add_argument("--quick", action="store_true", help="fewer runs and sheets (a smoke check); writes nothing")
+    parser.add_argument("--only", choices=["startup", "hints", "batch", "scale"], action="append")
+    parser.add_argument("--python", action="append", metavar="PATH",
+                        help="a venv's Python to time start-up with (repeatable; default: this one and .venv-3.13's)")
+    parser.add_argument("--no-setup", action="store_true", help="do not create .venv-3.13 when it is missing")
+    parser.add_argument("--serve", action="store_true", help="run bench/serve.py first (its table is kept)")
+    parser.add_argument("--no-readme", action="store_true", help="leave README.md and README.fr.md alone")
     parser.add_argument("--output", type=Path, default=HERE / "results.md")
     args = parser.parse_args()
-    only = set(args.only or ["startup", "batch", "scale"])
+    only = set(args.only or ["startup", "hints", "batch", "scale"])
     runs, small, large, repeats = (5, 200, 1000, 1) if args.quick else (21, 1000, 10000, 3)
     sizes = [100, 500] if args.quick else [100, 500, 2000]
+    if args.serve:
+        subprocess.run([str(PYTHON), str(HERE / "serve.py")] + (["--quick"] if args.quick else []), check=True)
     work = Path(tempfile.mkdtemp(prefix="advise-bench-"))
     load_start = load_average()
+    starts: list[dict] = []
+    batch_result = hints_result = scale_results = None
     try:
-        start = startup(runs) if "startup" in only else None
-        if start:
-            print(json.dumps({"startup": start}), flush=True)
-        batch_result = batch(work, small, large, repeats) if "batch" in only else None
-        if batch_result:
+        if "startup" in only:
+            for python in pythons(args.python, not args.no_setup):
+                starts.append(startup(python, runs))
+                print(json.dumps({"startup": starts[-1]}), flush=True)
+        if "hints" in only:
+            hints_result = hints()
+            print(json.dumps({"hints": hints_result}), flush=True)
+        if "batch" in only:
+            batch_result = batch(work, small, large, repeats)
             print(json.dumps({"batch": batch_result}), flush=True)
-        scale_results = scale(work, sizes) if "scale" in only else None
-        if scale_results:
+        if "scale" in only:
+            scale_results = scale(work, sizes)
             print(json.dumps({"scale": scale_results}), flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    table = markdown(start, batch_result, scale_results, (load_start, load_average()))
+        shutil.rmtree(_CACHE, ignore_errors=True)
+    loads = (load_start, load_average())
+    serve_block = serve_section(args.output)
+    serve = serve_figures(serve_block)
+    table = summary_table(starts, batch_result, hints_result, serve, loads)
+    if scale_results:
+        table += "\n" + scale_table(scale_results)
     print(table)
-    if not args.quick:
-        # Keep bench/serve.py's section (between its markers): it is measured separately.
-        previous = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
-        serve_begin, serve_end = "<!-- serve: begin", "<!-- serve: end -->"
-        if serve_begin in previous and serve_end in previous:
-            start = previous.index(serve_begin)
-            table += "\n" + previous[start:previous.index(serve_end, start) + len(serve_end)] + "\n"
-        args.output.write_text(table, encoding="utf-8")
-        print(f"written to {args.output}")
+    if args.quick:
+        return
+    if serve_block:
+        table += "\n" + serve_block + "\n"
+    args.output.write_text(table, encoding="utf-8")
+    print(f"written to {args.output}")
+    if not args.no_readme:
+        for name, lang in (("README.md", "en"), ("README.fr.md", "fr")):
+            if replace_block(ROOT / name, summary_table(starts, batch_result, hints_result, serve, loads, lang)):
+                print(f"table rewritten in {name}")
 
 
 if __name__ == "__main__":
