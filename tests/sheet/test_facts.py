@@ -216,6 +216,8 @@ def test_misplaced_key_suggests_its_place() -> None:
     assert suggestion(problem) == "resources.graphic_skills"
     problem = one_problem(edit(VALID, monthly_budget="  monthly_budget: 0\n  size: pme"))  # under resources
     assert (problem.field, suggestion(problem)) == ("resources.size", "business.size")
+    problem = one_problem(VALID + "content:\n  planned: [facebook]\n")  # not contests_planned, close as it is
+    assert (problem.field, suggestion(problem)) == ("content.planned", "profiles.planned")
 
 
 def test_the_unknown_keys_an_error_shows_carry_their_hint_however_many_follow() -> None:
@@ -670,7 +672,9 @@ def test_an_open_choice_outside_the_rule_base_list_is_refused_with_a_hint(tmp_pa
 
 @pytest.mark.parametrize(("name", "code", "shown"), [
     ("Shop\x1b[31m", "control-character", "the text holds the control character \\x1b:"),
+    ("Shop\u202e", "control-character", "the text holds the control character \\u202e:"),  # turns text around
     ("Shop\ud800", "lone-surrogate", "the text holds \\ud800, half of a UTF-16 pair"),
+    ("Shop\udfff", "lone-surrogate", "the text holds \\udfff, half of a UTF-16 pair"),
 ])
 def test_a_control_character_in_a_mapping_sheet_is_refused_and_shown_escaped(name: str, code: str,
                                                                               shown: str) -> None:
