@@ -93,6 +93,91 @@ EQUIVALENT: dict[str, str] = {
     **{key: "newline=None writes '\\n' as os.linesep, which is '\\n' on POSIX, where advise runs"
        for key in ("advise.output.x__write_then_place__mutmut_25", "advise.output.x__write_then_place__mutmut_29",
                    "advise.output.x_write_new_file__mutmut_14", "advise.output.x_write_new_file__mutmut_18")},
+    # sheet
+    **{f"advise.sheet.facts.x__and__mutmut_{n}": "no section of the contract has exactly one required field "
+                                                 "(business has 3, resources 2): the one-name branch never runs"
+       for n in range(3, 9)},
+    "advise.sheet.facts.x__key_hint__mutmut_4": "a key's parent is at most one section: the join has nothing to "
+                                                "separate",
+    **{f"advise.sheet.facts.x__key_hint__mutmut_{n}": "valid names have at most two parts: the last part is the "
+                                                      "same however many times the name is split"
+       for n in (16, 17, 19)},
+    "advise.sheet.facts.x_check_open_choices__mutmut_11": "a rule base declares one open choice (business.sector): "
+                                                          "nothing follows it in the loop",
+    "advise.sheet.facts.x_check_open_choices__mutmut_19": "examples.get(None, None) is None: the same as the else",
+    "advise.sheet.facts.xǁ_Validatorǁ_choice__mutmut_33": "examples.get(None, None) is None: the same as the else",
+    "advise.sheet.facts.xǁ_Validatorǁsheet__mutmut_50": "the required fields of a section have two-part names, "
+                                                        "whose [1] is their [-1]",
+    "advise.sheet.facts.xǁ_Validatorǁsheet__mutmut_53": "for two-part names [:1] is [:-1]; the one top-level field "
+                                                        "(objectives) matches no section either way",
+    "advise.sheet.facts.xǁ_Validatorǁsheet__mutmut_58": "a section is required because it holds a required field: "
+                                                        "`needed` is never empty",
+    "advise.sheet.facts.xǁ_Validatorǁsheet__mutmut_120": "for two-part names [:1] is [:-1]; a missing objectives "
+                                                         "has no line of its own and falls back to the sheet's, as "
+                                                         "() does",
+    "advise.sheet.facts.xǁ_Validatorǁ_number__mutmut_18": "every number of the contract has a range (the version "
+                                                          "is checked apart): the default is never used",
+    "advise.sheet.facts.xǁ_Validatorǁ_text__mutmut_48": "the one text field (business.name) has a length: the "
+                                                        "default is never used",
+    **{f"advise.sheet.facts.xǁ_Validatorǁ_list__mutmut_{n}": "None is falsy as False is: 'if not valid' reads "
+                                                             "them alike"
+       for n in (41, 54)},
+    **{f"advise.sheet.facts.xǁ_Validatorǁ_list__mutmut_{n}": "the item's problem is reported either way, and any "
+                                                             "problem refuses the whole sheet: the list is never "
+                                                             "used"
+       for n in (42, 55)},
+    # compiler
+    "advise.engine.compiler.x_bucket__mutmut_1": "a bucket of its own per fact (crc / 64, an exact float) instead "
+                                                 "of one of 64: each fact still meets the same tests, and a node "
+                                                 "they crowd is split by durable_limits.fit",
+    "advise.engine.compiler.x_bucket__mutmut_5": "codec names are case-insensitive: 'UTF-8' is 'utf-8'",
+    **{f"advise.engine.compiler.x__strongly_connected__mutmut_{n}": "Tarjan's indices are only compared with "
+                                                                     "each other: any increasing numbering finds "
+                                                                     "the same components"
+       for n in (7, 17, 29)},
+    "advise.engine.compiler.x__strongly_connected__mutmut_23": "None is falsy as False is: 'if advanced' reads "
+                                                               "them alike",
+    "advise.engine.compiler.x__strongly_connected__mutmut_65": "a lone rule without a self-loop has no edge inside "
+                                                               "its component: _cycle_problems skips it, no read "
+                                                               "in it",
+    "advise.engine.compiler.x_computed_from__mutmut_15": "a fact waited for twice gets one alias (entries groups the "
+                                                         "conditions of a fact) with the same 'present' test",
+    **{f"advise.engine.compiler.x_computed_from__mutmut_{n}": "the operand and line of a 'present' condition are "
+                                                              "read by nothing: fact_pattern adds no test for "
+                                                              "'present', inference reads only its fact"
+       for n in (19, 20)},
+    **{f"advise.engine.compiler.x_computed_from__mutmut_{n}": "the operand and line of a 'present' condition are "
+                                                              "read by nothing: fact_pattern adds no test for "
+                                                              "'present', inference reads only its fact"
+       for n in (24, 27)},
+    **{f"advise.engine.compiler.x_compile_rulebook__mutmut_{n}": "an alias is a name of the rule's own: the "
+                                                                 "catch-all joins alike under any name"
+       for n in (32, 33, 41, 42, 56, 57)},
+    **{f"advise.engine.compiler.x_compile_rulebook__mutmut_{n}": "the pattern still tests a property no fact has: "
+                                                                 "the catch-all's join never completes either way"
+       for n in (34, 35)},
+    **{f"advise.engine.compiler.x_compile_rulebook__mutmut_{n}": "the catch-all's action never runs (its join waits "
+                                                                 "for a fact never asserted): its name is never "
+                                                                 "looked up"
+       for n in (49, 50, 64, 65)},
+    "advise.engine.compiler.x_compile_rulebook__mutmut_77": "durable_limits names only rules and their variants "
+                                                            "(never a $catch-all): every name it locates is in "
+                                                            "owner",
+    "advise.engine.compiler.x_never_fire__mutmut_37": "every condition and conclusion read from a rule file "
+                                                      "carries its line: the rule's own line is never needed",
+    "advise.engine.compiler.x_stratify__mutmut_8": "a bound one higher lets a cycle rise one more stratum before "
+                                                   "it is reported, with the same problems",
+    "advise.engine.compiler.x_stratify__mutmut_11": "None is falsy as False is: 'while changed' reads them alike",
+    "advise.engine.compiler.x_stratify__mutmut_27": "without a cycle a stratum is at most the number of rules, "
+                                                    "below the bound: >= and > meet only cycles",
+    **{f"advise.engine.compiler.x_stratify__mutmut_{n}": "the assert never fails (a stratum rises without end only "
+                                                         "through a circle _cycle_problems finds): its text is "
+                                                         "never shown"
+       for n in (35, 36)},
+    **{f"advise.engine.compiler.x__compile_rule__mutmut_{n}": "a rule with too many alternatives makes "
+                                                              "compile_rulebook raise: the CompiledRule returned "
+                                                              "with its problem is dropped"
+       for n in (44, 45, 46)},
     # inference
     **{f"advise.engine.inference.x__lookup__mutmut_{n}": "unreachable: the reader refuses unknown names and the "
                                                          "compiler makes a rule wait for every derived fact it reads"
