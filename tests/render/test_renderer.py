@@ -30,7 +30,7 @@ from advise.cli.main import main
 from advise.errors import RuleBookError
 from advise.explain.report import build_report
 from advise.sheet.facts import fact_sheet_from_mapping
-from advise.render.renderer import Renderer, escape_markdown
+from advise.render.renderer import Renderer, as_markdown, escape_markdown
 from advise.explain.wording import format_number
 
 from conftest import EXAMPLES, ROOT
@@ -439,3 +439,74 @@ def test_french_messages_of_errors_are_french(tmp_path: Path) -> None:
         assert english not in result.output, english
     english = CliRunner().invoke(main, [str(bad), "--lang", "en"])
     assert "expected a number, found text 'beaucoup'" in english.output
+
+
+# ---------------------------------------------------------------- t(): the report's words
+
+
+def test_t_escapes_its_values_for_the_format_of_the_report() -> None:
+    """A value put into a message shows as text: escaped for Markdown and HTML (the message
+    too, in HTML), as it is in the plain-text report."""
+    renderer = Renderer(TEMPLATES)
+    value = "<b>*Agathe*</b> & [x](y)"
+    markdown = renderer.words("markdown", "en")("given_by", name=value, date="1 May")
+    assert markdown == "Advice given by \\<b\\>\\*Agathe\\*\\</b\\> \\& \\[x\\](y) on 1 May."
+    html = renderer.words("html", "en")("given_by", name=value, date="1 May")
+    assert html == "Advice given by &lt;b&gt;*Agathe*&lt;/b&gt; &amp; [x](y) on 1 May."
+    assert renderer.words("html", "fr")("warnings_below", count=2) == \
+        "2 points d&#39;attention, expliqués plus bas."
+    assert renderer.words("text", "en")("given_by", name=value, date="1 May") == \
+        "Advice given by <b>*Agathe*</b> & [x](y) on 1 May."
+
+
+def test_t_keeps_links_a_template_built_as_markdown() -> None:
+    renderer = Renderer(TEMPLATES)
+    link = as_markdown("[3](#step-3)")
+    assert renderer.words("markdown", "en")("see_step", n=link) == "see step [3](#step-3)"
+    assert renderer.words("markdown", "en")("see_step", n="[3](#step-3)") == "see step \\[3\\](\\#step-3)"
+
+
+def test_t_agrees_with_the_count_and_keeps_french_typography() -> None:
+    words = Renderer(TEMPLATES).words
+    assert words("text", "en")("warnings_below", count=1) == "1 warning, explained below."
+    assert words("text", "en")("warnings_below", count=2) == "2 warnings, explained below."
+    assert words("text", "fr")("warnings_below", count=0) == "0 point d'attention, expliqué plus bas."
+    # CLDR gives French a 'many' form (a million) that messages leave out: the 'other' form
+    assert words("text", "fr")("warnings_below", count=1_000_000) == \
+        "1000000 points d'attention, expliqués plus bas."
+    assert words("text", "fr")("colon") == "\u00a0: "  # a no-break space before the colon
+    assert words("text", "en")("colon") == ": "
+
+
+def test_an_unknown_text_in_a_template_is_an_error_naming_it(tmp_path: Path) -> None:
+    folder = _copy_templates(tmp_path)
+    template = folder / "report.txt.j2"
+    template.write_text('{{ t("no_such_text") }}\n' + template.read_text(encoding="utf-8"), encoding="utf-8")
+    result = CliRunner().invoke(main, [str(EXAMPLES / "fleuriste.yaml"), "--templates", str(folder)])
+    assert result.exit_code == 2
+    assert "report.txt.j2" in result.output and "no_such_text" in result.output
+
+
+def test_a_consultants_html_partial_escapes_sheet_values_and_may_wrap(tmp_path: Path) -> None:
+    """Templates of one's own (--templates) may include pieces named *.html: they are
+    escaped like the report itself; Jinja's filters, `wordwrap` included, work there."""
+    folder = _copy_templates(tmp_path)
+    (folder / "_business.html").write_text("<p>{{ name }}</p>\n{{ note | wordwrap(12) }}\n", encoding="utf-8")
+    environment = Renderer(folder).environment(Advisor().rulebook.vocabulary, "en")
+    shown = environment.render(environment.get_template("_business.html"), {"name": HOSTILE,
+                                                                              "note": "one two three four"})
+    assert shown.startswith("<p>&lt;script&gt;alert(1)&lt;/script&gt; *bold*")
+    assert shown.endswith("one two\nthree four\n")
+
+
+def test_one_renderer_gives_each_report_in_its_own_language() -> None:
+    """The web app and batches keep one Renderer: a French report after an English one is
+    the same as from a fresh renderer (numbers, words)."""
+    advisor = Advisor()
+    result = advisor.run(fact_sheet_from_mapping(
+        yaml.safe_load((EXAMPLES / "fleuriste.yaml").read_text(encoding="utf-8")), filename="sheet.yaml"))
+    shared = Renderer(TEMPLATES)
+    shared.render(build_report(result, "en"), "text")
+    french = shared.render(build_report(result, "fr"), "text")
+    assert french == Renderer(TEMPLATES).render(build_report(result, "fr"), "text")
+    assert "Conseil pour" in french
