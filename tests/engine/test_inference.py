@@ -431,3 +431,70 @@ def test_points_added_to_a_whole_number_fact_stay_a_whole_number(tmp_path: Path)
     derivation = trace.derivations["votes.facebook"]
     assert (derivation.fact, derivation.value, derivation.default) == ("votes.facebook", 5, False)
     assert derivation.steps == (trace.fired("two").step, trace.fired("three").step)
+
+
+# ---------------------------------------------------------------- what the trace keeps
+
+
+def test_an_overruled_rule_keeps_what_it_matched_read_and_required_absent(rulebase: RuleBase) -> None:
+    """The why-not answer shows a rule that lost on priority with its premises: they stay."""
+    rulebase.rules(
+        "a.yaml",
+        rule("score-low", when=[{"business.local": True}, {"not": {"business.audience": "b2b"}}],
+             then={"set": {"score": "resources.weekly_hours + 1"}}),
+        rule("score-high", when=[{"business.audience": "b2c"}], then={"set": {"score": 100}}, priority=10),
+    )
+    trace = rulebase.run()
+    loser = trace.fired("score-low")
+    assert loser.overruled == {"score": "score-high"}
+    assert loser.matched == {"business.local": True}
+    assert loser.read == {"resources.weekly_hours": 4.0}
+    assert loser.absent == ("business.audience",)
+    assert loser.concluded == {"score": 5.0}
+
+
+def test_every_derivation_names_its_fact_and_a_matched_fact_is_its_value(advisor: Advisor) -> None:
+    """For programs reading the trace: a derivation (set, summed, overruled or a default)
+    names its fact, and what a rule matched is the fact's value (lists as the trace keeps them)."""
+    matched_lists = 0
+    for path in sorted(EXAMPLES.glob("*.yaml")):
+        trace = advisor.run_file(path).trace
+        assert trace.derivations
+        for name, derivation in trace.derivations.items():
+            assert derivation.fact == name, (path.name, name)
+        for firing in trace.firings:
+            for name, value in firing.matched.items():
+                assert value == trace.facts[name], (path.name, firing.rule, name)
+                matched_lists += isinstance(value, tuple)
+    assert matched_lists, "some rule matched a list fact"
+    fleuriste = advisor.run_file(EXAMPLES / "fleuriste.yaml").trace
+    assert any(derivation.default for derivation in fleuriste.derivations.values())
+    assert any(derivation.overruled_steps for derivation in fleuriste.derivations.values())
+
+
+def test_a_failed_computation_reads_in_the_reports_language(rulebase: RuleBase) -> None:
+    error, _ = run_error(rulebase, {"set": {"total_points": "count(score)"}})
+    [problem] = error.problems
+    assert problem.message("en") == "the computation of 'total_points' failed: expected a list, found 4.0"
+    assert problem.message("fr") == "le calcul de « total_points » a échoué : liste attendue, trouvé 4.0"
+    error, _ = run_error(rulebase, {"set": {"total_points": "floor(score * 1e305 * 1e305)"}})
+    [problem] = error.problems  # Python's own words, in both languages: better than nothing
+    assert problem.message("fr") == "le calcul de « total_points » a échoué : cannot convert float infinity to integer"
+
+
+def test_points_that_cancel_out_sum_to_zero_never_minus_zero(rulebase: RuleBase) -> None:
+    """0.1 - 0.4 + 0.3 is -5.6e-17 in floating point, -0.0 once rounded: shown "0", not "-0"."""
+    import math
+
+    rulebase.rules("a.yaml", rule("a-tenth", then={"add": {"fit.x": 0.1}}),
+                   rule("b-minus", then={"add": {"fit.x": -0.4}}), rule("c-back", then={"add": {"fit.x": 0.3}}))
+    trace = rulebase.run()
+    raw = sum(trace.firing(step).concluded["fit.x"] for step in trace.derivations["fit.x"].steps)
+    assert raw < 0  # the order the rules fired in does give a negative rounding error
+    assert trace.facts["fit.x"] == 0 and math.copysign(1.0, trace.facts["fit.x"]) == 1.0
+
+
+def test_computed_numbers_keep_six_decimals(rulebase: RuleBase) -> None:
+    rulebase.rules("a.yaml", rule("third", then={"set": {"score": "1 / 3", "bonus": "2 / 3"}}))
+    facts = rulebase.run().facts
+    assert (facts["score"], facts["bonus"]) == (0.333333, 0.666667)

@@ -136,11 +136,9 @@ def conclude(program: Program, rule_id: str, store: dict[str, Any]) -> tuple[dic
                 raise RuleRunError(Problem("rule-expression-failed", {
                     "fact": conclusion.fact, "reason": str(error), "reason_fr": str(error)},
                     file=rule.file, line=conclusion.line, rule=rule.id)) from None
-        value = _normalise(rulebook.facts[conclusion.fact], value, rule.id, rule.file, conclusion.line)
-        if conclusion.kind == "add":
-            concluded[conclusion.fact] = concluded.get(conclusion.fact, 0) + value
-        else:
-            concluded[conclusion.fact] = value
+        # One conclusion per fact in a rule: `set` and `add` are mappings, never mixed (loading)
+        concluded[conclusion.fact] = _normalise(rulebook.facts[conclusion.fact], value, rule.id, rule.file,
+                                                conclusion.line)
     return concluded, read
 
 
@@ -204,10 +202,10 @@ def resolve(rulebook: RuleBook, proposals: dict[str, list[tuple[int, Any, str]]]
         top = max(rulebook.rule(rule_id).priority for _, _, rule_id in entries)
         winners = [(step, value, rule_id) for step, value, rule_id in entries
                    if rulebook.rule(rule_id).priority == top]
-        distinct = {_key(value) for _, value, _ in winners}
+        distinct = {value for _, value, _ in winners}  # normalised: lists are tuples
         if len(distinct) > 1:
             first = winners[0]
-            second = next(entry for entry in winners if _key(entry[1]) != _key(first[1]))
+            second = next(entry for entry in winners if entry[1] != first[1])
             rule = rulebook.rule(first[2])
             raise ConflictError(Problem("rule-conflict", {
                 "fact": name, "first": first[2], "first_value": _show(first[1]),
@@ -218,17 +216,13 @@ def resolve(rulebook: RuleBook, proposals: dict[str, list[tuple[int, Any, str]]]
         winner_rule = winners[0][2]
         losers = []
         for step, other, rule_id in entries:
-            if _key(other) != _key(value):
+            if other != value:
                 overruled[(step, name)] = winner_rule
                 losers.append(step)
         derivations[name] = Derivation(name, value, tuple(step for step, other, _ in entries
-                                                          if _key(other) == _key(value)),
+                                                          if other == value),
                                        overruled_steps=tuple(losers))
     return new_facts, overruled
-
-
-def _key(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
 
 
 def _show(value: Any) -> str:
