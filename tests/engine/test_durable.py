@@ -7,6 +7,7 @@ exercise it through the compiler and the inference, as a user runs it.
 from __future__ import annotations
 
 import copy
+import logging
 import random
 import threading
 import time
@@ -230,6 +231,25 @@ def test_an_engine_takes_exactly_one_ruleset() -> None:
         Engine({"a": SIMPLE["test"], "b": SIMPLE["test"]})
 
 
+def test_a_top_level_any_is_checked_like_all() -> None:
+    reasons = refused({"any": [{"a": {"t": "a"}}, {"b": {"$and": [{"t": "b"}, {"$lt": {"v": {"a": "v"}}}]}}],
+                       "run": "r"})
+    assert reasons == ["pattern 'b' compares with another fact (edge 3)"]
+
+
+def test_a_rule_whose_action_is_not_a_name_is_refused() -> None:
+    """Actions are looked up by name in the Engine's table: a function in `run` is not one."""
+    assert "no action" in refused({"all": [{"m": {"t": "x"}}], "run": lambda closure: None})
+
+
+def test_a_comparison_of_a_lists_items_with_a_constant_runs() -> None:
+    """As durable's own language writes m.value.anyItem(item < 3): no other fact is read."""
+    below = {"$and": [{"t": "fact"}, {"$iany": {"value": {"$lt": {"$i": 3}}}}]}
+    engine = Engine({"test": {"below": {"all": [{"m": below}], "run": "below"}, "$catch-all": CATCH_ALL}})
+    assert run(engine, fact("a", [5, 2])) == ["below"]
+    assert run(engine, fact("b", [5, 6])) == []
+
+
 # --- 4, 5. negation and order ---------------------------------------------------------
 
 
@@ -322,6 +342,23 @@ def test_without_the_catch_all_an_unmatched_fact_is_an_engine_error() -> None:
     with pytest.raises(EngineError) as caught:
         run(engine, fact("a", 1))
     assert "Could not handle message" in str(caught.value)
+
+
+def test_durables_words_in_an_engine_error_are_bounded_and_never_empty(monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = Engine({"test": {"big": SIMPLE["test"]["big"]}})
+    with pytest.raises(EngineError) as caught:
+        run(engine, fact("a", 1, note="x" * 2000))
+    reason = caught.value.problems[0].params["reason"]
+    assert reason.startswith('Could not handle message: [{"id": "a"') and len(reason) == 500
+
+    def fails_without_words(*args: Any) -> None:
+        raise RuntimeError()
+
+    engine = Engine(SIMPLE)
+    monkeypatch.setattr(engine._host, "assert_facts", fails_without_words)
+    with pytest.raises(EngineError) as caught:
+        run(engine, fact("a", 1))
+    assert caught.value.problems[0].message("en") == "the rule engine failed: RuntimeError"
 
 
 def test_a_sheet_of_only_unmatched_facts_closes_without_crashing() -> None:
@@ -418,6 +455,17 @@ def test_durable_does_not_print_tracebacks_when_a_sheet_is_stopped(capfd: pytest
     assert captured.err == "" and captured.out == ""
 
 
+def test_durable_logs_nothing_while_advise_calls_it(caplog: pytest.LogCaptureFixture) -> None:
+    """What durable would log (a traceback) is raised as an error, or expected after the
+    bound: a program's log stays clean (pytest captures logs, so capfd alone would not see)."""
+    caplog.set_level(logging.DEBUG)
+    with pytest.raises(CycleError):
+        within(10, lambda: run(Engine(LOOSE, check=False, firing_bound=5), fact("a", 1)))
+    with pytest.raises(EngineError):
+        run(Engine({"test": {"big": SIMPLE["test"]["big"]}}), fact("a", 1))
+    assert [record for record in caplog.records if record.name.startswith("durable")] == []
+
+
 def test_the_engine_is_usable_after_a_cycle() -> None:
     definition = copy.deepcopy(LOOSE)
     definition["test"]["small"] = SIMPLE["test"]["small"]
@@ -441,6 +489,19 @@ def test_bindings_are_plain_data() -> None:
     assert type(bound) is dict
     assert {key: bound[key] for key in ("id", "value", "name", "tags")} == {
         "id": "a", "value": 1, "name": "x", "tags": ["p", "q"]}
+
+
+def test_firings_hand_back_facts_as_advise_asserted_them_in_any_earlier_call() -> None:
+    """durable reads an integer beyond 64 bits as a float (edge 15): a rule that fires when
+    a later fact arrives still sees the sheet's integer, never durable's float."""
+    waits = {"all": [{"f": {"$and": [{"t": "fact"}, {"$gt": {"value": 0}}]}}, {"s": {"t": "stage"}}], "run": "waits"}
+    stages = {"all": [{"m": {"t": "stage"}}], "pri": 9999, "run": "$ignore"}
+    engine = Engine({"test": {"waits": waits, "$catch-all": CATCH_ALL, "$catch-all-stages": stages}})
+    with engine.session() as session:
+        assert session.assert_facts([fact("a", 10**20)]) == []
+        [activation] = session.assert_facts([{"id": "stage", "t": "stage"}])
+    value = activation.bindings["f"]["value"]
+    assert value == 10**20 and type(value) is int
 
 
 def test_the_definition_given_is_not_changed_and_can_be_registered_again() -> None:

@@ -404,9 +404,7 @@ def _bound_facts(closure: Any) -> list[tuple[str, Any]]:
     found: list[tuple[str, Any]] = []
 
     def walk(prefix: str, value: Any) -> None:
-        if isinstance(value, durable_engine.Content):
-            value = value._d
-        if isinstance(value, dict):
+        if isinstance(value, dict):  # durable's message is decoded JSON: dicts and lists, never Content
             if "t" in value and "id" in value:
                 found.append((prefix, durable_engine.Content(value)))
             else:
@@ -435,7 +433,7 @@ def _rule_shape_problems(body: dict) -> list[str]:
     pri = body.get("pri", 0)
     if isinstance(pri, bool) or not isinstance(pri, int) or not 0 <= pri <= MAX_PRI:
         problems.append(f"pri must be 0..{MAX_PRI} (durable reads it unsigned), found {pri!r}")
-    if not callable(body.get("run")) and not isinstance(body.get("run"), str):
+    if not isinstance(body.get("run"), str):  # an action's name, looked up in the Engine's table
         problems.append("no action")
     patterns = [(key, value) for key in ("all", "any") for value in body.get(key, [])]
     if not patterns:
@@ -461,7 +459,7 @@ def _pattern_problems(alias: str, pattern: Any) -> list[str]:
             for key, value in node.items():
                 if key in COMPARISONS and isinstance(value, dict):
                     for operand in value.values():
-                        if isinstance(operand, dict) and not set(operand) <= {"$i"}:
+                        if isinstance(operand, dict):  # another fact's property, or an expression
                             problems.append(f"pattern '{alias}' compares with another fact (edge 3)")
                 walk(value)
         elif isinstance(node, list):
@@ -473,9 +471,7 @@ def _pattern_problems(alias: str, pattern: Any) -> list[str]:
 
 
 def _durable_message(error: BaseException) -> str:
-    message = getattr(error, "message", None) or str(error) or type(error).__name__
-    try:
-        return json.dumps(message)[1:-1][:500] if not isinstance(message, str) else message[:500]
-    except (TypeError, ValueError):
-        return repr(message)[:500]
+    """durable's own words, bounded: its exceptions keep them in `message` (text it wrote
+    with json.dumps), the engine's errors in their arguments."""
+    return str(getattr(error, "message", None) or str(error) or type(error).__name__)[:500]
 
