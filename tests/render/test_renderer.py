@@ -491,7 +491,8 @@ def test_a_consultants_html_partial_escapes_sheet_values_and_may_wrap(tmp_path: 
     """Templates of one's own (--templates) may include pieces named *.html: they are
     escaped like the report itself; Jinja's filters, `wordwrap` included, work there."""
     folder = _copy_templates(tmp_path)
-    (folder / "_business.html").write_text("<p>{{ name }}</p>\n{{ note | wordwrap(12) }}\n", encoding="utf-8")
+    (folder / "_business.html").write_text("<p>{{ name }}</p>\n  {% if note %}\n{{ note | wordwrap(12) }}\n  {% endif %}\n",
+                                           encoding="utf-8")  # indented tags leave no spaces behind
     environment = Renderer(folder).environment(Advisor().rulebook.vocabulary, "en")
     shown = environment.render(environment.get_template("_business.html"), {"name": HOSTILE,
                                                                               "note": "one two three four"})
@@ -510,3 +511,19 @@ def test_one_renderer_gives_each_report_in_its_own_language() -> None:
     french = shared.render(build_report(result, "fr"), "text")
     assert french == Renderer(TEMPLATES).render(build_report(result, "fr"), "text")
     assert "Conseil pour" in french
+
+
+def test_one_renderer_keeps_each_rule_bases_names(tmp_path: Path) -> None:
+    """A renderer shared by two rule bases (the web app serves several) names a platform as
+    each rule base does."""
+    folder = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", folder)
+    vocabulary = folder / "vocabulary.yaml"
+    vocabulary.write_text(vocabulary.read_text(encoding="utf-8").replace(
+        "facebook: {en: Facebook, fr: Facebook}", "facebook: {en: Meta Facebook, fr: Meta Facebook}"), encoding="utf-8")
+    renderer = Renderer(TEMPLATES)
+    shown = []
+    for rules in (ROOT / "rules", folder):
+        environment = renderer.environment(Advisor(rules).rulebook.vocabulary, "en")
+        shown.append(environment.render(environment.from_string("{{ ['facebook'] | platforms }}"), {}))
+    assert shown == ["Facebook", "Meta Facebook"]
