@@ -136,6 +136,8 @@ def test_duplicate_shadowed_and_conflicting_rules(rulebase: RuleBase) -> None:
     assert "level-high" in conflicts
     message = conflicts["level-high"].problem.message("en")
     assert "level-low" in message and "resources.weekly_hours" in message
+    assert "concluded different values for 'level' (high / low)" in message and "resources.weekly_hours: 3" in message
+    assert "se sont appliquées toutes deux à une fiche d'exemple" in conflicts["level-high"].problem.message("fr")
     # a different priority settles it: no finding for level-medium-later
     assert all("level-medium-later" not in f.format() for f in codes(report, "A203") + codes(report, "A204"))
 
@@ -165,6 +167,10 @@ def test_a_possible_conflict_when_the_sample_sheet_does_not_show_it(rulebase: Ru
     found = codes(report, "A203")
     assert [f.problem.rule for f in found] == ["level-high"]
     assert found[0].severity == WARNING and "example" in found[0].problem.message("en")
+    assert "resources.weekly_hours = 134, score = 9" in found[0].problem.message("en")
+    assert found[0].problem.message("fr").endswith(
+        "concluent des valeurs différentes pour « level » (high / low) ; par exemple quand "
+        "resources.weekly_hours = 134, score = 9")
 
 
 def test_cycles_are_findings(rulebase: RuleBase) -> None:
