@@ -191,6 +191,15 @@ EQUIVALENT: dict[str, str] = {
     **{f"advise.engine.durable.xǁ_QuietWhileCallingǁfilter__mutmut_{n}": "durable logs only while advise calls it, "
                                                                          "on that thread, where `on` is always set"
        for n in (4, 7, 10)},
+    # checks
+    **{f"advise.workbench.checks.xǁ_SampleRunnerǁconflicts__mutmut_{n}": "the sample sheet's file name is never "
+                                                                        "shown: a sample that fails counts as "
+                                                                        "no confirmation"
+       for n in (16, 18, 19, 20)},
+    "advise.workbench.checks.xǁ_SampleRunnerǁ__init____mutmut_3": "_engine is read only after _program is set, "
+                                                                  "and both are set together",
+    "advise.workbench.checks.xǁ_SampleRunnerǁ__init____mutmut_4": "None and False are both false where `broken` is "
+                                                                  "tested",
     # escaping
     "advise.render.renderer.xǁRendererǁenvironment__mutmut_13": "Jinja's own wordwrap filter takes its place: the "
                                                                 "same text (ours is only faster)",
