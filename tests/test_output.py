@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import locale
 import os
 import resource
 import signal
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -264,16 +266,66 @@ def test_a_hard_link_to_the_input_is_the_input(tmp_path: Path) -> None:
 def test_files_are_written_in_utf_8_whatever_the_locale(tmp_path: Path) -> None:
     # A consultant's scheduled job may run in the plain C locale, whose encoding is ASCII:
     # reports and new files are UTF-8 all the same, never an encoding error.
-    code = ("import os, sys\n"
-            "from advise.output import write_atomically, write_new_file\n"
-            "write_atomically(sys.argv[1], 'Caf\\u00e9 Zo\\u00e9\\n')\n"
-            "write_new_file(sys.argv[2], 'Caf\\u00e9 Zo\\u00e9\\n')\n"
-            "os.link = lambda source, target: (_ for _ in ()).throw(PermissionError(1, 'no links'))\n"
-            "write_new_file(sys.argv[3], 'Caf\\u00e9 Zo\\u00e9\\n')\n")
-    env = dict(os.environ, LC_ALL="C", LANG="C", PYTHONUTF8="0", PYTHONCOERCECLOCALE="0", PYTHONIOENCODING="")
     names = [tmp_path / "report.txt", tmp_path / "facts.yaml", tmp_path / "unlinked.yaml"]
-    result = subprocess.run([sys.executable, "-c", code, *map(str, names)], env=env, capture_output=True,
-                            text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
+    previous = locale.setlocale(locale.LC_CTYPE)
+    locale.setlocale(locale.LC_CTYPE, "C")
+    try:
+        write_atomically(names[0], "Café Zoé\n")
+        write_new_file(names[1], "Café Zoé\n")
+        with pytest.MonkeyPatch.context() as patch:  # a file system without hard links
+            patch.setattr(os, "link", lambda source, target: (_ for _ in ()).throw(PermissionError(1, "no links")))
+            write_new_file(names[2], "Café Zoé\n")
+    finally:
+        locale.setlocale(locale.LC_CTYPE, previous)
     for name in names:
         assert name.read_bytes() == "Café Zoé\n".encode("utf-8")
+
+
+def test_a_new_report_gets_the_permissions_the_umask_gives(tmp_path: Path) -> None:
+    previous = os.umask(0o022)
+    try:
+        write_atomically(tmp_path / "report.txt", "report\n")
+        write_new_file(tmp_path / "facts.yaml", "facts\n")
+    finally:
+        os.umask(previous)
+    assert {stat.S_IMODE((tmp_path / name).stat().st_mode) for name in ("report.txt", "facts.yaml")} == {0o644}
+
+
+def test_a_socket_is_refused_naming_the_file_and_option(tmp_path: Path) -> None:
+    import socket
+
+    target = tmp_path / "report.sock"
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(target))
+        with pytest.raises(InputError) as raised:
+            write_atomically(target, "report")
+    problem = raised.value.problems[0]
+    assert (problem.code, problem.file, problem.field) == ("output-special", str(target), "--output")
+
+
+def test_a_named_pipe_gets_the_report_through_in_utf_8(tmp_path: Path) -> None:
+    import threading
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()), daemon=True)
+    reader.start()
+    previous = locale.setlocale(locale.LC_CTYPE)
+    locale.setlocale(locale.LC_CTYPE, "C")
+    try:
+        write_atomically(pipe, "Café Zoé\n")
+    finally:
+        locale.setlocale(locale.LC_CTYPE, previous)
+    reader.join(10)
+    assert received == ["Café Zoé\n".encode("utf-8")]
+    assert stat.S_ISFIFO(pipe.stat().st_mode)  # written through, not replaced by a file
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="/dev/full is Linux's")
+def test_a_device_that_refuses_the_report_says_why_and_where() -> None:
+    with pytest.raises(InputError) as raised:
+        write_atomically("/dev/full", "report\n")
+    problem = raised.value.problems[0]
+    assert (problem.code, problem.file, problem.field) == ("output-failed", "/dev/full", "--output")
+    assert problem.params["reason"] == "No space left on device"
