@@ -67,7 +67,7 @@ MODULES = [
     Module("inference", "inference, agreement, priority and conflict", "src/advise/engine/inference.py",
            ("tests/engine/test_inference.py",)),
     Module("output", "atomic output", "src/advise/output.py",
-           ("tests/test_output.py", "tests/workbench/test_scaffold.py")),
+           ("tests/test_output.py", "tests/test_hostile_output.py", "tests/workbench/test_scaffold.py")),
     Module("escaping", "escaping in rendering (escape_markdown, t(), autoescape)", "src/advise/render/renderer.py",
            ("tests/render/test_renderer.py",), ("-k", "not headless_browser"),
            ("advise.render.renderer.x_escape_markdown*", "advise.render.renderer.x_as_markdown*",
@@ -183,6 +183,14 @@ EQUIVALENT: dict[str, str] = {
                                                               "compile_rulebook raise: the CompiledRule returned "
                                                               "with its problem is dropped"
        for n in (44, 45, 46)},
+    "advise.output.x__current_umask__mutmut_3": "the mask set is put back at once: only the one read is used",
+    **{f"advise.output.x__write_through__mutmut_{n}": "getattr's default serves only where os lacks the flag; "
+                                                      "Linux and macOS have O_NOCTTY and O_CLOEXEC"
+       for n in (10, 13, 16, 19, 22, 25)},
+    **{f"advise.output.x__write_through__mutmut_{n}": "newline=None writes '\\n' as os.linesep, which is '\\n' "
+                                                      "on POSIX, where advise runs"
+       for n in (29, 33)},
+    "advise.output.x__write_through__mutmut_37": "codec names are case-insensitive: 'UTF-8' is 'utf-8'",
     # inference
     **{f"advise.engine.inference.x__lookup__mutmut_{n}": "unreachable: the reader refuses unknown names and the "
                                                          "compiler makes a rule wait for every derived fact it reads"

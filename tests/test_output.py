@@ -322,10 +322,17 @@ def test_a_named_pipe_gets_the_report_through_in_utf_8(tmp_path: Path) -> None:
     assert stat.S_ISFIFO(pipe.stat().st_mode)  # written through, not replaced by a file
 
 
-@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="/dev/full is Linux's")
-def test_a_device_that_refuses_the_report_says_why_and_where() -> None:
+def test_a_device_that_refuses_the_report_says_why_and_where(tmp_path: Path) -> None:
+    # A full disk as a device (Linux's /dev/full: every write fails with ENOSPC). As root a
+    # private node stands for it: a broken write must never touch the system's /dev.
+    if os.getuid() == 0:
+        device = tmp_path / "full"
+        os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 7))
+    else:
+        device = Path("/dev/full")  # without root it cannot be replaced, whatever happens
     with pytest.raises(InputError) as raised:
-        write_atomically("/dev/full", "report\n")
+        write_atomically(device, "report\n")
     problem = raised.value.problems[0]
-    assert (problem.code, problem.file, problem.field) == ("output-failed", "/dev/full", "--output")
+    assert (problem.code, problem.file, problem.field) == ("output-failed", str(device), "--output")
     assert problem.params["reason"] == "No space left on device"
+    assert stat.S_ISCHR(os.lstat(device).st_mode)  # still the device
