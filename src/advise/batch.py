@@ -321,7 +321,9 @@ def _init_worker(rules_dir: str | None, templates_dir: str | None, fmt: str, lan
                  hints: bool, with_sheet: bool = True, parent: int | None = None,
                  signing: tuple[str, Any, Any] = ("owner", None, None)) -> None:
     global _WORKER
-    worker_signals(parent)  # advise.stopping
+    from .output import remove_temporaries
+
+    worker_signals(parent, remove_temporaries)  # advise.stopping
     _WORKER = _Worker(rules_dir, templates_dir, fmt, lang, out_dir, hints, with_sheet, signing)
 
 

@@ -62,6 +62,7 @@ def _write_then_place(target: Path, text: str, field: str | None, place: Callabl
         descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     except OSError as error:
         raise _failed(target, error, field) from None
+    _TEMPORARIES.add(temporary)
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
@@ -77,6 +78,20 @@ def _write_then_place(target: Path, text: str, field: str | None, place: Callabl
     finally:
         try:
             os.unlink(temporary)  # gone already once renamed into place
+        except OSError:
+            pass
+        _TEMPORARIES.discard(temporary)
+
+
+_TEMPORARIES: set[str] = set()  # the temporary files being written, for remove_temporaries
+
+
+def remove_temporaries() -> None:
+    """Remove the temporary files being written now: for a process that must end outright,
+    in the middle of a write (a batch worker stopped; see advise.stopping)."""
+    for temporary in list(_TEMPORARIES):
+        try:
+            os.unlink(temporary)
         except OSError:
             pass
 

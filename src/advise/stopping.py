@@ -9,6 +9,10 @@ started them is killed outright (SIGKILL), leaving no process and no half-writte
   file of its report is removed), no further sheet starts, and the process ends; Ctrl-C
   is left to the batch's process. A thread watches the batch's process: if it disappears
   (SIGKILL), the worker stops itself the same way within a fraction of a second.
+* Only the first SIGTERM unwinds: a second one (the pool's and the watch's, when both come)
+  would interrupt the removal of the temporary file the first one started. And if the
+  worker must end before its unwinding is over (it is bounded), the cleanup it was given
+  (advise.output.remove_temporaries) runs first: no half-written file outlives it.
 """
 
 from __future__ import annotations
@@ -18,9 +22,10 @@ import signal
 import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any
+from typing import Any, Callable
 
 _stopping = threading.Event()  # in a worker: stop before the next sheet
+_cleanup: list[Callable[[], None]] = []  # in a worker: what must run before it ends outright
 
 
 def stopping() -> bool:
@@ -68,8 +73,11 @@ def stop_pool(pool: ProcessPoolExecutor, pending: dict[Future, Any]) -> None:
         pass
 
 
-def worker_signals(parent: int | None) -> None:
-    """In a worker process, at its start (see the module doc)."""
+def worker_signals(parent: int | None, cleanup: Callable[[], None] | None = None) -> None:
+    """In a worker process, at its start (see the module doc). `cleanup` runs before the
+    worker ends outright, whatever it was doing."""
+    if cleanup is not None:
+        _cleanup.append(cleanup)
     signal.signal(signal.SIGTERM, _stop_worker)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if parent is not None:
@@ -79,8 +87,10 @@ def worker_signals(parent: int | None) -> None:
 def _stop_worker(signum: int, frame: Any) -> None:
     """Unwind what the worker is doing, then end: the pool's loop catches the SystemExit and
     would otherwise wait for more work."""
+    if _stopping.is_set():
+        return  # unwinding already: a second SystemExit would cut its cleanup short
     _stopping.set()
-    timer = threading.Timer(0.5, os._exit, args=(128 + signum,))
+    timer = threading.Timer(0.5, _end, args=(128 + signum,))
     timer.daemon = True
     timer.start()
     raise SystemExit(128 + signum)
@@ -99,4 +109,14 @@ def _watch_parent(parent: int) -> None:
     # thread's wait for work, which will never come.
     signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGTERM)
     time.sleep(5)
-    os._exit(128 + signal.SIGTERM)  # still here: whatever blocks it, end
+    _end(128 + signal.SIGTERM)  # still here: whatever blocks it, end
+
+
+def _end(status: int) -> None:
+    """End the worker now, after its cleanup (the unwinding may still be writing)."""
+    for cleanup in _cleanup:
+        try:
+            cleanup()
+        except Exception:  # ending anyway: nothing more can be done for it
+            pass
+    os._exit(status)
