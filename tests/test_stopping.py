@@ -43,6 +43,22 @@ def test_a_second_sigterm_during_the_cleanup_does_not_cut_it_short(tmp_path: Pat
     assert list(tmp_path.iterdir()) == []  # no report, and no temporary file
 
 
+def test_a_stop_right_after_the_temporary_file_is_created_removes_it(tmp_path: Path) -> None:
+    # A SIGTERM that arrives while the file is being created is handled as soon as the
+    # system call returns: before any later step of the write could record the file.
+    done = _run(tmp_path, """
+        real_open = os.open
+        def open_(path, *args, **kwargs):
+            descriptor = real_open(path, *args, **kwargs)
+            if str(path).endswith(".tmp"):
+                os.kill(os.getpid(), signal.SIGTERM)
+            return descriptor
+        os.open = open_
+    """)
+    assert done.returncode == 128 + signal.SIGTERM, done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_worker_ending_outright_removes_the_file_it_was_writing(tmp_path: Path) -> None:
     # The unwinding takes longer than the worker's bound (a slow disk): it ends outright,
     # from another thread, while the main thread has not yet removed its temporary file.

@@ -292,6 +292,8 @@ class _Worker:
             if not self.with_sheet:
                 report = dataclasses.replace(report, include_sheet=False)
             text = self.renderer.render(report, self.fmt)
+            if stopping():  # stopped while advising (durable may have swallowed the SystemExit)
+                raise SystemExit(128 + signal.SIGTERM)
             write_atomically(os.path.join(self.out_dir, sheet.report), text, inputs=[sheet.path])
         except OutputError as error:  # a full disk: the batch's problem, not the sheet's
             return Outcome(sheet.file, None, WRITE_FAILED, error=error.problems[0].format(self.lang or "en"))

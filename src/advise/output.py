@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
+import secrets
+import threading
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -58,37 +59,64 @@ def _write_then_place(target: Path, text: str, field: str | None, place: Callabl
     """Write `text` to a temporary file beside `target`, flushed to disk, then `place(temporary)`
     gives it the name `target`. The temporary file never outlives the call."""
     directory = target.parent if str(target.parent) else Path(".")
-    try:
-        descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    except OSError as error:
-        raise _failed(target, error, field) from None
-    _TEMPORARIES.add(temporary)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            # A file replaced keeps its permissions; a new one gets the umask's, not mkstemp's 0600.
-            os.fchmod(handle.fileno(), mode if mode is not None else 0o666 & ~_current_umask())
-            os.fsync(handle.fileno())
-        place(temporary)
-    except FileExistsError:  # only a new file's name can be taken
-        raise InputError(Problem("file-exists", file=str(target), field=field)) from None
-    except OSError as error:
-        raise _failed(target, error, field) from None
-    finally:
+    with _WRITING:  # remove_temporaries waits for a write in progress, then allows no other
+        if _ENDING:
+            raise SystemExit(1)  # the process is ending (remove_temporaries ran): no new file
+        _write_and_place(target, text, field, place, mode, directory)
+
+
+def _write_and_place(target: Path, text: str, field: str | None, place: Callable[[str], None], mode: int | None,
+                     directory: Path) -> None:
+    # The name is recorded before the file exists: a stop (SIGTERM) is handled right after
+    # the system call that creates it, and must find it recorded (tempfile.mkstemp would
+    # return it a few steps later).
+    for _ in range(100):
+        temporary = os.path.join(directory, f".{target.name}.{secrets.token_hex(4)}.tmp")
+        _TEMPORARIES.add(temporary)
+        clash = False
         try:
-            os.unlink(temporary)  # gone already once renamed into place
-        except OSError:
-            pass
-        _TEMPORARIES.discard(temporary)
+            try:
+                descriptor = os.open(temporary, _CREATE, 0o600)
+            except FileExistsError:
+                clash = True  # another file's name: never touched
+                continue
+            with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+                handle.flush()
+                # A file replaced keeps its permissions; a new one gets the umask's, not the 0600 it is made with.
+                os.fchmod(handle.fileno(), mode if mode is not None else 0o666 & ~_current_umask())
+                os.fsync(handle.fileno())
+            place(temporary)
+            return
+        except FileExistsError:  # only a new file's name can be taken
+            raise InputError(Problem("file-exists", file=str(target), field=field)) from None
+        except OSError as error:
+            raise _failed(target, error, field) from None
+        finally:
+            if not clash:
+                try:
+                    os.unlink(temporary)  # gone already once placed
+                except OSError:
+                    pass
+            _TEMPORARIES.discard(temporary)
+    raise _failed(target, FileExistsError("no free temporary name"), field)
+
+
+_CREATE = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 _TEMPORARIES: set[str] = set()  # the temporary files being written, for remove_temporaries
+_WRITING = threading.RLock()  # held while a temporary file exists (reentrant: a signal handler may write)
+_ENDING = False
 
 
-def remove_temporaries() -> None:
-    """Remove the temporary files being written now: for a process that must end outright,
-    in the middle of a write (a batch worker stopped; see advise.stopping)."""
+def remove_temporaries(wait: float = 2.0) -> None:
+    """For a process about to end outright (a batch worker stopped; see advise.stopping):
+    let a write in progress finish (at most `wait` seconds), allow no new one, and remove
+    any temporary file still there. Call it from another thread than the one writing."""
+    global _ENDING
+    _WRITING.acquire(timeout=wait)  # kept: the process ends holding it
+    _ENDING = True
     for temporary in list(_TEMPORARIES):
         try:
             os.unlink(temporary)
