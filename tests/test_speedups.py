@@ -32,7 +32,7 @@ from advise.sheet import yamlload
 from advise.advisor import Advisor, default_templates_dir
 from advise.errors import FactSheetError
 from advise.explain.report import build_report
-from advise.sheet.facts import load_fact_sheet
+from advise.sheet.facts import apply_overrides, load_fact_sheet
 
 from conftest import EXAMPLES, ROOT
 
@@ -237,6 +237,50 @@ def test_replay_memo_gives_what_computing_afresh_gives(example: Path) -> None:
         for x in (0, 0.5, 1.0, 2, 3.5, 7, 40, 250.0, 2000):
             for name in names:
                 assert shared.value(name, fact, x) == counterfactual._Replay(result).value(name, fact, x)
+
+
+CHANGED_TEXTS = ["0", "0.5", "6", "6.5", "12.25", "168", "168.5", "169", "-1", "1e-06", "2.5e-05", "1e+17", "1.5e+17",
+                 "012", "0x10", "1_000", "123456789012345", "1234567890123456", "100000.123456", "7.0", ".5", "5.",
+                 "true", "false", "yes", "nan", "inf", "1:30"]
+
+
+@pytest.mark.parametrize("name", ["resources.weekly_hours", "resources.monthly_budget", "resources.graphic_skills"])
+def test_a_candidate_value_is_the_one_apply_overrides_gives(name: str) -> None:
+    """find_hints reads a candidate's value without building its sheet (only the runs need one)."""
+    sheet = load_fact_sheet(EXAMPLES / "fleuriste.yaml")
+    texts = CHANGED_TEXTS + [counterfactual._text(value) for value in
+                             (0.5, 1.0, 3.0, 7.5, 99999.5, 100000.0, 1e-06, 123456.654321, 1e20, True, False)]
+    for text in texts:
+        try:
+            expected = apply_overrides(sheet, [f"{name}={text}"]).facts[name]
+        except FactSheetError:
+            expected = FactSheetError
+        try:
+            found = counterfactual._change(sheet, name, text)
+        except FactSheetError:
+            found = (name, FactSheetError, f"{name}={text}")
+        assert found == (name, expected, f"{name}={text}"), text
+        assert type(found[1]) is type(expected), text
+
+
+def test_the_rule_base_index_is_built_once_and_follows_the_rule_base() -> None:
+    advisor = Advisor(None)
+    book = advisor.rulebook
+    index = counterfactual._index(book)
+    assert counterfactual._index(book) is index
+    # what a scan of the rules finds
+    read = {name for rule in book.rules for name in rule.reads()}
+    assert index.flags == [name for name in counterfactual.SHEET_FIELDS if name in read and
+                           counterfactual.SHEET_FIELDS[name].type == "bool" and name.startswith(counterfactual.ACTIONABLE)]
+    assert {(c.fact, c.op, c.operand) for c in index.conditions} == {
+        (c.fact, c.op, c.operand) for rule in book.rules for c in rule.conditions
+        if book.facts.get(c.fact) is not None and book.facts[c.fact].kind == "number" and c.op in counterfactual.COMPARISONS}
+    fewer = dataclasses.replace(book, rules=())
+    assert counterfactual._index(fewer) is not index and counterfactual._index(fewer).flags == []
+    assert counterfactual._index(fewer).conditions == []
+    key = id(fewer)
+    del fewer
+    assert key not in counterfactual._INDEXES  # gone with its rule base
 
 
 def test_lazy_commands_are_the_registered_ones() -> None:

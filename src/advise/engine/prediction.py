@@ -77,6 +77,20 @@ class Predictor:
                     self.readers.setdefault(fact, set()).add(rule_id)
             self.concludes[rule_id] = rule.concludes()
             self.adds[rule_id] = tuple(c.fact for c in rule.then if c.kind == "add")
+        # fact -> stratum -> the rules of that stratum that read it (the strata a change reaches)
+        self.readers_at: dict[str, dict[int, set[str]]] = {}
+        for fact, rule_ids in self.readers.items():
+            for rule_id in rule_ids:
+                self.readers_at.setdefault(fact, {}).setdefault(program.rules[rule_id].stratum, set()).add(rule_id)
+        # stratum -> fact -> the positions, in that stratum, of the rules that conclude it
+        self.concluders: list[dict[str, tuple[int, ...]]] = []
+        for rules in program.strata:
+            by_fact: dict[str, list[int]] = {}
+            for position, rule_id in enumerate(rules):
+                for name in self.concludes[rule_id]:
+                    by_fact.setdefault(name, []).append(position)
+            self.concluders.append({name: tuple(positions) for name, positions in by_fact.items()})
+        self._before: tuple[Trace, dict[str, Any]] | None = None  # the last trace read, and its firings
 
     def facts(self, trace: Trace, changes: dict[str, Any]) -> dict[str, Any] | None:
         """The facts of a run on the sheet of `trace` with `changes` applied; None if undecided."""
@@ -85,29 +99,43 @@ class Predictor:
         except (_Undecided, AdviseError, ArithmeticError, TypeError, ValueError):
             return None
 
+    def _firings(self, trace: Trace) -> dict[str, Any]:
+        """rule -> what it concluded in `trace` (kept for the next call: the same trace is asked many times)."""
+        last = self._before
+        if last is not None and last[0] is trace:
+            return last[1]
+        before = {firing.rule: firing.concluded for firing in trace.firings}
+        self._before = (trace, before)
+        return before
+
     def _facts(self, trace: Trace, changes: dict[str, Any]) -> dict[str, Any]:
         program, rulebook = self.program, self.program.rulebook
         store = dict(trace.facts)
-        changed: set[str] = set()
+        # stratum -> the rules of that stratum that read a fact that changed
+        pending: dict[int, set[str]] = {}
+
+        def changed(name: str) -> None:
+            for stratum, rule_ids in self.readers_at.get(name, {}).items():
+                pending.setdefault(stratum, set()).update(rule_ids)
+
         for name, value in changes.items():
             if store.get(name, _ABSENT) != value:
                 store[name] = value
-                changed.add(name)
-        before = {firing.rule: firing.concluded for firing in trace.firings}
+                changed(name)
+        if not pending:
+            return store
+        before = self._firings(trace)
         for stratum in range(1, len(program.strata)):
-            if not changed:
-                break
-            rules = program.strata[stratum]
-            affected = {rule_id for name in changed for rule_id in self.readers.get(name, ())
-                        if program.rules[rule_id].stratum == stratum}
+            affected = pending.get(stratum)
             if not affected:
                 continue
+            rules = program.strata[stratum]
+            concluders = self.concluders[stratum]
             redo = {name for rule_id in affected for name in self.concludes[rule_id]}
             proposals: dict[str, list[tuple[int, Any, str]]] = {}
             added: set[str] = set()
-            for position, rule_id in enumerate(rules):
-                if not redo.intersection(self.concludes[rule_id]):
-                    continue
+            for position in sorted({position for name in redo for position in concluders.get(name, ())}):
+                rule_id = rules[position]
                 if rule_id in affected:
                     concluded = conclude(program, rule_id, store)[0] if self._fires(rule_id, store) else None
                 else:
@@ -128,7 +156,7 @@ class Predictor:
                 else:
                     value = _ABSENT
                 if store.get(name, _ABSENT) != value:
-                    changed.add(name)
+                    changed(name)
                     if value is _ABSENT:
                         del store[name]
                     else:

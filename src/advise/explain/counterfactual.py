@@ -51,6 +51,8 @@ them to it); a wrong one costs runs, never a wrong hint.
 from __future__ import annotations
 
 import math
+import re
+import weakref
 from typing import Any, Callable
 
 from ..advisor import Advisor, Result
@@ -73,6 +75,8 @@ class _Unknown(Exception):
 
 
 _FAILED = object()  # in _Replay's memo: computing this item raised _Unknown
+# The kinds of _Replay._plan
+_VALUE, _FAMILY, _DERIVED, _UNKNOWN = object(), object(), object(), object()
 
 
 class _Replay:
@@ -88,11 +92,14 @@ class _Replay:
         # fact -> item -> the same, for the items whose computation did not read `fact`: the
         # same for every x (what they read, branches included, does not depend on it).
         self._constants: dict[str, dict[str, tuple[Any, bool]]] = {}
+        # item -> how to compute it in this run (_plan): the same for every fact and x
+        self._plans: dict[str, tuple] = {}
 
     def value(self, name: str, fact: str, x: Any) -> tuple[Any, bool]:
         """The value of `name` if the sheet's `fact` were `x`; and whether it depends on `fact`."""
         memo = self._memos.setdefault((fact, type(x), x), {})
         constants = self._constants.setdefault(fact, {})
+        plans = self._plans
         touched = [False]
 
         def get(item: str) -> Any:
@@ -103,7 +110,10 @@ class _Replay:
             if entry is None:
                 outer, touched[0] = touched[0], False
                 try:
-                    value = compute(item)
+                    plan = plans.get(item)
+                    if plan is None:
+                        plan = plans[item] = self._plan(item)
+                    value = compute(plan)
                 except _Unknown:
                     memo[item] = (_FAILED, touched[0])
                     if not touched[0]:
@@ -120,46 +130,25 @@ class _Replay:
                 raise _Unknown(item)
             return entry[0]
 
-        def compute(item: str) -> Any:
-            rulebook, trace = self.rulebook, self.trace
-            families = rulebook.vocabulary.families
-            if item in families:
-                prefix = item + "."
-                return {member[len(prefix):]: get(member) for member in families[item] if member in trace.facts}
-            if item in rulebook.tables:
-                return rulebook.tables[item].values()
-            entry = rulebook.table_value(item)
-            if entry is not None:
-                return entry.value
-            fact_type = rulebook.facts.get(item)
-            if fact_type is None:
-                raise _Unknown(item)
-            if not fact_type.derived:
-                value = trace.facts[item]
-                return list(value) if isinstance(value, tuple) else value
-            derivation = trace.derivations.get(item)
-            if derivation is None:
-                raise _Unknown(item)
-            if derivation.default or not derivation.steps:
-                value = trace.facts.get(item, fact_type.default)
-                return list(value) if isinstance(value, tuple) else value
+        def compute(plan: tuple) -> Any:
+            kind = plan[0]
+            if kind is _VALUE:
+                return plan[1]
+            if kind is _FAMILY:
+                return {short: get(member) for short, member in plan[1]}
+            if kind is _UNKNOWN:
+                raise _Unknown(plan[1])
+            _, item, parts, family, fact_type = plan  # _DERIVED
             values = []
-            for step in derivation.steps if fact_type.family else derivation.steps[:1]:
-                rule = rulebook.rule(trace.firing(step).rule)
-                for conclusion in rule.then:
-                    if conclusion.fact != item:
-                        continue
-                    if conclusion.expression is None:
-                        values.append(list(conclusion.value) if isinstance(conclusion.value, tuple)
-                                      else conclusion.value)
-                    else:
-                        try:
-                            values.append(conclusion.expression.evaluate(get))
-                        except (expressions.ExpressionError, ArithmeticError, TypeError, ValueError):
-                            raise _Unknown(item) from None
-            if not values:
-                raise _Unknown(item)
-            if fact_type.family:
+            for expression, constant in parts:
+                if expression is None:
+                    values.append(list(constant) if isinstance(constant, tuple) else constant)
+                else:
+                    try:
+                        values.append(expression.evaluate(get))
+                    except (expressions.ExpressionError, ArithmeticError, TypeError, ValueError):
+                        raise _Unknown(item) from None
+            if family:
                 return sum(values)
             value = values[0]
             if fact_type.kind == NUMBER and isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -170,6 +159,82 @@ class _Replay:
             return get(name), touched[0]
         except _Unknown:
             return None, touched[0]
+
+    def _plan(self, item: str) -> tuple:
+        """How `item` is computed in this run: a value that no change of the sheet moves (a
+        table, a sheet answer, a default), a family's members, the expressions of the rules that
+        concluded it, or unknown."""
+        rulebook, trace = self.rulebook, self.trace
+        families = rulebook.vocabulary.families
+        if item in families:
+            prefix = item + "."
+            return (_FAMILY, tuple((member[len(prefix):], member) for member in families[item]
+                                   if member in trace.facts))
+        if item in rulebook.tables:
+            return (_VALUE, rulebook.tables[item].values())
+        entry = rulebook.table_value(item)
+        if entry is not None:
+            return (_VALUE, entry.value)
+        fact_type = rulebook.facts.get(item)
+        if fact_type is None:
+            return (_UNKNOWN, item)
+        if not fact_type.derived:
+            value = trace.facts[item]
+            return (_VALUE, list(value) if isinstance(value, tuple) else value)
+        derivation = trace.derivations.get(item)
+        if derivation is None:
+            return (_UNKNOWN, item)
+        if derivation.default or not derivation.steps:
+            value = trace.facts.get(item, fact_type.default)
+            return (_VALUE, list(value) if isinstance(value, tuple) else value)
+        parts = []
+        for step in derivation.steps if fact_type.family else derivation.steps[:1]:
+            rule = rulebook.rule(trace.firing(step).rule)
+            parts.extend((conclusion.expression, conclusion.value) for conclusion in rule.then
+                         if conclusion.fact == item)
+        if not parts:
+            return (_UNKNOWN, item)
+        return (_DERIVED, item, tuple(parts), bool(fact_type.family), fact_type)
+
+
+class _Index:
+    """What the searches read from the rule base itself, the same for every sheet: built once
+    per rule base (_index), where every report used to scan every rule again."""
+
+    def __init__(self, rulebook: RuleBook):
+        self.conditions: list[Condition] = []  # on numbers, one per (fact, comparison, operand)
+        seen: set[tuple] = set()
+        read: set[str] = set()
+        for rule in rulebook.rules:
+            for condition in rule.conditions:
+                fact_type = rulebook.facts.get(condition.fact)
+                if fact_type is None or fact_type.kind != NUMBER or condition.op not in COMPARISONS:
+                    continue
+                key = (condition.fact, condition.op, condition.operand)
+                if key not in seen:
+                    seen.add(key)
+                    self.conditions.append(condition)
+            read.update(rule.reads())
+        # derived whole numbers and lists (how many profiles, which networks), which change in steps
+        self.stepped = [name for name, fact_type in rulebook.facts.items() if fact_type.derived
+                        and ((fact_type.kind == NUMBER and fact_type.integer) or fact_type.kind == LIST)]
+        self.flags = [name for name, spec in SHEET_FIELDS.items() if spec.type == "bool" and name in read
+                      and name.startswith(ACTIONABLE) and rulebook.facts[name].kind == BOOL]
+        self.raised = {key: [name for name in rulebook.facts if name.startswith(key)]
+                       for key in ("warnings.", "recommendations.")}
+
+
+_INDEXES: dict[int, tuple["weakref.ref[RuleBook]", _Index]] = {}  # id(rule base) -> the rule base, its index
+
+
+def _index(rulebook: RuleBook) -> _Index:
+    found = _INDEXES.get(id(rulebook))
+    if found is not None and found[0]() is rulebook:
+        return found[1]
+    key = id(rulebook)
+    index = _Index(rulebook)
+    _INDEXES[key] = (weakref.ref(rulebook, lambda _, key=key: _INDEXES.pop(key, None)), index)
+    return index
 
 
 def replayed(result: Result, name: str, fact: str, values: list[float]) -> list[Any]:
@@ -235,20 +300,10 @@ def numeric_candidates(result: Result) -> dict[str, list[float]]:
     """Candidate values per number of the sheet, nearest first, from the rules' thresholds."""
     rulebook, trace = result.rulebook, result.trace
     replay = _Replay(result)
-    conditions: list[Condition] = []
-    seen: set[tuple] = set()
-    for rule in rulebook.rules:
-        for condition in rule.conditions:
-            fact_type = rulebook.facts.get(condition.fact)
-            if fact_type is None or fact_type.kind != NUMBER or condition.op not in COMPARISONS:
-                continue
-            key = (condition.fact, condition.op, condition.operand)
-            if key not in seen:
-                seen.add(key)
-                conditions.append(condition)
+    index = _index(rulebook)
+    conditions = index.conditions
     # Derived whole numbers and lists (how many profiles, which networks) change in steps too.
-    stepped = [name for name, fact_type in rulebook.facts.items() if fact_type.derived and name in trace.facts
-               and ((fact_type.kind == NUMBER and fact_type.integer) or fact_type.kind == LIST)]
+    stepped = [name for name in index.stepped if name in trace.facts]
     candidates: dict[str, list[float]] = {}
     for name, spec in SHEET_FIELDS.items():
         if spec.type != "number" or not name.startswith(ACTIONABLE):
@@ -303,12 +358,7 @@ def numeric_candidates(result: Result) -> dict[str, list[float]]:
 
 def bool_candidates(result: Result) -> list[str]:
     """The true/false answers of the sheet the owner can change and some rule reads."""
-    rulebook = result.rulebook
-    read: set[str] = set()
-    for rule in rulebook.rules:
-        read.update(rule.reads())
-    return [name for name, spec in SHEET_FIELDS.items() if spec.type == "bool" and name in read
-            and name.startswith(ACTIONABLE) and rulebook.facts[name].kind == BOOL]
+    return list(_index(result.rulebook).flags)
 
 
 def _text(value: Any) -> str:
@@ -326,8 +376,8 @@ def predicted(advisor: Advisor, result: Result, name: str, value: Any, before: O
     facts = advisor.predictor.facts(result.trace, {name: value})
     if facts is None:
         return None
-    raised = {key: [item for item in facts if item.startswith(key) and facts[item] is True]
-              for key in ("warnings.", "recommendations.")}
+    raised = {key: [item for item in names if facts.get(item) is True]
+              for key, names in _index(result.rulebook).raised.items()}
     before = before if before is not None else Outcome.of(result)
 
     def ordered(key: str, known: tuple[str, ...]) -> tuple[str, ...]:
@@ -349,18 +399,16 @@ def find_hints(advisor: Advisor, result: Result, *, max_hints: int = MAX_HINTS, 
     before = Outcome.of(result)
     predict = predict if predict is not None else \
         lambda result, name, value: predicted(advisor, result, name, value, before)
-    changes: list[tuple[str, Any, FactSheet]] = []
+    changes: list[tuple[str, Any, str]] = []  # the answer, its new value, the assignment that sets it
     for name, values in numeric_candidates(result).items():
         for value in values:
-            changed = apply_overrides(sheet, [f"{name}={_text(value)}"])
-            changes.append((name, changed.facts[name], changed))
+            changes.append(_change(sheet, name, _text(value)))
     for name in bool_candidates(result):
-        changed = apply_overrides(sheet, [f"{name}={_text(not sheet.facts[name])}"])
-        changes.append((name, changed.facts[name], changed))
+        changes.append(_change(sheet, name, _text(not sheet.facts[name])))
     verified: dict[int, Outcome] = {}  # candidate -> the outcome of its real run
 
     def verify(index: int) -> None:
-        verified[index] = Outcome.of(advisor.run(changes[index][2]))
+        verified[index] = Outcome.of(advisor.run(apply_overrides(sheet, [changes[index][2]])))
 
     guessed: list[Outcome | None] = []
     for index, (name, value, _) in enumerate(changes):
@@ -373,7 +421,7 @@ def find_hints(advisor: Advisor, result: Result, *, max_hints: int = MAX_HINTS, 
     while True:
         tried = [(name, value, verified[index] if index in verified else guessed[index])
                  for index, (name, value, _) in enumerate(changes)]
-        hints, shown = _choose(result, tried, max_hints)
+        hints, shown = _choose(result, tried, max_hints, before)
         pending = sorted(shown - verified.keys())
         if not pending:
             return Hints(hints.verdict, hints.platforms, hints.warnings, len(verified))
@@ -381,10 +429,31 @@ def find_hints(advisor: Advisor, result: Result, *, max_hints: int = MAX_HINTS, 
             verify(index)
 
 
-def _choose(result: Result, tried: list[tuple[str, Any, Outcome | None]], max_hints: int) -> tuple[Hints, set[int]]:
-    """The hints from these outcomes, and which candidates (indexes in `tried`) they show."""
+_PLAIN_NUMBER = re.compile(r"(0|[1-9][0-9]{0,14})(\.[0-9]{1,15})?")  # as _text writes a number
+
+
+def _change(sheet: FactSheet, name: str, text: str) -> tuple[str, Any, str]:
+    """(answer, the value `name=text` gives it, the assignment). The value is the one
+    apply_overrides gives: for a plain decimal number its float, for true/false the boolean
+    (in the answer's range: the candidates are); anything else goes through apply_overrides
+    at once, which refuses it as the sheet would. The sheet itself is built for the runs only."""
+    assignment = f"{name}={text}"
+    spec = SHEET_FIELDS[name]
+    if spec.type == "bool" and text in ("true", "false"):
+        return name, text == "true", assignment
+    if spec.type == "number" and _PLAIN_NUMBER.fullmatch(text):
+        value = float(text)
+        low, high = spec.range or (-math.inf, None)
+        if low <= value and (high is None or value <= high):
+            return name, value, assignment
+    return name, apply_overrides(sheet, [assignment]).facts[name], assignment
+
+
+def _choose(result: Result, tried: list[tuple[str, Any, Outcome | None]], max_hints: int,
+            before: Outcome) -> tuple[Hints, set[int]]:
+    """The hints from these outcomes, and which candidates (indexes in `tried`) they show.
+    `before`: Outcome.of(result)."""
     sheet = result.sheet
-    before = Outcome.of(result)
     origin: dict[int, int] = {}  # id(hint) -> its candidate
 
     def best(target: str, accept: Callable[[Outcome], bool]) -> list[Hint]:
@@ -404,13 +473,11 @@ def _choose(result: Result, tried: list[tuple[str, Any, Outcome | None]], max_hi
 
     ladder = list(result.rulebook.vocabulary.verdicts)  # from the most cautious to the boldest
     vocabulary = result.rulebook.vocabulary
+    # the verdicts that animate nothing are equally cautious
+    levels = {verdict: 0 if not vocabulary.animates(verdict) else position for position, verdict in enumerate(ladder)}
 
     def level(verdict: str | None) -> int:
-        if verdict not in ladder:
-            return -1
-        # the verdicts that animate nothing are equally cautious
-        cautious = [v for v in ladder if not vocabulary.animates(v)]
-        return 0 if verdict in cautious else ladder.index(verdict)
+        return levels.get(verdict, -1)  # type: ignore[arg-type]
 
     warnings = {item: tuple(best(f"warnings.{item}", lambda o, item=item: item not in o.warnings
                                  and level(o.verdict) >= level(before.verdict))[:max_hints])
