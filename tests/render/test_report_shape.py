@@ -230,3 +230,24 @@ def test_sources_are_framed_in_the_readers_language(monkeypatch: pytest.MonkeyPa
     assert "Source\u00a0: Article, section sur les ressources en temps\u00a0: «\u00a0de combien de temps" in fr
     flat = re.sub(r"\s+", " ", en)
     assert "Source: Article, section on resources in time: « de combien de temps" in flat
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("example", ALL_EXAMPLES)
+def test_the_profile_count_agrees_with_the_profiles_named(example: str, lang: str,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """"Your time keeps at most 2 profiles alive" beside one profile to animate puzzles an
+    owner: when fewer are kept than the time allows, the report says what the kept ones take."""
+    import json
+
+    data = json.loads(run([f"examples/{example}", "--lang", lang, "--format", "json", "--no-hints"], monkeypatch))
+    text = run([f"examples/{example}", "--lang", lang, "--no-hints"], monkeypatch)
+    kept, most = data["platforms"], data["max_profiles"]
+    at_most = re.search(r"keeps at most (\d+) profiles? alive|faire vivre (\d+) profils? au plus", text)
+    if kept and most is not None and len(kept) < most:
+        assert at_most is None, at_most
+        assert re.search(r" (take|takes) [\d.]+\u00a0h a week of the [\d.]+\u00a0h you have\.|"
+                         r" (demande|demandent) [\d,]+\u00a0h par semaine, sur les [\d,]+\u00a0h dont vous disposez\.",
+                         text), text
+    elif most:
+        assert at_most is not None and int(at_most.group(1) or at_most.group(2)) == most
