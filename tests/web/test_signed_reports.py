@@ -70,6 +70,10 @@ def test_without_a_file_name_the_report_names_none(clients) -> None:
     assert sheet.name in expected and sheet.name not in web
     head = expected[:expected.index("Claire Martin")]
     assert web.startswith(head)  # the same report, signature and all, up to the line that names the file
+    lang = "fr" if "fiche" in web else "en"
+    closing = {"en": "from a fact sheet on ", "fr": "à partir d'une fiche le "}[lang]
+    assert closing in " ".join(web.split())  # not "from the fact sheet - on ..."
+    assert " - " not in web[web.index("advise", len(head)):]
 
 
 @pytest.mark.parametrize("name", ["a\x1b[31mb.yaml", "x" * 101 + ".yaml"])

@@ -224,7 +224,7 @@ class Signature:
     consultant: Consultant | None
     date: _dt.date
     date_shown: str
-    sheet_name: str
+    sheet_name: str  # "" when the sheet came without a file name (the web form, the API)
     closing: tuple[str, ...] = ()  # the consultant's closing paragraphs, in the report's language
 
 

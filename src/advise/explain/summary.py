@@ -92,7 +92,7 @@ def show_date(date: _dt.date, lang: str) -> str:
 
 def make_signature(consultant: Consultant | None, date: _dt.date, lang: str, sheet_path: str | None) -> Signature:
     closing = consultant.closing_in(lang) if consultant is not None else ""
-    return Signature(consultant, date, show_date(date, lang), os.path.basename(sheet_path or "") or "-",
+    return Signature(consultant, date, show_date(date, lang), os.path.basename(sheet_path or ""),
                      tuple(paragraph for paragraph in closing.split("\n\n") if paragraph))
 
 

@@ -69,6 +69,8 @@ FORM_MESSAGES = {
               "toujours le même rapport.",
     },
 }
+# The form's answers have no file name: the report takes the unnamed sheet's closing line.
+FORM_MESSAGES["generated_by_unnamed"] = FORM_MESSAGES["generated_by"]
 
 
 class Service:
