@@ -368,8 +368,8 @@ def test_the_french_worked_example_works_and_prints_what_it_shows(tmp_path: Path
             assert result.exit_code == 0, (line, result.output)
             outputs.append(result.output)
     check, test, show = outputs
-    assert check.rstrip().endswith("0 erreur(s), 0 avertissement(s)"), check
-    assert test.rstrip().endswith("3 réussi(s), 0 en échec"), test
+    assert check.rstrip().endswith("0 erreur, 0 avertissement"), check
+    assert test.rstrip().endswith("3 réussis, 0 en échec"), test
     (tmp_path / "mes-regles/61-x.cases.yaml").write_text(FAILING_CASE, encoding="utf-8")
     failing = runner.invoke(main, ["test", "mes-regles/61-x.cases.yaml", "--rules", "mes-regles"])
     assert failing.exit_code == 1, failing.output

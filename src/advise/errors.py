@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import string
 from dataclasses import dataclass, field as dataclass_field
 from enum import StrEnum
 from typing import Any, Iterable
@@ -17,7 +18,8 @@ from .safetext import QUOTE_LIMIT, bounded, quote, visible
 
 LANGS = ("en", "fr")
 
-# code -> {lang: template}. Templates use str.format with the problem's params.
+# code -> {lang: template}. Templates use str.format with the problem's params, plus
+# `{count:error|errors}` for the word that agrees with a number (see _Agreeing).
 MESSAGES: dict[str, dict[str, str]] = {
     # fact sheet
     "file-missing": {"en": "file not found", "fr": "fichier introuvable"},
@@ -234,11 +236,30 @@ def _render(code: str, params: dict[str, Any], lang: str) -> str:
     if texts is None:
         return code + (f" {params}" if params else "")
     template = texts.get(lang) or texts["en"]
+    values = {name: _shown(_phrase(name, value, lang), lang, name) for name, value in params.items()}
     try:
-        return template.format(**{name: _shown(_phrase(name, value, lang), lang, name)
-                                  for name, value in params.items()})
+        return _Agreeing(lang).format(template, **values) if "|" in template else template.format(**values)
     except (KeyError, IndexError):
         return template
+
+
+def agreeing(template: str, lang: str, /, **values: Any) -> str:
+    """`template.format(**values)`, where `{count:rule|rules}` gives the word agreeing with count."""
+    return _Agreeing(lang).format(template, **values)
+
+
+class _Agreeing(string.Formatter):
+    """str.format, plus `{count:rule|rules}`: the word agreeing with the number, never
+    "rule(s)". French counts 0 and 1 as singular ("0 erreur"), English only 1 ("0 errors")."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        if "|" in format_spec and isinstance(value, int) and not isinstance(value, bool):
+            one, other = format_spec.split("|", 1)
+            return one if (abs(value) < 2 if self.lang == "fr" else value == 1) else other
+        return super().format_field(value, format_spec)
 
 
 def _shown(value: Any, lang: str, name: str = "") -> Any:

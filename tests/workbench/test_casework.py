@@ -47,7 +47,7 @@ def test_cases_run_and_a_failure_is_told_with_its_trace(rulebase: RuleBase) -> N
     assert "  - 'flag' is not concluded, expected true\n  trace (rules fired, in order):\n" in text
     assert text.rstrip().endswith("1 passed, 1 failed")
     assert "ok " not in text and "ok " in format_results(results, "en", verbose=True)
-    assert format_results(results, "fr").rstrip().endswith("1 réussi(s), 1 en échec")
+    assert format_results(results, "fr").rstrip().endswith("1 réussi, 1 en échec")
     data = results_json(results)
     assert data[0]["passed"] and data[0]["fired"] == ["local-flag"]
     assert not data[1]["passed"] and data[1]["mismatches"][0]["what"] == "flag"

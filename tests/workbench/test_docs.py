@@ -65,7 +65,7 @@ def test_the_worked_example_works_as_written(tmp_path: Path, monkeypatch: pytest
     runner = CliRunner()
     check = runner.invoke(main, ["rules", "check", "--rules", "my-rules"])
     assert check.exit_code == 0, check.output
-    assert " 0 error(s)" in check.output
+    assert " 0 errors" in check.output
     test = runner.invoke(main, ["test", "my-rules/60-audience.cases.yaml"])
     assert test.exit_code == 0, test.output
     assert test.output.rstrip().endswith("3 passed, 0 failed")

@@ -157,7 +157,7 @@ def test_rules_diff_lists_what_a_threshold_changes(copy: Path, tmp_path: Path) -
     assert result.exit_code == 1, result.output
     block = result.output.split("40-community.cases.yaml::community-with-three-hours\n")[1].split("\n\n")[0]
     assert "  warnings: gone community_needs_time" in block.splitlines()
-    assert re.search(r"^1 of \d+ sheet\(s\) change \(.*warnings: 1.*\)$", result.output, re.M)
+    assert re.search(r"^1 of \d+ sheets change \(.*warnings: 1.*\)$", result.output, re.M)
     data = json.loads(invoke("rules", "diff", str(RULES), str(copy), "--format", "json").output)
     assert data["changed"] == 1 and data["by_part"]["warnings"] == 1
     [sheet] = data["changes"]
@@ -179,7 +179,7 @@ def test_rules_diff_on_given_sheets_shows_a_verdict_change(copy: Path) -> None:
     assert result.exit_code == 1, result.output
     assert "agence-b2b.yaml\n  verdict: not_yet -> minimal_presence\n" in result.output
     assert "fleuriste" not in result.output
-    assert re.search(r"^1 of 2 sheet\(s\) change \(verdict: 1\b", result.output, re.M)
+    assert re.search(r"^1 of 2 sheets change \(verdict: 1\b", result.output, re.M)
 
 
 def test_rules_diff_bad_input_exits_2(copy: Path, tmp_path: Path) -> None:

@@ -68,8 +68,8 @@ def test_adding_a_sector_works_as_the_guide_shows(guide: str, tmp_path: Path, mo
         assert result.exit_code == 0, (line, result.output)
         outputs.append(result.output)
     check, test, how = outputs
-    done = {"en": ("0 error(s), 0 warning(s)", "2 passed, 0 failed"),
-            "fr": ("0 erreur(s), 0 avertissement(s)", "2 réussi(s), 0 en échec")}[lang]
+    done = {"en": ("0 errors, 0 warnings", "2 passed, 0 failed"),
+            "fr": ("0 erreur, 0 avertissement", "2 réussis, 0 en échec")}[lang]
     assert check.rstrip().endswith(done[0]) and test.rstrip().endswith(done[1])
     printed = [_plain(line.strip()) for line in how.splitlines()]
     for line in _blocks(section, "text")[1].splitlines():

@@ -148,7 +148,7 @@ def problems(lang: str = "fr") -> list[str]:
 def main(argv: list[str]) -> int:
     if argv[:1] == ["update"]:
         missing = update()
-        print(f"{po_path()}: {len(missing)} message(s) to translate", *missing, sep="\n  ")
+        print(f"{po_path()}: {len(missing)} message{'s' if len(missing) != 1 else ''} to translate", *missing, sep="\n  ")
         return 0
     if argv[:1] == ["check"]:
         found = problems()

@@ -54,7 +54,8 @@ def register(group: click.Group) -> None:
 
         def announce(url: str) -> None:
             signed = f"; reports signed by {consultant.name}" if consultant is not None else ""
-            click.echo(f"advise serve: {url} ({workers} worker(s) x {threads} thread(s)){signed}; Ctrl-C to stop")
+            click.echo(f"advise serve: {url} ({workers} worker{'s' if workers != 1 else ''} x {threads} "
+                       f"thread{'s' if threads != 1 else ''}){signed}; Ctrl-C to stop")
             sys.stdout.flush()
 
         sys.exit(run_server(host, port, workers=workers, threads=threads, rules_dir=rules_dir,

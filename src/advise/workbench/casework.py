@@ -16,9 +16,9 @@ from ..sheet.template import yaml_value
 from .cases import CASES_SUFFIX, Case, CaseResult, load_cases, run_cases
 
 register_messages({
-    "test-summary": {"en": "{passed} passed, {failed} failed", "fr": "{passed} réussi(s), {failed} en échec"},
+    "test-summary": {"en": "{passed} passed, {failed} failed", "fr": "{passed} {passed:réussi|réussis}, {failed} en échec"},
     "test-coverage-head": {
-        "en": "Rule coverage: {covered} of {rules} rules fired by at least one of {cases} case(s) ({percent} %)",
+        "en": "Rule coverage: {covered} of {rules} rules fired by at least one of {cases} {cases:case|cases} ({percent} %)",
         "fr": "Couverture des règles : {covered} règles sur {rules} déclenchées par au moins un des {cases} cas "
               "({percent} %)",
     },

@@ -268,8 +268,8 @@ register_messages({
         "fr": "le verdict « {id} » est déclaré mais aucune règle ne le conclut",
     },
     "check-not-covered": {
-        "en": "no case fires this rule ({cases} case(s) run)",
-        "fr": "aucun cas ne déclenche cette règle ({cases} cas exécuté(s))",
+        "en": "no case fires this rule ({cases} {cases:case|cases} run)",
+        "fr": "aucun cas ne déclenche cette règle ({cases} cas {cases:exécuté|exécutés})",
     },
     "check-placeholder": {
         "en": "still a placeholder (TODO) in: {fields}",
@@ -290,8 +290,8 @@ register_messages({
               "{second}, semblables à {percent} % ; cas {case})",
     },
     "check-case-fails": {
-        "en": "the case '{case}' fails ({count} mismatch(es)): {first}",
-        "fr": "le cas « {case} » échoue ({count} écart(s)) : {first_fr}",
+        "en": "the case '{case}' fails ({count} {count:mismatch|mismatches}): {first}",
+        "fr": "le cas « {case} » échoue ({count} {count:écart|écarts}) : {first_fr}",
     },
     "check-case-crashes": {
         "en": "the case '{case}' stops with an error at {place}: {reason}",
@@ -310,16 +310,16 @@ register_messages({
         "fr": "le cas « {case} » est encore un squelette (TODO) dans : {fields}",
     },
     "check-summary": {
-        "en": "{rules} rule(s) checked: {errors} error(s), {warnings} warning(s)",
-        "fr": "{rules} règle(s) vérifiée(s) : {errors} erreur(s), {warnings} avertissement(s)",
+        "en": "{rules} {rules:rule|rules} checked: {errors} {errors:error|errors}, {warnings} {warnings:warning|warnings}",
+        "fr": "{rules} {rules:règle vérifiée|règles vérifiées} : {errors} {errors:erreur|erreurs}, {warnings} {warnings:avertissement|avertissements}",
     },
     "check-summary-cases": {
-        "en": "{rules} rule(s) checked, {cases} case(s) run: {errors} error(s), {warnings} warning(s)",
-        "fr": "{rules} règle(s) vérifiée(s), {cases} cas exécuté(s) : {errors} erreur(s), {warnings} avertissement(s)",
+        "en": "{rules} {rules:rule|rules} checked, {cases} {cases:case|cases} run: {errors} {errors:error|errors}, {warnings} {warnings:warning|warnings}",
+        "fr": "{rules} {rules:règle vérifiée|règles vérifiées}, {cases} cas {cases:exécuté|exécutés} : {errors} {errors:erreur|erreurs}, {warnings} {warnings:avertissement|avertissements}",
     },
     "check-summary-broken": {
-        "en": "the rule base does not load: {errors} error(s)",
-        "fr": "la base de règles ne se charge pas : {errors} erreur(s)",
+        "en": "the rule base does not load: {errors} {errors:error|errors}",
+        "fr": "la base de règles ne se charge pas : {errors} {errors:erreur|erreurs}",
     },
     "check-cases-skipped": {
         "en": "cases not run, as the rule base has errors (A501 needs them)",

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from ..errors import AdviseError, InputError, Problem, register_messages
+from ..errors import AdviseError, InputError, Problem, agreeing, register_messages
 
 register_messages({
     "diff-no-sheet": {
@@ -35,7 +35,7 @@ _WORDS = {
            "raised": "raised", "gone": "gone", "added": "added", "removed": "removed", "none": "none",
            "unchanged": "unchanged", "old": "old rules", "new": "new rules", "sheet": "sheet", "what": "what",
            "before": "before", "after": "after",
-           "summary": "{changed} of {total} sheet(s) change", "nothing": "no sheet changes",
+           "summary": "{changed} of {total} {total:sheet changes|sheets change}", "nothing": "no sheet changes",
            "by_part": "{part}: {count}"},
     "fr": {"verdict": "verdict", "platforms": "profils", "max_profiles": "profils au plus",
            "weekly_hours_available": "heures disponibles par semaine",
@@ -44,7 +44,7 @@ _WORDS = {
            "raised": "apparue(s)", "gone": "disparue(s)", "added": "ajouté(s)", "removed": "retiré(s)",
            "none": "aucun", "unchanged": "inchangé", "old": "anciennes règles", "new": "nouvelles règles",
            "sheet": "fiche", "what": "quoi", "before": "avant", "after": "après",
-           "summary": "{changed} fiche(s) sur {total} changent", "nothing": "aucune fiche ne change",
+           "summary": "{changed} {changed:fiche|fiches} sur {total} {changed:change|changent}", "nothing": "aucune fiche ne change",
            "by_part": "{part} : {count}"},
 }
 
@@ -183,7 +183,7 @@ class DiffReport:
         if not self.changed:
             return f"{words['nothing']} ({len(self.sheets)})"
         parts = ", ".join(words["by_part"].format(part=words[part], count=count) for part, count in self.counts().items())
-        return words["summary"].format(changed=len(self.changed), total=len(self.sheets)) + f" ({parts})"
+        return agreeing(words["summary"], lang, changed=len(self.changed), total=len(self.sheets)) + f" ({parts})"
 
     def format_text(self, lang: str = "en") -> str:
         words = _WORDS[lang]

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import FactSheetError, Problem
+from ..errors import FactSheetError, Problem, agreeing
 from ..rulebase.model import RuleBook
 from ..sheet.facts import SHEET_FIELDS, FieldSpec, check_open_choices, fact_sheet_from_mapping
 from ..sheet.template import allowed, example_mapping, render_sheet, yaml_value
@@ -31,7 +31,7 @@ WHY_WORDS = ("why", "?", "pourquoi")
 _WORDS = {
     "en": {
         "list_values": "any of: {values}; separate them with commas, leave empty for none",
-        "why_head": "Why this question: {count} rule(s) that can still apply read '{field}':",
+        "why_head": "Why this question: {count} {count:rule that can still apply reads|rules that can still apply read} '{field}':",
         "why_none_required": "No rule reads '{field}' yet; the fact sheet needs it all the same (the contract requires it).",
         "why_none": "No rule that can still apply reads '{field}'.",
         "checks": "checks", "computes": "computes with it", "because": "because",
@@ -42,7 +42,7 @@ _WORDS = {
     },
     "fr": {
         "list_values": "parmi : {values} ; séparez-les par des virgules, laissez vide pour aucun",
-        "why_head": "Pourquoi cette question : {count} règle(s) qui peuvent encore s'appliquer lisent « {field} » :",
+        "why_head": "Pourquoi cette question : {count} {count:règle qui peut encore s'appliquer lit|règles qui peuvent encore s'appliquer lisent} « {field} » :",
         "why_none_required": "Aucune règle ne lit encore « {field} » ; la fiche en a besoin malgré tout (le contrat l'exige).",
         "why_none": "Aucune règle qui peut encore s'appliquer ne lit « {field} ».",
         "checks": "vérifie", "computes": "calcule avec", "because": "parce que",
@@ -154,7 +154,7 @@ class Interview:
         if not readers:
             template = words["why_none_required"] if SHEET_FIELDS[name].required else words["why_none"]
             return template.format(field=name) + "\n"
-        lines = [words["why_head"].format(count=len(readers), field=name)]
+        lines = [agreeing(words["why_head"], self.lang, count=len(readers), field=name)]
         colon = " :" if self.lang == "fr" else ":"
         for reason in reasons(self.rulebook, name, self.lang, readers):
             lines.append(f"  - {reason.rule}{colon} {reason.title}")
