@@ -76,6 +76,19 @@ def test_a_health_professional_planning_a_contest_is_told_not_to_run_one(advisor
     assert "medical secrecy" in texts["review_sites"]
 
 
+def test_a_law_firm_answers_reviews_within_professional_secrecy(advisor: Advisor) -> None:
+    mapping = sheet_mapping(**{"business.sector": "legal_finance", "business.local": True})
+    texts = items(advisor, mapping)
+    assert "answer reviews" in texts["google_listing"]  # the advice every local business gets
+    assert "professional secrecy" in texts["review_sites"] and "Never confirm" in texts["review_sites"]
+    fr = items(advisor, mapping, "fr")
+    assert "secret professionnel" in fr["review_sites"]
+    assert "commerce" not in fr["google_listing"]  # a law firm is no shop
+    # a shop is told to answer reviews, with no word of secrecy
+    shop = items(advisor, sheet_mapping(**{"business.sector": "retail", "business.local": True}))
+    assert "secrecy" not in " ".join(shop.values())
+
+
 def test_the_sector_is_named_in_words_in_the_reader_s_language(advisor: Advisor) -> None:
     mapping = sheet_mapping(**{"business.sector": "trades", "profiles.planned": ["facebook", "tiktok"]})
     assert "building and repair trades" in items(advisor, mapping)["network_misfit"]
