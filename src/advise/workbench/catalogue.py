@@ -193,7 +193,7 @@ register_messages({
     },
     "check-never-concluded": {
         "en": "the rule needs '{fact}', which {reason_en} and which has no default: the rule can never fire",
-        "fr": "la règle a besoin de « {fact} », que {reason_fr} et qui n'a pas de valeur par défaut : "
+        "fr": "la règle a besoin de « {fact} », {reason_fr} et qui n'a pas de valeur par défaut : "
               "la règle ne peut jamais s'appliquer",
     },
     "check-value-never-concluded": {

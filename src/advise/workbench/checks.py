@@ -56,7 +56,7 @@ def check_rulebook(rulebook: RuleBook, *, cases: bool = True, invariants: bool =
     findings += _cycles(rulebook)
     findings += _never_fire(rulebook, analysis)
     findings += _always_true(rulebook, analysis)
-    findings += _redundant(rulebook, analysis)
+    findings += _redundant(analysis)
     findings += _conflicts(rulebook, analysis)
     findings += _unused(rulebook, uses, analysis)
     findings += _texts(rulebook)
@@ -92,9 +92,8 @@ def _invariants(rulebook: RuleBook) -> list[Finding]:
 def _cycles(rulebook: RuleBook) -> list[Finding]:
     try:
         stratify(rulebook)
-    except RuleBookError as error:
-        return [Finding(CHECKS["A301" if problem.code == "rule-cycle" else "A001"], problem)
-                for problem in error.problems]
+    except RuleBookError as error:  # stratify raises for circles of rules only
+        return [Finding(CHECKS["A301"], problem) for problem in error.problems]
     return []
 
 
@@ -137,9 +136,9 @@ def _single_condition_findings(rule: Rule, requirement: Requirement, domains: di
             if concluders.get(condition.fact):
                 names = ", ".join(r.id for r in concluders[condition.fact])
                 reason = {"en": f"only rules that can never fire conclude ({names})",
-                          "fr": f"seules concluent des règles qui ne peuvent jamais s'appliquer ({names})"}
+                          "fr": f"que seules concluent des règles qui ne peuvent jamais s'appliquer ({names})"}
             else:
-                reason = {"en": "no rule concludes", "fr": "aucune règle ne conclut"}
+                reason = {"en": "no rule concludes", "fr": "qu'aucune règle ne conclut"}
             findings.append(finding("A103", "check-never-concluded", {
                 "fact": condition.fact, "reason_en": reason["en"], "reason_fr": reason["fr"]}, **where))
             continue
@@ -198,8 +197,7 @@ def _always_true(rulebook: RuleBook, analysis: Analysis) -> list[Finding]:
 
 def _conclusion_key(conclusion: Conclusion) -> tuple:
     value = conclusion.expression.text if conclusion.expression is not None else conclusion.value
-    return (conclusion.kind, conclusion.fact, "expr" if conclusion.expression is not None else "const",
-            tuple(value) if isinstance(value, list) else value)
+    return (conclusion.kind, conclusion.fact, "expr" if conclusion.expression is not None else "const", value)
 
 
 def _condition_key(condition: Condition) -> tuple:
@@ -217,7 +215,7 @@ def _where(rule: Rule) -> str:
     return f"{rule.file}:{rule.line}" if rule.line else rule.file
 
 
-def _redundant(rulebook: RuleBook, analysis: Analysis) -> list[Finding]:
+def _redundant(analysis: Analysis) -> list[Finding]:
     live = analysis.live
     keys = {rule.id: frozenset(_conclusion_key(c) for c in rule.then) for rule in live}
     by_conclusion: dict[tuple, list[Rule]] = {}
@@ -253,7 +251,7 @@ def _redundant(rulebook: RuleBook, analysis: Analysis) -> list[Finding]:
     return findings
 
 
-def _conflicts(rulebook: RuleBook, analysis: Analysis, *, confirm: bool = True) -> list[Finding]:
+def _conflicts(rulebook: RuleBook, analysis: Analysis) -> list[Finding]:
     """Pairs of rules setting one fact to different values, with the same priority, whose
     conditions can hold together. A sample sheet built from the example values is run:
     if the run stops on their conflict, that is an error (A204); otherwise, two different
@@ -265,7 +263,7 @@ def _conflicts(rulebook: RuleBook, analysis: Analysis, *, confirm: bool = True) 
         for conclusion in rule.then:
             if conclusion.kind == "set":
                 setters.setdefault(conclusion.fact, []).append((rule, conclusion))
-    runner = _SampleRunner(rulebook) if confirm else None
+    runner = _SampleRunner(rulebook)
     findings = []
     for fact, entries in setters.items():
         for index, (first, first_conclusion) in enumerate(entries):
@@ -281,15 +279,14 @@ def _conflicts(rulebook: RuleBook, analysis: Analysis, *, confirm: bool = True) 
                 params = {"other": first.id, "where": _where(first), "priority": second.priority, "fact": fact,
                           "value": _value_text(second_conclusion), "other_value": _value_text(first_conclusion)}
                 where = {"file": second.file, "line": second.line, "rule": second.id}
-                sheet = runner.sample(example) if runner else None
-                if runner and sheet is not None and runner.conflicts(sheet, {first.id, second.id}):
+                sheet = runner.sample(example)
+                if runner.conflicts(sheet, {first.id, second.id}):
                     shown = _sheet_text(sheet)
                     findings.append(finding("A204", "check-confirmed-conflict", {**params, "example": shown}, **where))
                 elif first_conclusion.expression is None and second_conclusion.expression is None:
+                    # in each language: "is absent", "any sheet" are words of the message's own
                     shown = {lang: _example(p, example, rulebook) for lang, p in phrases.items()}
-                    findings.append(finding("A203", "check-conflict", {
-                        **params, "example": shown["en"], "example_en": shown["en"], "example_fr": shown["fr"]},
-                        **where))
+                    findings.append(finding("A203", "check-conflict", {**params, "example": shown}, **where))
     return findings
 
 
@@ -302,7 +299,7 @@ class _SampleRunner:
         self._engine: Any = None
         self.broken = False
 
-    def sample(self, example: dict[str, Any]) -> dict[str, Any] | None:
+    def sample(self, example: dict[str, Any]) -> dict[str, Any]:
         """A whole sheet: the example's sheet values, the template's example values elsewhere."""
         from ..sheet.template import example_value
 
