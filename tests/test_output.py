@@ -336,3 +336,42 @@ def test_a_device_that_refuses_the_report_says_why_and_where(tmp_path: Path) -> 
     assert (problem.code, problem.file, problem.field) == ("output-failed", str(device), "--output")
     assert problem.params["reason"] == "No space left on device"
     assert stat.S_ISCHR(os.lstat(device).st_mode)  # still the device
+
+
+def test_a_report_written_to_a_terminal_never_makes_it_the_controlling_terminal() -> None:
+    # A session leader without a terminal that opened one for reading would take it as its
+    # controlling terminal (signals from it, /dev/tty). A report written to a terminal (-o
+    # naming a terminal) must leave the session as it was. A private pty pair, never /dev's.
+    import select
+
+    master, slave = os.openpty()
+    terminal = os.ttyname(slave)
+    pid = os.fork()
+    if pid == 0:  # the child: a new session, without a controlling terminal
+        code = 3
+        try:
+            os.setsid()
+            write_atomically(terminal, "report\n")
+            try:
+                os.tcgetpgrp(slave)
+                code = 1  # the terminal became the session's
+            except OSError:
+                code = 0
+        finally:
+            os._exit(code)
+    try:
+        for _ in range(600):  # a child stuck (it never should be) fails the test, never hangs the suite
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+            select.select([], [], [], 0.1)
+        else:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            pytest.fail("the child writing to the terminal did not finish")
+        assert os.waitstatus_to_exitcode(status) == 0
+        assert select.select([master], [], [], 10)[0]
+        assert os.read(master, 100) == b"report\r\n"  # the terminal turns \n into \r\n
+    finally:
+        os.close(master)
+        os.close(slave)
