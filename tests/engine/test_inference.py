@@ -229,6 +229,14 @@ def test_a_value_of_the_wrong_type_for_the_fact_names_the_rule(rulebase: RuleBas
     assert problem.line == line_of(path, f"{next(iter(then['set']))}:")
 
 
+def test_a_value_of_the_wrong_type_is_said_with_the_fact_and_what_it_expects(rulebase: RuleBase) -> None:
+    error, _ = run_error(rulebase, {"set": {"total_points": "score / 3"}})
+    [problem] = error.problems
+    assert problem.message("en") == "the rule computed 1.3333333333333333 for 'total_points', which expects a whole number"
+    assert problem.message("fr") == ("la règle a calculé 1.3333333333333333 pour « total_points », qui attend "
+                                     "un nombre entier")
+
+
 @pytest.mark.parametrize("text", ["count(score)", "score + 'x'", "first(score, 2)", "floor(score / 0.0)",
                                   "round(score * 1e305 * 1e305)"])
 def test_an_expression_failing_at_run_time_names_the_rule(rulebase: RuleBase, text: str) -> None:

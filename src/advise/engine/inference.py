@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..errors import ConflictError, Problem, RuleRunError, register_messages
+from ..errors import ConflictError, Problem, RuleRunError, Text, register_messages
 from ..rulebase import expressions
 from ..rulebase.model import FactType, RuleBook
 from ..rulebase.operators import LIST, NUMBER, TEXT
@@ -180,8 +180,11 @@ def _normalise(fact: FactType, value: Any, rule_id: str, file: str, line: int | 
     else:
         ok = isinstance(value, bool)
     if not ok:
+        # 1.5 for a count: "expects a number" would puzzle the reader, it is one
+        expected = Text("a whole number", fr="un nombre entier") if fact.kind == NUMBER and fact.integer \
+            else fact.describe_kind()
         raise RuleRunError(Problem("rule-bad-result", {"value": repr(value), "fact": fact.name,
-                                                       "expected": fact.describe_kind()},
+                                                       "expected": expected},
                                    file=file, line=line, rule=rule_id))
     return value
 
