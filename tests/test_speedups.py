@@ -17,15 +17,20 @@ import re
 import stat
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import click
 import jinja2
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 import yaml
 from click.testing import CliRunner
 
 from advise.engine import cache as advise_cache
+from advise.engine import inference
 from advise.explain import counterfactual
+from advise.rulebase import expressions
 from advise.render import renderer as render
 from advise.render import text_layout
 from advise.sheet import yamlload
@@ -281,6 +286,89 @@ def test_the_rule_base_index_is_built_once_and_follows_the_rule_base() -> None:
     key = id(fewer)
     del fewer
     assert key not in counterfactual._INDEXES  # gone with its rule base
+
+
+# ---------------------------------------------------------------- expressions: compiled and interpreted agree
+
+
+def _outcome(run: Any) -> Any:
+    try:
+        value = run()
+    except expressions.ExpressionError as error:
+        return ("error", error.code, error.params)
+    except Exception as error:  # noqa: BLE001 - compared below
+        return ("raised", type(error).__name__)
+    return ("value", type(value).__name__, repr(value))
+
+
+def _both_ways(expression: expressions.Expression, lookup: Any) -> tuple[Any, Any]:
+    compiled = expressions._compile(expression.tree)
+    return (_outcome(lambda: expressions._evaluate(expression.tree, lookup)), _outcome(lambda: compiled(lookup)))
+
+
+def test_the_rule_base_computes_the_same_compiled_on_every_example() -> None:
+    advisor = Advisor(None)
+    found = [conclusion.expression for rule in advisor.rulebook.rules for conclusion in rule.then
+             if conclusion.expression is not None]
+    assert found
+    for example in sorted(EXAMPLES.glob("*.yaml")):
+        facts = advisor.run(load_fact_sheet(example)).trace.facts
+        book = advisor.rulebook
+
+        def lookup(name: str, facts: dict = facts) -> Any:
+            return inference._lookup(book, facts, name)  # as the inference reads a name
+
+        for expression in found:
+            interpreted, compiled = _both_ways(expression, lookup)
+            assert interpreted == compiled, (example.name, expression.text)
+
+
+_LEAVES = st.sampled_from(["hours", "budget", "zero", "name", "planned", "fit", "missing", "true", "false", "0", "1",
+                           "2.5", "-3", "'a'", "'instagram'", "[]", "['instagram', 'x']", "[1, 2]"])
+
+
+def _grow(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    binary = st.sampled_from(["+", "-", "*", "/", "//", "<", "<=", ">", ">=", "==", "!=", "in", "not in", "and", "or"])
+    calls = st.sampled_from(sorted(expressions.FUNCTIONS))
+    return st.one_of(
+        st.tuples(inner, binary, inner).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
+        st.tuples(inner, binary, inner, binary, inner).map(lambda t: f"({t[0]} {t[1]} {t[2]} {t[3]} {t[4]})"),
+        inner.map(lambda t: f"(not {t})"), inner.map(lambda t: f"(-{t})"), inner.map(lambda t: f"(+{t})"),
+        st.tuples(inner, inner, inner).map(lambda t: f"({t[0]} if {t[1]} else {t[2]})"),
+        st.lists(inner, max_size=3).map(lambda items: "[" + ", ".join(items) + "]"),
+        st.tuples(calls, st.lists(inner, max_size=3)).map(lambda t: f"{t[0]}({', '.join(t[1])})"),
+    )
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.recursive(_LEAVES, _grow, max_leaves=8))
+def test_a_compiled_expression_computes_what_the_interpreter_computes(text: str) -> None:
+    """The same value of the same type, or the same error, whatever the expression."""
+    try:
+        expression = expressions.parse(text)
+    except expressions.ExpressionError:
+        return
+    values = {"hours": 6.5, "budget": 120, "zero": 0, "name": "fleuriste", "planned": ["instagram", "facebook"],
+              "fit": {"instagram": 3, "facebook": 1.5, "x": 0}}
+
+    def lookup(name: str) -> Any:
+        if name not in values:
+            raise expressions.ExpressionError("unknown-fact", name=name)
+        value = values[name]
+        return list(value) if isinstance(value, list) else dict(value) if isinstance(value, dict) else value
+
+    interpreted, compiled = _both_ways(expression, lookup)
+    assert interpreted == compiled
+    assert _outcome(lambda: expression.evaluate(lookup)) == interpreted
+
+
+def test_a_compiled_expression_is_neither_pickled_nor_compared() -> None:
+    expression = expressions.parse("floor(hours / 2) + 1")
+    twin = expressions.parse("floor(hours / 2) + 1")
+    assert expression.evaluate(lambda name: 7) == 4
+    assert "_compiled" in expression.__dict__ and "_compiled" not in twin.__dict__
+    copy = pickle.loads(pickle.dumps(expression))
+    assert "_compiled" not in copy.__dict__ and copy.text == expression.text and copy.evaluate(lambda name: 9) == 5
 
 
 def test_lazy_commands_are_the_registered_ones() -> None:

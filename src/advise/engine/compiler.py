@@ -32,6 +32,7 @@ import itertools
 import math
 import zlib
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from ..errors import Problem, RuleBookError, register_messages
@@ -66,6 +67,7 @@ MAX_VARIANTS = 64
 FACT, STAGE = "fact", "stage"
 NEVER = "never"  # no fact of this type is ever asserted
 CATCH_ALL_PRI = 9999
+CATCH_ALL_FACTS, CATCH_ALL_STAGES = "$catch-all-facts", "$catch-all-stages"
 # durable hangs past 512 distinct first tests under one parent: fan facts out by bucket.
 BUCKETS = 64
 
@@ -111,6 +113,12 @@ class Program:
     def ruleset(self) -> str:
         return next(iter(self.definition))
 
+    @cached_property
+    def tested_facts(self) -> frozenset[str] | None:
+        """The facts some rule's pattern tests (by name): the only ones durable needs to hold.
+        None when a pattern would match a fact whatever its name: then it needs every one."""
+        return tested_facts(self.definition)
+
 
 def compile_rulebook(rulebook: RuleBook) -> Program:
     """Raises RuleBookError for rules that could never fire or that form a cycle, all at once."""
@@ -135,8 +143,8 @@ def compile_rulebook(rulebook: RuleBook) -> Program:
     # reaching a rule's join counts as handled, and these joins wait for a fact that is never
     # asserted: they never fire, which saves a call into Python per fact (2x faster runs).
     never = {"never": {"t": NEVER}}
-    definition["$catch-all-facts"] = {"all": [{"m": {"t": FACT}}, never], "pri": CATCH_ALL_PRI, "run": "$ignore"}
-    definition["$catch-all-stages"] = {"all": [{"m": {"t": STAGE}}, never], "pri": CATCH_ALL_PRI, "run": "$ignore"}
+    definition[CATCH_ALL_FACTS] = {"all": [{"m": {"t": FACT}}, never], "pri": CATCH_ALL_PRI, "run": "$ignore"}
+    definition[CATCH_ALL_STAGES] = {"all": [{"m": {"t": STAGE}}, never], "pri": CATCH_ALL_PRI, "run": "$ignore"}
     # durable's tables have fixed sizes, and one of them hangs when full: split crowded
     # nodes, and refuse (naming the rules) what still would not fit (advise.engine.durable_limits).
     durable_limits.fit({RULESET: definition})
@@ -150,6 +158,35 @@ def compile_rulebook(rulebook: RuleBook) -> Program:
     strata = tuple(tuple(rule.id for rule in ordered if levels[rule.id] == k) for k in range(top + 1))
     return Program(rulebook=rulebook, definition={RULESET: definition}, rules=rules, strata=strata,
                    fact_level=fact_level)
+
+
+def tested_facts(definition: dict[str, dict]) -> frozenset[str] | None:
+    """The fact names the patterns of a definition test, the catch-all rules aside (they
+    match what no rule tests). None if a pattern on facts does not name its fact."""
+    names: set[str] = set()
+
+    def pattern(entry: Any) -> bool:
+        tests = entry["$and"] if isinstance(entry, dict) and "$and" in entry else [entry]
+        if not any(isinstance(test, dict) and test.get("t") == FACT for test in tests):
+            return True  # a stage, or the fact that is never asserted
+        found = [test["name"] for test in tests if isinstance(test, dict) and isinstance(test.get("name"), str)]
+        names.update(found)
+        return bool(found)
+
+    def entries(items: Any) -> bool:
+        for item in items:
+            for alias, inner in item.items():
+                if not (entries(inner) if alias.endswith(("$any", "$all")) else pattern(inner)):
+                    return False
+        return True
+
+    for rules in definition.values():
+        for rule_id, body in rules.items():
+            if rule_id in (CATCH_ALL_FACTS, CATCH_ALL_STAGES):
+                continue
+            if not all(entries(body.get(key, [])) for key in ("all", "any")):
+                return None
+    return frozenset(names)
 
 
 def never_fire(rulebook: RuleBook) -> list[Problem]:

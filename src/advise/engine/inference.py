@@ -43,13 +43,14 @@ def infer(program: Program, engine: Engine, sheet_facts: dict[str, Any]) -> Trac
     derivations: dict[str, Derivation] = {}
     firings: list[Firing] = []
     concluded_anywhere = set(program.fact_level)
+    tested = program.tested_facts
     with engine.session() as session:
         initial = dict(sheet_facts)
         for name, fact_type in rulebook.facts.items():
             if fact_type.derived and fact_type.has_default and name not in concluded_anywhere:
                 initial[name] = fact_type.default
                 derivations[name] = Derivation(name, fact_type.default, (), default=True)
-        _assert(session, store, initial)
+        _assert(session, store, initial, tested)
         for stratum in range(1, len(program.strata)):
             activations = session.assert_facts([encode_stage(stratum)])
             fired = _merge(activations, program, stratum)
@@ -74,17 +75,21 @@ def infer(program: Program, engine: Engine, sheet_facts: dict[str, Any]) -> Trac
                 lost = {fact: winner for (step, fact), winner in overruled.items() if step == firing.step}
                 firings.append(Firing(firing.step, firing.rule, firing.stratum, firing.matched, firing.read,
                                       firing.concluded, lost, firing.absent) if lost else firing)
-            _assert(session, store, new_facts)
+            _assert(session, store, new_facts, tested)
     return Trace(sheet=dict(sheet_facts), firings=tuple(firings), facts=dict(store), derivations=derivations,
                  strata=len(program.strata) - 1)
 
 
-def _assert(session: Any, store: dict[str, Any], facts: dict[str, Any]) -> None:
-    """Assert in one canonical order (by name), so that firing order never depends on input order."""
+def _assert(session: Any, store: dict[str, Any], facts: dict[str, Any], tested: frozenset[str] | None) -> None:
+    """Assert in one canonical order (by name), so that firing order never depends on input order.
+    `tested`: the facts some rule's pattern tests (Program.tested_facts), the only ones durable
+    is given: the others (warnings raised, names no rule reads) would cost it work for nothing;
+    the store, hence the trace and the report, keeps every fact."""
     ordered = sorted(facts)
     for name in ordered:
         store[name] = facts[name]
-    activations = session.assert_facts([encode_fact(name, facts[name]) for name in ordered])
+    activations = session.assert_facts([encode_fact(name, facts[name]) for name in ordered
+                                        if tested is None or name in tested])
     # Rules wait for their stage fact: asserting facts alone fires none (else: a compiler bug).
     assert not activations, [a.rule for a in activations]
 

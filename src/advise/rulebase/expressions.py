@@ -238,7 +238,18 @@ class Expression:
     names: tuple[str, ...]  # dotted names, in order of first use
 
     def evaluate(self, lookup: Callable[[str], Any]) -> Any:
-        return _evaluate(self.tree, lookup)
+        # Compiled on first use (_compile), kept in the instance's __dict__ but never pickled
+        # (advise.engine.cache) nor compared: inference and the hints' searches evaluate
+        # the same expressions thousands of times.
+        compiled = self.__dict__.get("_compiled")
+        if compiled is None:
+            compiled = self.__dict__["_compiled"] = _compile(self.tree)
+        return compiled(lookup)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("_compiled", None)
+        return state
 
 
 def parse(text: str) -> Expression:
@@ -363,3 +374,81 @@ def _evaluate(node: ast.AST, lookup: Callable[[str], Any]) -> Any:
         function = FUNCTIONS[node.func.id]  # type: ignore[union-attr]
         return function.call(*[_evaluate(argument, lookup) for argument in node.args])
     raise ExpressionError("expr-forbidden", what=type(node).__name__)
+
+
+def _compile(node: ast.AST) -> Callable[[Callable[[str], Any]], Any]:
+    """`node` as nested closures that compute what _evaluate computes, in the same order and with
+    the same errors: names, operators and functions are resolved once, not at each evaluation.
+    A node of another shape is left to _evaluate."""
+    if isinstance(node, ast.Constant):
+        constant = node.value
+        return lambda lookup: constant
+    dotted = _dotted(node)
+    if dotted is not None:
+        if dotted in _CONSTANT_NAMES:
+            named = _CONSTANT_NAMES[dotted]
+            return lambda lookup: named
+        return lambda lookup: lookup(dotted)
+    if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+        left, right, operator = _compile(node.left), _compile(node.right), _BINARY[type(node.op)]
+
+        def binary(lookup: Callable[[str], Any]) -> Any:
+            a, b = left(lookup), right(lookup)
+            try:
+                return operator(a, b)
+            except ZeroDivisionError:
+                raise ExpressionError("expr-division-by-zero") from None
+        return binary
+    if isinstance(node, ast.UnaryOp):
+        operand = _compile(node.operand)
+        if isinstance(node.op, ast.Not):
+            return lambda lookup: not operand(lookup)
+        if isinstance(node.op, ast.USub):
+            return lambda lookup: -_number(operand(lookup))
+        return lambda lookup: _number(operand(lookup))
+    if isinstance(node, ast.BoolOp):
+        values = tuple(_compile(value) for value in node.values)
+        if isinstance(node.op, ast.And):
+            def conjunction(lookup: Callable[[str], Any]) -> Any:
+                result: Any = True
+                for value in values:
+                    result = value(lookup)
+                    if not result:
+                        return result
+                return result
+            return conjunction
+
+        def disjunction(lookup: Callable[[str], Any]) -> Any:
+            result: Any = False
+            for value in values:
+                result = value(lookup)
+                if result:
+                    return result
+            return result
+        return disjunction
+    if isinstance(node, ast.Compare) and all(type(op) in _COMPARE for op in node.ops):
+        first = _compile(node.left)
+        links = tuple((_COMPARE[type(op)], _compile(comparator)) for op, comparator in zip(node.ops, node.comparators))
+
+        def compare(lookup: Callable[[str], Any]) -> bool:
+            left = first(lookup)
+            for test, comparator in links:
+                right = comparator(lookup)
+                try:
+                    if not test(left, right):
+                        return False
+                except TypeError:
+                    raise ExpressionError("expr-compare", left=repr(left), right=repr(right)) from None
+                left = right
+            return True
+        return compare
+    if isinstance(node, ast.IfExp):
+        test, body, orelse = _compile(node.test), _compile(node.body), _compile(node.orelse)
+        return lambda lookup: body(lookup) if test(lookup) else orelse(lookup)
+    if isinstance(node, (ast.List, ast.Tuple)):
+        elements = tuple(_compile(element) for element in node.elts)
+        return lambda lookup: [element(lookup) for element in elements]
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in FUNCTIONS:
+        name, arguments = node.func.id, tuple(_compile(argument) for argument in node.args)
+        return lambda lookup: FUNCTIONS[name].call(*[argument(lookup) for argument in arguments])
+    return lambda lookup: _evaluate(node, lookup)
