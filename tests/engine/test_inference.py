@@ -506,3 +506,42 @@ def test_computed_numbers_keep_six_decimals(rulebase: RuleBase) -> None:
     rulebase.rules("a.yaml", rule("third", then={"set": {"score": "1 / 3", "bonus": "2 / 3"}}))
     facts = rulebase.run().facts
     assert (facts["score"], facts["bonus"]) == (0.333333, 0.666667)
+
+
+# --- what durable is given ---------------------------------------------------------------
+
+
+def test_durable_holds_only_the_facts_a_pattern_tests_and_the_trace_keeps_every_one() -> None:
+    from advise.engine import durable
+    from advise.engine.compiler import tested_facts
+    from advise.sheet.facts import load_fact_sheet
+
+    advisor = Advisor(None)
+    program = advisor.program
+    tested = program.tested_facts
+    aliased = {condition.fact for compiled in program.rules.values() for condition in compiled.aliases.values()}
+    assert tested == aliased  # every fact a condition tests, and only those
+    held: list[set[str]] = []
+    close = durable.Session.close
+
+    def look_then_close(session: durable.Session) -> None:
+        held.append({fact.get("name") for fact in advisor.engine._host.get_facts(program.ruleset, session.sid)
+                     if fact.get("t") == "fact"})
+        close(session)
+
+    result = advisor.run(load_fact_sheet(EXAMPLES / "fleuriste.yaml"))
+    durable.Session.close = look_then_close  # type: ignore[method-assign]
+    try:
+        again = advisor.run(load_fact_sheet(EXAMPLES / "fleuriste.yaml"))
+    finally:
+        durable.Session.close = close  # type: ignore[method-assign]
+    untested = {name for name in result.trace.facts if name not in tested}
+    assert "business.name" in untested and any(name.startswith("warnings.") for name in untested)
+    assert held == [{name for name in result.trace.facts if name in tested}]
+    assert again.trace == result.trace and untested <= set(again.trace.facts)
+    # a pattern on facts that does not name its fact: durable must be given every fact
+    loose = {"r": {"x": {"all": [{"m": {"t": "fact"}}, {"s": {"$and": [{"t": "stage"}, {"stage": 1}]}}], "run": "x"}}}
+    assert tested_facts(loose) is None
+    named = {"r": {"x": {"all": [{"m": {"$and": [{"t": "fact"}, {"name": "a"}, {"value": 1}]}},
+                                 {"n$not": {"$and": [{"t": "fact"}, {"name": "b"}]}}], "run": "x"}}}
+    assert tested_facts(named) == {"a", "b"}
