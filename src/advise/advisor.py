@@ -6,15 +6,17 @@ import os
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .engine.compiler import Program, compile_rulebook
-from .engine.durable import Engine
+from .engine.durable import Engine, check_definition
 from .engine.inference import infer
-from .engine.prediction import Predictor
 from .engine.trace import Trace
 from .rulebase.model import RuleBook
 from .sheet.facts import FactSheet, check_open_choices, fact_sheet_from_mapping, load_fact_sheet
+
+if TYPE_CHECKING:  # imported when hints are asked for, not by every run
+    from .engine.prediction import Predictor
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -65,13 +67,18 @@ class Advisor:
                 and isinstance(value[0], RuleBook) and isinstance(value[1], Program))
         else:
             self.rulebook, self.program = self._load()
-        self.engine = Engine(self.program.definition)
+        # Checked by `_load`, before the cache kept it: not again at every start.
+        self.engine = Engine(self.program.definition, check=False)
 
     def _load(self) -> tuple[RuleBook, Program]:
+        """The rule base read and compiled, its durable definition checked (only a rule base
+        that passes reaches the cache)."""
         from .rulebase.loading import load_rulebook  # not needed when the cache holds the rule base
 
         rulebook = load_rulebook(self.rules_dir)
-        return rulebook, compile_rulebook(rulebook)
+        program = compile_rulebook(rulebook)
+        check_definition(program.definition)
+        return rulebook, program
 
     def run(self, sheet: FactSheet) -> Result:
         check_open_choices(sheet, self.rulebook.vocabulary.open_choices())
@@ -80,6 +87,8 @@ class Advisor:
     @cached_property
     def predictor(self) -> Predictor:
         """Predicts runs with answers changed, from a run's trace (advise.engine.prediction)."""
+        from .engine.prediction import Predictor
+
         return Predictor(self.program)
 
     def run_file(self, path: str | os.PathLike[str]) -> Result:

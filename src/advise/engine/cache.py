@@ -88,13 +88,31 @@ def _key(rules_dir: Path) -> str | None:
     digest = hashlib.sha256()
     digest.update(f"{_FORMAT}|{stamp}|{rules_dir}|{rules_dir.resolve()}".encode())
     try:
-        files = sorted(path for path in rules_dir.rglob("*") if path.is_file())
-        for path in files:
-            digest.update(b"|" + path.relative_to(rules_dir).as_posix().encode() + b"|")
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        for relative, path in _files(str(rules_dir)):
+            digest.update(b"|" + relative.encode() + b"|")
+            with open(path, "rb") as handle:
+                digest.update(hashlib.sha256(handle.read()).digest())
     except OSError:
         return None
     return digest.hexdigest()
+
+
+def _files(root: str) -> list[tuple[str, str]]:
+    """(relative name with /, path) of every file under `root`, in a stable order: what
+    Path.rglob("*") finds (links to folders not followed), several times faster."""
+    found = []
+    for folder, subfolders, names in os.walk(root, onerror=_raise):
+        relative = os.path.relpath(folder, root).replace(os.sep, "/")
+        for name in names:
+            path = os.path.join(folder, name)
+            if os.path.isfile(path):
+                found.append((tuple(relative.split("/")) + (name,) if relative != "." else (name,), path))
+    found.sort()
+    return [("/".join(parts), path) for parts, path in found]
+
+
+def _raise(error: OSError) -> None:
+    raise error
 
 
 def _private(folder: Path) -> bool:

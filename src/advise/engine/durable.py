@@ -50,7 +50,6 @@ import contextlib
 import itertools
 import json
 import logging
-import pickle
 import re
 import threading
 from dataclasses import dataclass, field
@@ -166,9 +165,11 @@ class Activation:
 
 
 def _plain_copy(definition: dict) -> dict:
-    """A deep copy of a definition (JSON data: dicts, lists, strings, numbers, booleans,
-    None), through pickle: the same values and types as copy.deepcopy, several times faster."""
-    return pickle.loads(pickle.dumps(definition, protocol=pickle.HIGHEST_PROTOCOL))
+    """A copy of a definition that registration may alter: durable deletes the `run` key of
+    each rule and nothing else (edge 11), so each rule's mapping is copied, not what it holds
+    (a deep copy cost a millisecond of every start)."""
+    return {ruleset: {rule_id: dict(body) for rule_id, body in rules.items()}
+            for ruleset, rules in definition.items()}
 
 
 class _SynchronousHost(durable_engine.Host):

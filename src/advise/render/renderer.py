@@ -352,22 +352,31 @@ class _TermFinder:
 
     def __init__(self, forms: dict[str, list[str]]):
         self.forms = forms
-        unique = list(dict.fromkeys(form for names in forms.values() for form in names))
-        self.bounded = {form: re.compile(r"(?<!\w)" + re.escape(form) + r"(?!\w)", re.IGNORECASE)
-                        for form in unique}
-        self.lowered = {form: form.lower() for form in unique if _CASE_SAFE.issuperset(form)}
+        self.unique = list(dict.fromkeys(form for names in forms.values() for form in names))
+        self.lowered = {form: form.lower() for form in self.unique if _CASE_SAFE.issuperset(form)}
+        self._patterns: dict[str, re.Pattern[str]] = {}  # compiled when first needed: most never are
+
+    def pattern(self, form: str) -> re.Pattern[str]:
+        """`form` as a whole word, case aside."""
+        found = self._patterns.get(form)
+        if found is None:
+            found = self._patterns[form] = re.compile(r"(?<!\w)" + re.escape(form) + r"(?!\w)", re.IGNORECASE)
+        return found
 
     def find(self, text: str) -> list[str]:
         """The names of the entries found, in the order given."""
         lowered = text.lower() if not _NOT_CASE_SAFE.search(text) else None
         found: set[str] = set()
-        for form, pattern in self.bounded.items():
+        for form in self.unique:
             low = self.lowered.get(form) if lowered is not None else None
             if low is None:
-                if pattern.search(text):
+                if self.pattern(form).search(text):
                     found.add(form)
                 continue
-            match, start = pattern.match, lowered.find(low)
+            start = lowered.find(low)
+            if start == -1:
+                continue
+            match = self.pattern(form).match
             while start != -1:
                 if match(text, start):
                     found.add(form)
