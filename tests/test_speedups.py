@@ -9,7 +9,6 @@ registering them all.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import pickle
 import random
@@ -37,6 +36,7 @@ from advise.sheet import yamlload
 from advise.advisor import Advisor, default_templates_dir
 from advise.errors import FactSheetError
 from advise.explain.report import build_report
+from advise.records import replace
 from advise.sheet.facts import apply_overrides, load_fact_sheet
 
 from conftest import EXAMPLES, ROOT
@@ -228,7 +228,7 @@ def test_rule_index_finds_what_a_scan_finds_and_is_not_pickled() -> None:
     with pytest.raises(KeyError):
         book.rule("no-such-rule")
     assert "_rule_index" not in pickle.loads(pickle.dumps(book)).__dict__
-    fewer = dataclasses.replace(book, rules=book.rules[:1])
+    fewer = replace(book, rules=book.rules[:1])
     with pytest.raises(KeyError):
         fewer.rule(book.rules[1].id)
 

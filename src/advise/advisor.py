@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,6 +11,7 @@ from .engine.compiler import Program, compile_rulebook
 from .engine.durable import Engine, check_definition
 from .engine.inference import infer
 from .engine.trace import Trace
+from .records import Record
 from .rulebase.model import RuleBook
 from .sheet.facts import FactSheet, check_open_choices, fact_sheet_from_mapping, load_fact_sheet
 
@@ -39,13 +39,11 @@ def _data_dir(variable: str, name: str) -> Path:
     return _PACKAGE / "data" / name
 
 
-@dataclass(frozen=True)
-class Result:
+class Result(Record):
     """One sheet advised: the sheet, the rule base, and the trace of the run."""
 
-    sheet: FactSheet
-    rulebook: RuleBook
-    trace: Trace
+    def __init__(self, sheet: FactSheet, rulebook: RuleBook, trace: Trace) -> None:
+        self.__dict__.update(sheet=sheet, rulebook=rulebook, trace=trace)
 
     @property
     def facts(self) -> dict[str, Any]:

@@ -32,7 +32,6 @@ shows progress and prints. How it behaves:
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import os
 import re
@@ -44,6 +43,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from .errors import AdviseError, InputError, Problem, register_messages
+from .records import replace
 from .safetext import visible
 from .stopping import sigterm_stops, stop_pool, stopping, worker_signals
 from .sheet.rows import CSV_SUFFIXES, Row, read_rows
@@ -290,7 +290,7 @@ class _Worker:
             report = build_report(result, self.lang or loaded.lang or "en", hints=found, audience=self.audience,
                                   consultant=self.consultant, date=self.date)
             if not self.with_sheet:
-                report = dataclasses.replace(report, include_sheet=False)
+                report = replace(report, include_sheet=False)
             text = self.renderer.render(report, self.fmt)
             if stopping():  # stopped while advising (durable may have swallowed the SystemExit)
                 raise SystemExit(128 + signal.SIGTERM)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import difflib
 import re
 import string
-from dataclasses import dataclass, field as dataclass_field
 from enum import StrEnum
 from typing import Any, Iterable
 
+from .records import Record
 from .safetext import QUOTE_LIMIT, bounded, quote, visible
 
 LANGS = ("en", "fr")
@@ -168,23 +168,24 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(Record):
     """One thing wrong, and where."""
 
-    code: str
-    params: dict[str, Any] = dataclass_field(default_factory=dict)
-    file: str | None = None
-    line: int | None = None
-    column: int | None = None
-    field: str | None = None
-    rule: str | None = None
-    hint: str | None = None  # a message code
-    hint_params: dict[str, Any] = dataclass_field(default_factory=dict)
-    severity: Severity = Severity.ERROR
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "severity", Severity(self.severity))  # "error" given as text too
+    def __init__(self,
+                 code: str,
+                 params: dict[str, Any] | None = None,
+                 file: str | None = None,
+                 line: int | None = None,
+                 column: int | None = None,
+                 field: str | None = None,
+                 rule: str | None = None,
+                 hint: str | None = None,  # a message code
+                 hint_params: dict[str, Any] | None = None,
+                 severity: Severity = Severity.ERROR) -> None:
+        self.__dict__.update(code=code, params=params if params is not None else {}, file=file, line=line,
+                             column=column, field=field, rule=rule, hint=hint,
+                             hint_params=hint_params if hint_params is not None else {},
+                             severity=Severity(severity))  # "error" given as text too
 
     def message(self, lang: str = "en") -> str:
         return _render(self.code, self.params, lang)

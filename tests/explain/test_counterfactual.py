@@ -4,7 +4,6 @@ owner can act on are changed; the candidates stay bounded."""
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Callable
 
 import pytest
@@ -14,6 +13,7 @@ from advise.explain.answers import Hint, Hints, Outcome
 from advise.explain.counterfactual import (ACTIONABLE, MAX_CANDIDATES, MAX_HINTS, bool_candidates, find_hints,
                                            numeric_candidates)
 from advise.explain.whatif import what_if
+from advise.records import replace
 from advise.sheet.facts import SHEET_FIELDS, apply_overrides, load_fact_sheet
 
 from conftest import EXAMPLES
@@ -135,7 +135,7 @@ def test_a_wrong_prediction_costs_runs_never_a_wrong_hint(advisor: Advisor, exam
     result = advisor.run(load_fact_sheet(EXAMPLES / f"{example}.yaml"))
     boldest = list(result.rulebook.vocabulary.verdicts)[-1]
     every_network = tuple(SHEET_FIELDS["profiles.planned"].choices)
-    promise = lying(lambda before: dataclasses.replace(before, verdict=boldest, warnings=(), platforms=every_network))
+    promise = lying(lambda before: replace(before, verdict=boldest, warnings=(), platforms=every_network))
     hints = find_hints(advisor, result, predict=promise)
     reference = exhaustive(advisor, result)
     assert without_count(hints) == without_count(reference)

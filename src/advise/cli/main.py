@@ -172,9 +172,9 @@ def run(facts: str, fmt: str, lang: str | None, output: str | None, rules_dir: s
         report = build_report(result, report_lang, hints=found_hints, what_if=changes, not_applied=found_not_applied,
                               audience=audience, consultant=consultant, date=day)
         if no_sheet:
-            import dataclasses
+            from ..records import replace
 
-            report = dataclasses.replace(report, include_sheet=False)
+            report = replace(report, include_sheet=False)
         text = renderer.render(report, fmt, color=use_color)
     if not to_stdout:
         from ..output import write_atomically

@@ -31,11 +31,11 @@ from __future__ import annotations
 import itertools
 import math
 import zlib
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 from ..errors import Problem, RuleBookError, register_messages
+from ..records import Record
 from ..rulebase.model import Condition, Group, Rule, RuleBook
 from ..rulebase.operators import OPERATORS
 from . import durable_limits
@@ -91,23 +91,28 @@ def encode_stage(stratum: int) -> dict:
     return {"id": f"stage:{stratum}", "t": STAGE, "stage": stratum}
 
 
-@dataclass(frozen=True)
-class CompiledRule:
-    rule: Rule
-    stratum: int
-    aliases: dict[str, Condition]  # durable alias -> (the first of) the condition(s) on one fact it matches
-    variants: tuple[str, ...] = ()  # the durable rules running it: one per combination of `any` alternatives
+class CompiledRule(Record):
+    def __init__(self,
+                 rule: Rule,
+                 stratum: int,
+                 # durable alias -> (the first of) the condition(s) on one fact it matches
+                 aliases: dict[str, Condition],
+                 # the durable rules running it: one per combination of `any` alternatives
+                 variants: tuple[str, ...] = ()) -> None:
+        self.__dict__.update(rule=rule, stratum=stratum, aliases=aliases, variants=variants)
 
 
-@dataclass(frozen=True)
-class Program:
+class Program(Record):
     """What the engine runs: the durable definition plus what is needed to read its firings."""
 
-    rulebook: RuleBook
-    definition: dict[str, dict]  # {ruleset name: {rule id: {...}}}
-    rules: dict[str, CompiledRule]  # by rule id, in canonical order
-    strata: tuple[tuple[str, ...], ...]  # rule ids per stratum; strata[0] is the sheet (empty)
-    fact_level: dict[str, int]  # derived fact -> the stratum that concludes it
+    def __init__(self,
+                 rulebook: RuleBook,
+                 definition: dict[str, dict],  # {ruleset name: {rule id: {...}}}
+                 rules: dict[str, CompiledRule],  # by rule id, in canonical order
+                 strata: tuple[tuple[str, ...], ...],  # rule ids per stratum; strata[0] is the sheet (empty)
+                 fact_level: dict[str, int]) -> None:  # derived fact -> the stratum that concludes it
+        self.__dict__.update(rulebook=rulebook, definition=definition, rules=rules, strata=strata,
+                             fact_level=fact_level)
 
     @property
     def ruleset(self) -> str:

@@ -52,12 +52,12 @@ import json
 import logging
 import re
 import threading
-from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
 import durable.engine as durable_engine
 
 from ..errors import CycleError, EngineError, Problem, RuleRunError, register_messages
+from ..records import Record
 
 _INT64 = 2**63
 # Where a number might need rewriting: a digit before an exponent, or 19 digits in a row.
@@ -156,12 +156,11 @@ _QUIET = _QuietWhileCalling()
 logging.getLogger(durable_engine.__name__.rpartition(".")[0]).addFilter(_QUIET)
 
 
-@dataclass(frozen=True)
-class Activation:
+class Activation(Record):
     """One firing as durable reported it: the rule and the facts bound to its aliases."""
 
-    rule: str
-    bindings: dict[str, dict[str, Any]]
+    def __init__(self, rule: str, bindings: dict[str, dict[str, Any]]) -> None:
+        self.__dict__.update(rule=rule, bindings=bindings)
 
 
 def _plain_copy(definition: dict) -> dict:
@@ -188,17 +187,19 @@ class _SynchronousHost(durable_engine.Host):
         return None
 
 
-@dataclass
 class _Recorder:
     """Collects the firings of one call, and anything an action raised."""
 
-    activations: list[Activation] = field(default_factory=list)
-    errors: list[tuple[str, BaseException]] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=dict)
-    stopped: bool = False
-    acted: bool = False  # some action ran, ours or an ignored one
-    asserted: dict[str, dict] = field(default_factory=dict)  # id -> the fact as advise asserted it
-    refused: tuple[dict, BaseException] | None = None  # a fact durable would not take, and why
+    __slots__ = ("activations", "errors", "counts", "stopped", "acted", "asserted", "refused")
+
+    def __init__(self, asserted: dict[str, dict] | None = None) -> None:
+        self.activations: list[Activation] = []
+        self.errors: list[tuple[str, BaseException]] = []
+        self.counts: dict[str, int] = {}
+        self.stopped = False
+        self.acted = False  # some action ran, ours or an ignored one
+        self.asserted = asserted if asserted is not None else {}  # id -> the fact as advise asserted it
+        self.refused: tuple[dict, BaseException] | None = None  # a fact durable would not take, and why
 
 
 class Engine:

@@ -27,7 +27,6 @@ of durable hanging or failing later.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from ..errors import Problem, register_messages
@@ -55,16 +54,18 @@ _COMPARISONS = {"$lt", "$lte", "$gt", "$gte", "$neq"}
 _ARRAY = {"$iany", "$iall"}
 
 
-@dataclass(eq=False)
 class _Node:
     """One alpha node as durable builds it."""
 
-    children: dict[tuple, "_Node"] = field(default_factory=dict)  # shared tests, by (op, property, value)
-    private: list["_Node"] = field(default_factory=list)  # tests never shared ($iany, $iall)
-    links: list["_Node"] = field(default_factory=list)  # `$or` forward nodes (and absence tests)
-    joins: list[str] = field(default_factory=list)  # rules whose pattern ends here
-    rules: set[str] = field(default_factory=set)  # rules whose patterns pass here
-    exclusive: bool = False  # an equality test: of its siblings on one property, one matches at most
+    __slots__ = ("children", "private", "links", "joins", "rules", "exclusive")
+
+    def __init__(self, exclusive: bool = False) -> None:
+        self.children: dict[tuple, _Node] = {}  # shared tests, by (op, property, value)
+        self.private: list[_Node] = []  # tests never shared ($iany, $iall)
+        self.links: list[_Node] = []  # `$or` forward nodes (and absence tests)
+        self.joins: list[str] = []  # rules whose pattern ends here
+        self.rules: set[str] = set()  # rules whose patterns pass here
+        self.exclusive = exclusive  # an equality test: of its siblings on one property, one matches at most
 
     def hashed(self) -> int:
         return len(self.children) + len(self.private)

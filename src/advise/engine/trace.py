@@ -5,22 +5,25 @@ Explanations and reports are built from this alone; nothing here knows about dur
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
+from ..records import Record
 
-@dataclass(frozen=True)
-class Firing:
+
+class Firing(Record):
     """One rule that fired: what it matched, what it read, what it concluded."""
 
-    step: int
-    rule: str
-    stratum: int
-    matched: dict[str, Any]  # facts its conditions matched (durable's bindings), in condition order
-    read: dict[str, Any]  # facts, families and table values its computations read
-    concluded: dict[str, Any]  # fact -> value this rule concluded
-    overruled: dict[str, str] = field(default_factory=dict)  # fact -> the rule whose value won
-    absent: tuple[str, ...] = ()  # facts its `not` conditions required to be absent
+    def __init__(self,
+                 step: int,
+                 rule: str,
+                 stratum: int,
+                 matched: dict[str, Any],  # facts its conditions matched (durable's bindings), in condition order
+                 read: dict[str, Any],  # facts, families and table values its computations read
+                 concluded: dict[str, Any],  # fact -> value this rule concluded
+                 overruled: dict[str, str] | None = None,  # fact -> the rule whose value won
+                 absent: tuple[str, ...] = ()) -> None:  # facts its `not` conditions required to be absent
+        self.__dict__.update(step=step, rule=rule, stratum=stratum, matched=matched, read=read, concluded=concluded,
+                             overruled=overruled if overruled is not None else {}, absent=absent)
 
     @property
     def premises(self) -> dict[str, Any]:
@@ -30,24 +33,26 @@ class Firing:
         return premises
 
 
-@dataclass(frozen=True)
-class Derivation:
+class Derivation(Record):
     """How a derived fact got its final value."""
 
-    fact: str
-    value: Any
-    steps: tuple[int, ...]  # the firings that concluded this value (agreeing rules, or adders)
-    default: bool = False  # no rule concluded it: the vocabulary's default applies
-    overruled_steps: tuple[int, ...] = ()  # firings whose other value lost on priority
+    def __init__(self,
+                 fact: str,
+                 value: Any,
+                 steps: tuple[int, ...],  # the firings that concluded this value (agreeing rules, or adders)
+                 default: bool = False,  # no rule concluded it: the vocabulary's default applies
+                 overruled_steps: tuple[int, ...] = ()) -> None:  # firings whose other value lost on priority
+        self.__dict__.update(fact=fact, value=value, steps=steps, default=default, overruled_steps=overruled_steps)
 
 
-@dataclass(frozen=True)
-class Trace:
-    sheet: dict[str, Any]  # the fact sheet's facts
-    firings: tuple[Firing, ...]
-    facts: dict[str, Any]  # every final fact: sheet and derived
-    derivations: dict[str, Derivation]
-    strata: int
+class Trace(Record):
+    def __init__(self,
+                 sheet: dict[str, Any],  # the fact sheet's facts
+                 firings: tuple[Firing, ...],
+                 facts: dict[str, Any],  # every final fact: sheet and derived
+                 derivations: dict[str, Derivation],
+                 strata: int) -> None:
+        self.__dict__.update(sheet=sheet, firings=firings, facts=facts, derivations=derivations, strata=strata)
 
     def firing(self, step: int) -> Firing:
         return self.firings[step - 1]

@@ -8,11 +8,11 @@ report (advise.explain.model), which is why they live below both.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Sequence
 
 from ..advisor import Result
+from ..records import Record
 from .steps import raised
 
 
@@ -34,23 +34,26 @@ class RuleStatus(StrEnum):
     HELD = "held"
 
 
-@dataclass(frozen=True)
-class Check:
+class Check(Record):
     """One condition, evaluated on this sheet."""
 
-    fact: str
-    label: str
-    op: str
-    operand: Any
-    negated: bool
-    requirement: str  # what it asks, in words
-    status: CheckStatus
-    value: Any
-    shown: str  # the fact's value in words ("" when missing)
-    origin: str  # sheet | override | derived | default | missing
-    line: int | None = None
-    steps: tuple[int, ...] = ()  # the firings that concluded the fact
-    concluders: tuple[str, ...] = ()  # when missing: the rules that could have concluded it
+    def __init__(self,
+                 fact: str,
+                 label: str,
+                 op: str,
+                 operand: Any,
+                 negated: bool,
+                 requirement: str,  # what it asks, in words
+                 status: CheckStatus,
+                 value: Any,
+                 shown: str,  # the fact's value in words ("" when missing)
+                 origin: str,  # sheet | override | derived | default | missing
+                 line: int | None = None,
+                 steps: tuple[int, ...] = (),  # the firings that concluded the fact
+                 concluders: tuple[str, ...] = ()) -> None:  # when missing: the rules that could have concluded it
+        self.__dict__.update(fact=fact, label=label, op=op, operand=operand, negated=negated, requirement=requirement,
+                             status=status, value=value, shown=shown, origin=origin, line=line, steps=steps,
+                             concluders=concluders)
 
     @property
     def held(self) -> bool:
@@ -63,13 +66,11 @@ class Check:
                 "concluders": list(self.concluders)}
 
 
-@dataclass(frozen=True)
-class Checks:
+class Checks(Record):
     """Conditions that must all hold (`all`) or of which one must (`any`)."""
 
-    kind: str
-    items: tuple["Check | Checks", ...]
-    held: bool
+    def __init__(self, kind: str, items: tuple["Check | Checks", ...], held: bool) -> None:
+        self.__dict__.update(kind=kind, items=items, held=held)
 
     def leaves(self) -> list[Check]:
         result: list[Check] = []
@@ -94,23 +95,27 @@ class Checks:
                 "items": [item.as_json() for item in self.items]}
 
 
-@dataclass(frozen=True)
-class RuleAnswer:
-    rule: str
-    title: str
-    theme: str
-    priority: int
-    sources: tuple[str, ...]
-    status: RuleStatus
-    checks: Checks
-    concludes: tuple[str, ...]  # what it concludes, in words
-    step: int | None = None  # its firing, when it fired
-    number: int | None = None  # that step's number in the report
-    missing: tuple[Check, ...] = ()  # derived facts its computations need and nobody concluded
-    winner: str | None = None  # when overruled: the rule whose value stands
-    winner_title: str = ""
-    winner_priority: int | None = None
-    winner_value: str = ""
+class RuleAnswer(Record):
+    def __init__(self,
+                 rule: str,
+                 title: str,
+                 theme: str,
+                 priority: int,
+                 sources: tuple[str, ...],
+                 status: RuleStatus,
+                 checks: Checks,
+                 concludes: tuple[str, ...],  # what it concludes, in words
+                 step: int | None = None,  # its firing, when it fired
+                 number: int | None = None,  # that step's number in the report
+                 missing: tuple[Check, ...] = (),  # derived facts its computations need and nobody concluded
+                 winner: str | None = None,  # when overruled: the rule whose value stands
+                 winner_title: str = "",
+                 winner_priority: int | None = None,
+                 winner_value: str = "") -> None:
+        self.__dict__.update(rule=rule, title=title, theme=theme, priority=priority, sources=sources, status=status,
+                             checks=checks, concludes=concludes, step=step, number=number, missing=missing,
+                             winner=winner, winner_title=winner_title, winner_priority=winner_priority,
+                             winner_value=winner_value)
 
     @property
     def failed(self) -> list[Check]:
@@ -130,29 +135,28 @@ class RuleAnswer:
                 "missing": [check.as_json() for check in self.missing], "overruled_by": self.winner}
 
 
-@dataclass(frozen=True)
-class WhyNot:
-    target: str
-    kind: str  # rule | warning | recommendation | verdict | fact | sheet
-    label: str  # the target in words
-    concluded: bool  # is it concluded for this sheet (the warning raised, the verdict this value)?
-    current: str  # the fact's value for this sheet, in words ("" when not concluded)
-    rules: tuple[RuleAnswer, ...]
-    lang: str
+class WhyNot(Record):
+    def __init__(self,
+                 target: str,
+                 kind: str,  # rule | warning | recommendation | verdict | fact | sheet
+                 label: str,  # the target in words
+                 concluded: bool,  # is it concluded for this sheet (the warning raised, the verdict this value)?
+                 current: str,  # the fact's value for this sheet, in words ("" when not concluded)
+                 rules: tuple[RuleAnswer, ...],
+                 lang: str) -> None:
+        self.__dict__.update(target=target, kind=kind, label=label, concluded=concluded, current=current, rules=rules,
+                             lang=lang)
 
     def as_json(self) -> dict[str, Any]:
         return {"target": self.target, "kind": self.kind, "label": self.label, "concluded": self.concluded,
                 "current": self.current, "rules": [answer.as_json() for answer in self.rules]}
 
 
-@dataclass(frozen=True)
-class NotApplied:
+class NotApplied(Record):
     """A warning or recommendation that did not apply, with the reason of each rule that could raise it."""
 
-    id: str
-    kind: str
-    title: str
-    reasons: tuple[RuleAnswer, ...]
+    def __init__(self, id: str, kind: str, title: str, reasons: tuple[RuleAnswer, ...]) -> None:
+        self.__dict__.update(id=id, kind=kind, title=title, reasons=reasons)
 
     def as_json(self) -> dict[str, Any]:
         reasons = []
@@ -169,17 +173,15 @@ def _plain(value: Any) -> Any:
     return [_plain(item) for item in value] if isinstance(value, (list, tuple)) else value
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(Record):
     """What a reader compares between two runs."""
 
-    verdict: str | None
-    max_profiles: int | None
-    platforms: tuple[str, ...]
-    weekly_hours_available: float | None
-    weekly_hours_needed: float | None
-    warnings: tuple[str, ...]
-    recommendations: tuple[str, ...]
+    def __init__(self, verdict: str | None, max_profiles: int | None, platforms: tuple[str, ...],
+                 weekly_hours_available: float | None, weekly_hours_needed: float | None, warnings: tuple[str, ...],
+                 recommendations: tuple[str, ...]) -> None:
+        self.__dict__.update(verdict=verdict, max_profiles=max_profiles, platforms=platforms,
+                             weekly_hours_available=weekly_hours_available, weekly_hours_needed=weekly_hours_needed,
+                             warnings=warnings, recommendations=recommendations)
 
     @classmethod
     def of(cls, result: Result) -> "Outcome":
@@ -205,13 +207,17 @@ def _added(before: Sequence[str], after: Sequence[str]) -> tuple[str, ...]:
     return tuple(item for item in after if item not in before)
 
 
-@dataclass(frozen=True)
-class WhatIf:
-    assignments: tuple[str, ...]  # as given: "resources.weekly_hours=6"
-    facts: dict[str, tuple[Any, Any]]  # sheet fact -> (before, after), for those that changed
-    before: Outcome
-    after: Outcome
-    before_result: Result = field(repr=False, compare=False)
+class WhatIf(Record):
+    NOT_COMPARED = ("before_result",)
+
+    def __init__(self,
+                 assignments: tuple[str, ...],  # as given: "resources.weekly_hours=6"
+                 facts: dict[str, tuple[Any, Any]],  # sheet fact -> (before, after), for those that changed
+                 before: Outcome,
+                 after: Outcome,
+                 before_result: Result) -> None:
+        self.__dict__.update(assignments=assignments, facts=facts, before=before, after=after,
+                             before_result=before_result)
 
     @property
     def warnings_added(self) -> tuple[str, ...]:
@@ -256,22 +262,26 @@ class WhatIf:
         }
 
 
-@dataclass(frozen=True)
-class Hint:
-    target: str  # verdict | platforms | warnings.<id>
-    fact: str  # the one sheet answer changed
-    before: Any
-    after: Any
-    verdict: str | None  # the verdict with that change
-    gained: tuple[str, ...] = ()  # networks the change adds to the recommended profiles
-    outcome: Outcome | None = None
+class Hint(Record):
+    def __init__(self,
+                 target: str,  # verdict | platforms | warnings.<id>
+                 fact: str,  # the one sheet answer changed
+                 before: Any,
+                 after: Any,
+                 verdict: str | None,  # the verdict with that change
+                 gained: tuple[str, ...] = (),  # networks the change adds to the recommended profiles
+                 outcome: Outcome | None = None) -> None:
+        self.__dict__.update(target=target, fact=fact, before=before, after=after, verdict=verdict, gained=gained,
+                             outcome=outcome)
 
 
-@dataclass(frozen=True)
-class Hints:
-    verdict: tuple[Hint, ...]
-    platforms: tuple[Hint, ...]
-    warnings: dict[str, tuple[Hint, ...]]
-    reruns: int  # how many times the real Advisor ran to verify them (advise.explain.counterfactual)
+class Hints(Record):
+    def __init__(self,
+                 verdict: tuple[Hint, ...],
+                 platforms: tuple[Hint, ...],
+                 warnings: dict[str, tuple[Hint, ...]],
+                 # how many times the real Advisor ran to verify them (advise.explain.counterfactual)
+                 reruns: int) -> None:
+        self.__dict__.update(verdict=verdict, platforms=platforms, warnings=warnings, reruns=reruns)
 
 

@@ -18,10 +18,10 @@ report tells the same plan:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Callable
 
 from ..engine.trace import Trace
+from ..records import Record
 from ..rulebase.model import RuleBook
 
 # action -> the derived fact listing the open profiles that get it
@@ -29,15 +29,16 @@ EXISTING_FACTS = {"animate": "existing_animated", "minimal": "existing_minimal",
 LATER_FACT = "later"
 
 
-@dataclass(frozen=True)
-class ExistingAction:
+class ExistingAction(Record):
     """What to do with one profile already open."""
 
-    platform: str
-    name: str  # as the reader sees it
-    action: str  # animate | minimal | close
-    rule: str
-    text: str
+    def __init__(self,
+                 platform: str,
+                 name: str,  # as the reader sees it
+                 action: str,  # animate | minimal | close
+                 rule: str,
+                 text: str) -> None:
+        self.__dict__.update(platform=platform, name=name, action=action, rule=rule, text=text)
 
     def as_json(self) -> dict[str, Any]:
         return {"platform": self.platform, "action": self.action, "rule": self.rule, "text": self.text}

@@ -20,12 +20,11 @@ advise.explain.whynot, advise.explain.whatif) use it too.
 from __future__ import annotations
 
 import datetime
-
-import dataclasses
 from typing import TYPE_CHECKING, Iterable
 
 from ..advisor import Result
 from ..engine.trace import Firing
+from ..records import replace
 from ..rulebase.operators import LIST
 from ..sheet.consultant import Consultant
 from .because import because_for, fact_context
@@ -156,7 +155,7 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
         audience=audience,
         signature=make_signature(consultant, date or report_date(), lang, result.sheet.path),
     )
-    return dataclasses.replace(report, summary=build_summary(report, words))
+    return replace(report, summary=build_summary(report, words))
 
 
 def what_if_view(words: Words, what_if: "WhatIf") -> WhatIfView:
@@ -190,14 +189,14 @@ def _cite_once(steps: dict[int, Step], ordered: list[Firing]) -> None:
                 for entry in premise.entries:
                     key = premise.name if "." in premise.name else f"{premise.name}.{entry.key}"
                     cited_at = cited.get(key)
-                    entries.append(entry if entry.cited_at == cited_at else dataclasses.replace(entry, cited_at=cited_at))
+                    entries.append(entry if entry.cited_at == cited_at else replace(entry, cited_at=cited_at))
                     cited.setdefault(key, step.number)
                 if any(new is not old for new, old in zip(entries, premise.entries)):
-                    premise = dataclasses.replace(premise, entries=tuple(entries))
+                    premise = replace(premise, entries=tuple(entries))
                     changed = True
             premises.append(premise)
         if changed:
-            steps[firing.step] = dataclasses.replace(step, premises=tuple(premises))
+            steps[firing.step] = replace(step, premises=tuple(premises))
 
 
 def hint_view(words: Words, hint: Hint) -> HintView:

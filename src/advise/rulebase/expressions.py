@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import ast
 import math
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any, Callable, Mapping
 
 from ..errors import register_messages
+from ..records import Record
 
 register_messages({
     "expr-too-deep": {
@@ -161,11 +161,12 @@ def _max(*values: Any) -> Any:
     return max(_number(value) for value in values)
 
 
-@dataclass(frozen=True)
-class Function:
-    call: Callable[..., Any]
-    arity: tuple[int, int]  # min, max number of arguments
-    help: dict[str, str]
+class Function(Record):
+    def __init__(self,
+                 call: Callable[..., Any],
+                 arity: tuple[int, int],  # min, max number of arguments
+                 help: dict[str, str]) -> None:
+        self.__dict__.update(call=call, arity=arity, help=help)
 
 
 FUNCTIONS: dict[str, Function] = {
@@ -229,13 +230,14 @@ def _dotted(node: ast.AST) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class Expression:
+class Expression(Record):
     """A parsed, checked expression and the names it reads."""
 
-    text: str
-    tree: ast.expr
-    names: tuple[str, ...]  # dotted names, in order of first use
+    def __init__(self,
+                 text: str,
+                 tree: ast.expr,
+                 names: tuple[str, ...]) -> None:  # dotted names, in order of first use
+        self.__dict__.update(text=text, tree=tree, names=names)
 
     def evaluate(self, lookup: Callable[[str], Any]) -> Any:
         # Compiled on first use (_compile), kept in the instance's __dict__ but never pickled

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
 from ..errors import LANGS
+from ..records import Record
 from . import expressions
 from .operators import BOOL, LIST, NUMBER, TEXT
 
@@ -31,23 +31,26 @@ FILTER_NAMES = ("hours", "hours_per_week", "euros", "money", "number", "percent"
 # ---------------------------------------------------------------- data model
 
 
-@dataclass(frozen=True)
-class FactType:
+class FactType(Record):
     """What a fact holds: the sheet's facts and the derived ones alike."""
 
-    name: str
-    kind: str  # number | bool | text | list  (the operator kinds)
-    integer: bool = False
-    choices: tuple[str, ...] = ()  # for text facts with a closed list; for lists, allowed items
-    items: str | None = None  # list items: platform | objective | text
-    family: str | None = None  # fit.facebook belongs to family 'fit'
-    derived: bool = True
-    default: Any = None  # None: no default (absent until concluded)
-    has_default: bool = False
-    unit: str = "none"
-    label: dict[str, str] = field(default_factory=dict)
-    file: str | None = None
-    line: int | None = None
+    def __init__(self,
+                 name: str,
+                 kind: str,  # number | bool | text | list  (the operator kinds)
+                 integer: bool = False,
+                 choices: tuple[str, ...] = (),  # for text facts with a closed list; for lists, allowed items
+                 items: str | None = None,  # list items: platform | objective | text
+                 family: str | None = None,  # fit.facebook belongs to family 'fit'
+                 derived: bool = True,
+                 default: Any = None,  # None: no default (absent until concluded)
+                 has_default: bool = False,
+                 unit: str = "none",
+                 label: dict[str, str] | None = None,
+                 file: str | None = None,
+                 line: int | None = None) -> None:
+        self.__dict__.update(name=name, kind=kind, integer=integer, choices=choices, items=items, family=family,
+                             derived=derived, default=default, has_default=has_default, unit=unit,
+                             label=label if label is not None else {}, file=file, line=line)
 
     def describe_kind(self) -> str:
         if self.choices and self.kind == TEXT:
@@ -69,17 +72,19 @@ def source_text(source: Any) -> dict[str, str] | None:
     return None
 
 
-@dataclass(frozen=True)
-class TableEntry:
-    table: str
-    key: str
-    value: Any
-    source: str  # in English (what the JSON, the checks and the docs' English read)
-    unit: str
-    label: dict[str, str]
-    file: str
-    line: int | None
-    sources: dict[str, str] = field(default_factory=dict)  # the source in each language
+class TableEntry(Record):
+    def __init__(self,
+                 table: str,
+                 key: str,
+                 value: Any,
+                 source: str,  # in English (what the JSON, the checks and the docs' English read)
+                 unit: str,
+                 label: dict[str, str],
+                 file: str,
+                 line: int | None,
+                 sources: dict[str, str] | None = None) -> None:  # the source in each language
+        self.__dict__.update(table=table, key=key, value=value, source=source, unit=unit, label=label, file=file,
+                             line=line, sources=sources if sources is not None else {})
 
     def source_in(self, lang: str) -> str:
         return self.sources.get(lang, self.source)
@@ -89,39 +94,42 @@ class TableEntry:
         return f"{self.table}.{self.key}"
 
 
-@dataclass(frozen=True)
-class Table:
-    name: str
-    title: dict[str, str]
-    unit: str
-    keys: str | None  # "platform" when its keys are platforms
-    entries: dict[str, TableEntry]
-    file: str
-    line: int | None
+class Table(Record):
+    def __init__(self,
+                 name: str,
+                 title: dict[str, str],
+                 unit: str,
+                 keys: str | None,  # "platform" when its keys are platforms
+                 entries: dict[str, TableEntry],
+                 file: str,
+                 line: int | None) -> None:
+        self.__dict__.update(name=name, title=title, unit=unit, keys=keys, entries=entries, file=file, line=line)
 
     def values(self) -> dict[str, Any]:
         return {key: entry.value for key, entry in self.entries.items()}
 
 
-@dataclass(frozen=True)
-class Condition:
+class Condition(Record):
     """One test on one fact: `resources.weekly_hours: {gt: 0}`."""
 
-    fact: str
-    op: str
-    operand: Any
-    negated: bool = False
-    operand_ref: str | None = None  # the table value the operand came from
-    line: int | None = None
+    def __init__(self,
+                 fact: str,
+                 op: str,
+                 operand: Any,
+                 negated: bool = False,
+                 operand_ref: str | None = None,  # the table value the operand came from
+                 line: int | None = None) -> None:
+        self.__dict__.update(fact=fact, op=op, operand=operand, negated=negated, operand_ref=operand_ref, line=line)
 
 
-@dataclass(frozen=True)
-class Group:
+class Group(Record):
     """Conditions that must all hold (`all`) or of which one must (`any`)."""
 
-    kind: str  # all | any
-    items: tuple["Condition | Group", ...]
-    line: int | None = None
+    def __init__(self,
+                 kind: str,  # all | any
+                 items: tuple["Condition | Group", ...],
+                 line: int | None = None) -> None:
+        self.__dict__.update(kind=kind, items=items, line=line)
 
     def conditions(self) -> Iterable[Condition]:
         for item in self.items:
@@ -144,32 +152,36 @@ class ConclusionKind(StrEnum):
 THEN_KEYS = tuple(kind.value for kind in ConclusionKind)
 
 
-@dataclass(frozen=True)
-class Conclusion:
+class Conclusion(Record):
     """`set` (fact = value), `add` (points to a family member), `warn` or `recommend`."""
 
-    kind: ConclusionKind
-    fact: str  # the derived fact concluded (warnings.x / recommendations.x for those)
-    value: Any = None  # a constant ...
-    expression: expressions.Expression | None = None  # ... or an expression
-    line: int | None = None
+    def __init__(self,
+                 kind: ConclusionKind,
+                 fact: str,  # the derived fact concluded (warnings.x / recommendations.x for those)
+                 value: Any = None,  # a constant ...
+                 expression: expressions.Expression | None = None,  # ... or an expression
+                 line: int | None = None) -> None:
+        self.__dict__.update(kind=kind, fact=fact, value=value, expression=expression, line=line)
 
 
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    title: dict[str, str]
-    when: Group
-    then: tuple[Conclusion, ...]
-    because: dict[str, str]
-    source: tuple[str, ...]
-    priority: int
-    theme: str
-    file: str
-    line: int | None
-    order: int  # position in the rule book's canonical order
-    notes: str = ""
-    source_texts: dict[str, tuple[str, ...]] = field(default_factory=dict)  # the sources in each language
+class Rule(Record):
+    def __init__(self,
+                 id: str,
+                 title: dict[str, str],
+                 when: Group,
+                 then: tuple[Conclusion, ...],
+                 because: dict[str, str],
+                 source: tuple[str, ...],
+                 priority: int,
+                 theme: str,
+                 file: str,
+                 line: int | None,
+                 order: int,  # position in the rule book's canonical order
+                 notes: str = "",
+                 source_texts: dict[str, tuple[str, ...]] | None = None) -> None:  # the sources in each language
+        self.__dict__.update(id=id, title=title, when=when, then=then, because=because, source=source,
+                             priority=priority, theme=theme, file=file, line=line, order=order, notes=notes,
+                             source_texts=source_texts if source_texts is not None else {})
 
     def sources_in(self, lang: str) -> tuple[str, ...]:
         """The rule's sources for a reader of `lang` (`source` holds the English ones)."""
@@ -196,11 +208,9 @@ class Rule:
         return tuple(dict.fromkeys(conclusion.fact for conclusion in self.then))
 
 
-@dataclass(frozen=True)
-class Theme:
-    id: str
-    title: dict[str, str]
-    order: int
+class Theme(Record):
+    def __init__(self, id: str, title: dict[str, str], order: int) -> None:
+        self.__dict__.update(id=id, title=title, order=order)
 
 
 # When a warning or recommendation is advice: `now`, whatever the verdict; `animating`, advice
@@ -209,20 +219,23 @@ class Theme:
 ADVICE_FOR = ("now", "animating")
 
 
-@dataclass(frozen=True)
-class Vocabulary:
-    facts: dict[str, FactType]  # every fact: sheet and derived, families expanded
-    families: dict[str, tuple[str, ...]]  # family -> member fact names
-    warnings: dict[str, dict[str, Any]]  # id -> {title: {lang: text}}
-    recommendations: dict[str, dict[str, Any]]
-    verdicts: dict[str, dict[str, Any]]  # id -> {title, meaning}
-    platforms: dict[str, dict[str, str]]  # id -> {lang: display name}
-    objectives: dict[str, dict[str, str]]
-    themes: dict[str, Theme]
-    units: dict[str, dict[str, str]]  # unit -> {lang: suffix}
-    glossary: dict[str, dict[str, Any]]  # term -> {term: {lang}, meaning: {lang}}
-    file: str
-    sectors: dict[str, dict[str, str]] = field(default_factory=dict)  # id -> {lang: name}; optional section
+class Vocabulary(Record):
+    def __init__(self,
+                 facts: dict[str, FactType],  # every fact: sheet and derived, families expanded
+                 families: dict[str, tuple[str, ...]],  # family -> member fact names
+                 warnings: dict[str, dict[str, Any]],  # id -> {title: {lang: text}}
+                 recommendations: dict[str, dict[str, Any]],
+                 verdicts: dict[str, dict[str, Any]],  # id -> {title, meaning}
+                 platforms: dict[str, dict[str, str]],  # id -> {lang: display name}
+                 objectives: dict[str, dict[str, str]],
+                 themes: dict[str, Theme],
+                 units: dict[str, dict[str, str]],  # unit -> {lang: suffix}
+                 glossary: dict[str, dict[str, Any]],  # term -> {term: {lang}, meaning: {lang}}
+                 file: str,
+                 sectors: dict[str, dict[str, str]] | None = None) -> None:  # id -> {lang: name}; optional section
+        self.__dict__.update(facts=facts, families=families, warnings=warnings, recommendations=recommendations,
+                             verdicts=verdicts, platforms=platforms, objectives=objectives, themes=themes, units=units,
+                             glossary=glossary, file=file, sectors=sectors if sectors is not None else {})
 
     def animates(self, verdict: str | None) -> bool:
         """Whether the verdict animates profiles now (`animates` in the vocabulary; true by default)."""
@@ -240,14 +253,16 @@ class Vocabulary:
         return {"business.sector": tuple(fact.choices)} if fact is not None and fact.choices else {}
 
 
-@dataclass(frozen=True)
-class RuleBook:
-    directory: Path
-    rules: tuple[Rule, ...]
-    tables: dict[str, Table]
-    vocabulary: Vocabulary
-    files: tuple[str, ...]  # every file read, relative to the directory
-    digest: str = ""  # of the content of those files (advise.rulebase.digest)
+class RuleBook(Record):
+    def __init__(self,
+                 directory: Path,
+                 rules: tuple[Rule, ...],
+                 tables: dict[str, Table],
+                 vocabulary: Vocabulary,
+                 files: tuple[str, ...],  # every file read, relative to the directory
+                 digest: str = "") -> None:  # of the content of those files (advise.rulebase.digest)
+        self.__dict__.update(directory=directory, rules=rules, tables=tables, vocabulary=vocabulary, files=files,
+                             digest=digest)
 
     def rule(self, rule_id: str) -> Rule:
         # An index built on first use (inference and explanations ask for a rule per firing),

@@ -8,24 +8,26 @@ in French and English.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Callable
 
 from ..errors import did_you_mean
+from ..records import Record
 
 # Kinds of fact (see advise.rulebase.model.FactType.kind).
 NUMBER, BOOL, TEXT, LIST = "number", "bool", "text", "list"
 
 
-@dataclass(frozen=True)
-class Operator:
-    name: str
-    kinds: tuple[str, ...]  # kinds of fact it applies to
-    operand: str  # "scalar" | "number" | "item" | "items" | "scalars" | "bool" | "count"
-    evaluate: Callable[[Any, Any], bool]
-    pattern: Callable[[Any], dict]  # operand -> durable test on the fact (besides its name)
-    reads: dict[str, str]  # lang -> phrase, formatted with {operand}
-    negated_reads: dict[str, str]  # lang -> phrase for "it is not the case that ..."
+class Operator(Record):
+    def __init__(self,
+                 name: str,
+                 kinds: tuple[str, ...],  # kinds of fact it applies to
+                 operand: str,  # "scalar" | "number" | "item" | "items" | "scalars" | "bool" | "count"
+                 evaluate: Callable[[Any, Any], bool],
+                 pattern: Callable[[Any], dict],  # operand -> durable test on the fact (besides its name)
+                 reads: dict[str, str],  # lang -> phrase, formatted with {operand}
+                 negated_reads: dict[str, str]) -> None:  # lang -> phrase for "it is not the case that ..."
+        self.__dict__.update(name=name, kinds=kinds, operand=operand, evaluate=evaluate, pattern=pattern, reads=reads,
+                             negated_reads=negated_reads)
 
 
 def _value(test: dict) -> dict:

@@ -3,10 +3,10 @@ platforms, objectives, themes, units, glossary, and the labels of the sheet's fi
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from ..errors import did_you_mean
+from ..records import replace
 from ..sheet.facts import OBJECTIVES, PLATFORMS, SECTORS, SHEET_FIELDS
 from ..sheet.yamlload import Positions, describe
 from .model import ADVICE_FOR, FACT_TYPES, ITEM_KINDS, NAME, UNITS, FactType, Theme, Vocabulary, value_fits
@@ -99,7 +99,7 @@ class VocabularyReader:
         sectors = self.names("sectors", tuple(SECTORS), extensible=True) if "sectors" in self.data else {}
         added = tuple(key for key in sectors if key not in SECTORS)  # listed before `other`, the last
         if added and "business.sector" in facts:
-            facts["business.sector"] = dataclasses.replace(facts["business.sector"],
+            facts["business.sector"] = replace(facts["business.sector"],
                                                            choices=(*tuple(SECTORS)[:-1], *added, "other"))
         families: dict[str, tuple[str, ...]] = {}
         for name, entry in self.section("facts").items():

@@ -24,11 +24,11 @@ from __future__ import annotations
 import base64
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
 from ..errors import LANGS, InputError, Problem, did_you_mean, register_messages
+from ..records import Record
 from .yamlload import describe, load_yaml
 
 register_messages({
@@ -82,16 +82,13 @@ class ConsultantError(InputError):
     """The consultant's profile cannot be read or does not follow its format."""
 
 
-@dataclass(frozen=True)
-class Consultant:
+class Consultant(Record):
     """Who gives the advice. `closing` has a text per language (the same one when the
     profile gave a single text). `logo` is a data: URL (image/svg+xml or image/png)."""
 
-    name: str
-    contact: str = ""
-    website: str = ""
-    logo: str = ""
-    closing: Mapping[str, str] | None = None
+    def __init__(self, name: str, contact: str = "", website: str = "", logo: str = "",
+                 closing: Mapping[str, str] | None = None) -> None:
+        self.__dict__.update(name=name, contact=contact, website=website, logo=logo, closing=closing)
 
     def closing_in(self, lang: str) -> str:
         return (self.closing or {}).get(lang, "")

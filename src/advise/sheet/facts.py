@@ -8,15 +8,14 @@ default, since it would give wrong advice.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import os
 import re
-from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
 from ..errors import (SHOWN_PROBLEMS, FactSheetError, Problem, Text, closest, did_you_mean, register_messages,
                       sort_problems)
+from ..records import Record, replace
 from ..safetext import escape_character, first_unsafe
 from .yamlload import KeyPath, Positions, describe, load_yaml, load_yaml_text
 
@@ -72,30 +71,37 @@ register_messages(
 )
 
 
-@dataclass(frozen=True)
-class FieldSpec:
+class FieldSpec(Record):
     """One field of the sheet: what it accepts and what it means, in both languages."""
 
-    name: str  # dotted: "resources.weekly_hours"
-    type: str  # text | bool | number | choice | list (a list of choices)
-    description_en: str
-    description_fr: str
-    required: bool = False
-    default: Any = None
-    choices: tuple[str, ...] = ()
-    aliases: Mapping[str, str] = field(default_factory=dict, hash=False)  # other spelling -> choice
-    # Choices: what each covers (en, fr), shown by the interview; the trades they name only
-    # suggest a choice in "did you mean" (hotel -> hospitality), they are never accepted.
-    meanings: Mapping[str, tuple[str, str]] = field(default_factory=dict, hash=False)
-    # A choice the rule base may extend (business.sector: a consultant adds a trade in the
-    # vocabulary): a plain word outside `choices` passes here, and the advisor checks it
-    # against the rule base's list (check_open_choices).
-    open: bool = False
-    range: tuple[float, float | None] | None = None  # numbers: (minimum, maximum or None)
-    length: tuple[int, int] | None = None  # text: (minimum, maximum) characters
-    # Lists: False when the order carries no meaning; items are then kept in the order of
-    # `choices`, so that the same sheet written in another order gives the same report.
-    ordered: bool = True
+    NOT_HASHED = ("aliases", "meanings")
+
+    def __init__(self,
+                 name: str,  # dotted: "resources.weekly_hours"
+                 type: str,  # text | bool | number | choice | list (a list of choices)
+                 description_en: str,
+                 description_fr: str,
+                 required: bool = False,
+                 default: Any = None,
+                 choices: tuple[str, ...] = (),
+                 aliases: Mapping[str, str] | None = None,  # other spelling -> choice
+                 # Choices: what each covers (en, fr), shown by the interview; the trades they name only
+                 # suggest a choice in "did you mean" (hotel -> hospitality), they are never accepted.
+                 meanings: Mapping[str, tuple[str, str]] | None = None,
+                 # A choice the rule base may extend (business.sector: a consultant adds a trade in the
+                 # vocabulary): a plain word outside `choices` passes here, and the advisor checks it
+                 # against the rule base's list (check_open_choices).
+                 open: bool = False,
+                 range: tuple[float, float | None] | None = None,  # numbers: (minimum, maximum or None)
+                 length: tuple[int, int] | None = None,  # text: (minimum, maximum) characters
+                 # Lists: False when the order carries no meaning; items are then kept in the order of
+                 # `choices`, so that the same sheet written in another order gives the same report.
+                 ordered: bool = True) -> None:
+        self.__dict__.update(name=name, type=type, description_en=description_en, description_fr=description_fr,
+                             required=required, default=default, choices=choices,
+                             aliases=aliases if aliases is not None else {},
+                             meanings=meanings if meanings is not None else {}, open=open, range=range, length=length,
+                             ordered=ordered)
 
     @property
     def path(self) -> tuple[str, ...]:
@@ -261,18 +267,19 @@ _MISSING = object()
 _INVALID = object()
 
 
-@dataclass(frozen=True)
-class FactSheet:
+class FactSheet(Record):
     """A validated sheet. `facts` holds every field, defaults applied; treat it as read-only."""
 
-    path: str | None
-    lang: str | None
-    version: int
-    facts: dict[str, Any]  # dotted name -> value: str, bool, float, or tuple of str
-    positions: dict[str, int]  # dotted name -> line in the sheet, for the fields it gives
-    # The fields the sheet states itself (the others take their default), with or without a
-    # line: a sheet built from a form or a mapping has none.
-    given: frozenset[str] = frozenset()
+    def __init__(self,
+                 path: str | None,
+                 lang: str | None,
+                 version: int,
+                 facts: dict[str, Any],  # dotted name -> value: str, bool, float, or tuple of str
+                 positions: dict[str, int],  # dotted name -> line in the sheet, for the fields it gives
+                 # The fields the sheet states itself (the others take their default), with or without a
+                 # line: a sheet built from a form or a mapping has none.
+                 given: frozenset[str] = frozenset()) -> None:
+        self.__dict__.update(path=path, lang=lang, version=version, facts=facts, positions=positions, given=given)
 
 
 def load_fact_sheet(path: str | os.PathLike[str], *, display_name: str | None = None) -> FactSheet:
@@ -316,7 +323,7 @@ def apply_overrides(sheet: FactSheet, assignments: list[str]) -> FactSheet:
             facts[name] = value
             lines.pop(name, None)  # the sheet's line no longer explains this value
     validator.raise_problems()
-    return dataclasses.replace(sheet, facts=facts, positions=lines)
+    return replace(sheet, facts=facts, positions=lines)
 
 
 class _Validator:
@@ -343,7 +350,7 @@ class _Validator:
         # An unknown key gets its did-you-mean only if the error shows it (the first
         # SHOWN_PROBLEMS, in line order): a hostile sheet may hold a million unknown keys.
         shown = {id(problem) for problem in sort_problems(self.problems)[:SHOWN_PROBLEMS]}
-        raise FactSheetError([dataclasses.replace(problem, **_key_hint(*self._unknown[id(problem)]))
+        raise FactSheetError([replace(problem, **_key_hint(*self._unknown[id(problem)]))
                               if id(problem) in self._unknown and id(problem) in shown else problem
                               for problem in self.problems])
 
@@ -502,7 +509,7 @@ class _Validator:
             value, _ = load_yaml_text(raw, filename=self.filename, error=FactSheetError)
         except FactSheetError as error:
             # Lines and columns inside a one-line value would point nowhere useful.
-            self.problems += [dataclasses.replace(p, field=name, line=None, column=None) for p in error.problems]
+            self.problems += [replace(p, field=name, line=None, column=None) for p in error.problems]
             return _INVALID
         return value
 

@@ -11,7 +11,6 @@ requests, and stores and logs no answer (see advise.web.server for the access lo
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import os
@@ -24,6 +23,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from ..errors import AdviseError, FactSheetError, Problem, did_you_mean
+from ..records import replace
 from ..sheet.consultant import Consultant
 from ..sheet.facts import REPORT_LANGS, FactSheet, parse_fact_sheet
 from .form import (FORM_FILE, WHAT_IF_FIELDS, WHAT_IF_PREFIX, Answers, field_of, hidden_fields, html_id, language_field,
@@ -392,7 +392,7 @@ def _sheet_from_body(raw: bytes, is_json: bool, name: str | None = None) -> Fact
     # JSON is YAML: one loader gives the lines of both.
     data, positions = load_yaml_text(text, filename=REQUEST_FILE, error=FactSheetError)
     sheet = parse_fact_sheet(data, filename=REQUEST_FILE, positions=positions)
-    return dataclasses.replace(sheet, path=name)  # the report shows the name given, else none
+    return replace(sheet, path=name)  # the report shows the name given, else none
 
 
 def _problems(problems: list[Problem], lang: str) -> Response:

@@ -21,7 +21,6 @@ owner's answers are personal data, and nothing of them is stored or logged.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import logging
 import os
@@ -33,6 +32,7 @@ import time
 from typing import Any, Callable, Iterable
 
 from ..errors import InputError, Problem, register_messages
+from ..records import as_dict
 from ..sheet.consultant import Consultant
 
 register_messages({
@@ -109,7 +109,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, *, workers: int = 1, thread
     url = f"http://{shown_host}:{bound[1]}"
     settings = {"rules_dir": rules_dir, "templates_dir": templates_dir, "threads": threads,
                 "access_log": access_log,
-                "consultant": dataclasses.asdict(consultant) if consultant is not None else None}
+                "consultant": as_dict(consultant) if consultant is not None else None}
     if announce is not None:
         announce(url)
     if workers <= 1:
