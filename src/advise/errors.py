@@ -124,13 +124,14 @@ PHRASES: dict[str, dict[str, str]] = {
     "a list of words, or 'verdicts'": {"fr": "une liste de mots, ou « verdicts »"},
     "a list of words": {"fr": "une liste de mots"},
 }
-# Phrases with a variable part: (pattern, {lang: replacement}).
+# Phrases with a variable part: (pattern, {lang: replacement}). Compiled when an error is
+# shown in French (by re's own cache), not by every run.
 PHRASE_PATTERNS: list[tuple[Any, dict[str, str]]] = []
 PHRASE_PATTERNS += [
-    (re.compile(r"^one of: (.*)$", re.S), {"fr": r"l'une des valeurs : \1"}),
-    (re.compile(r"^one of (.*)$", re.S), {"fr": r"l'une des valeurs \1"}),
-    (re.compile(r"^a list of values \((.*)\)$", re.S), {"fr": r"une liste de valeurs (\1)"}),
-    (re.compile(r"^a list of (.*)$", re.S), {"fr": r"une liste de \1"}),
+    (r"(?s)^one of: (.*)$", {"fr": r"l'une des valeurs : \1"}),
+    (r"(?s)^one of (.*)$", {"fr": r"l'une des valeurs \1"}),
+    (r"(?s)^a list of values \((.*)\)$", {"fr": r"une liste de valeurs (\1)"}),
+    (r"(?s)^a list of (.*)$", {"fr": r"une liste de \1"}),
 ]
 TRANSLATED_PARAMS = ("expected", "found", "kind", "kinds")
 
@@ -147,8 +148,8 @@ def _phrase(name: str, value: Any, lang: str) -> Any:
     if known and lang in known:
         return known[lang]
     for pattern, replacements in PHRASE_PATTERNS:
-        if lang in replacements and pattern.match(value):
-            return pattern.sub(replacements[lang], value)
+        if lang in replacements and re.match(pattern, value):
+            return re.sub(pattern, replacements[lang], value)
     return value
 
 

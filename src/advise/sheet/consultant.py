@@ -66,15 +66,16 @@ LOGO_MAX_BYTES = 256 * 1024
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # What an SVG shown as a logo never needs: scripts, event handlers, embedded documents,
-# anything fetched from elsewhere, entity declarations.
-_SVG_REFUSED = (
-    (re.compile(r"<!DOCTYPE|<!ENTITY", re.IGNORECASE), "a DOCTYPE or entity declaration"),
-    (re.compile(r"<\s*script\b", re.IGNORECASE), "a script"),
-    (re.compile(r"<\s*foreignObject\b", re.IGNORECASE), "a foreignObject"),
-    (re.compile(r"\son[a-z]+\s*=", re.IGNORECASE), "an event handler (on...=)"),
-    (re.compile(r"(?:href|src)\s*=\s*[\"']\s*(?!#|data:image/)", re.IGNORECASE), "a link to another file or site"),
-    (re.compile(r"javascript:", re.IGNORECASE), "a javascript: address"),
-    (re.compile(r"@import|url\(\s*[\"']?\s*(?!#)", re.IGNORECASE), "a style that fetches another file"),
+# anything fetched from elsewhere, entity declarations. Patterns compiled when a logo is
+# read (by re's own cache), not by every run that imports this module. Case ignored.
+_SVG_REFUSED: tuple[tuple[str, str], ...] = (
+    (r"<!DOCTYPE|<!ENTITY", "a DOCTYPE or entity declaration"),
+    (r"<\s*script\b", "a script"),
+    (r"<\s*foreignObject\b", "a foreignObject"),
+    (r"\son[a-z]+\s*=", "an event handler (on...=)"),
+    (r"(?:href|src)\s*=\s*[\"']\s*(?!#|data:image/)", "a link to another file or site"),
+    (r"javascript:", "a javascript: address"),
+    (r"@import|url\(\s*[\"']?\s*(?!#)", "a style that fetches another file"),
 )
 
 
@@ -218,7 +219,7 @@ def _logo(folder: Path, name: str, problem: Any) -> str:
         problem("consultant-logo-content", "logo", kind="SVG", reason="it has no <svg> element")
         return ""
     for pattern, what in _SVG_REFUSED:
-        if pattern.search(text):
+        if re.search(pattern, text, re.IGNORECASE):
             problem("consultant-logo-content", "logo", kind="SVG", reason=f"it contains {what}")
             return ""
     return "data:image/svg+xml;base64," + base64.b64encode(raw).decode("ascii")
