@@ -106,7 +106,7 @@ def names_in_texts(rulebook: RuleBook) -> list[Finding]:
 
 
 def _with_hint(problem: Any, suggestion: str) -> Any:
-    from dataclasses import replace
+    from ..records import replace
 
     return replace(problem, hint="hint-did-you-mean", hint_params={"suggestion": suggestion})
 
