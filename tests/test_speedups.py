@@ -280,7 +280,7 @@ def test_the_rule_base_index_is_built_once_and_follows_the_rule_base() -> None:
     assert {(c.fact, c.op, c.operand) for c in index.conditions} == {
         (c.fact, c.op, c.operand) for rule in book.rules for c in rule.conditions
         if book.facts.get(c.fact) is not None and book.facts[c.fact].kind == "number" and c.op in counterfactual.COMPARISONS}
-    fewer = dataclasses.replace(book, rules=())
+    fewer = replace(book, rules=())
     assert counterfactual._index(fewer) is not index and counterfactual._index(fewer).flags == []
     assert counterfactual._index(fewer).conditions == []
     key = id(fewer)
