@@ -182,6 +182,48 @@ def test_rules_diff_on_given_sheets_shows_a_verdict_change(copy: Path) -> None:
     assert re.search(r"^1 of 2 sheets change \(verdict: 1\b", result.output, re.M)
 
 
+def swap_minimal_and_closed(rules: Path) -> None:
+    """A rule base that closes the open profiles it used to keep as minimal pages, and the reverse."""
+    presence = rules / "70-presence.yaml"
+    text = presence.read_text(encoding="utf-8")
+    minimal = "existing_minimal: within(without(profiles.existing, platforms), existing_fitting)"
+    closed = "existing_closed: without(profiles.existing, union(platforms, existing_fitting))"
+    assert minimal in text and closed in text
+    text = text.replace(minimal, "@M").replace(closed, "@C")
+    text = text.replace("@M", "existing_minimal: without(profiles.existing, union(platforms, existing_fitting))")
+    presence.write_text(text.replace("@C", "existing_closed: within(without(profiles.existing, platforms), "
+                                           "existing_fitting)"), encoding="utf-8")
+
+
+def test_rules_diff_shows_what_changes_for_the_open_profiles(copy: Path) -> None:
+    agency = str(EXAMPLES / "agence-b2b.yaml")  # LinkedIn already open, kept as a minimal page
+    swap_minimal_and_closed(copy)
+    result = invoke("rules", "diff", str(RULES), str(copy), agency)
+    assert result.exit_code == 1, result.output
+    assert "  open profiles: linkedin (minimal) -> linkedin (close)\n" in result.output
+    french = invoke("rules", "diff", str(RULES), str(copy), agency, "--lang", "fr").output
+    assert "  profils déjà ouverts : linkedin (minimal) -> linkedin (close)\n" in french
+    data = json.loads(invoke("rules", "diff", str(RULES), str(copy), agency, "--format", "json").output)
+    [change] = [change for change in data["changes"][0]["changes"] if change["part"] == "existing"]
+    assert change == {"part": "existing", "before": ["linkedin (minimal)"], "after": ["linkedin (close)"]}
+
+
+def test_replay_compares_the_open_profiles_and_the_profiles_for_later(tmp_path: Path) -> None:
+    agency = str(EXAMPLES / "agence-b2b.yaml")  # nothing now: LinkedIn kept minimal, and first when ready
+    report = json.loads(invoke(agency, "--format", "json", "--no-hints").output)
+    assert report["later"]["platforms"] == ["linkedin"]
+    assert [(item["platform"], item["action"]) for item in report["existing"]] == [("linkedin", "minimal")]
+    # as an older rule base might have said
+    report["later"]["platforms"] = ["facebook"]
+    report["existing"][0]["action"] = "close"
+    (tmp_path / "agency.json").write_text(json.dumps(report), encoding="utf-8")
+    result = invoke("replay", str(tmp_path / "agency.json"), "--sheet", agency)
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    assert "  open profiles: linkedin (close) -> linkedin (minimal)" in lines
+    assert "  profiles for later: facebook -> linkedin" in lines
+
+
 def test_rules_diff_bad_input_exits_2(copy: Path, tmp_path: Path) -> None:
     assert invoke("rules", "diff", str(RULES), str(tmp_path / "nowhere")).exit_code == 2
     bad = tmp_path / "bad.yaml"

@@ -26,12 +26,13 @@ register_messages({
 
 # The parts of the advice, in the order they are told.
 PARTS = ("verdict", "platforms", "max_profiles", "weekly_hours_available", "weekly_hours_needed",
-         "warnings", "recommendations", "error")
+         "existing", "later", "warnings", "recommendations", "error")
 LIST_PARTS = ("platforms", "warnings", "recommendations")
 _WORDS = {
     "en": {"verdict": "verdict", "platforms": "profiles", "max_profiles": "profiles at most",
            "weekly_hours_available": "hours available a week", "weekly_hours_needed": "hours needed a week",
            "warnings": "warnings", "recommendations": "recommendations", "error": "error",
+           "existing": "open profiles", "later": "profiles for later",
            "raised": "raised", "gone": "gone", "added": "added", "removed": "removed", "none": "none",
            "unchanged": "unchanged", "old": "old rules", "new": "new rules", "sheet": "sheet", "what": "what",
            "before": "before", "after": "after",
@@ -41,6 +42,7 @@ _WORDS = {
            "weekly_hours_available": "heures disponibles par semaine",
            "weekly_hours_needed": "heures nécessaires par semaine",
            "warnings": "alertes", "recommendations": "recommandations", "error": "erreur",
+           "existing": "profils déjà ouverts", "later": "profils pour plus tard",
            "raised": "apparue(s)", "gone": "disparue(s)", "added": "ajouté(s)", "removed": "retiré(s)",
            "none": "aucun", "unchanged": "inchangé", "old": "anciennes règles", "new": "nouvelles règles",
            "sheet": "fiche", "what": "quoi", "before": "avant", "after": "après",
@@ -58,19 +60,25 @@ class Advice:
     max_profiles: int | None = None
     weekly_hours_available: float | None = None
     weekly_hours_needed: float | None = None
+    existing: tuple[str, ...] = ()  # what to do with each open profile: "linkedin (minimal)", in the sheet's order
+    later: tuple[str, ...] = ()  # profiles to open when ready, when nothing is animated now
     warnings: tuple[str, ...] = ()
     recommendations: tuple[str, ...] = ()
     error: str | None = None
 
     @classmethod
     def of_result(cls, result: Any) -> "Advice":
+        from ..explain.existing import existing_actions, later_platforms
         from ..explain.steps import raised
 
         facts = result.trace.facts
+        existing = existing_actions(result.rulebook, result.trace, lambda rule: "", str)
         return cls(verdict=facts.get("verdict"), platforms=tuple(facts.get("platforms", ())),
                    max_profiles=_number(facts.get("max_profiles")),
                    weekly_hours_available=_number(facts.get("weekly_hours_available")),
                    weekly_hours_needed=_number(facts.get("weekly_hours_needed")),
+                   existing=tuple(f"{item.platform} ({item.action})" for item in existing),
+                   later=later_platforms(result.trace),
                    warnings=tuple(sorted(item for item, _ in raised(result.trace, "warnings."))),
                    recommendations=tuple(sorted(item for item, _ in raised(result.trace, "recommendations."))))
 
@@ -80,10 +88,15 @@ class Advice:
         def ids(key: str) -> tuple[str, ...]:
             return tuple(sorted(str(item.get("id")) for item in data.get(key) or () if isinstance(item, dict)))
 
+        later = data.get("later")
+        existing = [item for item in data.get("existing") or () if isinstance(item, dict)]
+
         return cls(verdict=data.get("verdict"), platforms=tuple(data.get("platforms") or ()),
                    max_profiles=_number(data.get("max_profiles")),
                    weekly_hours_available=_number(data.get("weekly_hours_available")),
                    weekly_hours_needed=_number(data.get("weekly_hours_needed")),
+                   existing=tuple(f"{item.get('platform')} ({item.get('action')})" for item in existing),
+                   later=tuple(str(p) for p in (later.get("platforms") or ())) if isinstance(later, dict) else (),
                    warnings=ids("warnings"), recommendations=ids("recommendations"))
 
     @classmethod
