@@ -90,6 +90,20 @@ def test_the_compiler_refuses_what_cannot_fit_with_the_rules_named(rulebase: Rul
     assert problem.line is not None and problem.rule == "hours-0"
 
 
+def test_a_rule_with_alternatives_is_named_as_the_consultant_wrote_it(rulebase: RuleBase,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    def either(i: int) -> list[dict]:
+        return [{"any": [{"resources.weekly_hours": {"gt": i}}, {"resources.monthly_budget": {"gt": i}}]}]
+
+    rulebase.rules("a.yaml", *[rule(f"either-{i}", when=either(i), then={"set": {"flag": True}}) for i in range(12)])
+    monkeypatch.setattr(durable_limits, "MAX_RULES", 20)  # 24 variants, plus the compiler's own
+    with pytest.raises(RuleBookError) as caught:
+        rulebase.program()
+    problem = caught.value.problems[0]
+    assert problem.code == "durable-limit" and problem.rule == "either-0"
+    assert "#" not in problem.message("en") and "either-0, either-1" in problem.message("en")
+
+
 def test_a_crowded_rule_base_compiles_and_gives_the_same_answers(rulebase: RuleBase) -> None:
     # 300 rules on one condition, 40 `contains` on one list, 40 thresholds on one number.
     rules = [rule(f"same-{i}", when=[{"business.local": True}], then={"set": {"flag": True}}) for i in range(300)]

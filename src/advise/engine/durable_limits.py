@@ -223,7 +223,8 @@ def check(definition: dict[str, dict], locate: Callable[[str], tuple[str | None,
     problems: list[Problem] = []
 
     def problem(what: str, count: int, limit: int, rules: Iterable[str]) -> None:
-        named = sorted({rule for rule in rules if not rule.startswith("$")})
+        # a rule with alternatives (`any`) is registered as variants `id#1`, `id#2`: name the rule
+        named = sorted({rule.split("#", 1)[0] for rule in rules if not rule.startswith("$")})
         first = named[0] if named else None
         file, line = locate(first) if locate and first else (None, None)
         shown = ", ".join(named[:8]) + (f" and {len(named) - 8} more" if len(named) > 8 else "")
