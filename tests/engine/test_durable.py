@@ -57,7 +57,7 @@ def test_an_exception_inside_an_action_is_raised_with_the_rule_id(monkeypatch: p
 
     def unlucky(closure: Any) -> list:
         found = real(closure)
-        if any(content._d.get("value") == 13 for _, content in found):
+        if any(bound.get("value") == 13 for _, bound in found):
             raise ValueError("unlucky number")
         return found
 

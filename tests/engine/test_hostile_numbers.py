@@ -25,9 +25,9 @@ COMPARE = {"$lt": lambda a, b: a < b, "$lte": lambda a, b: a <= b, "$gt": lambda
            "$gte": lambda a, b: a >= b, "$neq": lambda a, b: a != b}
 
 
-def comparing_engine() -> Engine:
+def comparing_engine(constants: list[float] = CONSTANTS) -> Engine:
     rules: dict[str, dict] = {"$catch-all": CATCH_ALL}
-    for index, constant in enumerate(CONSTANTS):
+    for index, constant in enumerate(constants):
         for op in COMPARE:
             rules[f"{op[1:]}-{index}"] = {"all": [{"m": {"$and": [{"t": "fact"}, {op: {"value": constant}}]}}],
                                           "run": f"{op[1:]}-{index}"}
@@ -59,6 +59,26 @@ def test_every_number_reaches_the_engine_and_compares_as_in_python(value: float)
     assert fired == expected
     for activation in activations:  # handed back exactly as asserted
         assert activation.bindings["m"]["value"] == value
+
+
+def fired_with(engine: Engine, constants: list[float], value: float) -> tuple[set[str], set[str]]:
+    """The rules that fired for `value`, and those that should have (as Python compares)."""
+    with engine.session() as session:
+        fired = {a.rule for a in session.assert_facts([{"id": "f", "t": "fact", "value": value}])}
+    expected = {f"{op[1:]}-{index}" for index, constant in enumerate(constants)
+                for op, compare in COMPARE.items() if compare(value, constant)}
+    return fired, expected | {f"eq-{index}" for index, constant in enumerate(constants) if value == constant}
+
+
+INT64_EDGES = [2**63 - 1, -(2**63) + 1, 10**18]
+
+
+@pytest.mark.parametrize("value", [2**63 - 1, 2**63 - 2, -(2**63), -(2**63) + 1, 10**18 + 1, 10**18 - 1])
+def test_integers_of_64_bits_compare_exactly(value: int) -> None:
+    """Within 64 bits an integer stays an integer: 10**18 + 1 is above 10**18 (as floats
+    they are equal), -2**63 below -2**63 + 1."""
+    fired, expected = fired_with(comparing_engine(INT64_EDGES), INT64_EDGES, value)
+    assert fired == expected
 
 
 def test_huge_integers_go_as_floats() -> None:
@@ -96,10 +116,64 @@ def test_a_fact_durable_itself_refuses_is_never_dropped(monkeypatch: pytest.Monk
     monkeypatch.setattr(engine._host, "get_facts", state_without_the_odd_fact)
     with engine.session() as session, pytest.raises(EngineError) as caught:
         session.assert_facts([{"id": "fine", "t": "fact", "name": "fine", "value": 1},
-                              {"id": "odd", "t": "fact", "name": "resources.weekly_hours", "value": value}])
+                              {"id": "odd", "t": "fact", "name": "resources.weekly_hours", "local": True, "people": 3,
+                               "value": value}])
     assert caught.value.exit_code == 1
     assert caught.value.problems[0].code == "engine-fact-refused"
-    assert "resources.weekly_hours" in str(caught.value)
+    message = caught.value.problems[0].message("en")
+    assert message.startswith(f"the rule engine refused the fact 'resources.weekly_hours' ({repr(value)[:60]}")
+    assert message.endswith("): not stored (durable gave no reason)")
+
+
+@pytest.mark.parametrize("value", [2**31, -(2**31) - 1, "a" * 201, "Léa", "two words", 0.5],
+                         ids=["2**31", "-2**31 - 1", "201 characters", "accented", "a space", "a float"])
+def test_facts_just_past_plain_are_checked(monkeypatch: pytest.MonkeyPatch, value: Any) -> None:
+    """Beyond the small integers and short ASCII names that durable stores whole, a fact
+    dropped by durable is found."""
+    test_a_fact_durable_itself_refuses_is_never_dropped(monkeypatch, value)
+
+
+def test_a_long_value_is_quoted_in_a_bounded_form(monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = comparing_engine()
+    monkeypatch.setattr(engine._host, "get_facts", lambda ruleset, sid: [])
+
+    def quoted(value: str) -> str:
+        with engine.session() as session, pytest.raises(EngineError) as caught:
+            session.assert_facts([{"id": "odd", "t": "fact", "name": "business.name", "value": value}])
+        return caught.value.problems[0].params["value"]
+
+    assert quoted("x " * 39) == repr("x " * 39)  # 80 characters with its quotes: whole
+    assert quoted("x " * 39 + "x") == "'" + "x " * 29 + "x... (81 characters)"
+
+
+def test_a_fact_durable_holds_no_state_for_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When durable kept nothing of the sheet (it then refuses to read its state, error 309),
+    the first fact of the batch is named."""
+    engine = comparing_engine()
+
+    def no_state(ruleset: str, sid: str) -> list[dict]:
+        raise Exception("Could not get facts, error code: 309")
+
+    monkeypatch.setattr(engine._host, "get_facts", no_state)
+    with engine.session() as session, pytest.raises(EngineError) as caught:
+        session.assert_facts([{"id": "first", "t": "fact", "name": "resources.weekly_hours", "value": 2.5},
+                              {"id": "second", "t": "fact", "name": "resources.monthly_budget", "value": 100.5}])
+    assert caught.value.problems[0].message("en") == (
+        "the rule engine refused the fact 'resources.weekly_hours' (2.5): not stored (durable gave no reason)")
+
+
+@pytest.mark.parametrize("refused,named", [
+    ({"id": "odd", "t": "fact", "name": "resources.odd", "value": math.nan}, "'resources.odd' (nan)"),
+    ({"id": "odd", "t": "fact", "value": math.inf}, "'odd' (inf)"),
+    ({"id": "odd", "t": "fact", "name": "x", "score": math.nan}, "'x' ({'id': 'odd', 't': 'fact', 'name': 'x', "
+                                                                 "'score': nan, 'sid': "),
+], ids=["its name and value", "its id without a name", "the whole fact without a value"])
+def test_a_refused_fact_is_named_with_its_value_and_the_reason(refused: dict, named: str) -> None:
+    with ENGINE.session() as session, pytest.raises(EngineError) as caught:
+        session.assert_facts([refused])
+    message = caught.value.problems[0].message("en")
+    assert message.startswith(f"the rule engine refused the fact {named}")
+    assert message.endswith(": Out of range float values are not JSON compliant")
 
 
 def test_plain_facts_are_stored_whole(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -111,6 +185,22 @@ def test_plain_facts_are_stored_whole(monkeypatch: pytest.MonkeyPatch) -> None:
                               {"id": "count", "t": "fact", "name": "resources.people", "value": 3}])
         stored = {fact["id"] for fact in engine._host.get_facts(engine.ruleset, session.sid)}
     assert {"yes", "count"} <= stored
+
+
+def test_a_batch_of_plain_facts_is_not_read_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading a sheet's state back is most of its time in durable: a batch of plain facts
+    (every kind at its limits) is not read back, one more fact that is not plain is."""
+    engine = comparing_engine()
+    reads = []
+    stored_facts = engine._host.get_facts
+    monkeypatch.setattr(engine._host, "get_facts", lambda *args: reads.append(args) or stored_facts(*args))
+    plain = [True, False, None, 2**31 - 1, -(2**31), 0, "a" * 200, "Az09_:.$-", ""]
+    with engine.session() as session:
+        session.assert_facts([{"id": f"p{index}", "t": "fact", "name": "business.local", "value": value}
+                              for index, value in enumerate(plain)])
+        assert reads == []
+        session.assert_facts([{"id": "q", "t": "fact", "name": "business.local", "flag": True, "value": 0.5}])
+        assert len(reads) == 1
 
 
 # ---------------------------------------------------------------- the real rule base

@@ -19,7 +19,8 @@ handled here, and tests/engine/test_durable.py shows each one:
 9. Loose patterns re-fire on the engine's own state: `check_definition` requires every
    pattern to start with a positive test on a domain property, and a firing bound stops
    a runaway rule with its id.
-10. Matched facts are Content objects: read through `_d`.
+10. Actions see matched facts as Content objects: advise reads them, as plain data, from the
+    firing's message, which maps every alias (nested groups included) to its fact.
 11. Registration deletes `run` keys: the Engine registers its own copy of the definition
     (made once, `_plain_copy`), and the action table is set before Host.__init__ asks for it.
 12. An action running over 10 s ends processing: actions only record the firing; all
@@ -83,7 +84,7 @@ def _rewrite(match: re.Match[str]) -> str:
     token = match.group()
     if token.startswith('"'):
         return token
-    if "." in token or "e" in token or "E" in token:
+    if "." in token or "e" in token:  # json.dumps writes floats with repr: a lowercase 'e'
         return _number(float(token))
     return _number(int(token))
 
@@ -101,7 +102,7 @@ class _DurableJson:
     """Stands for the `json` module inside durable.engine (edge 15)."""
 
     @staticmethod
-    def dumps(value: Any, ensure_ascii: bool = False, **_: Any) -> str:
+    def dumps(value: Any, **_: Any) -> str:  # durable's ensure_ascii=False: _to_json writes UTF-8
         text = _to_json(value)
         text.encode("utf-8")  # a lone surrogate fails here, in Python, not inside durable
         return text
@@ -248,8 +249,8 @@ class Engine:
                     closure.delete_state()  # ends durable's own re-triggering for this sheet
                     return
                 asserted = recorder.asserted
-                bindings = {alias: dict(asserted.get(content._d.get("id")) or content._d)
-                            for alias, content in _bound_facts(closure)}
+                bindings = {alias: dict(asserted.get(matched.get("id")) or matched)
+                            for alias, matched in _bound_facts(closure)}
                 recorder.activations.append(Activation(rule_id, bindings))
             except BaseException as error:  # edge 1: never let durable swallow it
                 recorder.errors.append((rule_id, error))
@@ -277,8 +278,12 @@ class Engine:
                     recorder.asserted[str(fact["id"])] = fact
             try:
                 self._host.assert_facts(self.ruleset, batch)
-            except (TypeError, ValueError, OverflowError, UnicodeError) as error:  # _DurableJson refused
-                recorder.refused = (_first_unencodable(batch) or batch[0], error)
+            except (TypeError, ValueError, OverflowError, UnicodeError) as error:
+                unencodable = _first_unencodable(batch)
+                if unencodable is not None:  # _DurableJson refused it
+                    recorder.refused = (unencodable, error)
+                else:  # durable's own error: no fact is to blame
+                    failure = error
             except Exception as error:
                 failure = error
             finally:
@@ -347,10 +352,7 @@ class Session:
             raise CycleError(Problem("engine-firing-bound", {
                 "bound": engine.firing_bound,
                 "rules": ", ".join(f"{rule} ({count}x)" for rule, count in busiest)},
-                rule=busiest[0][0] if busiest else None))
-        state = engine._host.get_state(engine.ruleset, self.sid)
-        if state and state.get("exception"):
-            raise EngineError(Problem("engine-failed", {"reason": str(state["exception"])[:500]}))
+                rule=busiest[0][0]))  # the bound counts firings: there is at least one
         return recorder.activations
 
     def close(self) -> None:
@@ -400,23 +402,11 @@ def _first_unencodable(batch: list[dict]) -> dict | None:
     return None
 
 
-def _bound_facts(closure: Any) -> list[tuple[str, Any]]:
-    """The (alias, fact) pairs of a firing; nested groups are flattened."""
-    message = getattr(closure, "_m", None)
-    found: list[tuple[str, Any]] = []
-
-    def walk(prefix: str, value: Any) -> None:
-        if isinstance(value, dict):  # durable's message is decoded JSON: dicts and lists, never Content
-            if "t" in value and "id" in value:
-                found.append((prefix, durable_engine.Content(value)))
-            else:
-                for key, inner in value.items():
-                    walk(key, inner)
-
-    if isinstance(message, dict):
-        for alias, value in message.items():
-            walk(alias, value)
-    return found
+def _bound_facts(closure: Any) -> list[tuple[str, dict]]:
+    """The (alias, fact) pairs of a firing. durable's message maps every alias to its fact,
+    those of nested groups ($any, $all) included; batched firings (count, cap), which bind
+    no alias, are refused by check_definition."""
+    return list(closure._m.items())
 
 
 def check_definition(definition: dict[str, dict]) -> None:
@@ -437,6 +427,9 @@ def _rule_shape_problems(body: dict) -> list[str]:
         problems.append(f"pri must be 0..{MAX_PRI} (durable reads it unsigned), found {pri!r}")
     if not isinstance(body.get("run"), str):  # an action's name, looked up in the Engine's table
         problems.append("no action")
+    for batched in ("count", "cap"):  # one firing for many facts: durable then binds them to no alias
+        if batched in body:
+            problems.append(f"'{batched}' is not supported: each firing must bind its facts to aliases")
     patterns = [(key, value) for key in ("all", "any") for value in body.get(key, [])]
     if not patterns:
         problems.append("no pattern")
