@@ -328,3 +328,50 @@ def test_docs_check_mode(tmp_path: Path) -> None:
     assert invoke("rules", "docs", "-o", str(out), "--check").exit_code == 1
     assert invoke("rules", "docs", "-o", str(out)).exit_code == 0
     assert invoke("rules", "docs", "-o", str(out), "--check").exit_code == 0
+
+
+# ---------------------------------------------------------------- rules check --explain
+
+
+def test_check_explain_shows_one_check_in_full_in_the_chosen_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    result = invoke("rules", "check", "--explain", "A203")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "A203 possible-conflict (warning)"
+    for label in ("What it finds:", "Why it matters:", "What to do:"):
+        assert label in lines
+    assert "stops with a conflict error instead of giving a report" in " ".join(line.strip() for line in lines)
+    french = invoke("rules", "check", "--explain", "possible-conflict", "--lang", "fr")
+    assert french.exit_code == 0 and french.stdout.startswith("A203 possible-conflict (avertissement)\n")
+    assert "Pourquoi c'est important\u00a0:" in french.stdout
+    monkeypatch.setenv("ADVISE_LANG", "fr")
+    assert invoke("rules", "check", "--explain", "a203").stdout == french.stdout
+
+
+def test_check_explain_as_json_and_without_reading_any_rule_base(tmp_path: Path) -> None:
+    result = invoke("rules", "check", str(tmp_path / "nowhere"), "--explain", "A202", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert list(data) == ["code", "name", "severity", "what", "why", "fix"]
+    assert data["code"] == "A202" and data["severity"] == "warning" and data["why"].startswith("It changes no advice")
+
+
+def test_check_explain_an_unknown_code_exits_2_with_the_closest() -> None:
+    result = invoke("rules", "check", "--explain", "A2O3")
+    assert result.exit_code == 2 and not result.stdout
+    assert "--explain: no check has the code or name 'A2O3'" in result.stderr
+    assert "did you mean 'A203'?" in result.stderr and "Traceback" not in result.stderr
+    french = invoke("rules", "check", "--explain", "Z999", "--lang", "fr")
+    assert french.exit_code == 2 and "les codes sont A001, A002" in french.stderr
+
+
+def test_check_findings_carry_why_in_json_and_the_text_ends_with_the_explain_tip(rulebase: RuleBase) -> None:
+    rulebase.rules("10-x.yaml", rule("too-many-hours", when=[{"resources.weekly_hours": {"gt": 168}}]))
+    data = json.loads(invoke("rules", "check", str(rulebase.root), "--no-cases", "--format", "json").stdout)
+    found = next(f for f in data["findings"] if f["code"] == "A102")
+    assert found["why"].startswith("No possible value of the fact meets it") and found["fix"]
+    text = invoke("rules", "check", str(rulebase.root), "--no-cases").stdout.splitlines()
+    tip = next(line for line in text if "--explain" in line)
+    code = tip.rsplit(" ", 1)[1]
+    assert text.index(tip) == len(text) - 2 and code in text[0]
+    assert invoke("rules", "check", "--explain", code).exit_code == 0

@@ -73,24 +73,36 @@ def rules_group() -> None:
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
               help="text for people, json for tools.")
 @click.option("--no-cases", is_flag=True, help="Do not run the cases (skips the coverage check, A501).")
+@click.option("--explain", "explain", metavar="CODE", default=None,
+              help="Check nothing; show one check in full: what it finds, why it matters, what to do.")
 @report_errors
 def check_command(rules_dir_arg: str | None, rules_dir: str | None, lang: str | None, fmt: str,
-                  no_cases: bool) -> None:
+                  no_cases: bool, explain: str | None) -> None:
     """Verify the rule base as a whole: load errors, rules that can never fire, duplicates,
     possible conflicts, cycles, unused facts, rules no case covers, TODO texts.
 
-    Each finding has a stable code (A001, A101, ...), a place and what to do. Errors exit
-    with status 2, warnings with 0.
+    Each finding has a stable code (A001, A101, ...), a place and what to do; --explain
+    CODE tells why it matters. Errors exit with status 2, warnings with 0.
 
     \b
     Examples:
       advise rules check
       advise rules check my-rules/ --lang fr
       advise rules check --format json
+      advise rules check --explain A203
     """
+    lang = lang or env_lang()
+    if explain is not None:
+        from ..workbench.checkcodes import explain_dict, explain_text, find_check
+
+        check = find_check(explain)
+        if fmt == "json":
+            click.echo(json.dumps(explain_dict(check, lang), ensure_ascii=False, indent=2))
+        else:
+            click.echo(explain_text(check, lang), nl=False)
+        return
     from ..workbench.checks import check_rules
 
-    lang = lang or env_lang()
     if rules_dir_arg and rules_dir and Path(rules_dir_arg) != Path(rules_dir):
         raise InputError(Problem("rules-dir-twice", {"first": rules_dir_arg, "second": rules_dir}))
     report = check_rules(_rules_dir(rules_dir_arg or rules_dir), cases=not no_cases)

@@ -454,15 +454,17 @@ _SEVERITIES = {"en": {}, "fr": {"error": "erreur", "warning": "avertissement"}}
 
 
 def checks_markdown(lang: str = "en") -> str:
-    """The table of `advise rules check` findings in docs/writing-rules.md, from advise.workbench.catalogue."""
-    from .catalogue import CHECKS
+    """The table of `advise rules check` findings in docs/writing-rules.md, from the registry
+    advise.workbench.checkcodes: what each finds, why it matters, what to do."""
+    from .checkcodes import CHECKS
 
-    head = {"en": "| code | name | severity | finds | what to do |", "fr": "| code | nom | gravité | trouve | à faire |"}
-    out = [head[lang], "| --- | --- | --- | --- | --- |"]
+    head = {"en": "| code | name | severity | finds | why it matters | what to do |",
+            "fr": "| code | nom | gravité | trouve | pourquoi c'est important | à faire |"}
+    out = [head[lang], "| --- | --- | --- | --- | --- | --- |"]
     for check in CHECKS.values():
         severity = _SEVERITIES[lang].get(str(check.severity), str(check.severity))
         out.append(f"| {check.code} | `{check.name}` | {severity} | {_cell(check.title[lang])} | "
-                   f"{_cell(check.fix[lang])} |")
+                   f"{_cell(check.why[lang])} | {_cell(check.fix[lang])} |")
     return "\n".join(out) + "\n"
 
 
