@@ -43,7 +43,7 @@ def test_french_texts_of_the_registry_use_french_typography() -> None:
             text = getattr(check, field)["fr"]
             assert not re.search(r" [:;?!»]", text) and "« " not in text, (check.code, field, text)
     # the no-break spaces are there, not the punctuation gone
-    assert f"entier{NBSP}: aucune fiche" in CHECKS["A001"].why["fr"]
+    assert f"refusée{NBSP}: aucune fiche" in CHECKS["A001"].why["fr"]
     assert f"«{NBSP}TODO{NBSP}»" in CHECKS["A601"].why["fr"]
     assert f"indiquée{NNBSP}; tous" in CHECKS["A001"].fix["fr"]
 

@@ -35,9 +35,9 @@ _CHECKS = [
     Check("A001", "invalid-rule-base", ERROR,
           {"en": "a rule file, table or the vocabulary does not load",
            "fr": "un fichier de règles, une table ou le vocabulaire ne se charge pas"},
-          {"en": "advise refuses a rule base that does not load whole: no sheet gets a report with it, and the other "
+          {"en": "A rule base that does not load whole is refused: no sheet gets a report with it, and the other "
                  "checks cannot run until it loads.",
-           "fr": "advise refuse une base de règles qui ne se charge pas en entier : aucune fiche n'obtient de rapport "
+           "fr": "Une base de règles qui ne se charge pas en entier est refusée : aucune fiche n'obtient de rapport "
                  "avec elle, et les autres vérifications ne peuvent pas tourner tant qu'elle ne se charge pas."},
           {"en": "correct the file at the line shown; every problem is listed at once",
            "fr": "corrigez le fichier à la ligne indiquée ; tous les problèmes sont listés d'un coup"}),
@@ -102,11 +102,10 @@ _CHECKS = [
     Check("A106", "table-value-type", ERROR,
           {"en": "a table value whose type does not fit its use (a number written as text)",
            "fr": "une valeur de table dont le type ne convient pas à son usage (un nombre écrit comme du texte)"},
-          {"en": "advise reads a number in quotes as text, not as a number: a rule that computes with it stops with "
-                 "an error, and the owner whose sheet it applies to gets no report.",
-           "fr": "advise lit un nombre entre guillemets comme du texte, et non comme un nombre : une règle qui "
-                 "calcule avec s'arrête sur une erreur, et le dirigeant dont la fiche la déclenche n'obtient pas de "
-                 "rapport."},
+          {"en": "Written in quotes, the number is text, not a number: a rule that computes with it stops with an "
+                 "error, and the owner whose sheet it applies to gets no report.",
+           "fr": "Entre guillemets, le nombre est du texte, et non un nombre : une règle qui calcule avec s'arrête "
+                 "sur une erreur, et le dirigeant dont la fiche la déclenche n'obtient pas de rapport."},
           {"en": "write the number without quotes (value: 0.7, not value: \"0.7\")",
            "fr": "écrivez le nombre sans guillemets (value: 0.7, et non value: \"0.7\")"}),
     Check("A201", "duplicate-rule", WARNING,
@@ -162,10 +161,10 @@ _CHECKS = [
            "fr": "gardez-en une, ou rendez leurs conditions exclusives pour qu'un rapport ne le dise qu'une fois"}),
     Check("A301", "rule-cycle", ERROR,
           {"en": "rules that depend on each other in a circle", "fr": "des règles qui dépendent les unes des autres en cercle"},
-          {"en": "advise cannot tell which of these rules to decide first, so it refuses to run the rule base: no "
-                 "sheet gets a report until the circle is broken.",
-           "fr": "advise ne peut pas savoir laquelle de ces règles décider en premier, donc il refuse de faire "
-                 "tourner la base de règles : aucune fiche n'obtient de rapport tant que le cercle n'est pas cassé."},
+          {"en": "Rules in a circle have no order in which to be decided, so the rule base does not run: no sheet "
+                 "gets a report until the circle is broken.",
+           "fr": "Des règles en cercle n'ont aucun ordre possible, donc la base de règles ne tourne pas : aucune "
+                 "fiche n'obtient de rapport tant que le cercle n'est pas cassé."},
           {"en": "break the circle: one of these rules must not read what the others conclude "
                  "(a 'not' condition counts as reading)",
            "fr": "cassez le cercle : l'une de ces règles ne doit pas lire ce que concluent les autres "
@@ -180,12 +179,12 @@ _CHECKS = [
            "fr": "écrivez la règle qui utilise cette réponse ; d'ici là elle ne change rien au conseil"}),
     Check("A402", "conclusion-unused", WARNING,
           {"en": "a derived fact nothing reads or shows", "fr": "un fait déduit que rien ne lit ni ne montre"},
-          {"en": "The value the rule concludes changes nothing: no other rule uses it and no text or summary shows "
-                 "it, so the rule only adds a step to the justification. Either a rule that should use it is missing, "
-                 "or this one is dead weight.",
-           "fr": "La valeur que la règle conclut ne change rien : aucune autre règle ne s'en sert et aucun texte ni "
-                 "résumé ne la montre, si bien que la règle n'ajoute qu'une étape à la justification. Soit il manque "
-                 "la règle qui devait s'en servir, soit celle-ci est un poids mort."},
+          {"en": "The value concluded changes nothing: no other rule uses it, and no explanation text or summary "
+                 "shows it; it only appears in a step of the justification. Either a rule that should use it is "
+                 "missing, or concluding it is of no use.",
+           "fr": "La valeur conclue ne change rien : aucune autre règle ne s'en sert, aucun texte d'explication ni "
+                 "résumé ne la montre ; elle n'apparaît que dans une étape de la justification. Soit il manque la "
+                 "règle qui devait s'en servir, soit la conclure ne sert à rien."},
           {"en": "use it in a rule or an explanation text, or stop concluding it",
            "fr": "utilisez-le dans une règle ou un texte d'explication, ou cessez de le conclure"}),
     Check("A403", "fact-never-concluded", WARNING,
@@ -200,7 +199,7 @@ _CHECKS = [
           {"en": "a table value no rule reads", "fr": "une valeur de table qu'aucune règle ne lit"},
           {"en": "Changing this value changes nothing in any report: whoever tunes it, thinking it counts, sees no "
                  "effect, and its figure and source are kept up to date for nothing.",
-           "fr": "Changer cette valeur ne change rien à aucun rapport : qui la règle en la croyant utile n'en voit "
+           "fr": "Changer cette valeur ne change rien à aucun rapport : qui l'ajuste en la croyant utile n'en voit "
                  "aucun effet, et son chiffre comme sa source sont tenus à jour pour rien."},
           {"en": "use it in a rule, or remove it from the table",
            "fr": "utilisez-la dans une règle, ou retirez-la de la table"}),
@@ -301,11 +300,12 @@ _CHECKS = [
     Check("A701", "invariant-broken", ERROR,
           {"en": "a sheet breaks an invariant of rules/invariants.yaml",
            "fr": "une fiche met en défaut un invariant de rules/invariants.yaml"},
-          {"en": "Some owner gets advice that breaks what you declared must hold for every sheet (more hours giving a "
-                 "worse verdict, say): incoherent advice that a client would rightly find absurd.",
-           "fr": "Un dirigeant reçoit un conseil qui contredit ce que vous avez déclaré vrai pour toute fiche (plus "
-                 "d'heures qui donnent un moins bon verdict, par exemple) : un conseil incohérent, qu'un client "
-                 "trouverait absurde à juste titre."},
+          {"en": "A sheet exists whose advice breaks what you declared must hold for every sheet (more hours giving "
+                 "a worse verdict, say): an owner with that sheet would get incoherent advice, and rightly find it "
+                 "absurd.",
+           "fr": "Il existe une fiche dont le conseil contredit ce que vous avez déclaré vrai pour toute fiche (plus "
+                 "d'heures qui donnent un moins bon verdict, par exemple) : un dirigeant avec cette fiche recevrait "
+                 "un conseil incohérent, qu'il trouverait absurde à juste titre."},
           {"en": "run the sheet shown (advise FILE --all), see which rule decides against the invariant, and correct "
                  "that rule; change the invariant only if it no longer says what the advice must keep",
            "fr": "lancez la fiche montrée (advise FICHE --all), voyez quelle règle décide contre l'invariant, et "
