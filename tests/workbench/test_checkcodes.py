@@ -141,3 +141,10 @@ def test_the_guides_table_of_checks_has_the_why_of_each() -> None:
         for check in CHECKS.values():
             [row] = [line for line in table.splitlines() if line.startswith(f"| {check.code} |")]
             assert check.why[lang] in row
+
+
+def test_an_unknown_check_is_quoted_bounded_and_without_control_characters() -> None:
+    with pytest.raises(InputError) as caught:
+        find_check("A\x1b[31m" * 500)
+    message = caught.value.problems[0].format("en")
+    assert "\x1b" not in message and len(message) < 1000

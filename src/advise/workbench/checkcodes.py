@@ -337,8 +337,8 @@ BY_NAME: dict[str, Check] = {check.name: check for check in CHECKS.values()}
 
 register_messages({
     "unknown-check": {
-        "en": "no check has the code or name '{code}'",
-        "fr": "aucune vérification n'a le code ou le nom « {code} »",
+        "en": "no check has the code or name '{id}'",
+        "fr": "aucune vérification n'a le code ou le nom « {id} »",
     },
     "hint-check-codes": {
         "en": "the codes are {codes}",
@@ -360,7 +360,7 @@ def find_check(code: str) -> Check:
         or closest(wanted.lower(), BY_NAME)
     hint: dict[str, Any] = {"hint": "hint-did-you-mean", "hint_params": {"suggestion": suggestion}} if suggestion \
         else {"hint": "hint-check-codes", "hint_params": {"codes": ", ".join(CHECKS)}}
-    raise InputError(Problem("unknown-check", {"code": code}, field="--explain", **hint))
+    raise InputError(Problem("unknown-check", {"id": code}, field="--explain", **hint))
 
 
 SEVERITY_WORDS = {"en": {ERROR: "error", WARNING: "warning"}, "fr": {ERROR: "erreur", WARNING: "avertissement"}}
