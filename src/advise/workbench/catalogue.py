@@ -247,10 +247,10 @@ class CheckReport:
 
     def format(self, lang: str = "en") -> str:
         lines = [finding.format(lang) for finding in self.findings]
-        if self.cases_skipped:
-            lines.append(Problem("check-cases-skipped").message(lang))
         if self.findings:
             lines.append(Problem("check-explain-tip", {"code": self.findings[0].code}).message(lang))
+        if self.cases_skipped:
+            lines.append(Problem("check-cases-skipped").message(lang))
         lines.append(self.summary(lang))
         return "\n".join(lines) + "\n"
 
