@@ -92,3 +92,36 @@ def test_french_typography() -> None:
                     f"Vraiment{NNBSP}?")
     assert typography("Source: 72 % of firms", "en") == f"Source: 72{NBSP}% of firms"
     assert typography("https://example.org : 10 h", "fr") == f"https://example.org{NBSP}: 10{NBSP}h"
+
+
+# ---------------------------------------------------------------- the locale data kept in the cache
+
+
+@pytest.mark.parametrize("name", ["fr_FR", "en_GB"])
+def test_the_cached_locale_data_is_small_and_anything_else_comes_from_babel(name: str,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import pickle
+
+    from babel import Locale, localedata
+
+    from advise.explain.wording import LOCALE_KEYS, LocaleData
+
+    monkeypatch.setattr(localedata, "_cache", {})
+    monkeypatch.setattr(localedata, "_dict_cache", {})
+    whole = localedata.load(name)
+    kept = pickle.loads(pickle.dumps(LocaleData(name, whole), protocol=pickle.HIGHEST_PROTOCOL))
+    assert sorted(kept) == sorted(LOCALE_KEYS) and kept.name == name and not kept.whole
+    assert len(pickle.dumps(kept)) * 10 < len(pickle.dumps(dict(whole)))
+    localedata._cache.clear()
+    localedata._cache[name] = kept
+    locale = Locale.parse(name)
+    assert locale.number_symbols == Locale.parse(name).number_symbols and not kept.whole
+    # What advise does not keep, Babel still finds: read from its files when first asked for.
+    assert locale.territories["FR"] == whole["territories"]["FR"] and kept.whole
+    assert localedata._cache[name] is kept and sorted(kept) == sorted(whole)
+    for ask in (lambda data: data.get("currency_names"), lambda data: "scripts" in data, lambda data: data.copy()):
+        again = LocaleData(name, whole)
+        localedata._cache[name] = again
+        assert ask(again) is not None and again.whole
+    with pytest.raises(KeyError):
+        kept["no such key"]

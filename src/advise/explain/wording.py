@@ -50,14 +50,65 @@ def locale(lang: str) -> Locale:
 def _prime_locale_data(name: str) -> None:
     """Babel reads a locale's data from several files (the locale, its parents, the root,
     global data) and merges them on every start: a good part of a one-report run. The
-    merged data is kept in advise's private cache (advise.engine.cache) and handed to
-    Babel's own in-memory cache, where Babel looks first; without it (another Babel, no
-    cache), Babel reads its files as usual."""
+    part of the merged data that advise uses is kept in advise's private cache
+    (advise.engine.cache) and handed to Babel's own in-memory cache, where Babel looks
+    first; without it (another Babel, no cache), Babel reads its files as usual."""
     memory = getattr(localedata, "_cache", None)
     if not isinstance(memory, dict) or name in memory or not localedata.exists(name):
         return
-    memory[name] = cached_data("locale", f"{babel.__version__}|{babel.__file__}|{name}", [],
-                               lambda: localedata.load(name), valid=lambda value: isinstance(value, dict))
+    inputs = f"{babel.__version__}|{babel.__file__}|{name}|{','.join(LOCALE_KEYS)}"
+    memory[name] = cached_data("locale", inputs, [], lambda: LocaleData(name, localedata.load(name)),
+                               valid=lambda value: isinstance(value, LocaleData) and value.name == name)
+
+
+# What the wording reads of a locale's data: numbers and percentages (with patterns of
+# their own), lists, plural forms, the date. The cache keeps these alone (a few kilobytes
+# of some 190 that every start loaded); anything else Babel asks for is read from its
+# files then (LocaleData), so what Babel does never depends on this list, only its speed.
+LOCALE_KEYS = ("date_formats", "list_patterns", "months", "number_symbols", "plural_form")
+
+
+class LocaleData(dict):
+    """The part of a locale's merged data (LOCALE_KEYS) that advise uses; the whole of it,
+    read by Babel from its files, from the first time anything else is asked for."""
+
+    def __init__(self, name: str, data: Mapping[str, Any]) -> None:
+        super().__init__((key, data[key]) for key in LOCALE_KEYS if key in data)
+        self.name = name
+        self.whole = False
+
+    def __missing__(self, key: str) -> Any:
+        if self.whole:
+            raise KeyError(key)
+        self.load_whole()
+        return self[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if not self.whole and not dict.__contains__(self, key):
+            self.load_whole()
+        return dict.get(self, key, default)
+
+    def __contains__(self, key: object) -> bool:
+        if not self.whole and not dict.__contains__(self, key):
+            self.load_whole()
+        return dict.__contains__(self, key)
+
+    def copy(self) -> dict[str, Any]:
+        self.load_whole()
+        return dict(self)
+
+    def load_whole(self) -> None:
+        """Babel's own merged data for this locale, added to what is here."""
+        if self.whole:
+            return
+        memory = localedata._cache
+        memory.pop(self.name, None)  # else Babel hands back this very mapping
+        try:
+            whole = localedata.load(self.name)
+        finally:
+            memory[self.name] = self
+        self.update(whole)
+        self.whole = True
 
 
 
