@@ -178,6 +178,15 @@ def test_term_finder_finds_what_one_search_per_form_finds() -> None:
         assert finder.find(text) == expected, text
 
 
+def test_the_finders_word_bounds_are_the_patterns() -> None:
+    # _whole_word stands for (?<!\w) and (?!\w): the same answer for any character either side.
+    bounded = re.compile(r"(?<!\w)ab(?!\w)")
+    for code in range(0x3000):
+        for text, start in ((chr(code) + "ab", 1), ("ab" + chr(code), 0)):
+            assert render._whole_word(text, start, start + 2) == bool(bounded.match(text, start)), hex(code)
+    assert render._whole_word("ab", 0, 2)
+
+
 # ---------------------------------------------------------------- templates' bytecode cache
 
 

@@ -346,8 +346,9 @@ class _TermFinder:
     answer as one `re.search(r"(?<!\w)FORM(?!\w)", text, re.IGNORECASE)` per form, faster.
 
     In a text of _CASE_SAFE characters, a form matches (bounds aside) exactly where its
-    lowercase is found in the lowercased text: each place found is tried with the bounded
-    pattern. Otherwise, or for a form with other characters, its pattern searches alone.
+    lowercase is found in the lowercased text: at each place found, the characters on
+    either side are checked as the pattern's `\w` would (a letter, a digit or _). Otherwise,
+    or for a form with other characters, its pattern searches alone (compiled then).
     """
 
     def __init__(self, forms: dict[str, list[str]]):
@@ -373,16 +374,21 @@ class _TermFinder:
                 if self.pattern(form).search(text):
                     found.add(form)
                 continue
-            start = lowered.find(low)
-            if start == -1:
-                continue
-            match = self.pattern(form).match
+            start, size = lowered.find(low), len(low)
             while start != -1:
-                if match(text, start):
+                if _whole_word(text, start, start + size):
                     found.add(form)
                     break
                 start = lowered.find(low, start + 1)
         return [name for name, forms in self.forms.items() if any(form in found for form in forms)]
+
+
+def _whole_word(text: str, start: int, end: int) -> bool:
+    r"""What `(?<!\w)` and `(?!\w)` check around text[start:end]: no word character (re's
+    `\w` in a str pattern: str.isalnum() or _) just before or just after."""
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    return not (before.isalnum() or before == "_" or after.isalnum() or after == "_")
 
 
 def report_texts(report: Report) -> list[str]:
