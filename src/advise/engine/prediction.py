@@ -90,6 +90,10 @@ class Predictor:
                 for name in self.concludes[rule_id]:
                     by_fact.setdefault(name, []).append(position)
             self.concluders.append({name: tuple(positions) for name, positions in by_fact.items()})
+        # fact -> (the stratum that concludes it, its default), for the facts with a default
+        self.defaults: dict[str, tuple[int, Any]] = {
+            name: (level, fact_type.default) for name, level in program.fact_level.items()
+            if (fact_type := rulebook.facts[name]).has_default}
         self._before: tuple[Trace, dict[str, Any]] | None = None  # the last trace read, and its firings
 
     def facts(self, trace: Trace, changes: dict[str, Any]) -> dict[str, Any] | None:
@@ -125,6 +129,7 @@ class Predictor:
         if not pending:
             return store
         before = self._firings(trace)
+        defaults = self.defaults
         for stratum in range(1, len(program.strata)):
             affected = pending.get(stratum)
             if not affected:
@@ -148,11 +153,10 @@ class Predictor:
                 added.update(name for name in self.adds[rule_id] if name in redo)
             settled, _ = resolve(rulebook, proposals, {}, added)
             for name in sorted(redo):
-                fact_type = rulebook.facts[name]
                 if name in settled:
                     value = settled[name]
-                elif fact_type.has_default and program.fact_level.get(name) == stratum:
-                    value = fact_type.default
+                elif (default := defaults.get(name)) is not None and default[0] == stratum:
+                    value = default[1]
                 else:
                     value = _ABSENT
                 if store.get(name, _ABSENT) != value:

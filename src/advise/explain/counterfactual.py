@@ -99,6 +99,10 @@ class _Replay:
         """The value of `name` if the sheet's `fact` were `x`; and whether it depends on `fact`."""
         memo = self._memos.setdefault((fact, type(x), x), {})
         constants = self._constants.setdefault(fact, {})
+        if name != fact:  # asked before: the searches ask for the same values many times
+            known = memo.get(name) or constants.get(name)
+            if known is not None:
+                return (None if known[0] is _FAILED else known[0]), known[1]
         plans = self._plans
         touched = [False]
 
