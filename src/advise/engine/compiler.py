@@ -31,7 +31,7 @@ from __future__ import annotations
 import itertools
 import math
 import zlib
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from ..errors import Problem, RuleBookError, register_messages
@@ -72,6 +72,7 @@ CATCH_ALL_FACTS, CATCH_ALL_STAGES = "$catch-all-facts", "$catch-all-stages"
 BUCKETS = 64
 
 
+@lru_cache(maxsize=4096)  # the same few names, for every fact of every sheet
 def bucket(name: str) -> int:
     return zlib.crc32(name.encode("utf-8")) % BUCKETS
 
@@ -117,6 +118,19 @@ class Program(Record):
     @property
     def ruleset(self) -> str:
         return next(iter(self.definition))
+
+    @cached_property
+    def defaults_at(self) -> tuple[tuple[tuple[str, Any], ...], ...]:
+        """Per stratum, the facts it concludes that have a default, with it (in fact_level's order)."""
+        facts = self.rulebook.facts
+        return tuple(tuple((name, facts[name].default) for name, level in self.fact_level.items()
+                           if level == stratum and facts[name].has_default) for stratum in range(len(self.strata)))
+
+    @cached_property
+    def absent(self) -> dict[str, tuple[str, ...]]:
+        """Per rule, the facts its negated conditions require absent, once each in order."""
+        return {rule_id: tuple(dict.fromkeys(c.fact for c in compiled.rule.conditions if c.negated))
+                for rule_id, compiled in self.rules.items()}
 
     @cached_property
     def tested_facts(self) -> frozenset[str] | None:

@@ -66,11 +66,10 @@ def infer(program: Program, engine: Engine, sheet_facts: dict[str, Any]) -> Trac
                              if conclusion.kind == "add")
                 stratum_firings.append(Firing(step, rule_id, stratum, matched, read, concluded, absent=absent))
             new_facts, overruled = resolve(rulebook, proposals, derivations, added)
-            for name, level in program.fact_level.items():
-                fact_type = rulebook.facts[name]
-                if level == stratum and name not in new_facts and fact_type.has_default:
-                    new_facts[name] = fact_type.default
-                    derivations[name] = Derivation(name, fact_type.default, (), default=True)
+            for name, default in program.defaults_at[stratum]:
+                if name not in new_facts:
+                    new_facts[name] = default
+                    derivations[name] = Derivation(name, default, (), default=True)
             for firing in stratum_firings:
                 lost = {fact: winner for (step, fact), winner in overruled.items() if step == firing.step}
                 firings.append(Firing(firing.step, firing.rule, firing.stratum, firing.matched, firing.read,
@@ -109,8 +108,7 @@ def _merge(activations: list[Activation], program: Program, stratum: int) -> lis
     for rule_id, matched in merged.items():
         compiled = program.rules[rule_id]
         order = [c.fact for c in compiled.aliases.values() if c.fact in matched]
-        absent = tuple(dict.fromkeys(c.fact for c in compiled.rule.conditions if c.negated))
-        result.append((rule_id, {name: matched[name] for name in dict.fromkeys(order)}, absent))
+        result.append((rule_id, {name: matched[name] for name in dict.fromkeys(order)}, program.absent[rule_id]))
     return result
 
 
