@@ -281,6 +281,21 @@ def test_unused_things_word_for_word(rulebase: RuleBase) -> None:
     assert vocabulary_line(rulebase, verdict[2]).startswith("verdict:")
 
 
+def test_what_rules_read_is_not_unused_and_an_unused_conclusion_is_shown_where_it_is(rulebase: RuleBase) -> None:
+    path = rulebase.rules(
+        "10-x.yaml",
+        rule("sets-two", when=[{H: {"gt": 1}}], then={"set": {"flag": True, "score": 1}}),
+        rule("reads-flag", when=[{"flag": True}], then={"warn": "no_objective"}),
+        # the first value of its table: the values after it are still looked at
+        rule("reads-threshold", when=[{H: {"gt": "thresholds.community_hours"}}], then={"warn": "time_shortfall"}))
+    found = listed(check(rulebase), rulebase, "A402", "A404")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    [score] = [f for f in found if f[0] == "A402"]
+    assert score[3] == "sets-two" and "'score'" in score[5] and lines[score[2] - 1].strip() == "score: 1"
+    tables = {f[5].split("'")[1] for f in found if f[0] == "A404"}
+    assert "thresholds.community_hours" not in tables and "thresholds.hours_per_profile" in tables
+
+
 def test_a_computed_verdict_may_conclude_any_verdict(rulebase: RuleBase) -> None:
     rulebase.rules("10-x.yaml", rule("says-launch", when=[{H: {"gt": 1}}], then={"set": {"verdict": "launch"}}),
                    rule("computes", then={"set": {"verdict": "'not_yet' if resources.weekly_hours < 1 else 'launch'"}}))
