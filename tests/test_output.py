@@ -375,3 +375,51 @@ def test_a_report_written_to_a_terminal_never_makes_it_the_controlling_terminal(
     finally:
         os.close(master)
         os.close(slave)
+
+
+@pytest.fixture
+def fresh_output_state(monkeypatch: pytest.MonkeyPatch):
+    """remove_temporaries ends a process's writing for good: on a copy of the state only."""
+    import threading
+
+    from advise import output
+
+    monkeypatch.setattr(output, "_WRITING", threading.RLock())
+    monkeypatch.setattr(output, "_ENDING", False)
+    monkeypatch.setattr(output, "_TEMPORARIES", set())
+    return output
+
+
+def test_a_process_ending_removes_its_temporary_files_and_writes_no_more(tmp_path: Path, fresh_output_state) -> None:
+    output = fresh_output_state
+    halves = [tmp_path / ".report.html.0a1b2c3d.tmp", tmp_path / ".other.md.4e5f6a7b.tmp"]
+    for half in halves:
+        half.write_text("half a report")
+        output._TEMPORARIES.add(str(half))
+    output.remove_temporaries(wait=0.1)
+    assert not any(half.exists() for half in halves)
+    with pytest.raises(SystemExit):
+        write_atomically(tmp_path / "report.html", "report")
+    assert sorted(path.name for path in tmp_path.iterdir()) == []
+
+
+def test_a_stuck_write_does_not_keep_a_process_from_ending(tmp_path: Path, fresh_output_state) -> None:
+    import threading
+
+    output = fresh_output_state
+    held, release = threading.Event(), threading.Event()
+
+    def stuck_writer() -> None:  # holds the lock as a write in progress does, and never finishes
+        with output._WRITING:
+            held.set()
+            release.wait()
+
+    writer = threading.Thread(target=stuck_writer, daemon=True)
+    writer.start()
+    held.wait()
+    ending = threading.Thread(target=output.remove_temporaries, kwargs={"wait": 0.1}, daemon=True)
+    ending.start()
+    ending.join(60)  # it gives up waiting after 0.1 s; a wait without end would never return
+    stuck = ending.is_alive()
+    release.set()
+    assert not stuck
