@@ -423,3 +423,55 @@ def test_a_stuck_write_does_not_keep_a_process_from_ending(tmp_path: Path, fresh
     stuck = ending.is_alive()
     release.set()
     assert not stuck
+
+
+def test_the_temporary_file_is_private_named_at_random_and_recorded_while_it_exists(
+        tmp_path: Path, fresh_output_state, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Private (0600) while the text is written: nobody else reads half a report. Recorded, so
+    # that a stop while writing removes it; forgotten once it is placed.
+    import re
+
+    output = fresh_output_state
+    seen: list[tuple[str, int, list[str]]] = []
+    real_fchmod = os.fchmod
+
+    def watching_fchmod(descriptor: int, mode: int) -> None:
+        [temporary] = [path for path in tmp_path.iterdir() if path.name.endswith(".tmp")]
+        seen.append((temporary.name, stat.S_IMODE(os.fstat(descriptor).st_mode), sorted(output._TEMPORARIES)))
+        real_fchmod(descriptor, mode)
+
+    monkeypatch.setattr(os, "fchmod", watching_fchmod)
+    write_atomically(tmp_path / "report.html", "report")
+    [(name, mode, recorded)] = seen
+    assert re.fullmatch(r"\.report\.html\.[0-9a-f]{8}\.tmp", name)
+    assert mode == 0o600 and recorded == [str(tmp_path / name)]
+    assert output._TEMPORARIES == set() and (tmp_path / "report.html").read_text() == "report"
+
+
+def test_a_temporary_name_taken_by_another_file_is_left_alone(tmp_path: Path, fresh_output_state,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import secrets
+
+    names = iter(["0badc0de", "0badc0de", "5eed5eed"])
+    monkeypatch.setattr(secrets, "token_hex", lambda size: next(names))
+    other = tmp_path / ".report.html.0badc0de.tmp"
+    other.write_text("another program's file")
+    write_atomically(tmp_path / "report.html", "report")
+    assert other.read_text() == "another program's file"
+    assert sorted(path.name for path in tmp_path.iterdir()) == [".report.html.0badc0de.tmp", "report.html"]
+    assert fresh_output_state._TEMPORARIES == set()
+
+
+def test_a_hundred_taken_temporary_names_are_a_clear_error(tmp_path: Path, fresh_output_state,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import secrets
+
+    tries: list[int] = []
+    monkeypatch.setattr(secrets, "token_hex", lambda size: tries.append(size) or "0badc0de")
+    (tmp_path / ".report.html.0badc0de.tmp").write_text("another program's file")
+    with pytest.raises(InputError) as raised:
+        write_atomically(tmp_path / "report.html", "report")
+    problem = raised.value.problems[0]
+    assert (problem.code, problem.params["reason"]) == ("output-failed", "no free temporary name")
+    assert tries == [4] * 100
+    assert (tmp_path / ".report.html.0badc0de.tmp").read_text() == "another program's file"
