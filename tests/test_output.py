@@ -398,8 +398,9 @@ def test_a_process_ending_removes_its_temporary_files_and_writes_no_more(tmp_pat
         output._TEMPORARIES.add(str(half))
     output.remove_temporaries(wait=0.1)
     assert not any(half.exists() for half in halves)
-    with pytest.raises(SystemExit):
+    with pytest.raises(SystemExit) as ended:
         write_atomically(tmp_path / "report.html", "report")
+    assert ended.value.code == 1  # the worker's exit status: it did not finish its work
     assert sorted(path.name for path in tmp_path.iterdir()) == []
 
 
@@ -473,5 +474,6 @@ def test_a_hundred_taken_temporary_names_are_a_clear_error(tmp_path: Path, fresh
         write_atomically(tmp_path / "report.html", "report")
     problem = raised.value.problems[0]
     assert (problem.code, problem.params["reason"]) == ("output-failed", "no free temporary name")
+    assert (problem.file, problem.field) == (str(tmp_path / "report.html"), "--output")
     assert tries == [4] * 100
     assert (tmp_path / ".report.html.0badc0de.tmp").read_text() == "another program's file"
