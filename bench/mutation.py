@@ -338,7 +338,9 @@ NOTES: dict[str, str] = {
               "run (1169 mutants, 72.7 %) showed dead code, removed (_cycles' A001 branch: stratify raises only for "
               "circles; an unused confirm flag of _conflicts; lists in _conclusion_key, which the reader makes "
               "tuples; an unused parameter of _redundant), and a bug, fixed: the French message of a possible "
-              "conflict (A203) gave its example in English ('score is absent', 'any sheet').",
+              "conflict (A203) gave its example in English ('score is absent', 'any sheet'). The second run measured "
+              "the module as it is; its 4 survivors not equivalent (_unused) are killed by a new test (the "
+              "survivors' run).",
     "inference": "Measured again (the run below) after the survivors of the earlier run were answered (tests of "
                  "the reasons of a failed computation, of every derivation naming its fact, of an overruled rule "
                  "keeping its premises...). Its last survivors not equivalent, the words of a result of the wrong "
@@ -354,9 +356,8 @@ NOTES: dict[str, str] = {
               "after the batch workers' stop was added (d6a4f9a): its survivors (the temporary file recorded while "
               "it exists, private, named at random, a name another file holds left alone, a hundred taken names, "
               "the status of a write refused at the end, remove_temporaries, which no test of the module reached) "
-              "are killed by new tests of test_output, each checked by hand (the mutation applied, a test fails), "
-              "not run again for lack of time. remove_temporaries' default wait (2 s, not 3) shows only as time: "
-              "no test, since tests are never timed.",
+              "are killed by new tests of test_output (the survivors' run). remove_temporaries' default wait (2 s, "
+              "not 3) shows only as time: no test, since tests are never timed.",
 }
 
 # Functions that run only while their module is imported (building a module-level table):
