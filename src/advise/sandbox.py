@@ -106,34 +106,56 @@ _GROWS_BY_ARGUMENT = frozenset({"center", "ljust", "rjust", "zfill"})
 _PRINTF_FIELD = re.compile(r"%(?:\([^)]*\))?[#0 +-]*(\*|\d+)?(?:\.(\*|\d+))?")
 
 
-_local = threading.local()
-
-
 _SAFE_ATTRIBUTES: dict[tuple[type, type, str, type], bool] = {}
 
 
 class _Budget:
-    __slots__ = ("left", "limits")
+    """What is left of one rendering's work budget. Every operation a template does costs
+    from it: the charge is written out where it happens (`budget.left -= n`, then
+    `_spent(budget)` below zero), as these run a few thousand times a report."""
+
+    __slots__ = ("left", "limits", "text", "items")
 
     def __init__(self, limits: Limits):
         self.limits = limits
         self.left = limits.steps
+        self.text = limits.text
+        self.items = limits.items
+
+
+class _NoBudget:
+    """The budget outside `BoundedEnvironment.render`: any charge, any limit, is refused."""
+
+    __slots__ = ()
+
+    def _refuse(self, *_: Any) -> Any:
+        raise SecurityError("a template was rendered outside advise's bounds")
+
+    left = limits = text = items = property(_refuse, _refuse)
+
+
+class _Local(threading.local):
+    budget: _Budget | _NoBudget = _NoBudget()  # each thread starts outside any rendering
+
+
+_local = _Local()
 
 
 def _budget() -> _Budget:
-    budget = getattr(_local, "budget", None)
-    if budget is None:
-        raise SecurityError("a template was rendered outside advise's bounds")
-    return budget
+    return _local.budget  # type: ignore[return-value]
+
+
+def _spent(budget: _Budget) -> None:
+    raise RenderLimit(f"the template does too much work (more than {budget.limits.steps:,} steps): "
+                      "a loop or a recursion that does not end soon enough")
 
 
 def _charge(cost: int = 1) -> _Budget:
-    budget = _budget()
+    budget = _local.budget
     budget.left -= cost
     if budget.left < 0:
-        raise RenderLimit(f"the template does too much work (more than {budget.limits.steps:,} steps): "
-                          "a loop or a recursion that does not end soon enough")
-    return budget
+        _spent(budget)  # type: ignore[arg-type]
+    return budget  # type: ignore[return-value]
 
 
 def _size(value: Any) -> int:
@@ -142,17 +164,30 @@ def _size(value: Any) -> int:
     return 0
 
 
+_STRINGS = frozenset({str, Markup})
+# A Macro whose instance marks nothing (see BoundedEnvironment.call); Macro's own
+# __call__ takes the evaluation context (jinja2.pass_eval_context).
+_MACRO_MARKS = frozenset({"unsafe_callable", "alters_data", "__call__", "jinja_pass_arg"})
+_PLAIN_MACRO = _MACRO_MARKS.isdisjoint
+_SIZED = (list, tuple, dict, set, frozenset, range)
+
+
 def _checked(value: Any) -> Any:
     """`value`, charged for its size, if it is within the limits; iterators are bounded lazily."""
-    budget = _budget()
-    limits = budget.limits
-    if isinstance(value, str):
-        if len(value) > limits.text:
-            raise RenderLimit(f"a text of {len(value):,} characters is too long (at most {limits.text:,})")
+    budget = _local.budget
+    if type(value) in _STRINGS:  # most values: text, checked first
+        if len(value) > budget.text:
+            raise RenderLimit(f"a text of {len(value):,} characters is too long (at most {budget.text:,})")
+        budget.left -= 1 + len(value) // 64
+        if budget.left < 0:
+            _spent(budget)  # type: ignore[arg-type]
+    elif isinstance(value, str):
+        if len(value) > budget.text:
+            raise RenderLimit(f"a text of {len(value):,} characters is too long (at most {budget.text:,})")
         _charge(1 + len(value) // 64)
-    elif isinstance(value, (list, tuple, dict, set, frozenset, range)):
-        if len(value) > limits.items:
-            raise RenderLimit(f"a list of {len(value):,} items is too long (at most {limits.items:,})")
+    elif isinstance(value, _SIZED):
+        if len(value) > budget.items:
+            raise RenderLimit(f"a list of {len(value):,} items is too long (at most {budget.items:,})")
         _charge(1 + len(value) // 64)
     elif isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > _BITS:
         raise RenderLimit(f"a number of {value.bit_length():,} bits is too large")
@@ -162,18 +197,22 @@ def _checked(value: Any) -> Any:
 
 
 def _bounded_iteration(iterable: Any) -> Iterator[Any]:
-    limits = _budget().limits
+    limit = _local.budget.items
     for count, item in enumerate(iterable, 1):
-        if count > limits.items:
-            raise RenderLimit(f"a loop over more than {limits.items:,} items is too long")
-        _charge()
+        if count > limit:
+            raise RenderLimit(f"a loop over more than {limit:,} items is too long")
+        budget = _local.budget  # the rendering consuming the items pays for them
+        budget.left -= 1
+        if budget.left < 0:
+            _spent(budget)  # type: ignore[arg-type]
         yield item
 
 
 def _check_argument(value: Any, what: str) -> None:
-    limit = _budget().limits.argument
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) > limit:
-        raise RenderLimit(f"{what}: {value!r} is too large (at most {limit:,})")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        limit = _local.budget.limits.argument
+        if abs(value) > limit:
+            raise RenderLimit(f"{what}: {value!r} is too large (at most {limit:,})")
 
 
 def _check_printf(template: Any, values: Any) -> None:
@@ -207,14 +246,22 @@ def _projected_replace(text: Any, old: Any, new: Any) -> None:
 
 def _guard_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
     skip = 1 + (1 if getattr(function, "jinja_pass_arg", None) is not None else 0)
+    sizes = name not in _VALUE_ARGUMENTS  # its other arguments are sizes: bounded
+    projected = name in ("format", "join", "replace")
+    what = f"the argument of the filter '{name}'"
 
     @functools.wraps(function)
     def guarded(*args: Any, **kwargs: Any) -> Any:
-        _charge()
-        value_args = args[skip - 1:]
-        if name not in _VALUE_ARGUMENTS:
+        budget = _local.budget
+        budget.left -= 1
+        if budget.left < 0:
+            _spent(budget)  # type: ignore[arg-type]
+        if sizes and (kwargs or len(args) > skip):
             for argument in (*args[skip:], *kwargs.values()):
-                _check_argument(argument, f"the argument of the filter '{name}'")
+                _check_argument(argument, what)
+        if not projected:
+            return _checked(function(*args, **kwargs))
+        value_args = args[skip - 1:]
         if name == "format" and value_args:
             _check_printf(value_args[0], value_args[1:])
         elif name == "join" and value_args:
@@ -316,35 +363,89 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
     def wrap_str_format(self, value: Any) -> None:
         return None  # str.format is not among SAFE_METHODS: `format` (printf) is the filter
 
+    # The four methods below run for every attribute, item, call and operator of a template:
+    # the charge is written out in each, and Jinja's own steps too where they are short
+    # (SandboxedEnvironment.getattr and .call, jinja2 3.1), to save calls, not checks.
+
     def getattr(self, obj: Any, attribute: str) -> Any:
-        _charge()
-        return super().getattr(obj, attribute)
+        budget = _local.budget
+        budget.left -= 1
+        if budget.left < 0:
+            _spent(budget)  # type: ignore[arg-type]
+        try:
+            value = getattr(obj, attribute)
+        except AttributeError:
+            try:
+                return obj[attribute]
+            except (TypeError, LookupError):
+                pass
+        else:  # (wrap_str_format: always None here)
+            known = _SAFE_ATTRIBUTES.get((type(self), type(obj), attribute, type(value)))
+            if known or (known is None and self.is_safe_attribute(obj, attribute, value)):
+                return value
+            return self.unsafe_undefined(obj, attribute)
+        return self.undefined(obj=obj, name=attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
-        _charge()
+        budget = _local.budget
+        budget.left -= 1
+        if budget.left < 0:
+            _spent(budget)  # type: ignore[arg-type]
         return super().getitem(obj, argument)
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
-        _charge()
-        owner = getattr(__obj, "__self__", None)
-        name = getattr(__obj, "__name__", "")
-        if isinstance(owner, str):
-            if name in _GROWS_BY_ARGUMENT or name == "expandtabs":
+        budget = _local.budget
+        budget.left -= 1
+        if budget.left < 0:
+            _spent(budget)  # type: ignore[arg-type]
+        kind = type(__obj)
+        # A template's macros and advise's plain functions are bound to nothing: only
+        # methods need their owner looked at.
+        owner = None if kind is Macro or kind is types.FunctionType else getattr(__obj, "__self__", None)
+        if owner is not None:
+            name = getattr(__obj, "__name__", "")
+            if isinstance(owner, str):
+                if name in _GROWS_BY_ARGUMENT or name == "expandtabs":
+                    for argument in (*args, *kwargs.values()):
+                        _check_argument(argument, f"the argument of {name}()")
+                elif name == "join" and args:
+                    items = args[0] if isinstance(args[0], (list, tuple)) else list(_bounded_iteration(args[0]))
+                    _projected_join(owner, items)
+                    args = (items, *args[1:])
+                elif name == "replace" and len(args) >= 2:
+                    _projected_replace(owner, args[0], args[1])
+            elif type(owner) in _HELPERS:
                 for argument in (*args, *kwargs.values()):
                     _check_argument(argument, f"the argument of {name}()")
-            elif name == "join" and args:
-                items = args[0] if isinstance(args[0], (list, tuple)) else list(_bounded_iteration(args[0]))
-                _projected_join(owner, items)
-                args = (items, *args[1:])
-            elif name == "replace" and len(args) >= 2:
-                _projected_replace(owner, args[0], args[1])
-        elif owner is not None and type(owner) in _HELPERS:
-            for argument in (*args, *kwargs.values()):
-                _check_argument(argument, f"the argument of {name}()")
-        return _checked(super().call(__context, __obj, *args, **kwargs))
+        if kind is types.FunctionType and not __obj.__dict__ or kind is Macro and _PLAIN_MACRO(__obj.__dict__):
+            # What is_safe_callable and Context.call do, for the two kinds of callable a
+            # report calls most: nothing marks the function (unsafe, alters_data, pass_*
+            # are attributes in its __dict__); a Macro takes the evaluation context.
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
+            try:
+                result = __obj(*args, **kwargs) if kind is types.FunctionType \
+                    else __obj(__context.eval_ctx, *args, **kwargs)
+            except StopIteration:
+                result = __self.undefined("value was undefined because a callable raised a StopIteration exception")
+        else:
+            if not __self.is_safe_callable(__obj):
+                raise SecurityError(f"{__obj!r} is not safely callable")
+            result = __context.call(__obj, *args, **kwargs)
+        if type(result) in _STRINGS:
+            if len(result) > budget.text:
+                return _checked(result)  # refused, with its message
+            budget.left -= 1 + len(result) // 64
+            if budget.left < 0:
+                _spent(budget)  # type: ignore[arg-type]
+            return result
+        return _checked(result)
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        _charge()
+        budget = _local.budget
+        budget.left -= 1
+        if budget.left < 0:
+            _spent(budget)  # type: ignore[arg-type]
         limits = self.limits
         if operator == "*":
             for sequence, count in ((left, right), (right, left)):
@@ -366,7 +467,7 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
                     raise RenderLimit(f"joining makes {len(left) + len(right):,} items (at most {limit:,})")
         elif operator == "%" and isinstance(left, str):
             _check_printf(left, right)
-        return _checked(super().call_binop(context, operator, left, right))
+        return _checked(self.binop_table[operator](left, right))
 
     # -- parsing and rendering
 
@@ -381,7 +482,7 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
         """`template` rendered with `variables`, within `self.limits`; RenderLimit past them.
 
         `shared`: the variables are the whole context already (see jinja2.Template.new_context)."""
-        previous = getattr(_local, "budget", None)
+        previous = _local.budget
         budget = _local.budget = _Budget(self.limits)
         try:
             parts: list[str] = []
@@ -393,7 +494,7 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
                         raise RenderLimit(f"the text is longer than {self.limits.text:,} characters")
                     budget.left -= 1 + len(part) // 64
                     if budget.left < 0:
-                        _charge(0)
+                        _spent(budget)
                     parts.append(part)
             except RecursionError:
                 raise RenderLimit("a macro or an include calls itself too deeply") from None
