@@ -15,6 +15,34 @@ from .model import Premise, TableValue
 from .wording import count_items, join_or, make_filters, others_zero
 
 
+class _Shared:
+    """What every report of one rule book in one language shows alike: the filters, and the
+    labels and shown values already worded (a report words a few hundred; a batch, the same
+    ones over and over). Bounded: cleared when full."""
+
+    __slots__ = ("rulebook", "filters", "labels", "shown")
+    LIMIT = 4096
+
+    def __init__(self, rulebook: RuleBook, lang: str):
+        self.rulebook = rulebook
+        self.filters = make_filters(rulebook.vocabulary, lang)
+        self.labels: dict[str, str] = {}
+        self.shown: dict[tuple[str, type, Any], str] = {}
+
+
+_SHARED: dict[tuple[int, str], _Shared] = {}
+
+
+def _shared(rulebook: RuleBook, lang: str) -> _Shared:
+    key = (id(rulebook), lang)
+    shared = _SHARED.get(key)
+    if shared is None or shared.rulebook is not rulebook:
+        if len(_SHARED) >= 8:
+            _SHARED.clear()
+        shared = _SHARED[key] = _Shared(rulebook, lang)
+    return shared
+
+
 class Words:
     """What a reader sees for a fact: its label, its value with unit, where it comes from."""
 
@@ -24,12 +52,23 @@ class Words:
         self.trace: Trace = result.trace
         self.vocabulary = self.rulebook.vocabulary
         self.lang = lang
-        self.filters = make_filters(self.vocabulary, lang)
+        self._shared = _shared(self.rulebook, lang)
+        self.filters = self._shared.filters
         self.overrides = frozenset(overrides)
 
     # -- names
 
     def label(self, name: str) -> str:
+        labels = self._shared.labels
+        label = labels.get(name)
+        if label is None:
+            label = self._label(name)
+            if len(labels) >= _Shared.LIMIT:
+                labels.clear()
+            labels[name] = label
+        return label
+
+    def _label(self, name: str) -> str:
         rulebook, lang = self.rulebook, self.lang
         fact = rulebook.facts.get(name)
         if fact is not None:
@@ -75,6 +114,22 @@ class Words:
 
     def show(self, name: str, value: Any) -> str:
         """A value of the fact (or table, or family) `name`, in the reader's words."""
+        if isinstance(value, (dict, list)) or (type(value) is float and (value == 0 or value != value)):
+            return self._show(name, value)  # not a key (dict, list), or one that hides a sign (-0.0) or NaN
+        key = (name, type(value), value)  # typed: 1, 1.0 and True are equal keys otherwise
+        shown = self._shared.shown
+        try:
+            text = shown.get(key)
+        except TypeError:  # a tuple holding what has no hash
+            return self._show(name, value)
+        if text is None:
+            text = self._show(name, value)
+            if len(shown) >= _Shared.LIMIT:
+                shown.clear()
+            shown[key] = text
+        return text
+
+    def _show(self, name: str, value: Any) -> str:
         fact = self.rulebook.facts.get(name)
         if name == "verdict" and isinstance(value, str) and value in self.vocabulary.verdicts:
             return self.verdict_title(value)
