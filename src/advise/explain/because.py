@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 import jinja2
+from jinja2 import nodes
 
 from ..engine.cache import bytecode_cache
 from ..errors import Problem, RuleBookError, RuleRunError, register_messages
@@ -52,6 +53,8 @@ class Because:
                                               keep_trailing_newline=False)
         self.lang = lang
         self.cache: dict[str, jinja2.Template] = {}
+        self.reads: dict[str, tuple[tuple[Any, ...], ...] | None] = {}  # rule id -> what its text reads
+        self.texts: dict[tuple[str, tuple[Any, ...]], str] = {}  # (rule id, values read) -> its text
 
     def _compile(self, name: str, text: str) -> jinja2.Template:
         """`environment.from_string(text)`, its compiled code kept in the bytecode cache
@@ -85,9 +88,22 @@ class Because:
         def render(rule: Rule) -> str:
             text = rule.because[lang]
             try:
+                if rule.id not in self.reads:
+                    self.reads[rule.id] = reads_of(environment, text)
+                reads = self.reads[rule.id]
+                key = None if reads is None else values_read(reads, variables)
+                if key is not None:
+                    found = self.texts.get((rule.id, key))
+                    if found is not None:
+                        return found
                 template = self.cache.get(rule.id) or self._compile(f"because-{lang}-{rule.id}", text)
                 self.cache[rule.id] = template
-                return typography(str(environment.render(template, variables, shared=True)).strip(), lang)
+                rendered = typography(str(environment.render(template, variables, shared=True)).strip(), lang)
+                if key is not None:
+                    if len(self.texts) >= _TEXTS_KEPT:
+                        self.texts.clear()
+                    self.texts[(rule.id, key)] = rendered
+                return rendered
             except jinja2.TemplateError as error:
                 if is_unsafe(error):  # the sandbox refusing a text makes the rule base bad input (exit 2)
                     raise RuleBookError(Problem("because-unsafe", {"reason": str(error)}, file=rule.file,
@@ -96,6 +112,95 @@ class Because:
                                            rule=rule.id)) from None
 
         return render
+
+
+# ---------------------------------------------------------------- texts worded once
+#
+# Most `because` texts only show facts through filters: "{{ resources.weekly_hours | hours }}
+# a week...". Such a text's words depend on the values it reads and nothing else (the
+# filters and tests are pure functions of their arguments, the language is the Because's),
+# so its text is kept per values read: the next sheet with the same values gets it without
+# rendering. The first rendering for any values is the bounded one (advise.sandbox), and an
+# error is never kept. A text that loops, calls, assigns, includes or reads a name in any
+# other way is rendered every time.
+
+_TEXTS_KEPT = 4096  # texts kept per rule book and language; cleared when full
+_PURE_NODES = (nodes.Template, nodes.Output, nodes.TemplateData, nodes.Const, nodes.Name, nodes.Getattr,
+               nodes.Getitem, nodes.Filter, nodes.Test, nodes.CondExpr, nodes.If, nodes.Compare, nodes.Operand,
+               nodes.And, nodes.Or, nodes.Not, nodes.Neg, nodes.Pos, nodes.Concat, nodes.BinExpr, nodes.List,
+               nodes.Tuple, nodes.Dict, nodes.Pair, nodes.Keyword, nodes.Slice)
+_DICT_NAMES = frozenset(dir(dict))
+_MISSING = ("missing",)
+_ITEMS_KEPT = 64  # a value read with more items than this is not a key: rendered every time
+
+
+def reads_of(environment: jinja2.Environment, text: str) -> tuple[tuple[Any, ...], ...] | None:
+    """The paths (name, key, key...) a text reads, if its words depend on them alone; else None."""
+    try:
+        tree = environment.parse(text)
+    except jinja2.TemplateError:
+        return None  # rendered, and reported, as before
+    paths: set[tuple[Any, ...]] = set()
+
+    def visit(node: nodes.Node) -> bool:
+        if not isinstance(node, _PURE_NODES):
+            return False
+        chain: list[Any] = []
+        inner = node
+        while isinstance(inner, nodes.Getattr) or (isinstance(inner, nodes.Getitem) and isinstance(inner.arg, nodes.Const)
+                                                     and isinstance(inner.arg.value, (str, int))):
+            chain.append(inner.attr if isinstance(inner, nodes.Getattr) else inner.arg.value)  # type: ignore[union-attr]
+            inner = inner.node  # type: ignore[union-attr]
+        if isinstance(inner, nodes.Name):
+            if inner.ctx != "load":
+                return False
+            paths.add((inner.name, *reversed(chain)))
+            return True
+        if chain:
+            return visit(inner)
+        return all(visit(child) for child in node.iter_child_nodes())
+
+    return tuple(sorted(paths, key=repr)) if visit(tree) else None
+
+
+def _frozen(value: Any, depth: int = 0) -> Any:
+    """`value` as a key that tells apart what renders differently (1, 1.0, True; 0.0, -0.0), or _MISSING."""
+    kind = type(value)
+    if value is None or kind in (str, bool, int):
+        return (kind, value)
+    if kind is float:
+        return (kind, value.hex())
+    if kind in (list, tuple, dict) and depth < 3 and len(value) <= _ITEMS_KEPT:
+        if kind is dict:
+            items = [(key, _frozen(item, depth + 1)) for key, item in value.items() if type(key) is str]
+            if len(items) < len(value) or any(item is _MISSING for _, item in items):
+                return _MISSING
+            return (kind, tuple(items))
+        frozen = tuple(_frozen(item, depth + 1) for item in value)
+        return _MISSING if any(item is _MISSING for item in frozen) else (kind, frozen)
+    return _MISSING
+
+
+def values_read(reads: tuple[tuple[Any, ...], ...], variables: dict[str, Any]) -> tuple[Any, ...] | None:
+    """The values a text reads in `variables`, as a key; None when one cannot be a key."""
+    key = []
+    for name, *parts in reads:
+        if name not in variables:
+            return None  # Jinja's own names (self, loop...) or an error: rendered
+        value = variables[name]
+        for part in parts:
+            if type(value) is not dict:
+                break  # the rest is read from this value, which is in the key whole
+            if part in _DICT_NAMES:
+                return None  # Jinja would find the mapping's method, not the key
+            value = value.get(part, _MISSING)
+            if value is _MISSING:
+                break
+        frozen = _MISSING if value is _MISSING else _frozen(value)
+        if frozen is _MISSING and value is not _MISSING:
+            return None
+        key.append(frozen)
+    return tuple(key)
 
 
 # Compiling the rules' `because` texts costs far more than rendering them (about 10 ms a

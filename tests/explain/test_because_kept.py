@@ -1,0 +1,78 @@
+"""A rule's `because` text is worded once per values it reads (advise.explain.because): the
+next sheet with the same values gets the same words without a rendering, a sheet with other
+values gets its own, and a text that turns hostile for some values is still stopped on the
+sheet that makes it so, whatever was kept before."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pytest
+
+from advise.advisor import Advisor
+from advise.errors import RuleBookError
+from advise.explain.because import Because, reads_of, values_read
+from advise.rulebase.model import Rule
+
+
+@pytest.fixture(scope="module")
+def advisor() -> Advisor:
+    return Advisor()
+
+
+def rule_saying(advisor: Advisor, text: str) -> Rule:
+    rule = advisor.rulebook.rules[0]
+    return dataclasses.replace(rule, because={"en": text, "fr": text})
+
+
+def context(**resources: Any) -> dict[str, Any]:
+    return {"resources": resources, "business": {"name": "Test"}}
+
+
+def test_each_sheet_gets_the_words_of_its_own_values(advisor: Advisor) -> None:
+    because = Because(advisor.rulebook, "en")
+    rule = rule_saying(advisor, "{{ resources.weekly_hours | hours }} a week for {{ business.name }}")
+    assert because.render(rule, context(weekly_hours=4)) == "4\u00a0h a week for Test"
+    assert because.render(rule, context(weekly_hours=2.5)) == "2.5\u00a0h a week for Test"
+    assert because.render(rule, context(weekly_hours=4)) == "4\u00a0h a week for Test"
+    assert len(because.texts) == 2  # one per values read
+
+
+def test_values_that_are_equal_but_read_differently_are_kept_apart(advisor: Advisor) -> None:
+    because = Because(advisor.rulebook, "en")
+    rule = rule_saying(advisor, "[{{ resources.x }}]")
+    shown = [because.render(rule, context(x=value)) for value in (1, 1.0, True, 0.0, -0.0, [1], (1,))]
+    assert shown == ["[1]", "[1.0]", "[True]", "[0.0]", "[-0.0]", "[[1]]", "[(1,)]"]
+
+
+def test_a_text_that_loops_calls_or_assigns_is_rendered_every_time(advisor: Advisor) -> None:
+    environment = Because(advisor.rulebook, "en").environment
+    assert reads_of(environment, "{{ resources.weekly_hours | hours }} and {{ lang }}") == (
+        ("lang",), ("resources", "weekly_hours"))
+    for text in ("{% for p in profiles.planned %}{{ p }}{% endfor %}", "{{ range(3) | list }}",
+                 "{% set x = resources %}{{ x.weekly_hours }}", "{{ 'a'.upper() }}",
+                 "{% macro m() %}x{% endmacro %}{{ m() }}"):
+        assert reads_of(environment, text) is None, text
+    because = Because(advisor.rulebook, "en")
+    rule = rule_saying(advisor, "{% for h in [resources.weekly_hours] %}{{ h }}{% endfor %}")
+    because.render(rule, context(weekly_hours=4))
+    assert because.texts == {}
+
+
+def test_what_cannot_be_a_key_is_rendered(advisor: Advisor) -> None:
+    reads = (("resources", "weekly_hours"),)
+    assert values_read(reads, {"resources": {"weekly_hours": object()}}) is None
+    assert values_read(reads, {}) is None  # a name the sheet does not give: rendered, and reported
+    assert values_read((("resources", "items"),), {"resources": {"items": 1}}) is None  # the mapping's method
+    assert values_read(reads, {"resources": {}}) is not None  # absent: the rendering decides, every time alike
+
+
+def test_a_text_that_turns_hostile_for_some_values_is_stopped_on_that_sheet(advisor: Advisor) -> None:
+    because = Because(advisor.rulebook, "en")
+    rule = rule_saying(advisor, "{% if resources.weekly_hours > 3 %}{{ 'x' * 10**9 }}{% endif %}ok")
+    for hours in (1, 2, 3, 1, 2):
+        assert because.render(rule, context(weekly_hours=hours)) == "ok"
+    for _ in range(2):  # refused each time, never kept
+        with pytest.raises(RuleBookError, match="too large"):
+            because.render(rule, context(weekly_hours=4))
