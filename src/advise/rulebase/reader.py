@@ -389,8 +389,12 @@ class RuleFileReader:
                 return
         roots = fact_roots(self.vocabulary) | set(self.vocabulary.families) | set(self.tables)
         roots |= {name for name in self.vocabulary.facts if "." not in name}
-        unknown = [name for name in sorted(meta.find_undeclared_variables(tree))
-                   if name not in roots and name not in TEMPLATE_HELPERS]
+        try:
+            undeclared = meta.find_undeclared_variables(tree)
+        except jinja2.TemplateSyntaxError as error:  # what only compiling finds: `extends` in a macro...
+            self.problem("template-syntax", path + (lang,), reason=f"{error.message} (line {error.lineno})")
+            return
+        unknown = [name for name in sorted(undeclared) if name not in roots and name not in TEMPLATE_HELPERS]
         for name in unknown:
             self.problem("template-name", path + (lang,), name=name, _hint=did_you_mean(name, roots))
         if not unknown:
