@@ -5,7 +5,6 @@ sheet that makes it so, whatever was kept before."""
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 import pytest
@@ -13,6 +12,7 @@ import pytest
 from advise.advisor import Advisor
 from advise.errors import RuleBookError
 from advise.explain.because import Because, reads_of, values_read
+from advise.records import replace
 from advise.rulebase.model import Rule
 
 
@@ -23,7 +23,7 @@ def advisor() -> Advisor:
 
 def rule_saying(advisor: Advisor, text: str) -> Rule:
     rule = advisor.rulebook.rules[0]
-    return dataclasses.replace(rule, because={"en": text, "fr": text})
+    return replace(rule, because={"en": text, "fr": text})
 
 
 def context(**resources: Any) -> dict[str, Any]:
