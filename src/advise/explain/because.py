@@ -124,7 +124,7 @@ class Because:
 # error is never kept. A text that loops, calls, assigns, includes or reads a name in any
 # other way is rendered every time.
 
-_TEXTS_KEPT = 4096  # texts kept per rule book and language; cleared when full
+_TEXTS_KEPT = 1024  # texts kept per rule book and language; cleared when full (memory stays flat over a long batch)
 _PURE_NODES = (nodes.Template, nodes.Output, nodes.TemplateData, nodes.Const, nodes.Name, nodes.Getattr,
                nodes.Getitem, nodes.Filter, nodes.Test, nodes.CondExpr, nodes.If, nodes.Compare, nodes.Operand,
                nodes.And, nodes.Or, nodes.Not, nodes.Neg, nodes.Pos, nodes.Concat, nodes.BinExpr, nodes.List,

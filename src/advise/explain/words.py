@@ -21,7 +21,7 @@ class _Shared:
     ones over and over). Bounded: cleared when full."""
 
     __slots__ = ("rulebook", "filters", "labels", "shown")
-    LIMIT = 4096
+    LIMIT = 1024
 
     def __init__(self, rulebook: RuleBook, lang: str):
         self.rulebook = rulebook
