@@ -301,6 +301,10 @@ EQUIVALENT: dict[str, str] = {
     "advise.engine.inference.x__show__mutmut_12": "repr and str write numbers and truth values alike "
                                                   "(lists are handled above)",
     "advise.engine.inference.x_infer__mutmut_111": "a firing rebuilt with no overruled facts equals the original",
+    "advise.engine.inference.x_infer__mutmut_110": "a firing rebuilt with no overruled facts equals the original",
+    "advise.engine.inference.x_infer__mutmut_34": "strata[0] is the sheet: no rule waits for stage 0 (each waits for "
+                                                  "its own stage by equality) and no concluded fact has level 0, so "
+                                                  "defaults_at[0] is empty: a stage-0 round fires and asserts nothing",
     "advise.engine.inference.x_infer__mutmut_31": "stratum 0 is the sheet and holds no rule: its stage fact fires "
                                                   "nothing",
     "advise.engine.inference.x_resolve__mutmut_14": "every addend is already rounded to 6 places (_normalise): "
@@ -341,14 +345,14 @@ NOTES: dict[str, str] = {
               "conflict (A203) gave its example in English ('score is absent', 'any sheet'). The second run measured "
               "the module as it is; its 4 survivors not equivalent (_unused) are killed by a new test (the "
               "survivors' run).",
-    "inference": "Measured again (the run below) after the survivors of the earlier run were answered (tests of "
-                 "the reasons of a failed computation, of every derivation naming its fact, of an overruled rule "
-                 "keeping its premises...). Its last survivors not equivalent, the words of a result of the wrong "
-                 "type (_normalise 62-65), are killed by a new test, checked by hand (the mutation applied, the test "
-                 "fails); it showed a puzzling message, fixed: a count given 1.33 'expects a number' (now 'a whole "
-                 "number'). Since that run the module changed (that fix, and _assert giving durable only the facts "
-                 "a pattern tests, 41446e8): the next run makes its mutants anew (about 12 minutes, not done in "
-                 "this session for lack of time).",
+    "inference": "Measured again after the survivors of an earlier run were answered (tests of the reasons of "
+                 "a failed computation, of every derivation naming its fact, of an overruled rule keeping its "
+                 "premises, of the words of a result of the wrong type; one showed a puzzling message, fixed: a "
+                 "count given 1.33 'expects a number', now 'a whole number'). The run below measured the module "
+                 "after this session's speed changes (only the facts a pattern tests go to durable; defaults and "
+                 "negated facts computed once per rule base). Its 2 survivors not equivalent (_normalise 48 and "
+                 "57: which kind of number a wrong result is said to expect) are killed by a new test, checked by "
+                 "hand (the mutation applied, the test fails).",
     "output": "The flags of a report written through (a terminal, a pipe) were tried on a private pty pair: "
               "a session leader that opens its terminal for reading and writing without O_NOCTTY takes it as its "
               "controlling terminal; opened write-only, as here, it never does (test_output's terminal test, which "

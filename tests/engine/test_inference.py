@@ -237,6 +237,17 @@ def test_a_value_of_the_wrong_type_is_said_with_the_fact_and_what_it_expects(rul
                                      "un nombre entier")
 
 
+@pytest.mark.parametrize(("then", "fact"), [({"set": {"bonus": "score * 1e308 * 10"}}, "bonus"),
+                                             ({"set": {"flag": "score"}}, "flag")])
+def test_only_a_whole_number_fact_is_said_to_expect_a_whole_number(rulebase: RuleBase, then: dict, fact: str) -> None:
+    """A number that may have decimals, or a truth value, expects what its kind says."""
+    error, _ = run_error(rulebase, then)
+    [problem] = error.problems
+    message = problem.message("en")
+    assert f"for '{fact}', which expects " in message and "a whole number" not in message
+    assert "un nombre entier" not in problem.message("fr")
+
+
 @pytest.mark.parametrize("text", ["count(score)", "score + 'x'", "first(score, 2)", "floor(score / 0.0)",
                                   "round(score * 1e305 * 1e305)"])
 def test_an_expression_failing_at_run_time_names_the_rule(rulebase: RuleBase, text: str) -> None:
