@@ -688,8 +688,7 @@ EXPECTED_CYCLE = [('A301',
   'these rules depend on each other in a circle, so none can be decided first: c1 ({root}/10-x.yaml:3), c2 '
   '({root}/10-x.yaml:16) (c1 reads flag, concluded by c2; c2 reads score, concluded by c1)',
   'ces règles dépendent les unes des autres en cercle, aucune ne peut être décidée la première : c1 '
-  '({root}/10-x.yaml:3), c2 ({root}/10-x.yaml:16) (c1 reads flag, concluded by c2; c2 reads score, concluded by '
-  'c1)'),
+  '({root}/10-x.yaml:3), c2 ({root}/10-x.yaml:16) (c1 lit flag, conclu par c2 ; c2 lit score, conclu par c1)'),
  ('A203',
   '10-x.yaml',
   44,

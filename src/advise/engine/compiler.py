@@ -28,13 +28,14 @@ Pure: builds data, never imports durable. How the engine's sharp edges shape the
 
 from __future__ import annotations
 
+import enum
 import itertools
 import math
 import zlib
 from functools import cached_property, lru_cache
 from typing import Any
 
-from ..errors import Problem, RuleBookError, register_messages
+from ..errors import LANGS, Problem, RuleBookError, Text, register_messages
 from ..records import Record
 from ..rulebase.model import Condition, Group, Rule, RuleBook
 from ..rulebase.operators import OPERATORS
@@ -272,6 +273,17 @@ def stratify(rulebook: RuleBook) -> tuple[dict[str, int], dict[str, int]]:
     return levels, fact_level
 
 
+class _Why(enum.Enum):
+    """Why one rule of a circle depends on another, in every language (the cycle's detail)."""
+
+    READS = {"en": "{rule} reads {fact}, concluded by {other}", "fr": "{rule} lit {fact}, conclu par {other}"}
+    SHARED = {"en": "{rule} and {other} both conclude {fact}", "fr": "{rule} et {other} concluent tous deux {fact}"}
+
+    def text(self, rule: str, fact: str, other: str) -> Text:
+        worded = {lang: wording.format(rule=rule, fact=fact, other=other) for lang, wording in self.value.items()}
+        return Text(**worded)
+
+
 def _cycle_problems(rulebook: RuleBook, reads: dict[str, set[str]], concluders: dict[str, list[Rule]]) -> list[Problem]:
     """Name the rules of each circle of dependencies (strongly connected components)."""
     edges: dict[str, set[str]] = {rule.id: set() for rule in rulebook.rules}
@@ -284,12 +296,12 @@ def _cycle_problems(rulebook: RuleBook, reads: dict[str, set[str]], concluders: 
         for name in reads[rule.id]:
             for source in concluders.get(name, []):  # a derived fact with a default may have none
                 edges[source.id].add(rule.id)
-                read_why.setdefault((source.id, rule.id), f"{rule.id} reads {name}, concluded by {source.id}")
+                read_why.setdefault((source.id, rule.id), _Why.READS.text(rule.id, name, source.id))
         for name in rule.concludes():
             for other in concluders[name]:
                 if other.id != rule.id:
                     edges[rule.id].add(other.id)
-                    reason = shared_why.get((other.id, rule.id), f"{rule.id} and {other.id} both conclude {name}")
+                    reason = shared_why.get((other.id, rule.id), _Why.SHARED.text(rule.id, name, other.id))
                     shared_why.setdefault((rule.id, other.id), reason)  # one wording for both directions
     problems = []
     for component in _strongly_connected(edges):
@@ -298,7 +310,9 @@ def _cycle_problems(rulebook: RuleBook, reads: dict[str, set[str]], concluders: 
             continue  # only co-conclusions: no real circle
         members = sorted((rulebook.rule(rule_id) for rule_id in component), key=lambda rule: rule.order)
         first = members[0]
-        detail = "; ".join(sorted({why[pair] for why in (read_why, shared_why) for pair in inside if pair in why}))
+        reasons = sorted({why[pair] for why in (read_why, shared_why) for pair in inside if pair in why})
+        separator = {"en": "; ", "fr": " ; "}
+        detail = Text(**{lang: separator.get(lang, "; ").join(reason.get(lang) for reason in reasons) for lang in LANGS})
         where = ", ".join(f"{rule.id} ({rule.file}:{rule.line})" for rule in members)
         problems.append(Problem("rule-cycle", {"rules": where, "detail": detail},
                                 file=first.file, line=first.line, rule=first.id))
