@@ -57,3 +57,29 @@ def test_the_test_run_keeps_its_cache_out_of_the_users_home(private_cache: Path,
     assert folder is not None and folder.resolve() == private_cache.resolve()
     home = Path(os.path.expanduser("~")).resolve()
     assert not folder.resolve().is_relative_to(home / ".cache")
+
+
+def test_a_cached_rule_base_keeps_what_its_texts_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """advise.rulebase.textreads: found while reading, loaded back with the rule base, so a
+    run on the cached rule base parses none of its texts."""
+    from advise.advisor import Advisor
+    from advise.explain import because
+
+    folder = tmp_path / "cache"
+    folder.mkdir(mode=0o700)
+    monkeypatch.setenv("ADVISE_CACHE_DIR", str(folder))
+    monkeypatch.delenv("ADVISE_NO_CACHE", raising=False)
+    fresh = Advisor(cache=True).rulebook
+    assert list(folder.glob("rulebase-*.pickle"))
+    loaded = Advisor(cache=True).rulebook
+    assert loaded is not fresh and loaded.text_reads == fresh.text_reads
+    assert len(loaded.text_reads) == len({text for rule in loaded.rules for text in rule.because.values()})
+    parsed: list[str] = []
+    monkeypatch.setattr(because, "reads_of", lambda environment, text: parsed.append(text))
+    renderer = because.Because(loaded, "fr").bound({})
+    for rule in loaded.rules:
+        try:
+            renderer(rule)
+        except Exception:  # noqa: BLE001 - facts missing from this empty context: only the parsing matters
+            pass
+    assert parsed == []

@@ -76,3 +76,43 @@ def test_a_text_that_turns_hostile_for_some_values_is_stopped_on_that_sheet(advi
     for _ in range(2):  # refused each time, never kept
         with pytest.raises(RuleBookError, match="too large"):
             because.render(rule, context(weekly_hours=4))
+
+
+# What a text reads is found once, while the rule book is read (advise.rulebase.textreads),
+# and kept with it (and with the cached rule base): a run does not parse the texts again.
+
+VARIED_TEXTS = ("plain words", "{{ resources.weekly_hours | hours }} and {{ lang }}",
+                "{% if resources.weekly_hours > 3 %}{{ business.name }}{% else %}{{ business['name'] }}{% endif %}",
+                "{{ profiles.planned | platforms }} {{ (resources.weekly_hours * 2) | hours }} {{ [1, 2][0] }}",
+                "{% for p in profiles.planned %}{{ p }}{% endfor %}", "{{ range(3) | list }}",
+                "{% set x = resources %}{{ x.weekly_hours }}", "{{ 'a'.upper() }}", "{{ a ~ b }}",
+                "{% macro m() %}x{% endmacro %}{{ m() }}", "{{ unclosed", "{% if %}")
+
+
+def test_what_the_reader_finds_a_text_reads_is_what_the_report_finds(advisor: Advisor) -> None:
+    from advise.rulebase.reader import _TEMPLATE_PARSER
+    from advise.rulebase.textreads import tree_reads
+
+    texts = {text for rule in advisor.rulebook.rules for text in rule.because.values()}
+    assert texts and set(advisor.rulebook.text_reads) == texts
+    for lang in ("en", "fr"):
+        environment = Because(advisor.rulebook, lang).environment
+        for text in texts:
+            assert advisor.rulebook.text_reads[text] == reads_of(environment, text), text
+        for text in VARIED_TEXTS:
+            try:
+                found = tree_reads(_TEMPLATE_PARSER.parse(text))
+            except Exception:  # noqa: BLE001 - the reader refuses it: the rule book does not load
+                found = None
+            assert found == reads_of(environment, text), text
+
+
+def test_a_changed_text_is_never_given_the_reads_of_the_old_one(advisor: Advisor) -> None:
+    """The reads are kept per text, not per rule: a rule given another text gets its own."""
+    rule = advisor.rulebook.rules[0]
+    assert rule.because["en"] in advisor.rulebook.text_reads
+    because = Because(advisor.rulebook, "en")
+    changed = rule_saying(advisor, "{{ resources.weekly_hours | hours }} for {{ business.name }}")
+    assert because.render(changed, context(weekly_hours=4)) == "4\u00a0h for Test"
+    assert because.render(changed, context(weekly_hours=5)) == "5\u00a0h for Test"
+    assert because.reads[rule.id] == (("business", "name"), ("resources", "weekly_hours"))

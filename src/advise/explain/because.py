@@ -8,11 +8,11 @@ from __future__ import annotations
 from typing import Any, Callable
 
 import jinja2
-from jinja2 import nodes
 
 from ..engine.cache import bytecode_cache
 from ..errors import Problem, RuleBookError, RuleRunError, register_messages
 from ..rulebase.model import Rule, RuleBook
+from ..rulebase.textreads import reads_of
 from ..sandbox import RULE_TEXT_LIMITS, BoundedEnvironment, is_unsafe
 from .wording import make_filters, typography
 
@@ -48,6 +48,7 @@ class Because:
     """Renders rules' `because` texts; one Jinja environment per language, strict."""
 
     def __init__(self, rulebook: RuleBook, lang: str):
+        self.known_reads = rulebook.text_reads  # text -> what it reads, found when the rule book was read
         self.environment = BoundedEnvironment(limits=RULE_TEXT_LIMITS, filters=make_filters(rulebook.vocabulary, lang),
                                               undefined=jinja2.StrictUndefined, autoescape=False,
                                               keep_trailing_newline=False)
@@ -89,7 +90,8 @@ class Because:
             text = rule.because[lang]
             try:
                 if rule.id not in self.reads:
-                    self.reads[rule.id] = reads_of(environment, text)
+                    known = self.known_reads.get(text, _UNKNOWN)
+                    self.reads[rule.id] = reads_of(environment, text) if known is _UNKNOWN else known
                 reads = self.reads[rule.id]
                 key = None if reads is None else values_read(reads, variables)
                 if key is not None:
@@ -125,42 +127,10 @@ class Because:
 # other way is rendered every time.
 
 _TEXTS_KEPT = 1024  # texts kept per rule book and language; cleared when full (memory stays flat over a long batch)
-_PURE_NODES = (nodes.Template, nodes.Output, nodes.TemplateData, nodes.Const, nodes.Name, nodes.Getattr,
-               nodes.Getitem, nodes.Filter, nodes.Test, nodes.CondExpr, nodes.If, nodes.Compare, nodes.Operand,
-               nodes.And, nodes.Or, nodes.Not, nodes.Neg, nodes.Pos, nodes.Concat, nodes.BinExpr, nodes.List,
-               nodes.Tuple, nodes.Dict, nodes.Pair, nodes.Keyword, nodes.Slice)
 _DICT_NAMES = frozenset(dir(dict))
 _MISSING = ("missing",)
+_UNKNOWN = ("unknown",)
 _ITEMS_KEPT = 64  # a value read with more items than this is not a key: rendered every time
-
-
-def reads_of(environment: jinja2.Environment, text: str) -> tuple[tuple[Any, ...], ...] | None:
-    """The paths (name, key, key...) a text reads, if its words depend on them alone; else None."""
-    try:
-        tree = environment.parse(text)
-    except jinja2.TemplateError:
-        return None  # rendered, and reported, as before
-    paths: set[tuple[Any, ...]] = set()
-
-    def visit(node: nodes.Node) -> bool:
-        if not isinstance(node, _PURE_NODES):
-            return False
-        chain: list[Any] = []
-        inner = node
-        while isinstance(inner, nodes.Getattr) or (isinstance(inner, nodes.Getitem) and isinstance(inner.arg, nodes.Const)
-                                                     and isinstance(inner.arg.value, (str, int))):
-            chain.append(inner.attr if isinstance(inner, nodes.Getattr) else inner.arg.value)  # type: ignore[union-attr]
-            inner = inner.node  # type: ignore[union-attr]
-        if isinstance(inner, nodes.Name):
-            if inner.ctx != "load":
-                return False
-            paths.add((inner.name, *reversed(chain)))
-            return True
-        if chain:
-            return visit(inner)
-        return all(visit(child) for child in node.iter_child_nodes())
-
-    return tuple(sorted(paths, key=repr)) if visit(tree) else None
 
 
 def _frozen(value: Any, depth: int = 0) -> Any:

@@ -23,6 +23,7 @@ from .model import Rule, RuleBook, Table, fact_roots
 from .problems import Collector
 from .reader import RuleFileReader
 from .tables import read_table
+from .textreads import Reads
 from .vocabulary import VocabularyReader
 
 
@@ -81,6 +82,7 @@ def load_rulebook(directory: str | Path) -> RuleBook:
             else:
                 tables[table.name] = table
     rules: list[Rule] = []
+    text_reads: dict[str, Reads | None] = {}
     if vocabulary is not None:
         seen: dict[str, str] = {}
         for path in rule_paths:
@@ -94,6 +96,7 @@ def load_rulebook(directory: str | Path) -> RuleBook:
                     continue
                 seen[rule.id] = f"{rule.file}:{rule.line}"
                 rules.append(rule)
+            text_reads.update(reader.text_reads)
         check_set_and_add(rules, problems)
 
     errors = [p for p in problems.problems if p.severity == Severity.ERROR]
@@ -105,7 +108,8 @@ def load_rulebook(directory: str | Path) -> RuleBook:
     if invariants_path.is_file():  # what the rule base promises is part of what it is
         content[rel(invariants_path)] = _invariants_content(invariants_path, display(invariants_path))
     return RuleBook(directory=root, rules=tuple(rules), tables=tables, vocabulary=vocabulary,
-                    files=tuple(rel(p) for p in read), digest=rules_digest(content))
+                    files=tuple(rel(p) for p in read), digest=rules_digest(content),
+                    text_reads=text_reads)
 
 
 def _invariants_content(path: Path, name: str) -> Any:

@@ -254,15 +254,20 @@ class Vocabulary(Record):
 
 
 class RuleBook(Record):
+    NOT_COMPARED = ("text_reads",)
+
     def __init__(self,
                  directory: Path,
                  rules: tuple[Rule, ...],
                  tables: dict[str, Table],
                  vocabulary: Vocabulary,
                  files: tuple[str, ...],  # every file read, relative to the directory
-                 digest: str = "") -> None:  # of the content of those files (advise.rulebase.digest)
+                 digest: str = "",  # of the content of those files (advise.rulebase.digest)
+                 text_reads: dict[str, tuple[tuple[Any, ...], ...] | None] | None = None) -> None:
+        # text_reads: `because` text -> what it reads (advise.rulebase.textreads), found while
+        # reading, kept with the cached rule base; derived from the texts, so not compared.
         self.__dict__.update(directory=directory, rules=rules, tables=tables, vocabulary=vocabulary, files=files,
-                             digest=digest)
+                             digest=digest, text_reads=text_reads if text_reads is not None else {})
 
     def rule(self, rule_id: str) -> Rule:
         # An index built on first use (inference and explanations ask for a rule per firing),

@@ -19,6 +19,7 @@ from .model import (FILTER_NAMES, source_text, RULE_ID, RULE_KEYS, TEMPLATE_HELP
                     fact_roots, value_fits)
 from .operators import BOOL, LIST, NUMBER, OPERATORS, TEXT, operator_hint
 from .problems import Collector, language_texts, unknown_keys
+from .textreads import Reads, tree_reads
 
 
 class RuleFileReader:
@@ -27,6 +28,7 @@ class RuleFileReader:
         self.file, self.data, self.positions, self.problems = file, data, positions, problems
         self.vocabulary, self.tables = vocabulary, tables
         self.rule_id: str | None = None
+        self.text_reads: dict[str, Reads | None] = {}  # because text -> what it reads (advise.rulebase.textreads)
 
     def line(self, *path: Any) -> int | None:
         return self.positions.line(tuple(path))
@@ -370,11 +372,13 @@ class RuleFileReader:
         return names
 
     def check_template(self, text: str, path: tuple, lang: str) -> None:
+        """Problems of a rule's text; what it reads, kept in `text_reads` when it has none."""
         try:
             tree = _TEMPLATE_PARSER.parse(text)
         except jinja2.TemplateSyntaxError as error:
             self.problem("template-syntax", path + (lang,), reason=f"{error.message} (line {error.lineno})")
             return
+        reads = tree_reads(tree)  # before the checks below walk the tree
         for node in tree.find_all((jinja2.nodes.Getattr, jinja2.nodes.Getitem)):
             name = node.attr if isinstance(node, jinja2.nodes.Getattr) else getattr(node.arg, "value", None)
             if isinstance(name, str) and name.startswith("_"):
@@ -399,6 +403,7 @@ class RuleFileReader:
             self.problem("template-name", path + (lang,), name=name, _hint=did_you_mean(name, roots))
         if not unknown:
             self.trial_render(text, path, lang)
+            self.text_reads[text] = reads
 
     def trial_render(self, text: str, path: tuple, lang: str) -> None:
         """Render the text once, on sample values, in the bounded sandbox that reports use: a
