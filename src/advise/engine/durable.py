@@ -23,8 +23,9 @@ handled here, and tests/engine/test_durable.py shows each one:
     firing's message, which maps every alias (nested groups included) to its fact.
 11. Registration deletes `run` keys: the Engine registers its own copy of the definition
     (made once, `_plain_copy`), and the action table is set before Host.__init__ asks for it.
-12. An action running over 10 s ends processing: actions only record the firing; all
-    computation happens after the call, in advise.engine.inference.
+12. An action running over 10 s ends processing (in durable's own action loop, which advise
+    does not use: edge 16): actions only record the firing; all computation happens after
+    the call, in advise.engine.inference.
 13. Deleting the state of a sheet for which durable never ran an action (no rule fired, or
     every fact was refused) crashes the process: before deleting such a state, the
     session asserts one fact that only the engine's own rule matches.
@@ -40,6 +41,10 @@ handled here, and tests/engine/test_durable.py shows each one:
     A batch of plain facts only (booleans, small integers, ASCII names: `_plain`) is not
     read back: reading the state is most of a sheet's time in durable.
     Firings hand back the facts as advise asserted them, never as durable re-wrote them.
+16. durable's Python loop around its C engine costs more than the engine: per firing a
+    Closure, three readings of the clock, and the sheet's state decoded and encoded again.
+    `_SynchronousHost.assert_facts` makes the same calls into the C engine
+    (`durable_rules_engine`, part of durable) in the same order, and nothing else.
 Limits: at most 1024 live sheets per ruleset, so every session deletes its state when it
 closes. Python 3.13 needs CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject at install
 (scripts/setup.sh).
@@ -56,6 +61,7 @@ import threading
 from typing import Any, Callable, Iterator
 
 import durable.engine as durable_engine
+import durable_rules_engine as _rules_engine
 
 from ..errors import CycleError, EngineError, Problem, RuleRunError, register_messages
 from ..records import Record
@@ -172,20 +178,69 @@ def _plain_copy(definition: dict) -> dict:
             for ruleset, rules in definition.items()}
 
 
+class _Firing:
+    """What an action is handed: the firing's message (alias -> fact, as durable wrote it),
+    and a way to ask for the sheet's state to be deleted once the action completed."""
+
+    __slots__ = ("_m", "deleted")
+
+    def __init__(self, message: dict[str, dict]) -> None:
+        self._m = message
+        self.deleted = False
+
+    def delete_state(self) -> None:
+        self.deleted = True
+
+
 class _SynchronousHost(durable_engine.Host):
-    """A Host without timer threads (sharp edge 2); actions resolved from our table."""
+    """A Host without timer threads (sharp edge 2); actions resolved from our table, and run
+    by its own loop (`assert_facts`)."""
 
     def __init__(self, definition: dict, actions: dict[str, Callable]):
         """`definition`: a copy of its own, which registration alters (edge 11)."""
         self._actions = actions  # before super().__init__, which asks for them (edge 11)
         super().__init__()
         self.register_rulesets(definition)
+        # durable rule name -> the function its Promise runs (every action of advise is synchronous)
+        self._run_by_rule = {name: {rule: promise._func for rule, promise in ruleset._actions.items()}
+                             for name, ruleset in self._ruleset_directory.items()}
 
     def get_action(self, action_name: str) -> Callable:
         return self._actions[action_name]
 
     def _run(self) -> None:  # no dispatch or timer threads
         return None
+
+    def assert_facts(self, ruleset_name: str, facts: list[dict], complete: Any = None) -> None:
+        """durable's Host.assert_facts and action loop (Ruleset.do_actions, _flush_actions),
+        making the same calls into its C engine in the same order, without what only its
+        threads and asynchronous actions need (edge 16): no Closure, clock or lease per
+        action, and the state it hands each action goes back to it as it came (no action of
+        advise changes it), not decoded and encoded again."""
+        rules = self.get_ruleset(ruleset_name)
+        handle = rules._handle
+        run_by_rule = self._run_by_rule[ruleset_name]
+        state_offset = rules._handle_result(_rules_engine.assert_facts(handle, _DurableJson.dumps(facts)), facts)
+        started = _rules_engine.start_action_for_state(handle, state_offset)
+        if not started:
+            return
+        state, message = started[0], json.loads(started[1])
+        while message is not None:
+            for rule_name, bound in message.items():  # one firing per message
+                break
+            firing = _Firing(bound)
+            try:
+                run_by_rule[rule_name](firing)  # advise's actions keep what they raise (edge 1)
+                _rules_engine.update_state(handle, state)
+                following = _rules_engine.complete_and_start_action(handle, state_offset)
+                message = json.loads(following) if following else None
+            except BaseException:
+                _rules_engine.abandon_action(handle, state_offset)
+                raise
+            finally:
+                if firing.deleted:
+                    with contextlib.suppress(Exception):
+                        rules.delete_state(json.loads(state)["sid"])
 
 
 class _Recorder:

@@ -1,0 +1,115 @@
+"""advise's own action loop (edge 16 in advise.engine.durable) gives what durable's own loop
+gives: the same firings in the same order, the same cycles stopped at the same count, the
+same errors, on the real rule base and on hand-written definitions."""
+
+from __future__ import annotations
+
+import copy
+import random
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import advise.engine.durable as engine_module
+from advise.advisor import Advisor
+from advise.engine.durable import Engine
+from advise.errors import AdviseError, CycleError
+from advise.sheet.facts import fact_sheet_from_mapping, load_fact_sheet
+
+from conftest import EXAMPLES, ROOT, within
+
+sys.path.insert(0, str(ROOT / "bench"))
+try:
+    import generate
+finally:
+    sys.path.pop(0)
+
+CATCH_ALL = {"all": [{"m": {"t": "fact"}}], "pri": 9999, "run": "$ignore"}
+LOOSE: dict[str, dict] = {"test": {
+    "loose": {"all": [{"m": {"$nex": {"type": 1}}}], "run": "loose"},
+    "small": {"all": [{"m": {"$and": [{"t": "fact"}, {"$lte": {"value": 10}}]}}], "run": "small"},
+    "$catch-all": CATCH_ALL,
+}}
+
+
+@pytest.fixture
+def durables_loop(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Makes the engines built inside the `with` run durable's own Host.assert_facts."""
+    class Within:
+        def __enter__(self) -> None:
+            monkeypatch.setattr(engine_module._SynchronousHost, "assert_facts",
+                                engine_module.durable_engine.Host.assert_facts)
+
+        def __exit__(self, *exc: Any) -> None:
+            monkeypatch.undo()
+
+    return Within()
+
+
+def _outcome(run: Any) -> Any:
+    try:
+        return run()
+    except AdviseError as error:
+        return type(error).__name__, [problem.message("en") for problem in error.problems]
+
+
+def test_the_real_rule_base_fires_as_with_durables_loop(durables_loop: Any) -> None:
+    ours = Advisor(None)
+    with durables_loop:
+        theirs = Advisor(None)
+    rng = random.Random(16)
+    sheets = [load_fact_sheet(path) for path in sorted(EXAMPLES.glob("*.yaml"))]
+    sheets += [fact_sheet_from_mapping(generate.sheet(rng, index)) for index in range(60)]
+    for sheet in sheets:
+        mine = ours.run(sheet).trace
+        with durables_loop:
+            reference = theirs.run(sheet).trace
+        assert mine == reference
+        assert [firing.rule for firing in mine.firings] == [firing.rule for firing in reference.firings]
+
+
+@pytest.mark.parametrize("bound", [1, 5, 50])
+def test_a_cycle_stops_at_the_same_count_and_leaves_the_engine_usable(durables_loop: Any, bound: int) -> None:
+    def cycle(engine: Engine) -> Any:
+        results = []
+        for value in (1, 20, 1):
+            with engine.session() as session:
+                results.append(_outcome(lambda: [a.rule for a in session.assert_facts(
+                    [{"id": "a", "t": "fact", "value": value}])]))
+        return results
+
+    ours = within(30, lambda: cycle(Engine(copy.deepcopy(LOOSE), check=False, firing_bound=bound)))
+    with durables_loop:
+        theirs = within(30, lambda: cycle(Engine(copy.deepcopy(LOOSE), check=False, firing_bound=bound)))
+    assert ours == theirs
+    assert ours[0][0] == "CycleError"
+
+
+def test_sheets_past_the_live_limit_run_after_cycles(durables_loop: Any) -> None:
+    engine = Engine(copy.deepcopy(LOOSE), check=False, firing_bound=3)
+    for _ in range(1100):  # each stopped sheet's state is deleted: more than durable's 1024
+        with pytest.raises(CycleError), engine.session() as session:
+            session.assert_facts([{"id": "a", "t": "fact", "value": 1}])
+
+
+def test_an_action_that_raises_is_not_swallowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Should an action ever raise past advise's own wrapper, the loop stops with it (durable's
+    loop would swallow it, edge 1), and the engine is usable for the next sheet."""
+    definition = {"test": {"small": LOOSE["test"]["small"], "$catch-all": CATCH_ALL}}
+    engine = Engine(definition)
+    real = engine._host._run_by_rule["test"]["small"]
+    calls = []
+
+    def failing(firing: Any) -> None:
+        calls.append(firing)
+        raise OSError("disk")
+
+    monkeypatch.setitem(engine._host._run_by_rule["test"], "small", failing)
+    with pytest.raises(Exception) as caught, engine.session() as session:
+        session.assert_facts([{"id": "a", "t": "fact", "value": 1}, {"id": "b", "t": "fact", "value": 2}])
+    assert "disk" in str(caught.value) and calls
+    monkeypatch.setitem(engine._host._run_by_rule["test"], "small", real)
+    with engine.session() as session:
+        assert [a.rule for a in session.assert_facts([{"id": "a", "t": "fact", "value": 1}])] == ["small"]
