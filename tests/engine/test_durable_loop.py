@@ -113,3 +113,20 @@ def test_an_action_that_raises_is_not_swallowed(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setitem(engine._host._run_by_rule["test"], "small", real)
     with engine.session() as session:
         assert [a.rule for a in session.assert_facts([{"id": "a", "t": "fact", "value": 1}])] == ["small"]
+
+
+def test_the_engines_own_batch_end_rule_name_is_reserved() -> None:
+    with pytest.raises(AdviseError) as caught:
+        Engine({"test": {engine_module.END_RULE: {"all": [{"m": {"t": "fact"}}], "run": "x"}}})
+    assert "engine's own rule" in str(caught.value)
+
+
+def test_the_batch_end_is_neither_reported_nor_counted() -> None:
+    """The engine's own firing at the end of every batch is not a firing of the rule base:
+    not in the activations, not counted by the firing bound."""
+    definition = {"test": {"small": LOOSE["test"]["small"], "$catch-all": CATCH_ALL}}
+    engine = Engine(definition, firing_bound=2)
+    with engine.session() as session:
+        assert [a.rule for a in session.assert_facts([{"id": "a", "t": "fact", "value": 1},
+                                                      {"id": "b", "t": "fact", "value": 2}])] == ["small", "small"]
+        assert session.assert_facts([{"id": "c", "t": "fact", "value": 20}]) == []

@@ -5,6 +5,7 @@ that names it, never a silent drop (edge 15 in advise.engine.durable)."""
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from typing import Any
@@ -13,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+import advise.engine.durable as engine_module
 from advise.advisor import Advisor
 from advise.engine.durable import Engine
 from advise.errors import EngineError
@@ -99,26 +101,44 @@ def test_a_fact_the_engine_cannot_take_is_an_internal_error_naming_it(value: Any
     assert "resources.odd" in str(caught.value)
 
 
-@pytest.mark.parametrize("value", [1e-05, 2.5, 2**40, "Chez « Léa » : 50 % d'avis", ["instagram", "tiktok"]],
-                         ids=["a small number", "a decimal", "a big integer", "free text", "a list"])
+def dropping(monkeypatch: pytest.MonkeyPatch, fact_id: str) -> None:
+    """Makes durable drop, as it does a fact it refuses, the fact `fact_id` and every fact
+    after it in a batch (the fact that ends the batch included): the text it is handed stops
+    before that fact, which must not be the first (durable then reads nothing at all, and
+    hands back a state it never created)."""
+    real = engine_module._rules_engine
+
+    class Dropping:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(real, name)
+
+        @staticmethod
+        def assert_facts(handle: int, text: str) -> Any:
+            cut = text.find(json.dumps({"id": fact_id})[:-1] + ",")
+            assert cut > 1, "the dropped fact must not be the first of the batch"
+            return real.assert_facts(handle, text[:cut].rstrip(", ") + "]")
+
+    monkeypatch.setattr(engine_module, "_rules_engine", Dropping())
+
+
+@pytest.mark.parametrize("value", [1e-05, 2.5, 2**40, "Chez « Léa » : 50 % d'avis", ["instagram", "tiktok"],
+                                   True, 3, "instagram", None],
+                         ids=["a small number", "a decimal", "a big integer", "free text", "a list",
+                              "a boolean", "a small integer", "a name", "nothing"])
 def test_a_fact_durable_itself_refuses_is_never_dropped(monkeypatch: pytest.MonkeyPatch, value: Any) -> None:
     """Should durable ever drop a fact of a batch without a word (as it does with error 204),
-    the run stops with an internal error naming the fact.
+    the run stops with an internal error naming the fact, whatever its value.
 
-    The drop is simulated at the state durable reports back: making durable really refuse a
-    number (Python's repr, as before the fix) crashes the process on Python 3.12 (a segfault
-    in durable's do_actions), which is one more reason the encoding must never let it happen."""
+    The drop is simulated at the text durable reads: making durable really refuse a number
+    (Python's repr, as before the fix) crashes the process on Python 3.12 (a segfault in
+    durable's do_actions), which is one more reason the encoding must never let it happen."""
     engine = comparing_engine()
-    stored_facts = engine._host.get_facts
-
-    def state_without_the_odd_fact(ruleset: str, sid: str) -> list[dict]:
-        return [fact for fact in stored_facts(ruleset, sid) if fact.get("id") != "odd"]
-
-    monkeypatch.setattr(engine._host, "get_facts", state_without_the_odd_fact)
+    dropping(monkeypatch, "odd")
     with engine.session() as session, pytest.raises(EngineError) as caught:
         session.assert_facts([{"id": "fine", "t": "fact", "name": "fine", "value": 1},
                               {"id": "odd", "t": "fact", "name": "resources.weekly_hours", "local": True, "people": 3,
-                               "value": value}])
+                               "value": value},
+                              {"id": "after", "t": "fact", "name": "after", "value": 2}])
     assert caught.value.exit_code == 1
     assert caught.value.problems[0].code == "engine-fact-refused"
     message = caught.value.problems[0].message("en")
@@ -126,21 +146,14 @@ def test_a_fact_durable_itself_refuses_is_never_dropped(monkeypatch: pytest.Monk
     assert message.endswith("): not stored (durable gave no reason)")
 
 
-@pytest.mark.parametrize("value", [2**31, -(2**31) - 1, "a" * 201, "Léa", "two words", 0.5],
-                         ids=["2**31", "-2**31 - 1", "201 characters", "accented", "a space", "a float"])
-def test_facts_just_past_plain_are_checked(monkeypatch: pytest.MonkeyPatch, value: Any) -> None:
-    """Beyond the small integers and short ASCII names that durable stores whole, a fact
-    dropped by durable is found."""
-    test_a_fact_durable_itself_refuses_is_never_dropped(monkeypatch, value)
-
-
 def test_a_long_value_is_quoted_in_a_bounded_form(monkeypatch: pytest.MonkeyPatch) -> None:
     engine = comparing_engine()
-    monkeypatch.setattr(engine._host, "get_facts", lambda ruleset, sid: [])
+    dropping(monkeypatch, "odd")
 
     def quoted(value: str) -> str:
         with engine.session() as session, pytest.raises(EngineError) as caught:
-            session.assert_facts([{"id": "odd", "t": "fact", "name": "business.name", "value": value}])
+            session.assert_facts([{"id": "fine", "t": "fact", "name": "fine", "value": 1},
+                                  {"id": "odd", "t": "fact", "name": "business.name", "value": value}])
         return caught.value.problems[0].params["value"]
 
     assert quoted("x " * 39) == repr("x " * 39)  # 80 characters with its quotes: whole
@@ -151,6 +164,7 @@ def test_a_fact_durable_holds_no_state_for_is_named(monkeypatch: pytest.MonkeyPa
     """When durable kept nothing of the sheet (it then refuses to read its state, error 309),
     the first fact of the batch is named."""
     engine = comparing_engine()
+    dropping(monkeypatch, "second")
 
     def no_state(ruleset: str, sid: str) -> list[dict]:
         raise Exception("Could not get facts, error code: 309")
@@ -179,8 +193,6 @@ def test_a_refused_fact_is_named_with_its_value_and_the_reason(refused: dict, na
 
 
 def test_plain_facts_are_stored_whole(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Facts of booleans, small integers and plain names (the engine's stage facts, yes/no
-    answers) are not read back after the call: durable stores them whole."""
     engine = comparing_engine()
     with engine.session() as session:
         session.assert_facts([{"id": "yes", "t": "fact", "name": "business.local", "value": True},
@@ -189,20 +201,46 @@ def test_plain_facts_are_stored_whole(monkeypatch: pytest.MonkeyPatch) -> None:
     assert {"yes", "count"} <= stored
 
 
-def test_a_batch_of_plain_facts_is_not_read_back(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Reading a sheet's state back is most of its time in durable: a batch of plain facts
-    (every kind at its limits) is not read back, one more fact that is not plain is."""
+def test_a_batch_durable_took_whole_is_not_read_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading a sheet's state back is most of its time in durable: a batch whose end
+    durable reached (the engine's own rule fired on its last fact) is not read back,
+    whatever its values; one that stopped short is."""
     engine = comparing_engine()
     reads = []
     stored_facts = engine._host.get_facts
     monkeypatch.setattr(engine._host, "get_facts", lambda *args: reads.append(args) or stored_facts(*args))
-    plain = [True, False, None, 2**31 - 1, -(2**31), 0, "a" * 200, "Az09_:.$-", ""]
+    values = [True, False, None, 2**31 - 1, -(2**31), 0, "a" * 200, "Az09_:.$-", "", 0.5, 1e-05, 2**40, 10**30,
+              "Chez « Léa » : 50 % d'avis", ["instagram", "tiktok"], [], {"nested": [1.5]}]
     with engine.session() as session:
         session.assert_facts([{"id": f"p{index}", "t": "fact", "name": "business.local", "value": value}
-                              for index, value in enumerate(plain)])
+                              for index, value in enumerate(values)])
         assert reads == []
-        session.assert_facts([{"id": "q", "t": "fact", "name": "business.local", "flag": True, "value": 0.5}])
-        assert len(reads) == 1
+        stored = {fact["id"] for fact in stored_facts(engine.ruleset, session.sid)}
+        assert {f"p{index}" for index in range(len(values))} <= stored
+    dropping(monkeypatch, "q")
+    with engine.session() as session, pytest.raises(EngineError):
+        session.assert_facts([{"id": "p", "t": "fact", "value": 1}, {"id": "q", "t": "fact", "value": 2}])
+    assert len(reads) == 1
+
+
+def test_a_batch_stored_whole_whose_end_was_not_reached_is_an_engine_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = comparing_engine()
+    real = engine_module._rules_engine
+
+    class EndDropped:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(real, name)
+
+        @staticmethod
+        def assert_facts(handle: int, text: str) -> Any:
+            facts = json.loads(text)
+            return real.assert_facts(handle, json.dumps(facts[:-1]))
+
+    monkeypatch.setattr(engine_module, "_rules_engine", EndDropped())
+    with engine.session() as session, pytest.raises(EngineError) as caught:
+        session.assert_facts([{"id": "p", "t": "fact", "value": 1}])
+    assert caught.value.problems[0].message("en") == (
+        "the rule engine failed: the batch's end was never reached (durable gave no reason)")
 
 
 # ---------------------------------------------------------------- the real rule base

@@ -35,11 +35,12 @@ handled here, and tests/engine/test_durable.py shows each one:
     (`1e-05`, `1e+16`: error 204, which Python's `repr` writes) and reads integers as
     64 bits; inside a batch, a refused fact is dropped without a word. Every definition
     and fact goes to durable through `_DurableJson`, which writes such numbers as
-    `1.0e-05` (read exactly) and an integer beyond 64 bits as a float. After each batch
-    (durable drops a refused fact and every one after it), the sheet's state must hold
-    every fact of the batch: a fact durable still refuses is an internal error naming it.
-    A batch of plain facts only (booleans, small integers, ASCII names: `_plain`) is not
-    read back: reading the state is most of a sheet's time in durable.
+    `1.0e-05` (read exactly) and an integer beyond 64 bits as a float. durable drops a
+    refused fact and every one after it: every batch ends with a fact that only the
+    engine's own rule (END_RULE, fired last) matches, so its firing shows that durable
+    took the whole batch. When it did not fire, the sheet's state is read back (which
+    costs more than the rest of a batch) and a fact durable refused is an internal error
+    naming it.
     Firings hand back the facts as advise asserted them, never as durable re-wrote them.
 16. durable's Python loop around its C engine costs more than the engine: per firing a
     Closure, three readings of the clock, and the sheet's state decoded and encoded again.
@@ -141,6 +142,7 @@ register_messages({
 
 IGNORE_ACTION = "$ignore"
 CLOSE_RULE = "$advise-close"  # the engine's own rule, matching the fact a session closes with
+END_RULE = "$advise-end"  # the engine's own rule, matching the fact that ends every batch (edge 15)
 COMPARISONS = ("$lt", "$lte", "$gt", "$gte", "$neq")
 MAX_PRI = 65535
 _session_ids = itertools.count(1)
@@ -246,7 +248,7 @@ class _SynchronousHost(durable_engine.Host):
 class _Recorder:
     """Collects the firings of one call, and anything an action raised."""
 
-    __slots__ = ("activations", "errors", "counts", "stopped", "acted", "asserted", "refused")
+    __slots__ = ("activations", "errors", "counts", "stopped", "acted", "asserted", "refused", "ended")
 
     def __init__(self, asserted: dict[str, dict] | None = None) -> None:
         self.activations: list[Activation] = []
@@ -256,6 +258,7 @@ class _Recorder:
         self.acted = False  # some action ran, ours or an ignored one
         self.asserted = asserted if asserted is not None else {}  # id -> the fact as advise asserted it
         self.refused: tuple[dict, BaseException] | None = None  # a fact durable would not take, and why
+        self.ended = False  # durable reached the fact that ends the batch: it took every fact before it
 
 
 class Engine:
@@ -268,17 +271,21 @@ class Engine:
             check_definition(definition)
         self.ruleset = next(iter(definition))
         rules = definition[self.ruleset]
-        if CLOSE_RULE in rules:
-            raise EngineError(Problem("engine-bad-definition", {"reason": f"'{CLOSE_RULE}' is the engine's own rule"}))
+        for own in (CLOSE_RULE, END_RULE):
+            if own in rules:
+                raise EngineError(Problem("engine-bad-definition", {"reason": f"'{own}' is the engine's own rule"}))
         self.firing_bound = firing_bound if firing_bound is not None else 10 * len(rules) + 100
         self._recorder: _Recorder | None = None
         self._lock = threading.Lock()
-        actions = {IGNORE_ACTION: self._ignore, CLOSE_RULE: self._ignore}
+        self._batch_ends = itertools.count(1)
+        actions = {IGNORE_ACTION: self._ignore, CLOSE_RULE: self._ignore, END_RULE: self._batch_end}
         for rule_id, body in rules.items():
             if body.get("run") != IGNORE_ACTION:
                 actions[body["run"]] = self._action_for(body["run"])
         registered = _plain_copy(definition)  # durable deletes its `run` keys (edge 11)
         registered[self.ruleset][CLOSE_RULE] = {"all": [{"m": {"t": CLOSE_RULE}}], "run": CLOSE_RULE}
+        # Last of every firing (pri), so that it never comes between two of the rule base's.
+        registered[self.ruleset][END_RULE] = {"all": [{"m": {"t": END_RULE}}], "pri": MAX_PRI, "run": END_RULE}
         try:
             self._host = _SynchronousHost(registered, actions)
         except EngineError:
@@ -289,6 +296,11 @@ class Engine:
     def _ignore(self, closure: Any) -> None:
         if self._recorder is not None:
             self._recorder.acted = True
+
+    def _batch_end(self, closure: Any) -> None:
+        if self._recorder is not None:
+            self._recorder.acted = True
+            self._recorder.ended = True
 
     def _action_for(self, rule_id: str) -> Callable:
         def action(closure: Any) -> None:
@@ -320,7 +332,8 @@ class Engine:
         """Assert facts for one sheet, on this thread; what durable raised is returned, not raised.
 
         In a batch, durable drops a fact it refuses, and every fact after it, without a word
-        (edge 15): afterwards, every fact of the batch must be in the sheet's state.
+        (edge 15): every batch ends with a fact that only the engine's own rule matches; when
+        it did not fire, the sheet's state is read to name the first fact of the batch missing.
         `asserted`: the session's facts by id, which firings hand back (and this call adds to)."""
         with self._lock:
             recorder = _Recorder(asserted=asserted if asserted is not None else {})
@@ -332,7 +345,8 @@ class Engine:
                 if "id" in fact:
                     recorder.asserted[str(fact["id"])] = fact
             try:
-                self._host.assert_facts(self.ruleset, batch)
+                self._host.assert_facts(self.ruleset, batch + [
+                    {"id": f"{END_RULE}:{next(self._batch_ends)}", "t": END_RULE, "sid": sid}])
             except (TypeError, ValueError, OverflowError, UnicodeError) as error:
                 unencodable = _first_unencodable(batch)
                 if unencodable is not None:  # _DurableJson refused it
@@ -344,8 +358,7 @@ class Engine:
             finally:
                 self._recorder = None
                 _QUIET.calling.on = False
-            if failure is None and recorder.refused is None and not recorder.stopped \
-                    and not all(_plain(fact) for fact in batch):
+            if failure is None and recorder.refused is None and not recorder.stopped and not recorder.ended:
                 try:
                     stored = {fact.get("id") for fact in self._host.get_facts(self.ruleset, sid)}
                 except Exception:  # no state at all (error 309): none of the batch was stored
@@ -353,6 +366,8 @@ class Engine:
                 missing = [fact for fact in batch if fact.get("id") not in stored]
                 if missing:
                     recorder.refused = (missing[0], RuntimeError("not stored (durable gave no reason)"))
+                else:  # every fact stored, yet durable stopped before the batch's end
+                    failure = RuntimeError("the batch's end was never reached (durable gave no reason)")
             return recorder, failure
 
     @contextlib.contextmanager
@@ -427,25 +442,6 @@ class Session:
             self.engine._host.delete_state(self.engine.ruleset, self.sid)
         except Exception:
             pass
-
-
-_PLAIN_TEXT = re.compile(r"[A-Za-z0-9_:.$-]*")
-
-
-def _plain(fact: dict) -> bool:
-    """A fact of booleans, None, small integers and short ASCII names only (the engine's
-    stage facts, yes/no answers): durable stores such a fact whole, and checking its state
-    after the call (edge 15) would read the whole state back for nothing. Numbers and free
-    text, where durable's reader has been seen to refuse, are always checked."""
-    for value in fact.values():
-        if value is None or value is True or value is False:
-            continue
-        if type(value) is int and -2**31 <= value < 2**31:
-            continue
-        if type(value) is str and len(value) <= 200 and _PLAIN_TEXT.fullmatch(value):
-            continue
-        return False
-    return True
 
 
 def _first_unencodable(batch: list[dict]) -> dict | None:
