@@ -399,33 +399,41 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
         if budget.left < 0:
             _spent(budget)  # type: ignore[arg-type]
         kind = type(__obj)
-        # A template's macros and advise's plain functions are bound to nothing: only
-        # methods need their owner looked at.
-        owner = None if kind is Macro or kind is types.FunctionType else getattr(__obj, "__self__", None)
-        if owner is not None:
-            name = getattr(__obj, "__name__", "")
-            if isinstance(owner, str):
-                if name in _GROWS_BY_ARGUMENT or name == "expandtabs":
+        # What is_safe_callable and Context.call do, for the three kinds of callable a report
+        # calls most, is only to look at marks (unsafe, alters_data, pass_*), attributes in
+        # the function's __dict__ (a bound method reads them from its function); a Macro
+        # takes the evaluation context. A template's macros and advise's plain functions are
+        # bound to nothing: only methods need their owner looked at.
+        if kind is types.FunctionType:
+            plain = not __obj.__dict__
+        elif kind is Macro:
+            plain = _PLAIN_MACRO(__obj.__dict__)
+        else:
+            owner = getattr(__obj, "__self__", None)
+            if owner is not None:
+                name = getattr(__obj, "__name__", "")
+                if isinstance(owner, str):
+                    if name in _GROWS_BY_ARGUMENT or name == "expandtabs":
+                        for argument in (*args, *kwargs.values()):
+                            _check_argument(argument, f"the argument of {name}()")
+                    elif name == "join" and args:
+                        items = args[0] if isinstance(args[0], (list, tuple)) else list(_bounded_iteration(args[0]))
+                        _projected_join(owner, items)
+                        args = (items, *args[1:])
+                    elif name == "replace" and len(args) >= 2:
+                        _projected_replace(owner, args[0], args[1])
+                elif type(owner) in _HELPERS:
                     for argument in (*args, *kwargs.values()):
-                        _check_argument(argument, f"the argument of {name}()")
-                elif name == "join" and args:
-                    items = args[0] if isinstance(args[0], (list, tuple)) else list(_bounded_iteration(args[0]))
-                    _projected_join(owner, items)
-                    args = (items, *args[1:])
-                elif name == "replace" and len(args) >= 2:
-                    _projected_replace(owner, args[0], args[1])
-            elif type(owner) in _HELPERS:
-                for argument in (*args, *kwargs.values()):
-                    _check_argument(argument, f"the argument of {name}()")
-        if kind is types.FunctionType and not __obj.__dict__ or kind is Macro and _PLAIN_MACRO(__obj.__dict__):
-            # What is_safe_callable and Context.call do, for the two kinds of callable a
-            # report calls most: nothing marks the function (unsafe, alters_data, pass_*
-            # are attributes in its __dict__); a Macro takes the evaluation context.
-            kwargs.pop("_block_vars", None)
-            kwargs.pop("_loop_vars", None)
+                        if isinstance(argument, (int, float)):  # a size (_check_argument says which)
+                            _check_argument(argument, f"the argument of {name}()")
+            plain = kind is types.MethodType and type(__obj.__func__) is types.FunctionType \
+                and not __obj.__func__.__dict__
+        if plain:
+            if kwargs:
+                kwargs.pop("_block_vars", None)
+                kwargs.pop("_loop_vars", None)
             try:
-                result = __obj(*args, **kwargs) if kind is types.FunctionType \
-                    else __obj(__context.eval_ctx, *args, **kwargs)
+                result = __obj(__context.eval_ctx, *args, **kwargs) if kind is Macro else __obj(*args, **kwargs)
             except StopIteration:
                 result = __self.undefined("value was undefined because a callable raised a StopIteration exception")
         else:
