@@ -87,6 +87,22 @@ def upper_first(value: Any) -> Any:
 
 
 _HTML_TEXT = re.compile(r"(<style>.*?</style>|<[^>]*>)|([^<]+)", re.DOTALL)
+_HTML_TAG = re.compile(r"(<style>.*?</style>|<[^>]*>)", re.DOTALL)  # _HTML_TEXT's tags
+
+
+_TYPESET: dict[tuple[str, str], str] = {}
+_TYPESET_MAX = 4096  # pieces kept: most are the templates' own, the same in every report
+
+
+def _typeset_piece(piece: str, lang: str) -> str:
+    """typography(piece, lang), remembered (a bounded cache: memory stays flat)."""
+    key = (piece, lang)
+    done = _TYPESET.get(key)
+    if done is None:
+        if len(_TYPESET) >= _TYPESET_MAX:
+            _TYPESET.clear()
+        done = _TYPESET[key] = typography(piece, lang)
+    return done
 
 
 def typeset(text: str, fmt: str, lang: str) -> str:
@@ -95,9 +111,17 @@ def typeset(text: str, fmt: str, lang: str) -> str:
     text report has them already: its paragraphs are laid out by TextLayout, which adds them
     before it wraps."""
     if fmt == "markdown":
-        return "\n".join(typography(line, lang) for line in text.split("\n"))
+        return "\n".join(_typeset_piece(line, lang) if " " in line else line for line in text.split("\n"))
     if fmt == "html":
-        return _HTML_TEXT.sub(lambda match: match.group(1) or typography(match.group(2), lang), text)
+        # The pieces between tags in turn (cut where _HTML_TEXT's tags are); one holds a '<'
+        # only when no '>' follows anywhere, where _HTML_TEXT itself decides.
+        pieces = _HTML_TAG.split(text)
+        for index in range(0, len(pieces), 2):
+            piece = pieces[index]
+            if " " in piece:
+                pieces[index] = _typeset_piece(piece, lang) if "<" not in piece else \
+                    _HTML_TEXT.sub(lambda match: match.group(1) or typography(match.group(2), lang), piece)
+        return "".join(pieces)
     return text
 
 
@@ -115,6 +139,7 @@ class Renderer:
             and all(isinstance(part, dict) for part in value))
         self._environments: dict[tuple[int, str], jinja2.Environment] = {}
         self._glossaries: dict[tuple[int, str], tuple[Any, dict[str, dict[str, Any]], _TermFinder]] = {}
+        self._words: dict[tuple[str, str], tuple[Any, Callable[..., Any]]] = {}
 
     # -- loading
 
@@ -220,8 +245,17 @@ class Renderer:
         return self._environments[key]
 
     def words(self, fmt: str, lang: str) -> Callable[..., Any]:
-        """t(key, **params) for one format and language (see the module docstring)."""
+        """t(key, **params) for one format and language (see the module docstring): made once
+        for the messages they read (a web renderer may swap its messages for its own)."""
+        found = self._words.get((fmt, lang))
+        if found is None or found[0] is not self.messages:
+            found = self._words[(fmt, lang)] = (self.messages, self._make_words(fmt, lang))
+        return found[1]
+
+    def _make_words(self, fmt: str, lang: str) -> Callable[..., Any]:
         messages = self.messages
+        typeset_texts: dict[str, str] = {}  # a message's text -> with its typography: a few hundred texts
+        alone: dict[str, Any] = {}  # key -> t(key) without parameters, as it is asked again and again
 
         def message(key: str, params: dict[str, Any]) -> str:
             if key not in messages:
@@ -230,10 +264,18 @@ class Renderer:
             if isinstance(text, dict):  # {one: ..., other: ...}: the form that agrees with `count`
                 category = plural_category(params.get("count"), lang)
                 text = text[category if category in text else "other"]
-            return typography(text, lang)
+            done = typeset_texts.get(text)
+            if done is None:
+                done = typeset_texts[text] = typography(text, lang)
+            return done
 
         if fmt == "html":
             def t_html(key: str, **params: Any) -> Markup:
+                if not params:
+                    found = alone.get(key)
+                    if found is None:
+                        found = alone[key] = Markup(escape(message(key, params)))
+                    return found  # type: ignore[no-any-return]
                 text = escape(message(key, params))
                 for name, value in params.items():
                     text = Markup(text.replace("{" + name + "}", escape(value)))
@@ -244,6 +286,11 @@ class Renderer:
                 return escape_markdown(value)
             return str(value)
         def t(key: str, **params: Any) -> str:
+            if not params:
+                found = alone.get(key)
+                if found is None:
+                    found = alone[key] = message(key, params)
+                return found  # type: ignore[no-any-return]
             text = message(key, params)
             for name, value in params.items():
                 text = text.replace("{" + name + "}", protect(value))

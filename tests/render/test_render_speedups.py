@@ -1,0 +1,157 @@
+"""The rendering speed-ups give what the slower code they stand for gives, and keep every bound.
+
+The sandbox calls plain functions, macros and plain bound methods without Jinja's generic
+`Context.call`: a method marked unsafe, or asking for the environment, still goes the long
+way. t() is made once per format and language and remembers its texts: a renderer given
+other messages uses them. The no-break spaces of an HTML or Markdown report are added piece
+by piece, remembered: the same text as one regular expression over the whole report.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+import re
+from typing import Any
+
+import jinja2
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from advise.explain.wording import typography
+from advise.render import renderer as render
+from advise.render.renderer import Renderer
+from advise.sandbox import REPORT_LIMITS, BoundedEnvironment, RenderLimit, SecurityError, allow_methods
+
+from conftest import ROOT
+
+
+class _Helper:
+    """A helper object a template may call methods of (as TextLayout's wrap and bullet)."""
+
+    def pad(self, text: str, width: int) -> str:
+        return text + "." * width
+
+    @jinja2.pass_environment
+    def sandboxed(self, environment: Any) -> str:
+        return f"sandboxed={environment.sandboxed}"
+
+    def forbidden(self) -> str:
+        return "ran"
+
+    forbidden.unsafe_callable = True  # type: ignore[attr-defined]
+
+    def changes(self) -> str:
+        return "ran"
+
+    changes.alters_data = True  # type: ignore[attr-defined]
+
+
+allow_methods(_Helper, "pad", "sandboxed", "forbidden", "changes")
+
+
+def _render(source: str, **variables: Any) -> str:
+    environment = BoundedEnvironment(limits=REPORT_LIMITS)
+    return environment.render(environment.from_string(source), variables)
+
+
+def test_a_plain_method_is_called_with_its_arguments_and_its_sizes_bounded() -> None:
+    assert _render("{{ h.pad('x', 3) }}|{{ h.pad(text='y', width=2) }}", h=_Helper()) == "x...|y.."
+    with pytest.raises(RenderLimit, match="the argument of pad"):
+        _render("{{ h.pad('x', 10 ** 6) }}", h=_Helper())
+    with pytest.raises(RenderLimit, match="the argument of pad"):
+        _render("{{ h.pad('x', width=10 ** 6) }}", h=_Helper())
+
+
+def test_a_method_asking_for_the_environment_gets_it() -> None:
+    assert _render("{{ h.sandboxed() }}", h=_Helper()) == "sandboxed=True"
+
+
+@pytest.mark.parametrize("method", ["forbidden", "changes"])
+def test_a_method_marked_unsafe_is_still_refused(method: str) -> None:
+    with pytest.raises(SecurityError, match="not safely callable"):
+        _render("{{ h.%s() }}" % method, h=_Helper())
+
+
+def test_calls_in_a_loop_are_still_charged() -> None:
+    environment = BoundedEnvironment(limits=dataclasses.replace(REPORT_LIMITS, steps=2_000))
+    template = environment.from_string("{% for i in range(5000) %}{{ h.pad('', 0) }}{% endfor %}")
+    with pytest.raises(RenderLimit, match="too much work"):
+        environment.render(template, {"h": _Helper()})
+
+
+def test_t_is_made_once_and_follows_the_messages() -> None:
+    renderer = Renderer(ROOT / "explanations")
+    t = renderer.words("text", "fr")
+    assert renderer.words("text", "fr") is t
+    assert t("colon") == typography(renderer.messages["colon"]["fr"], "fr")
+    assert t("colon") == t("colon")
+    renderer.messages = {**renderer.messages, "colon": {"en": " -> ", "fr": " => "}}
+    assert renderer.words("text", "fr")("colon") == " => "
+    with pytest.raises(jinja2.TemplateRuntimeError, match="unknown message 'no_such_key'"):
+        renderer.words("text", "fr")("no_such_key")
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_t_gives_what_the_message_and_its_parameters_give(fmt: str, lang: str) -> None:
+    renderer = Renderer(ROOT / "explanations")
+    t = renderer.words(fmt, lang)
+    for key, texts in renderer.messages.items():
+        text = texts[lang]
+        if isinstance(text, dict):
+            for count, form in ((1, "one"), (5, "other")):
+                expected = typography(text[form], lang).replace("{count}", str(count))
+                if fmt == "html":
+                    assert str(t(key, count=count)) == str(jinja2.utils.markupsafe.escape(
+                        typography(text[form], lang))).replace("{count}", str(count))
+                else:
+                    assert t(key, count=count) == expected
+        else:
+            expected = typography(text, lang)
+            if fmt == "html":
+                expected = str(jinja2.utils.markupsafe.escape(expected))
+            assert str(t(key)) == expected
+            assert str(t(key)) == expected  # remembered: the same again
+
+
+def _typeset_reference(text: str, fmt: str, lang: str) -> str:
+    """The code the piecewise typesetting replaces."""
+    if fmt == "markdown":
+        return "\n".join(typography(line, lang) for line in text.split("\n"))
+    return render._HTML_TEXT.sub(lambda match: match.group(1) or typography(match.group(2), lang), text)
+
+
+_PIECES = ["<p>", "</p>", "<style>a { b: c; } p > q {}</style>", "<a href='x y'>", "10 000", "5 h", "3 %",
+           " : ", " ; ", " !", "« ", " »", "<", ">", " ", "\n", "x", "s. d.", "12 k€", "word", "<b >"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=30), st.sampled_from(["en", "fr"]),
+       st.sampled_from(["html", "markdown"]))
+def test_typesetting_piece_by_piece_gives_the_whole_reports_text(parts: list[str], lang: str, fmt: str) -> None:
+    text = "".join(parts)
+    assert render.typeset(text, fmt, lang) == _typeset_reference(text, fmt, lang)
+    assert render.typeset(text, fmt, lang) == _typeset_reference(text, fmt, lang)  # remembered
+
+
+def test_typesetting_the_shipped_reports_gives_the_same_text() -> None:
+    texts = [path.read_text(encoding="utf-8") for path in sorted((ROOT / "tests" / "golden").rglob("*"))
+             if path.is_file() and path.suffix in (".html", ".md")]
+    assert texts
+    for text in texts:
+        for lang in ("en", "fr"):
+            for fmt in ("html", "markdown"):
+                assert render.typeset(text, fmt, lang) == _typeset_reference(text, fmt, lang)
+
+
+def test_the_typesetting_memory_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(render, "_TYPESET", {})
+    monkeypatch.setattr(render, "_TYPESET_MAX", 50)
+    generator = random.Random(16)
+    for _ in range(500):
+        line = f"{generator.randrange(10 ** 6)} h : « x »"
+        assert render.typeset(line, "markdown", "fr") == typography(line, "fr")
+        assert len(render._TYPESET) <= 50
+    assert re.search(r"\d", next(iter(render._TYPESET))[0])
