@@ -134,6 +134,19 @@ class Program(Record):
                 for rule_id, compiled in self.rules.items()}
 
     @cached_property
+    def initial_defaults(self) -> tuple[tuple[str, Any], ...]:
+        """The derived facts no rule concludes that have a default, with it (in the vocabulary's
+        order): they hold from the start."""
+        return tuple((name, fact.default) for name, fact in self.rulebook.facts.items()
+                     if fact.derived and fact.has_default and name not in self.fact_level)
+
+    @cached_property
+    def added(self) -> dict[str, tuple[str, ...]]:
+        """Per rule, the facts it concludes with `add` (summed), not `set` (compared)."""
+        return {rule_id: tuple(c.fact for c in compiled.rule.then if c.kind == "add")
+                for rule_id, compiled in self.rules.items()}
+
+    @cached_property
     def tested_facts(self) -> frozenset[str] | None:
         """The facts some rule's pattern tests (by name): the only ones durable needs to hold.
         None when a pattern would match a fact whatever its name: then it needs every one."""

@@ -42,14 +42,13 @@ def infer(program: Program, engine: Engine, sheet_facts: dict[str, Any]) -> Trac
     store: dict[str, Any] = {}
     derivations: dict[str, Derivation] = {}
     firings: list[Firing] = []
-    concluded_anywhere = set(program.fact_level)
     tested = program.tested_facts
+    added_by = program.added
     with engine.session() as session:
         initial = dict(sheet_facts)
-        for name, fact_type in rulebook.facts.items():
-            if fact_type.derived and fact_type.has_default and name not in concluded_anywhere:
-                initial[name] = fact_type.default
-                derivations[name] = Derivation(name, fact_type.default, (), default=True)
+        for name, default in program.initial_defaults:
+            initial[name] = default
+            derivations[name] = Derivation(name, default, (), default=True)
         pending = _stored(store, initial, tested)
         for stratum in range(1, len(program.strata)):
             # The facts of the stratum before, then the stage fact that lets this stratum's
@@ -64,18 +63,20 @@ def infer(program: Program, engine: Engine, sheet_facts: dict[str, Any]) -> Trac
                 concluded, read = conclude(program, rule_id, store)
                 for name, value in concluded.items():
                     proposals.setdefault(name, []).append((step, value, rule_id))
-                added.update(conclusion.fact for conclusion in program.rules[rule_id].rule.then
-                             if conclusion.kind == "add")
+                added.update(added_by[rule_id])
                 stratum_firings.append(Firing(step, rule_id, stratum, matched, read, concluded, absent=absent))
             new_facts, overruled = resolve(rulebook, proposals, derivations, added)
             for name, default in program.defaults_at[stratum]:
                 if name not in new_facts:
                     new_facts[name] = default
                     derivations[name] = Derivation(name, default, (), default=True)
-            for firing in stratum_firings:
-                lost = {fact: winner for (step, fact), winner in overruled.items() if step == firing.step}
-                firings.append(Firing(firing.step, firing.rule, firing.stratum, firing.matched, firing.read,
-                                      firing.concluded, lost, firing.absent) if lost else firing)
+            if overruled:
+                for firing in stratum_firings:
+                    lost = {fact: winner for (step, fact), winner in overruled.items() if step == firing.step}
+                    firings.append(Firing(firing.step, firing.rule, firing.stratum, firing.matched, firing.read,
+                                          firing.concluded, lost, firing.absent) if lost else firing)
+            else:
+                firings.extend(stratum_firings)
             pending = _stored(store, new_facts, tested)
         if pending:  # the last stratum's facts: durable still checks every one (edge 15)
             activations = session.assert_facts(pending)
@@ -203,6 +204,11 @@ def resolve(rulebook: RuleBook, proposals: dict[str, list[tuple[int, Any, str]]]
     overruled: dict[tuple[int, str], str] = {}
     for name in sorted(proposals):
         entries = proposals[name]
+        if len(entries) == 1 and name not in added:  # one rule concluded it: nothing to settle
+            step, value, _ = entries[0]
+            new_facts[name] = value
+            derivations[name] = Derivation(name, value, (step,))
+            continue
         fact_type = rulebook.facts[name]
         if name in added:  # the rule book never mixes `set` and `add` on one fact
             total = round(sum(value for _, value, _ in entries), 6) + 0.0
