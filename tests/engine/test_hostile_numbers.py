@@ -289,3 +289,23 @@ def test_the_cases_of_the_issue() -> None:
     short = ADVISOR.run(fact_sheet_from_mapping({**SHEET, "resources": {"weekly_hours": needed - 5e-05,
                                                                          "monthly_budget": 100}}))
     assert short.trace.facts.get("warnings.time_shortfall") is True
+
+
+json_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70),
+              st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=30),
+              st.sampled_from(["1e-05", "x 9e9 ٣e", "1234567890123456789", "é1e+16", "E5"])),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(json_values)
+@example({"value": 1e-05, "name": "a1e"})
+@example([2**63, "1234567890123456789", 12345678901234567890])
+def test_the_quick_search_for_numbers_to_rewrite_misses_none(value: Any) -> None:
+    """The text durable reads is the one rewriting every number of json.dumps' text gives:
+    the quick search (a digit before an exponent, 19 digits in a row) skips the rewriting
+    only where it would change nothing."""
+    text = json.dumps(value, ensure_ascii=False, allow_nan=False)
+    assert engine_module._to_json(value) == engine_module._TOKEN.sub(engine_module._rewrite, text)

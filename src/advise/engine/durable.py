@@ -68,8 +68,11 @@ from ..errors import CycleError, EngineError, Problem, RuleRunError, register_me
 from ..records import Record
 
 _INT64 = 2**63
-# Where a number might need rewriting: a digit before an exponent, or 19 digits in a row.
-_SUSPECT = re.compile(r"\d[eE]|\d{19}")
+# Where a number might need rewriting: a digit before an exponent, or 19 digits in a row,
+# found in the UTF-8 text with every digit made "0", "e" and "E" made "e", all else " "
+# (translating bytes costs a tenth of searching the text with a regular expression).
+_SHAPES = bytes(48 if 48 <= byte <= 57 else 101 if byte in (69, 101) else 32 for byte in range(256))
+_SUSPECT = (b"0e", b"0" * 19)
 # JSON strings (skipped) and numbers (rewritten by _number when needed).
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?')
 
@@ -100,7 +103,8 @@ def _to_json(value: Any) -> str:
     """JSON for durable: json.dumps' text, with numbers rewritten by `_number` where needed.
     NaN and infinities raise ValueError; a lone surrogate raises UnicodeError."""
     text = json.dumps(value, ensure_ascii=False, allow_nan=False)
-    if _SUSPECT.search(text):
+    shape = text.encode("utf-8").translate(_SHAPES)  # a lone surrogate fails here, in Python, not inside durable
+    if _SUSPECT[0] in shape or _SUSPECT[1] in shape:
         text = _TOKEN.sub(_rewrite, text)
     return text
 
@@ -110,9 +114,7 @@ class _DurableJson:
 
     @staticmethod
     def dumps(value: Any, **_: Any) -> str:  # durable's ensure_ascii=False: _to_json writes UTF-8
-        text = _to_json(value)
-        text.encode("utf-8")  # a lone surrogate fails here, in Python, not inside durable
-        return text
+        return _to_json(value)
 
     loads = staticmethod(json.loads)
     JSONDecodeError = json.JSONDecodeError
