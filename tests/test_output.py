@@ -477,3 +477,36 @@ def test_a_hundred_taken_temporary_names_are_a_clear_error(tmp_path: Path, fresh
     assert (problem.file, problem.field) == (str(tmp_path / "report.html"), "--output")
     assert tries == [4] * 100
     assert (tmp_path / ".report.html.0badc0de.tmp").read_text() == "another program's file"
+
+
+def test_the_quick_check_of_an_input_agrees_with_the_full_one_on_every_kind_of_path(tmp_path: Path) -> None:
+    """write_atomically tells an input from its target with one stat of each where it can
+    (advise.output._is_input): on same files, links, missing files and `..` paths it decides
+    as the full check (the same file, or the same resolved path) does."""
+    from advise.output import _is_input, _same_file
+
+    sheet = tmp_path / "client.yaml"
+    sheet.write_text("business: {name: x}\n")
+    (tmp_path / "other.txt").write_text("old\n")
+    os.link(sheet, tmp_path / "hard.txt")
+    os.symlink(sheet, tmp_path / "soft.txt")
+    os.symlink(tmp_path / "nowhere.yaml", tmp_path / "dangling.txt")
+    os.symlink(tmp_path / "dangling-sheet.txt", tmp_path / "dangling-sheet.yaml")  # an input that leads nowhere
+    (tmp_path / "sub").mkdir()
+    targets = [sheet, tmp_path / "." / "client.yaml", tmp_path / "other.txt", tmp_path / "hard.txt",
+               tmp_path / "soft.txt", tmp_path / "dangling.txt", tmp_path / "new.txt",
+               tmp_path / "missing" / ".." / "client.yaml", tmp_path / "sub" / ".." / "client.yaml",
+               tmp_path / "dangling-sheet.txt", tmp_path / "sub" / "new.txt"]
+    inputs = [sheet, tmp_path / "soft.txt", tmp_path / "nowhere.yaml", tmp_path / "dangling-sheet.yaml",
+              tmp_path / "hard.txt"]
+    decided = []
+    for target in targets:
+        try:
+            status, missing = os.stat(target), False
+        except OSError as error:
+            status, missing = None, isinstance(error, FileNotFoundError)
+        for source in inputs:
+            full = _same_file(target, Path(source)) or target.resolve() == Path(source).resolve()
+            assert _is_input(target, status, missing, source) == full, (target, source)
+            decided.append(full)
+    assert True in decided and False in decided

@@ -39,6 +39,28 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
+def _is_input(target: Path, status: os.stat_result | None, missing: bool, source: str | os.PathLike[str]) -> bool:
+    """Whether writing `target` (its os.stat, or `missing` when it does not exist) would
+    replace `source`: the same file, or a path that resolves to the same place.
+
+    With one stat of the input in the usual cases: two files that exist are the same
+    exactly when their device and inode are; an input that exists is never a target that
+    does not (the target would resolve to the input's existing path, so it would exist;
+    a `..` after a missing folder resolves otherwise, hence the full check for it). In any
+    other case (an input that cannot be read, a target that cannot be looked at), the
+    full check: the same file, or the same resolved path."""
+    try:
+        other = os.stat(source)
+    except OSError:
+        other = None
+    if other is not None:
+        if status is not None:
+            return (other.st_dev, other.st_ino) == (status.st_dev, status.st_ino)
+        if missing and ".." not in target.parts:
+            return False
+    return _same_file(target, Path(source)) or target.resolve() == Path(source).resolve()
+
+
 class OutputError(InputError):
     """A report could not be written (a full disk, a folder that cannot be written)."""
 
@@ -67,6 +89,7 @@ def _write_then_place(target: Path, text: str, field: str | None, place: Callabl
 
 def _write_and_place(target: Path, text: str, field: str | None, place: Callable[[str], None], mode: int | None,
                      directory: Path) -> None:
+    data = text.encode("utf-8")  # what a text file in UTF-8 with "\n" line ends would hold
     # The name is recorded before the file exists: a stop (SIGTERM) is handled right after
     # the system call that creates it, and must find it recorded (tempfile.mkstemp would
     # return it a few steps later).
@@ -80,12 +103,15 @@ def _write_and_place(target: Path, text: str, field: str | None, place: Callable
             except FileExistsError:
                 clash = True  # another file's name: never touched
                 continue
-            with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-                handle.flush()
+            try:
+                view = memoryview(data)
+                while view:  # os.write may write less than asked
+                    view = view[os.write(descriptor, view):]
                 # A file replaced keeps its permissions; a new one gets the umask's, not the 0600 it is made with.
-                os.fchmod(handle.fileno(), mode if mode is not None else 0o666 & ~_current_umask())
-                os.fsync(handle.fileno())
+                os.fchmod(descriptor, mode if mode is not None else 0o666 & ~_current_umask())
+                os.fsync(descriptor)
+            finally:
+                os.close(descriptor)
             place(temporary)
             return
         except FileExistsError:  # only a new file's name can be taken
@@ -132,14 +158,14 @@ def write_atomically(path: str | os.PathLike[str], text: str, *, inputs: Iterabl
     never replaced by a regular file; any other special file (a block device, a socket) is
     refused. A report replacing a file keeps that file's permissions."""
     target = Path(path)
-    for source in inputs:
-        if source is not None and (_same_file(target, Path(source))
-                                   or target.resolve() == Path(source).resolve()):
-            raise InputError(Problem("output-is-input", file=str(target), field="--output"))
     try:
-        existing = os.stat(target)
-    except OSError:
-        existing = None
+        existing: os.stat_result | None = os.stat(target)
+        missing = False
+    except OSError as error:
+        existing, missing = None, isinstance(error, FileNotFoundError)
+    for source in inputs:
+        if source is not None and _is_input(target, existing, missing, source):
+            raise InputError(Problem("output-is-input", file=str(target), field="--output"))
     if existing is not None and not stat.S_ISREG(existing.st_mode):
         if stat.S_ISCHR(existing.st_mode) or stat.S_ISFIFO(existing.st_mode):
             _write_through(target, text)
