@@ -116,3 +116,16 @@ def test_a_changed_text_is_never_given_the_reads_of_the_old_one(advisor: Advisor
     assert because.render(changed, context(weekly_hours=4)) == "4\u00a0h for Test"
     assert because.render(changed, context(weekly_hours=5)) == "5\u00a0h for Test"
     assert because.reads[rule.id] == (("business", "name"), ("resources", "weekly_hours"))
+
+
+def test_a_full_store_drops_the_text_used_least_recently(advisor: Advisor, monkeypatch: pytest.MonkeyPatch) -> None:
+    import advise.explain.because as because_module
+
+    monkeypatch.setattr(because_module, "_TEXTS_KEPT", 2)
+    because = Because(advisor.rulebook, "en")
+    rule = rule_saying(advisor, "{{ resources.weekly_hours | hours }}")
+    for hours in (1, 2, 1, 3):  # 1 used again after 2: 2 is the one dropped for 3
+        because.render(rule, context(weekly_hours=hours))
+    assert sorted(because.texts.values()) == ["1\u00a0h", "3\u00a0h"]
+    assert because.render(rule, context(weekly_hours=2)) == "2\u00a0h"  # worded again, the same
+    assert sorted(because.texts.values()) == ["2\u00a0h", "3\u00a0h"]

@@ -75,8 +75,9 @@ def _advising_rule(rulebook: RuleBook, trace: Trace, fact: str) -> str | None:
     """The first fired rule that reads `fact` and raises a warning or recommendation; else the
     rule that concluded it."""
     for firing in trace.firings:
-        if fact in firing.premises and any(name.startswith(("warnings.", "recommendations."))
-                                           for name in firing.concluded):
+        # fact in firing.premises, without building them
+        if (fact in firing.matched or fact in firing.read) and any(
+                name.startswith(("warnings.", "recommendations.")) for name in firing.concluded):
             return firing.rule
     derivation = trace.derivations.get(fact)
     if derivation is not None and derivation.steps:

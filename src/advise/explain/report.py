@@ -31,7 +31,7 @@ from .because import because_for, fact_context
 from .model import (ChangeRow, HintView, Item, Premise, Report, SheetChange, Step, ThemeSection, TimeBudget, TimeRow,
                     WhatIfView)
 from .existing import existing_actions, later_platforms
-from .steps import platform_keys, raised, reading_order, step_numbers, supporting_steps
+from .steps import platform_keys, raised, reading_order, step_numbers, steps_in, support_closure
 from .summary import AUDIENCES, build_summary, make_signature, report_date
 from .words import Words
 
@@ -64,26 +64,36 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
     position = {firing.step: index for index, firing in enumerate(ordered)}  # where the argument tells it
 
     def numbers(steps: Iterable[int]) -> tuple[int, ...]:
-        return tuple(sorted(number_of[step] for step in steps))
+        return tuple(sorted([number_of[step] for step in steps]))
 
-    built_on: dict[int, tuple[int, ...]] = {}  # see supporting_steps
+    premises_of = {firing.step: firing.premises for firing in trace.firings}  # built once each
+    reach = support_closure(trace, rulebook, premises_of)  # what each step builds on (supporting_steps)
+
+    def support(steps: Iterable[int]) -> list[int]:
+        mask = 0
+        for step in steps:
+            mask |= reach[step]
+        for step in steps:
+            mask &= ~(1 << step)
+        return steps_in(mask)
+
+    premise = words.premise
     steps_by_firing: dict[int, Step] = {}
     for firing in trace.firings:
         rule = rulebook.rule(firing.rule)
-        keys = platform_keys(rulebook, firing.premises)
-        premises = tuple(words.premise(name, value, number_of=number_of, keys=keys)
-                         for name, value in firing.premises.items())
-        concluded = tuple(words.premise(name, value, number_of=number_of) for name, value in firing.concluded.items())
+        fired = premises_of[firing.step]
+        keys = platform_keys(rulebook, fired)
+        premises = tuple([premise(name, value, number_of=number_of, keys=keys) for name, value in fired.items()])
+        concluded = tuple([premise(name, value, number_of=number_of) for name, value in firing.concluded.items()])
         absent = tuple(Premise(name, words.label(name), None, "", from_sheet=False, kind="absent")
-                       for name in firing.absent)
+                       for name in firing.absent) if firing.absent else ()
         overruled_by = tuple((words.label(fact), winner, rulebook.rule(winner).title[lang])
-                             for fact, winner in firing.overruled.items())
+                             for fact, winner in firing.overruled.items()) if firing.overruled else ()
         steps_by_firing[firing.step] = Step(
             step=firing.step, rule=rule.id, title=rule.title[lang], theme=rule.theme,
             because=because(rule), premises=premises, concluded=concluded, sources=rule.sources_in(lang),
             overruled=dict(firing.overruled), raw=firing, number=number_of[firing.step], absent=absent,
-            overruled_by=overruled_by,
-            support=numbers(supporting_steps(trace, [firing.step], rulebook, built_on)))
+            overruled_by=overruled_by, support=numbers(steps_in(reach[firing.step])))
     _cite_once(steps_by_firing, ordered)
     steps = tuple(steps_by_firing[firing.step] for firing in trace.firings)
 
@@ -93,12 +103,12 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
                                   ("recommendation", "recommendations.", vocabulary.recommendations)):
         for item_id, derivation in sorted(raised(trace, prefix), key=lambda pair: position[pair[1].steps[0]]):
             first = steps_by_firing[derivation.steps[0]]
-            support = supporting_steps(trace, derivation.steps, rulebook, built_on) - set(derivation.steps)
+            item_support = support(derivation.steps)
             item_hints = hints.warnings.get(item_id, ()) if hints is not None and kind == "warning" else ()
             items[kind].append(Item(
                 item_id, kind, section[item_id]["title"][lang], first.because, first.rule,
                 tuple(steps_by_firing[s].rule for s in derivation.steps), derivation.steps,
-                numbers=numbers(derivation.steps), support=numbers(support),
+                numbers=numbers(derivation.steps), support=numbers(item_support),
                 hints=tuple(hint_view(words, hint) for hint in item_hints)))
 
     themes = []
@@ -140,7 +150,7 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
         facts=dict(trace.facts),
         result=result,
         verdict_step=number_of[verdict_steps[0]] if verdict_steps else None,
-        verdict_support=numbers(supporting_steps(trace, verdict_steps, rulebook, built_on) - set(verdict_steps)),
+        verdict_support=numbers(support(verdict_steps)),
         verdict_hints=tuple(hint_view(words, hint) for hint in hints.verdict) if hints is not None else (),
         platform_hints=tuple(hint_view(words, hint) for hint in hints.platforms) if hints is not None else (),
         hints_computed=hints is not None,

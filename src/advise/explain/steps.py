@@ -61,6 +61,48 @@ def supporting_steps(trace: Trace, steps: Iterable[int], rulebook: RuleBook,
     return seen
 
 
+def support_closure(trace: Trace, rulebook: RuleBook,
+                    premises: dict[int, dict[str, Any]] | None = None) -> dict[int, int]:
+    """For every firing, the firings it builds on, transitively (as supporting_steps), as a
+    bit set: bit `s` is set when it builds on step `s`. Computed once for all the firings of
+    a trace, to a fixpoint (a firing may build on a later one, e.g. points added up after it
+    read them); `premises`, each firing's premises if already at hand."""
+    families = rulebook.vocabulary.families
+    derivations = trace.derivations
+    direct: list[tuple[int, tuple[int, ...]]] = []
+    for firing in trace.firings:
+        found: list[int] = []
+        names = premises[firing.step] if premises is not None else firing.premises
+        for name in names:
+            for member in families.get(name, (name,)):
+                derivation = derivations.get(member)
+                if derivation is not None:
+                    found.extend(derivation.steps)
+        direct.append((firing.step, tuple(dict.fromkeys(found))))
+    reach = {step: 0 for step, _ in direct}
+    changed = True
+    while changed:
+        changed = False
+        for step, built_on in direct:
+            mask = 0
+            for other in built_on:
+                mask |= (1 << other) | reach.get(other, 0)
+            if mask != reach[step]:
+                reach[step] = mask
+                changed = True
+    return reach
+
+
+def steps_in(mask: int) -> list[int]:
+    """The steps of a bit set (support_closure), in increasing order."""
+    found = []
+    while mask:
+        low = mask & -mask
+        found.append(low.bit_length() - 1)
+        mask ^= low
+    return found
+
+
 def platform_keys(rulebook: RuleBook, premises: dict[str, Any]) -> list[str]:
     """The networks a step is about: the items of its lists of networks, in their order."""
     keys: list[str] = []

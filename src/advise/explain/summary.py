@@ -12,6 +12,7 @@ Who signs the report and when (the consultant's profile, the date) is `Signature
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import os
 from typing import Any
 
@@ -82,6 +83,7 @@ def report_date(option: str | None = None, environ: Any = None) -> _dt.date:
     return _dt.date.today()
 
 
+@functools.lru_cache(maxsize=64)  # a batch dates every report alike: worded once, not per sheet
 def show_date(date: _dt.date, lang: str) -> str:
     """'28 novembre 2026', '1er décembre 2026', '28 November 2026'."""
     text = format_date(date, format="long", locale=LOCALES.get(lang, lang))

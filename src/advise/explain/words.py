@@ -20,7 +20,7 @@ class _Shared:
     labels and shown values already worded (a report words a few hundred; a batch, the same
     ones over and over). Bounded: cleared when full."""
 
-    __slots__ = ("rulebook", "filters", "labels", "shown")
+    __slots__ = ("rulebook", "filters", "labels", "shown", "tables")
     LIMIT = 1024
 
     def __init__(self, rulebook: RuleBook, lang: str):
@@ -28,6 +28,7 @@ class _Shared:
         self.filters = make_filters(rulebook.vocabulary, lang)
         self.labels: dict[str, str] = {}
         self.shown: dict[tuple[str, type, Any], str] = {}
+        self.tables: dict[tuple[str, str], TableValue] = {}  # (table, key) -> its entry, worded
 
 
 _SHARED: dict[tuple[int, str], _Shared] = {}
@@ -114,9 +115,13 @@ class Words:
 
     def show(self, name: str, value: Any) -> str:
         """A value of the fact (or table, or family) `name`, in the reader's words."""
-        if isinstance(value, (dict, list)) or (type(value) is float and (value == 0 or value != value)):
+        kind = type(value)
+        if kind is list and all(type(item) is str for item in value):
+            key: tuple[str, type, Any] = (name, list, tuple(value))  # a list of names (networks...): a key as a tuple
+        elif isinstance(value, (dict, list)) or (kind is float and (value == 0 or value != value)):
             return self._show(name, value)  # not a key (dict, list), or one that hides a sign (-0.0) or NaN
-        key = (name, type(value), value)  # typed: 1, 1.0 and True are equal keys otherwise
+        else:
+            key = (name, kind, value)  # typed: 1, 1.0 and True are equal keys otherwise
         shown = self._shared.shown
         try:
             text = shown.get(key)
@@ -249,11 +254,24 @@ class Words:
         if name in rulebook.tables:
             table = rulebook.tables[name]
             wanted = [key for key in dict.fromkeys(keys or ()) if key in table.entries] or list(table.entries)
-            return tuple(self._table_value(table.entries[key]) for key in wanted)
+            return tuple([self._table_value(table.entries[key]) for key in wanted])
         entry = rulebook.table_value(name)
         return (self._table_value(entry),) if entry is not None else ()
 
     def _table_value(self, entry: Any) -> TableValue:
+        """An entry of a knowledge table as the reader sees it: worded once per rule book and
+        language (it depends on nothing else)."""
+        tables = self._shared.tables
+        key = (entry.table, entry.key)
+        worded = tables.get(key)
+        if worded is None:
+            worded = self._word_table_value(entry)
+            if len(tables) >= _Shared.LIMIT:
+                tables.clear()
+            tables[key] = worded
+        return worded
+
+    def _word_table_value(self, entry: Any) -> TableValue:
         name = self.member_name(entry.key) if entry.key in self.vocabulary.platforms or not entry.label \
             else entry.label.get(self.lang, entry.key)
         return TableValue(entry.key, name, entry.value, self.show_value(entry.value, entry.unit), entry.source_in(self.lang))
