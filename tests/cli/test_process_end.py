@@ -1,6 +1,7 @@
-"""A process that ran advise's command line ends without Python's last walks over every
-object still alive (advise.cli.main: gc.freeze at exit): the end of the process gives
-that memory back anyway. Only a process that called `main`; its output is whole."""
+"""Garbage collection in a command-line process (advise.cli.main): what the first run builds
+(modules, rule base, templates) is built without collections and frozen, and the process
+ends without Python's last walks over every object still alive (gc.freeze at exit): the end
+of the process gives that memory back anyway. Collections go on meanwhile; outputs are whole."""
 
 from __future__ import annotations
 
@@ -44,5 +45,46 @@ def test_a_command_line_process_ends_with_its_objects_frozen_and_its_report_whol
     assert shown == written + "code: 0\nfrozen at exit: True\n"
 
 
+def test_any_command_ends_frozen(tmp_path: Path) -> None:
+    shown = probe(tmp_path, "main", "--version")  # no report built: only the end freezes
+    assert shown.splitlines()[-2:] == ["code: 0", "frozen at exit: True"]
+
+
 def test_importing_the_command_line_alone_changes_nothing(tmp_path: Path) -> None:
     assert probe(tmp_path, "import").splitlines() == ["frozen at exit: False"]
+
+
+_RUNS = """
+import gc, sys
+from advise.cli.main import main
+
+def run(*args):
+    try:
+        main(list(args), prog_name="advise")
+    except SystemExit as stop:
+        return stop.code
+
+frozen = gc.get_freeze_count()
+for sheet in sys.argv[1:]:
+    code = run(sheet, "--format", "json", "-o", sheet + ".json")
+    print(code, gc.isenabled(), gc.get_freeze_count() > frozen)
+    frozen = gc.get_freeze_count()
+"""
+
+
+def test_the_first_run_freezes_what_it_built_and_collections_go_on(tmp_path: Path) -> None:
+    """advise.cli.main._long_lived: the modules, rule base and templates of the first run are
+    built without collections and frozen; collections are on again after, even when the sheet
+    was bad; a second run in the same process freezes nothing more."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("business: [\n", encoding="utf-8")
+    good = tmp_path / "good.yaml"
+    good.write_text((EXAMPLES / "fleuriste.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    cache = tmp_path / "cache"
+    cache.mkdir(mode=0o700)
+    env = {**os.environ, "ADVISE_CACHE_DIR": str(cache)}
+    done = subprocess.run([sys.executable, "-c", _RUNS, str(bad), str(good), str(good)], capture_output=True,
+                          text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["2 True True", "0 True False", "0 True False"]
+    assert (tmp_path / "good.yaml.json").stat().st_size > 1000
