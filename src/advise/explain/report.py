@@ -20,7 +20,7 @@ advise.explain.whynot, advise.explain.whatif) use it too.
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from ..advisor import Result
 from ..engine.trace import Firing
@@ -77,14 +77,33 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
             mask &= ~(1 << step)
         return steps_in(mask)
 
-    premise = words.premise
+    word, tables = words.premise, rulebook.tables
+    worded: dict[tuple[str, type, Any], Premise] = {}
+
+    def premise(name: str, value: Any, keys: list[str] | None = None) -> Premise:
+        """words.premise(...); in one report a fact with one value reads the same at every step
+        that uses it (a whole table excepted: `keys` chooses its entries), so it is worded once."""
+        kind = type(value)
+        if name in tables:
+            return word(name, value, number_of=number_of, keys=keys)
+        if kind in _WORDED_ONCE or (kind is float and value == value and value != 0):
+            key: tuple[str, type, Any] = (name, kind, value)  # typed: 1, 1.0 and True apart; not 0.0 and -0.0
+        elif (kind is tuple or kind is list) and all(type(item) is str for item in value):
+            key = (name, kind, tuple(value))
+        else:
+            return word(name, value, number_of=number_of, keys=keys)
+        found = worded.get(key)
+        if found is None:
+            found = worded[key] = word(name, value, number_of=number_of, keys=keys)
+        return found
+
     steps_by_firing: dict[int, Step] = {}
     for firing in trace.firings:
         rule = rulebook.rule(firing.rule)
         fired = premises_of[firing.step]
         keys = platform_keys(rulebook, fired)
-        premises = tuple([premise(name, value, number_of=number_of, keys=keys) for name, value in fired.items()])
-        concluded = tuple([premise(name, value, number_of=number_of) for name, value in firing.concluded.items()])
+        premises = tuple([premise(name, value, keys) for name, value in fired.items()])
+        concluded = tuple([premise(name, value) for name, value in firing.concluded.items()])
         absent = tuple(Premise(name, words.label(name), None, "", from_sheet=False, kind="absent")
                        for name in firing.absent) if firing.absent else ()
         overruled_by = tuple((words.label(fact), winner, rulebook.rule(winner).title[lang])
@@ -111,15 +130,17 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
                 numbers=numbers(derivation.steps), support=numbers(item_support),
                 hints=tuple(hint_view(words, hint) for hint in item_hints)))
 
+    by_theme: dict[str, list[Step]] = {}  # each theme's steps, in reading order
+    for firing in ordered:
+        step = steps_by_firing[firing.step]
+        by_theme.setdefault(step.theme, []).append(step)
     themes = []
     for theme in sorted(vocabulary.themes.values(), key=lambda theme: theme.order):
-        theme_steps = tuple(steps_by_firing[f.step] for f in ordered if steps_by_firing[f.step].theme == theme.id)
-        if theme_steps:
-            themes.append(ThemeSection(theme.id, theme.title[lang], theme_steps))
-    unknown = sorted({step.theme for step in steps} - set(vocabulary.themes))
+        if by_theme.get(theme.id):
+            themes.append(ThemeSection(theme.id, theme.title[lang], tuple(by_theme[theme.id])))
+    unknown = sorted(set(by_theme) - set(vocabulary.themes))
     for theme_id in unknown:  # a rule file whose theme the vocabulary does not list: told last
-        themes.append(ThemeSection(theme_id, theme_id, tuple(steps_by_firing[f.step] for f in ordered
-                                                             if steps_by_firing[f.step].theme == theme_id)))
+        themes.append(ThemeSection(theme_id, theme_id, tuple(by_theme[theme_id])))
 
     verdict = trace.facts.get("verdict")
     verdict_derivation = trace.derivations.get("verdict")
@@ -166,6 +187,9 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
         signature=make_signature(consultant, date or report_date(), lang, result.sheet.path),
     )
     return replace(report, summary=build_summary(report, words))
+
+
+_WORDED_ONCE = frozenset({str, int, bool, type(None)})
 
 
 def what_if_view(words: Words, what_if: "WhatIf") -> WhatIfView:

@@ -15,6 +15,9 @@ from .model import Premise, TableValue
 from .wording import count_items, join_or, make_filters, others_zero
 
 
+_NUMBERS = frozenset({int, float, bool})
+
+
 class _Shared:
     """What every report of one rule book in one language shows alike: the filters, and the
     labels and shown values already worded (a report words a few hundred; a batch, the same
@@ -118,6 +121,9 @@ class Words:
         kind = type(value)
         if kind is list and all(type(item) is str for item in value):
             key: tuple[str, type, Any] = (name, list, tuple(value))  # a list of names (networks...): a key as a tuple
+        elif kind is dict and all(type(item) in _NUMBERS and type(member) is str for member, item in value.items()):
+            # points per network: in order (ties keep it), each number typed
+            key = (name, dict, tuple([(member, type(item), item) for member, item in value.items()]))
         elif isinstance(value, (dict, list)) or (kind is float and (value == 0 or value != value)):
             return self._show(name, value)  # not a key (dict, list), or one that hides a sign (-0.0) or NaN
         else:
@@ -246,7 +252,8 @@ class Words:
         if name in rulebook.tables:
             shown = ", ".join(f"{entry.name} {entry.shown}" for entry in entries)
         else:
-            shown = self.show_value(value, self.unit(name))
+            # a table value: show_value(value, its unit), kept as show keeps it (show words a mapping otherwise)
+            shown = self.show_value(value, self.unit(name)) if isinstance(value, dict) else self.show(name, value)
         return Premise(name, label, value, shown, from_sheet=False, table=True, kind="table", entries=entries)
 
     def table_values(self, name: str, keys: Iterable[str] | None = None) -> tuple[TableValue, ...]:
