@@ -173,8 +173,8 @@ def find_sheets(sources: Sequence[str | os.PathLike[str]], *, skip: Path | None 
     found: dict[str, str] = {}  # real path -> shown name
     skip_real = os.path.realpath(skip) if skip is not None else None
 
-    def add(path: Path, shown: str) -> None:
-        found.setdefault(os.path.realpath(path), visible(shown, one_line=True))
+    def add(path: Path, shown: str, real: str | None = None) -> None:
+        found.setdefault(real or os.path.realpath(path), visible(shown, one_line=True))
 
     for source in sources:
         path = Path(source)
@@ -194,7 +194,7 @@ def find_sheets(sources: Sequence[str | os.PathLike[str]], *, skip: Path | None 
                         if outside_links is not None:
                             outside_links[os.path.abspath(full)] = visible(real, one_line=True)
                         continue
-                    add(full, full.as_posix())
+                    add(full, full.as_posix(), real)
         else:
             add(path, path.as_posix())
     if not found:

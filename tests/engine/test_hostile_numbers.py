@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -101,32 +101,24 @@ def test_a_fact_the_engine_cannot_take_is_an_internal_error_naming_it(value: Any
     assert "resources.odd" in str(caught.value)
 
 
-def cutting(monkeypatch: pytest.MonkeyPatch, cut: Callable[[str], str]) -> None:
-    """Makes durable read `cut(text)` for every batch advise hands it."""
-    real = engine_module._rules_engine
-
-    class Cutting:
-        def __getattr__(self, name: str) -> Any:
-            return getattr(real, name)
-
-        @staticmethod
-        def assert_facts(handle: int, text: str) -> Any:
-            return real.assert_facts(handle, cut(text))
-
-    monkeypatch.setattr(engine_module, "_rules_engine", Cutting())
-
-
 def dropping(monkeypatch: pytest.MonkeyPatch, fact_id: str) -> None:
     """Makes durable drop, as it does a fact it refuses, the fact `fact_id` and every fact
     after it in a batch (the fact that ends the batch included): the text it is handed stops
     before that fact, which must not be the first (durable then reads nothing at all, and
     hands back a state it never created)."""
-    def cut(text: str) -> str:
-        at = text.find(json.dumps({"id": fact_id})[:-1] + ",")
-        assert at > 1, "the dropped fact must not be the first of the batch"
-        return text[:at].rstrip(", ") + "]"
+    real = engine_module._rules_engine
 
-    cutting(monkeypatch, cut)
+    class Dropping:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(real, name)
+
+        @staticmethod
+        def assert_facts(handle: int, text: str) -> Any:
+            cut = text.find(json.dumps({"id": fact_id})[:-1] + ",")
+            assert cut > 1, "the dropped fact must not be the first of the batch"
+            return real.assert_facts(handle, text[:cut].rstrip(", ") + "]")
+
+    monkeypatch.setattr(engine_module, "_rules_engine", Dropping())
 
 
 @pytest.mark.parametrize("value", [1e-05, 2.5, 2**40, "Chez « Léa » : 50 % d'avis", ["instagram", "tiktok"],
@@ -233,7 +225,18 @@ def test_a_batch_durable_took_whole_is_not_read_back(monkeypatch: pytest.MonkeyP
 
 def test_a_batch_stored_whole_whose_end_was_not_reached_is_an_engine_error(monkeypatch: pytest.MonkeyPatch) -> None:
     engine = comparing_engine()
-    cutting(monkeypatch, lambda text: json.dumps(json.loads(text)[:-1]))
+    real = engine_module._rules_engine
+
+    class EndDropped:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(real, name)
+
+        @staticmethod
+        def assert_facts(handle: int, text: str) -> Any:
+            facts = json.loads(text)
+            return real.assert_facts(handle, json.dumps(facts[:-1]))
+
+    monkeypatch.setattr(engine_module, "_rules_engine", EndDropped())
     with engine.session() as session, pytest.raises(EngineError) as caught:
         session.assert_facts([{"id": "p", "t": "fact", "value": 1}])
     assert caught.value.problems[0].message("en") == (

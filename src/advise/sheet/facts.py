@@ -255,6 +255,9 @@ _SECTIONS: dict[str, bool] = {  # section -> required (it holds a required field
     section: any(spec.required for spec in SHEET_FIELDS.values() if spec.path[0] == section)
     for section in dict.fromkeys(spec.path[0] for spec in SHEET_FIELDS.values() if len(spec.path) == 2)
 }
+# Each field's path, section and key, split once (FieldSpec.path splits its name at every use).
+_FIELD_PATHS: dict[str, tuple[KeyPath, KeyPath, str]] = {
+    name: (spec.path, spec.path[:-1], spec.path[-1]) for name, spec in SHEET_FIELDS.items()}
 _KEYS_AT: dict[KeyPath, tuple[str, ...]] = {
     (): (*HEADER_FIELDS, *dict.fromkeys(spec.path[0] for spec in SHEET_FIELDS.values())),
     **{(section,): tuple(s.path[1] for s in SHEET_FIELDS.values() if s.path[0] == section) for section in _SECTIONS},
@@ -387,17 +390,18 @@ class _Validator:
         given: set[str] = set()
         for name, spec in SHEET_FIELDS.items():
             facts[name] = spec.default
-            container = containers[spec.path[:-1]]
+            field_path, section, key = _FIELD_PATHS[name]
+            container = containers[section]
             if container is None:
                 continue
-            value = container.get(spec.path[-1], _MISSING)
+            value = container.get(key, _MISSING)
             if value is _MISSING:
                 if spec.required:
-                    self.report("missing-field", spec.path[:-1], name)
+                    self.report("missing-field", section, name)
                 continue
-            facts[name] = self.value(spec, value, spec.path)
+            facts[name] = self.value(spec, value, field_path)
             given.add(name)
-            line = self.positions.line(spec.path)
+            line = self.positions.line(field_path)
             if line is not None:
                 lines[name] = line
         self.raise_problems()
