@@ -7,7 +7,6 @@ same problem reads in French or English and tools can match on the code.
 
 from __future__ import annotations
 
-import difflib
 import re
 import string
 from enum import StrEnum
@@ -375,6 +374,8 @@ def closest(name: str, candidates: Iterable[str]) -> str | None:
     same_tail = [c for c in candidates if c != name and c.rsplit(".", 1)[-1] == name.rsplit(".", 1)[-1]]
     if len(same_tail) == 1:
         return same_tail[0]
+    import difflib  # only for a hint: not loaded by a run that has nothing to correct
+
     matches = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
     if matches:
         return matches[0]

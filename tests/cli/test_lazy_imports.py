@@ -26,7 +26,7 @@ with open(sys.argv[1], "w") as handle:
 """
 
 # Never needed for a report on the command line.
-NEVER_FOR_A_REPORT = ("flask", "werkzeug", "waitress", "openpyxl", "jsonschema", "babel.messages",
+NEVER_FOR_A_REPORT = ("flask", "werkzeug", "waitress", "openpyxl", "jsonschema", "babel.messages", "difflib",
                       "advise.web", "advise.workbench", "advise.batch", "advise.cli.batch", "advise.cli.serve",
                       "advise.cli.workbench")
 # Needed only to read the rule files, which the cache spares a run that follows another;
