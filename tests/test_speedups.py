@@ -397,3 +397,55 @@ def test_lazy_commands_are_the_registered_ones() -> None:
     help_text = CliRunner().invoke(cli.main, ["--help"]).output
     for name in cli.LAZY_COMMANDS:
         assert name in help_text
+
+
+def _node_shape(node: object) -> object:
+    """Everything of a composed node the reading may use, recursively."""
+    marks = tuple((mark.line, mark.column, mark.index) for mark in (node.start_mark, node.end_mark))  # type: ignore[attr-defined]
+    value = node.value  # type: ignore[attr-defined]
+    if isinstance(value, list):
+        value = [tuple(_node_shape(part) for part in item) if isinstance(item, tuple) else _node_shape(item)
+                 for item in value]
+    style = getattr(node, "style", None), getattr(node, "flow_style", None)
+    return type(node).__name__, node.tag, value, marks, style  # type: ignore[attr-defined]
+
+
+@needs_libyaml
+def test_the_libyaml_composer_builds_the_nodes_libyaml_itself_builds() -> None:
+    """yamlload composes libyaml's events in one method (advise.sheet.yamlload._CLoader):
+    every node, with its tag, value, marks and style, is the node libyaml's own composer
+    (yaml.CSafeLoader) builds, on the project's files and on nested, flow and block documents."""
+    texts = [path.read_text(encoding="utf-8").removeprefix("\ufeff") for path in YAML_FILES]
+    texts += ["a: [1, {b: [c, 2.5, null, true]}, []]\n", "- - - x\n    - y\n  - {}\n- ''\n", "x\n", "[]\n",
+              "a:\n  b:\n    - 1\n    - 'two'\n    - \"th\\u00e9\"\n  c: |\n    block\n  d: >-\n    folded\n"]
+    composed = 0
+    for text in texts:
+        if yamlload._LIBYAML_DIFFERS.search(text):
+            continue
+        loader = yamlload._CLoader(text, "f.yaml")
+        try:
+            ours = loader.get_single_node()
+        except yamlload._NotForLibyaml:
+            continue
+        finally:
+            loader.dispose()
+        assert _node_shape(ours) == _node_shape(yaml.compose(text, Loader=yaml.CSafeLoader)), text[:200]
+        composed += 1
+    assert composed > len(YAML_FILES) // 2
+
+
+@needs_libyaml
+@pytest.mark.parametrize("depth", [yamlload.MAX_DEPTH - 1, yamlload.MAX_DEPTH, yamlload.MAX_DEPTH + 1])
+def test_nesting_at_the_limit_reads_alike_with_and_without_libyaml(depth: int) -> None:
+    for text in ("[" * depth + "1" + "]" * depth + "\n", "[" * depth + "]" * depth + "\n"):
+        outcomes = []
+        for fast in (True, False):
+            with pytest.MonkeyPatch.context() as patch:
+                if not fast:
+                    patch.setattr(yamlload, "_CLoader", None)
+                try:
+                    data, positions = yamlload.load_yaml_text(text, filename="f.yaml", error=FactSheetError)
+                    outcomes.append((repr(data), positions._marks))
+                except FactSheetError as error:
+                    outcomes.append([(p.code, p.line, p.column) for p in error.problems])
+        assert outcomes[0] == outcomes[1], (depth, text)

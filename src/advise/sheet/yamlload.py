@@ -28,7 +28,7 @@ from typing import Any, Callable
 import yaml
 from yaml.constructor import SafeConstructor
 from yaml.composer import Composer
-from yaml.events import AliasEvent, MappingStartEvent, ScalarEvent, SequenceStartEvent
+from yaml.events import AliasEvent, MappingEndEvent, MappingStartEvent, ScalarEvent, SequenceEndEvent, SequenceStartEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
@@ -303,12 +303,18 @@ if getattr(yaml, "__with_libyaml__", False):
             Resolver.__init__(self)
             self._start(filename)
             self._flow = 0  # how many flow collections enclose the node being composed
+            if self.yaml_path_resolvers:  # compose_node does not descend into them: PyYAML's own reading
+                raise _NotForLibyaml
 
         def compose_node(self, parent: Node | None, index: Any) -> Node:
             # Tags (even the non-specific `!`), anchors and aliases: libyaml and PyYAML do not
             # always agree on the events; these are rare, so the pure-Python parser reads them.
             # So does a `?` inside a plain scalar in a flow collection (`[is it?]`), which
             # PyYAML refuses and libyaml accepts.
+            #
+            # What is left is composed here in one method, as _Refusals and PyYAML's Composer
+            # would (without the calls through their layers, a third of a sheet's reading): no
+            # anchor, alias or tag to check; no path resolver to descend into (see __init__).
             event = self.peek_event()
             kind = event.__class__
             if kind is AliasEvent or event.anchor is not None or event.tag is not None:
@@ -316,13 +322,36 @@ if getattr(yaml, "__with_libyaml__", False):
             if kind is ScalarEvent:
                 if self._flow and not event.style and "?" in event.value:  # plain: style "" here
                     raise _NotForLibyaml
-                return super().compose_node(parent, index)
+                if self._depth >= MAX_DEPTH:
+                    raise _TooDeep(event.start_mark)
+                self.get_event()
+                return ScalarNode(self.resolve(ScalarNode, event.value, event.implicit), event.value,
+                                  event.start_mark, event.end_mark, style=event.style)
+            self._depth += 1
+            if self._depth > MAX_DEPTH:
+                raise _TooDeep(event.start_mark)
             flow = 1 if event.flow_style else 0
             self._flow += flow
-            try:
-                return super().compose_node(parent, index)
-            finally:
-                self._flow -= flow
+            self.get_event()
+            if kind is SequenceStartEvent:
+                node: Node = SequenceNode(self.resolve(SequenceNode, None, event.implicit), [], event.start_mark,
+                                          None, flow_style=event.flow_style)
+                items = node.value
+                position = 0
+                while not self.check_event(SequenceEndEvent):
+                    items.append(self.compose_node(node, position))
+                    position += 1
+            else:
+                node = MappingNode(self.resolve(MappingNode, None, event.implicit), [], event.start_mark, None,
+                                   flow_style=event.flow_style)
+                pairs = node.value
+                while not self.check_event(MappingEndEvent):
+                    key = self.compose_node(node, None)
+                    pairs.append((key, self.compose_node(node, key)))
+            node.end_mark = self.get_event().end_mark
+            self._flow -= flow
+            self._depth -= 1
+            return node
 
 
 class _NotForLibyaml(Exception):
