@@ -170,22 +170,31 @@ _STRINGS = frozenset({str, Markup})
 _MACRO_MARKS = frozenset({"unsafe_callable", "alters_data", "__call__", "jinja_pass_arg"})
 _PLAIN_MACRO = _MACRO_MARKS.isdisjoint
 _SIZED = (list, tuple, dict, set, frozenset, range)
+_SCALARS = frozenset({bool, float, type(None)})  # neither sized nor iterable: nothing to check
 
 
 def _checked(value: Any) -> Any:
     """`value`, charged for its size, if it is within the limits; iterators are bounded lazily."""
-    budget = _local.budget
-    if type(value) in _STRINGS:  # most values: text, checked first
+    kind = type(value)
+    if kind in _STRINGS:  # most values: text, checked first
+        budget = _local.budget
         if len(value) > budget.text:
             raise RenderLimit(f"a text of {len(value):,} characters is too long (at most {budget.text:,})")
         budget.left -= 1 + len(value) // 64
         if budget.left < 0:
             _spent(budget)  # type: ignore[arg-type]
+    elif kind is int:  # then numbers, which cost nothing (and no ABC's isinstance below)
+        if value.bit_length() > _BITS:
+            raise RenderLimit(f"a number of {value.bit_length():,} bits is too large")
+    elif kind in _SCALARS:
+        pass
     elif isinstance(value, str):
+        budget = _local.budget
         if len(value) > budget.text:
             raise RenderLimit(f"a text of {len(value):,} characters is too long (at most {budget.text:,})")
         _charge(1 + len(value) // 64)
     elif isinstance(value, _SIZED):
+        budget = _local.budget
         if len(value) > budget.items:
             raise RenderLimit(f"a list of {len(value):,} items is too long (at most {budget.items:,})")
         _charge(1 + len(value) // 64)
@@ -281,7 +290,7 @@ def _loop(value: Any) -> Any:
     """Every `for` iterates through this (see _Rewrite)."""
     if isinstance(value, jinja2.Undefined):
         return value
-    if isinstance(value, Mapping) or isinstance(value, (list, tuple, str, range, set, frozenset)):
+    if isinstance(value, (list, tuple, str, range, set, frozenset)) or isinstance(value, Mapping):
         _checked(value)
     return _bounded_iteration(value)
 

@@ -155,3 +155,20 @@ def test_the_typesetting_memory_is_bounded(monkeypatch: pytest.MonkeyPatch) -> N
         assert render.typeset(line, "markdown", "fr") == typography(line, "fr")
         assert len(render._TYPESET) <= 50
     assert re.search(r"\d", next(iter(render._TYPESET))[0])
+
+
+def test_values_are_checked_whatever_their_type() -> None:
+    """Text and lists are charged, numbers bounded, iterators bounded lazily; plain
+    numbers, truth values and None pass as they are (checked first, as the commonest)."""
+    helpers = {"big": lambda: 2 ** 5000, "flag": lambda: True, "nothing": lambda: None, "half": lambda: 0.5,
+               "count": lambda n: iter(range(n)), "subclass": lambda: type("Big", (int,), {})(2 ** 5000)}
+    environment = BoundedEnvironment(limits=dataclasses.replace(REPORT_LIMITS, items=100), globals_=helpers)
+
+    def render(source: str) -> str:
+        return environment.render(environment.from_string(source), {})
+
+    assert render("{{ flag() }} {{ nothing() }} {{ half() }} {{ 7 | abs }}") == "True None 0.5 7"
+    assert render("{{ count(3) | join(',') }}") == "0,1,2"
+    for source in ("{{ big() }}", "{{ subclass() }}", "{{ count(10 ** 6) | list }}"):
+        with pytest.raises(RenderLimit):
+            render(source)
