@@ -295,8 +295,7 @@ def _loop(value: Any) -> Any:
     return _bounded_iteration(value)
 
 
-def _sized(value: Any) -> Any:
-    return _checked(value)
+_sized = _checked  # what `~` and every output go through (a name of its own, a frame less)
 
 
 def _bounded_range(*args: int) -> range:
@@ -442,7 +441,15 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
                 kwargs.pop("_block_vars", None)
                 kwargs.pop("_loop_vars", None)
             try:
-                result = __obj(__context.eval_ctx, *args, **kwargs) if kind is Macro else __obj(*args, **kwargs)
+                if kind is not Macro:
+                    result = __obj(*args, **kwargs)
+                elif kwargs or len(args) != __obj._argument_count or __obj.caller or __obj.catch_varargs \
+                        or __obj.catch_kwargs or __self.is_async:
+                    result = __obj(__context.eval_ctx, *args, **kwargs)
+                else:  # what Macro.__call__ and _invoke do when every argument is given by position
+                    result = __obj._func(*args)
+                    if __context.eval_ctx.autoescape:
+                        result = Markup(result)
             except StopIteration:
                 result = __self.undefined("value was undefined because a callable raised a StopIteration exception")
         else:

@@ -172,3 +172,36 @@ def test_values_are_checked_whatever_their_type() -> None:
     for source in ("{{ big() }}", "{{ subclass() }}", "{{ count(10 ** 6) | list }}"):
         with pytest.raises(RenderLimit):
             render(source)
+
+
+@pytest.mark.parametrize("autoescape", [False, True])
+def test_a_macro_called_by_position_gives_what_jinjas_macro_call_gives(autoescape: bool) -> None:
+    source = """\
+{%- macro pair(a, b) %}[{{ a }}|{{ b }}]{% endmacro -%}
+{%- macro defaults(a, b="B") %}[{{ a }}|{{ b }}]{% endmacro -%}
+{%- macro rest(a) %}[{{ a }}|{{ varargs | join(",") }}|{{ kwargs | dictsort | join(",") }}]{% endmacro -%}
+{%- macro wrapped(a) %}<{{ caller(a) }}>{% endmacro -%}
+{{ pair("<x>", 1) }} {{ pair(a="<x>", b=2) }} {{ pair("<x>", b=3) }} {{ defaults("<x>") }} {{ defaults("<x>", "<y>") }}
+{{ rest(1) }} {{ rest(1, 2, 3) }} {{ rest(1, k=4) }}
+{% call(v) wrapped("<z>") %}{{ v }}!{% endcall %}
+{% for i in range(2) %}{{ pair(i, loop.index) }}{% endfor %}"""
+    sandboxed = BoundedEnvironment(limits=REPORT_LIMITS, autoescape=autoescape)
+    plain = jinja2.Environment(autoescape=autoescape)
+    assert sandboxed.render(sandboxed.from_string(source), {}) == plain.from_string(source).render()
+    with pytest.raises(jinja2.TemplateRuntimeError, match="takes not more than 2 argument"):
+        sandboxed.render(sandboxed.from_string(source + "{{ pair(1, 2, 3) }}"), {})
+    with pytest.raises(jinja2.TemplateRuntimeError, match="no keyword argument .c."):
+        sandboxed.render(sandboxed.from_string(source + "{{ pair(1, 2, c=3) }}"), {})
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.integers(-5, 500), st.text(max_size=6)), max_size=5), st.sampled_from(["en", "fr"]))
+def test_lists_are_worded_as_babel_words_them(items: list[Any], lang: str) -> None:
+    from babel.lists import format_list
+
+    from advise.explain import wording
+
+    texts = [str(item) for item in items]
+    expected = format_list(texts, style="standard", locale=wording.locale(lang)) if texts else wording._NOTHING[lang]
+    assert wording.join_and(items, lang) == expected
+    assert wording.join_and(items, lang) == expected  # remembered: the same again

@@ -196,11 +196,16 @@ def _join(items: list[Any], lang: str, style: str) -> str:
         parts = [str(escape(item)) for item in items]
         if not parts:
             return Markup(escape(_NOTHING[lang]))
-        return Markup(format_list(parts, style=style, locale=locale(lang)))
+        return Markup(_listed(tuple(parts), style, lang))
     texts = [str(item) for item in items]
     if not texts:
         return _NOTHING[lang]
-    return format_list(texts, style=style, locale=locale(lang))
+    return _listed(tuple(texts), style, lang)
+
+
+@lru_cache(maxsize=4096)  # a report lists the same few step numbers and names many times
+def _listed(texts: tuple[str, ...], style: str, lang: str) -> str:
+    return format_list(list(texts), style=style, locale=locale(lang))
 
 
 def join_and(items: list[Any], lang: str) -> str:
