@@ -216,6 +216,22 @@ def test_the_bytecode_cache_changes_no_byte(fmt: str, tmp_path: Path, monkeypatc
     assert report(str(cache)) == fresh
 
 
+def test_no_filter_is_run_when_a_text_is_compiled() -> None:
+    """The bytecode of a rule text is kept by rule id, text and language, not by vocabulary:
+    that holds only if no filter is folded into the code at compile time (Jinja's optimizer
+    folds calls on constants). A label changed in the vocabulary must reach a text whose
+    compiled code came from the cache."""
+    from advise.sandbox import RULE_TEXT_LIMITS, BoundedEnvironment
+
+    labels = {"facebook": "Facebook"}
+    environment = BoundedEnvironment(limits=RULE_TEXT_LIMITS, filters={"platform": lambda key: labels[key]})
+    code = environment.compile("{{ 'facebook' | platform }} / {{ 'x' | upper }}")
+    template = environment.template_class.from_code(environment, code, environment.make_globals(None), None)
+    assert environment.render(template, {}) == "Facebook / X"
+    labels["facebook"] = "Page Facebook"
+    assert environment.render(template, {}) == "Page Facebook / X"
+
+
 def test_a_cache_folder_others_may_write_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     shared = tmp_path / "shared"
     shared.mkdir(mode=0o777)
