@@ -76,6 +76,9 @@ class Advisor:
         rulebook = load_rulebook(self.rules_dir)
         program = compile_rulebook(rulebook)
         check_definition(program.definition)
+        for name, member in vars(Program).items():  # what runs compute once per rule base: kept in the cache too
+            if isinstance(member, cached_property):
+                getattr(program, name)
         return rulebook, program
 
     def run(self, sheet: FactSheet) -> Result:

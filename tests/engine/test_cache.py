@@ -83,3 +83,27 @@ def test_a_cached_rule_base_keeps_what_its_texts_read(tmp_path: Path, monkeypatc
         except Exception:  # noqa: BLE001 - facts missing from this empty context: only the parsing matters
             pass
     assert parsed == []
+
+
+def test_a_cached_program_keeps_what_runs_compute_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Program's per-rule-base data (its cached properties) is computed before the rule
+    base is stored, so a run on the cached one does not compute it again; the same values."""
+    from functools import cached_property
+
+    from advise.advisor import Advisor
+    from advise.engine.compiler import Program
+
+    folder = tmp_path / "cache"
+    folder.mkdir(mode=0o700)
+    monkeypatch.setenv("ADVISE_CACHE_DIR", str(folder))
+    monkeypatch.delenv("ADVISE_NO_CACHE", raising=False)
+    names = [name for name, member in vars(Program).items() if isinstance(member, cached_property)]
+    assert "tested_facts" in names
+    Advisor(cache=True)
+    loaded = Advisor(cache=True).program
+    assert all(name in loaded.__dict__ for name in names)
+    monkeypatch.setenv("ADVISE_NO_CACHE", "1")
+    fresh = Advisor().program
+    for name in names:
+        fresh.__dict__.pop(name, None)
+        assert getattr(loaded, name) == getattr(fresh, name), name

@@ -125,3 +125,23 @@ def test_the_cached_locale_data_is_small_and_anything_else_comes_from_babel(name
         assert ask(again) is not None and again.whole
     with pytest.raises(KeyError):
         kept["no such key"]
+
+
+def test_the_reports_long_date_is_babels_for_every_day() -> None:
+    """advise.explain.summary writes the long date itself (no babel.dates at start-up): the
+    same words as Babel's format_date(..., "long"), the French ordinal of the first aside."""
+    import datetime
+
+    from babel.dates import format_date
+
+    from advise.explain.summary import show_date
+    from advise.explain.wording import LOCALES
+
+    days = [datetime.date(2026, 1, 1) + datetime.timedelta(days=n) for n in range(366 * 2 + 1)]
+    days += [datetime.date(1, 1, 1), datetime.date(999, 12, 31), datetime.date(9999, 12, 31)]
+    for lang in ("en", "fr"):
+        for day in days:
+            expected = format_date(day, format="long", locale=LOCALES[lang])
+            if lang == "fr" and day.day == 1:
+                expected = "1er" + expected[1:]
+            assert show_date(day, lang) == expected, (lang, day)

@@ -46,6 +46,11 @@ handled here, and tests/engine/test_durable.py shows each one:
     Closure, three readings of the clock, and the sheet's state decoded and encoded again.
     `_SynchronousHost.assert_facts` makes the same calls into the C engine
     (`durable_rules_engine`, part of durable) in the same order, and nothing else.
+17. durable compares an integer with a float as two doubles: past 2**53 (9,007,199,254,740,992)
+    an integer and a float that differ can compare equal (9,999,999,999,999,999 equals 1e16
+    for durable, not for Python). Two integers compare exactly within 64 bits, two floats
+    exactly, and an integer with a float exactly up to 2**53. Only a rule constant written
+    as a float past 2**53 could be met wrongly (by a budget of that size): none is shipped.
 Limits: at most 1024 live sheets per ruleset, so every session deletes its state when it
 closes. Python 3.13 needs CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject at install
 (scripts/setup.sh).

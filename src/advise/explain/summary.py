@@ -16,11 +16,9 @@ import functools
 import os
 from typing import Any
 
-from babel.dates import format_date
-
 from ..sheet.consultant import Consultant
 from .model import Action, ExistingProfile, Report, Signature, Summary
-from .wording import LOCALES
+from .wording import LOCALES, locale
 from .words import Words
 
 ACTIONS_SHOWN = 3
@@ -83,10 +81,21 @@ def report_date(option: str | None = None, environ: Any = None) -> _dt.date:
     return _dt.date.today()
 
 
+# CLDR's long date of each report language (en_GB and fr_FR: "d MMMM y"), written here so
+# that a report needs no babel.dates (with the time zones it loads: 2 ms of every start);
+# the month names are the locale's. tests/explain/test_wording.py checks it against Babel.
+_LONG_DATES = frozenset({"en", "fr"})
+
+
 @functools.lru_cache(maxsize=64)  # a batch dates every report alike: worded once, not per sheet
 def show_date(date: _dt.date, lang: str) -> str:
     """'28 novembre 2026', '1er décembre 2026', '28 November 2026'."""
-    text = format_date(date, format="long", locale=LOCALES.get(lang, lang))
+    if lang in _LONG_DATES:
+        text = f"{date.day} {locale(lang).months['format']['wide'][date.month]} {date.year}"
+    else:
+        from babel.dates import format_date
+
+        text = format_date(date, format="long", locale=LOCALES.get(lang, lang))
     if lang == "fr" and date.day == 1 and text.startswith("1 "):
         text = "1er" + text[1:]  # French writes the first of the month as an ordinal
     return text

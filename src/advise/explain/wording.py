@@ -62,10 +62,12 @@ def _prime_locale_data(name: str) -> None:
 
 
 # What the wording reads of a locale's data: numbers and percentages (with patterns of
-# their own), lists, plural forms, the date. The cache keeps these alone (a few kilobytes
-# of some 190 that every start loaded); anything else Babel asks for is read from its
-# files then (LocaleData), so what Babel does never depends on this list, only its speed.
-LOCALE_KEYS = ("date_formats", "list_patterns", "months", "number_symbols", "plural_form")
+# their own), lists, plural forms, the months (advise.explain.summary writes the date). The
+# cache keeps these alone (a few kilobytes of some 190 that every start loaded); anything
+# else Babel asks for is read from its files then (LocaleData), so what Babel does never
+# depends on this list, only its speed. (Not the date formats: Babel's are objects of
+# babel.dates, which loading them back would import.)
+LOCALE_KEYS = ("list_patterns", "months", "number_symbols", "plural_form")
 
 
 class LocaleData(dict):
