@@ -91,3 +91,39 @@ def test_any_sheet_with_one_answer_changed_is_predicted_as_the_engine_decides_it
     changed = apply_overrides(sheet, [f"{name}={text(value)}"])
     predicted = advisor().predictor.facts(result.trace, {name: changed.facts[name]})
     assert predicted == advisor().run(changed).trace.facts
+
+
+def test_what_a_rule_concludes_without_computing_is_what_conclude_gives() -> None:
+    """The predictor keeps the conclusions of rules that compute nothing: the same as
+    advise.engine.inference.conclude gives them, whatever the facts."""
+    from advise.engine.inference import conclude
+
+    program = advisor().program
+    kept = advisor().predictor.constants
+    assert kept
+    for rule_id, concluded in kept.items():
+        assert concluded == conclude(program, rule_id, {})[0], rule_id
+    computing = [rule_id for rule_id, compiled in program.rules.items()
+                 if any(conclusion.expression is not None for conclusion in compiled.rule.then)]
+    assert computing and not set(computing) & set(kept)
+
+
+def test_predictions_are_the_same_from_a_new_predictor_and_after_its_memory_is_cleared(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the predictor keeps from one prediction to the next (which rules and facts a change
+    reaches) changes no prediction, nor does the bound on how much of it it keeps."""
+    from advise.engine import prediction
+    from advise.engine.prediction import Predictor
+
+    for example in sorted(EXAMPLES.glob("*.yaml")):
+        result = advisor().run(load_fact_sheet(example))
+        changes = [(name, float(value)) for name, values in numeric_candidates(result).items() for value in values]
+        changes += [(name, not result.sheet.facts[name]) for name in bool_candidates(result)]
+        kept = [advisor().predictor.facts(result.trace, {name: value}) for name, value in changes]
+        fresh = [Predictor(advisor().program).facts(result.trace, {name: value}) for name, value in changes]
+        assert kept == fresh, example.name
+        monkeypatch.setattr(prediction, "_MAX_PLANS", 1)
+        bounded = Predictor(advisor().program)
+        assert [bounded.facts(result.trace, {name: value}) for name, value in changes] == fresh, example.name
+        assert len(bounded._plans) <= 1
+        monkeypatch.undo()

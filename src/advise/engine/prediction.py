@@ -25,10 +25,11 @@ from ..errors import AdviseError
 from ..rulebase.model import Condition, Group
 from ..rulebase.operators import OPERATORS
 from .compiler import Program, computed_from
-from .inference import conclude, resolve
+from .inference import _normalise, conclude, resolve
 from .trace import Trace
 
 _ABSENT = object()
+_MAX_PLANS = 4096  # Predictor._plans kept at once
 
 
 class _Undecided(Exception):
@@ -94,6 +95,21 @@ class Predictor:
         self.defaults: dict[str, tuple[int, Any]] = {
             name: (level, fact_type.default) for name, level in program.fact_level.items()
             if (fact_type := rulebook.facts[name]).has_default}
+        # rule -> what it concludes, for the rules whose conclusions are all constants (no
+        # computation): the same whatever the facts, as conclude() would give it
+        self.constants: dict[str, dict[str, Any]] = {}
+        for rule_id, compiled in program.rules.items():
+            rule = compiled.rule
+            if all(conclusion.expression is None for conclusion in rule.then):
+                try:
+                    self.constants[rule_id] = {
+                        conclusion.fact: _normalise(rulebook.facts[conclusion.fact], conclusion.value, rule.id,
+                                                    rule.file, conclusion.line) for conclusion in rule.then}
+                except AdviseError:
+                    pass  # conclude() raises it again at each prediction: undecided
+        # (stratum, the rules of it to decide again) -> (the facts they conclude, sorted; the
+        # positions of the rules that conclude one): the same few sets come back at every prediction
+        self._plans: dict[tuple[int, frozenset[str]], tuple[tuple[str, ...], frozenset[str], tuple[int, ...]]] = {}
         self._before: tuple[Trace, dict[str, Any]] | None = None  # the last trace read, and its firings
 
     def facts(self, trace: Trace, changes: dict[str, Any]) -> dict[str, Any] | None:
@@ -135,24 +151,37 @@ class Predictor:
             if not affected:
                 continue
             rules = program.strata[stratum]
-            concluders = self.concluders[stratum]
-            redo = {name for rule_id in affected for name in self.concludes[rule_id]}
+            key = (stratum, frozenset(affected))
+            plan = self._plans.get(key)
+            if plan is None:
+                if len(self._plans) >= _MAX_PLANS:
+                    self._plans.clear()  # a bound on memory for a long-lived server
+                concluders = self.concluders[stratum]
+                names = {name for rule_id in affected for name in self.concludes[rule_id]}
+                plan = self._plans[key] = (tuple(sorted(names)), frozenset(names), tuple(sorted(
+                    {position for name in names for position in concluders.get(name, ())})))
+            ordered, redo, positions = plan
             proposals: dict[str, list[tuple[int, Any, str]]] = {}
             added: set[str] = set()
-            for position in sorted({position for name in redo for position in concluders.get(name, ())}):
+            constants = self.constants
+            for position in positions:
                 rule_id = rules[position]
                 if rule_id in affected:
-                    concluded = conclude(program, rule_id, store)[0] if self._fires(rule_id, store) else None
+                    if not self._fires(rule_id, store):
+                        continue
+                    concluded = constants.get(rule_id)
+                    if concluded is None:
+                        concluded = conclude(program, rule_id, store)[0]
                 else:
                     concluded = before.get(rule_id)
-                if concluded is None:
-                    continue
+                    if concluded is None:
+                        continue
                 for name, value in concluded.items():
                     if name in redo:
                         proposals.setdefault(name, []).append((position, value, rule_id))
                 added.update(name for name in self.adds[rule_id] if name in redo)
             settled, _ = resolve(rulebook, proposals, {}, added)
-            for name in sorted(redo):
+            for name in ordered:
                 if name in settled:
                     value = settled[name]
                 elif (default := defaults.get(name)) is not None and default[0] == stratum:

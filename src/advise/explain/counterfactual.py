@@ -97,39 +97,45 @@ class _Replay:
 
     def value(self, name: str, fact: str, x: Any) -> tuple[Any, bool]:
         """The value of `name` if the sheet's `fact` were `x`; and whether it depends on `fact`."""
-        memo = self._memos.setdefault((fact, type(x), x), {})
-        constants = self._constants.setdefault(fact, {})
+        key = (fact, type(x), x)
+        memo = self._memos.get(key)
+        if memo is None:
+            memo = self._memos[key] = {}
+        constants = self._constants.get(fact)
+        if constants is None:
+            constants = self._constants[fact] = {}
         if name != fact:  # asked before: the searches ask for the same values many times
             known = memo.get(name) or constants.get(name)
             if known is not None:
                 return (None if known[0] is _FAILED else known[0]), known[1]
         plans = self._plans
-        touched = [False]
+        touched = False
 
         def get(item: str) -> Any:
+            nonlocal touched
             if item == fact:
-                touched[0] = True
+                touched = True
                 return x
             entry = memo.get(item) or constants.get(item)
             if entry is None:
-                outer, touched[0] = touched[0], False
+                outer, touched = touched, False
                 try:
                     plan = plans.get(item)
                     if plan is None:
                         plan = plans[item] = self._plan(item)
                     value = compute(plan)
                 except _Unknown:
-                    memo[item] = (_FAILED, touched[0])
-                    if not touched[0]:
+                    memo[item] = (_FAILED, touched)
+                    if not touched:
                         constants[item] = memo[item]
-                    touched[0] = touched[0] or outer
+                    touched = touched or outer
                     raise
-                entry = memo[item] = (value, touched[0])
-                if not touched[0]:
+                entry = memo[item] = (value, touched)
+                if not touched:
                     constants[item] = entry
-                touched[0] = touched[0] or outer
-            else:
-                touched[0] = touched[0] or entry[1]
+                touched = touched or outer
+            elif entry[1]:
+                touched = True
             if entry[0] is _FAILED:
                 raise _Unknown(item)
             return entry[0]
@@ -160,9 +166,10 @@ class _Replay:
             return value
 
         try:
-            return get(name), touched[0]
+            found = get(name)
         except _Unknown:
-            return None, touched[0]
+            return None, touched
+        return found, touched
 
     def _plan(self, item: str) -> tuple:
         """How `item` is computed in this run: a value that no change of the sheet moves (a
