@@ -97,6 +97,8 @@ class _Replay:
 
     def value(self, name: str, fact: str, x: Any) -> tuple[Any, bool]:
         """The value of `name` if the sheet's `fact` were `x`; and whether it depends on `fact`."""
+        if name == fact:  # the conditions on the sheet's number itself
+            return x, True
         key = (fact, type(x), x)
         memo = self._memos.get(key)
         if memo is None:
@@ -104,10 +106,9 @@ class _Replay:
         constants = self._constants.get(fact)
         if constants is None:
             constants = self._constants[fact] = {}
-        if name != fact:  # asked before: the searches ask for the same values many times
-            known = memo.get(name) or constants.get(name)
-            if known is not None:
-                return (None if known[0] is _FAILED else known[0]), known[1]
+        known = memo.get(name) or constants.get(name)  # asked before: the searches ask again and again
+        if known is not None:
+            return (None if known[0] is _FAILED else known[0]), known[1]
         plans = self._plans
         touched = False
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 import ast
 import math
 from decimal import ROUND_HALF_UP, Context, Decimal
-from typing import Any, Callable, Mapping
+from collections.abc import Mapping
+from typing import Any, Callable
 
 from ..errors import register_messages
 from ..records import Record
