@@ -127,3 +127,71 @@ def test_predictions_are_the_same_from_a_new_predictor_and_after_its_memory_is_c
         assert [bounded.facts(result.trace, {name: value}) for name, value in changes] == fresh, example.name
         assert len(bounded._plans) <= 1
         monkeypatch.undo()
+
+
+def _reference_fires(rule_id: str, store: dict[str, Any]) -> bool:
+    """A rule's conditions decided straight from the rule (all / any / none, in the rule's
+    order), as the prediction decided them before it kept them as tests."""
+    from advise.engine.compiler import computed_from
+    from advise.engine.prediction import _comparable, _Undecided
+    from advise.rulebase.model import Group
+    from advise.rulebase.operators import OPERATORS
+
+    def matches(condition: Any) -> bool:
+        if condition.fact not in store:
+            return False
+        value = store[condition.fact]
+        if condition.op == "present":
+            return True
+        if type(value) is not type(condition.operand) and not _comparable(value, condition.operand):
+            raise _Undecided(condition.fact)
+        return bool(OPERATORS[condition.op].evaluate(value, condition.operand))
+
+    program = advisor().program
+    rule = program.rules[rule_id].rule
+    positives, negations, alternatives = [], [], []
+    for item in rule.when.items:
+        if isinstance(item, Group) and item.kind == "any":
+            options = [list(sub.conditions()) if isinstance(sub, Group) else [sub] for sub in item.items]
+            if any(c.negated for option in options for c in option):
+                raise _Undecided(rule_id)
+            alternatives.append(options)
+        else:
+            for condition in (item.conditions() if isinstance(item, Group) else (item,)):
+                (negations if condition.negated else positives).append(condition)
+    positives.extend(computed_from(program.rulebook, rule))
+    return (all(matches(c) for c in positives)
+            and all(any(all(matches(c) for c in option) for option in options) for options in alternatives)
+            and not any(matches(c) for c in negations))
+
+
+odd_values = st.one_of(st.none(), st.booleans(), st.integers(-5, 200), st.floats(-5, 1e5, allow_nan=False),
+                       st.sampled_from(["", "local", "instagram", "facebook", "yes"]),
+                       st.lists(st.sampled_from(["instagram", "facebook", "linkedin", "tiktok", "x"]), max_size=3)
+                       .map(tuple))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(sorted(p.name for p in EXAMPLES.glob("*.yaml"))), st.data())
+def test_each_rule_is_decided_as_its_conditions_say_whatever_the_facts(example: str, data: st.DataObject) -> None:
+    """The prediction's kept tests decide every rule as the rule's own conditions do, on facts
+    of every type (present, absent, of another type than the rule compares: undecided), in
+    the same order: the same test raises."""
+    from advise.engine.prediction import _Undecided
+
+    store = dict(advisor().run(load_fact_sheet(EXAMPLES / example)).trace.facts)
+    for name in data.draw(st.lists(st.sampled_from(sorted(advisor().rulebook.facts)), max_size=6)):
+        value = data.draw(odd_values)
+        if value is None:
+            store.pop(name, None)
+        else:
+            store[name] = value
+    predictor = advisor().predictor
+    for rule_id in advisor().program.rules:
+        outcomes = []
+        for decide in (predictor._fires, _reference_fires):
+            try:
+                outcomes.append(decide(rule_id, store))
+            except (_Undecided, TypeError, ValueError) as error:  # facts() makes each of them None
+                outcomes.append(type(error).__name__)
+        assert outcomes[0] == outcomes[1], rule_id

@@ -36,13 +36,13 @@ class _Undecided(Exception):
 
 
 class _Shape:
-    """One rule's conditions, as the compiler splits them. (A plain class: a dataclass costs
-    about 0.5 ms to create, in every process that gives hints.)"""
+    """One rule's conditions, as the compiler splits them, each as _test gives it. (A plain
+    class: a dataclass costs about 0.5 ms to create, in every process that gives hints.)"""
 
     __slots__ = ("positives", "alternatives", "negations", "decidable")
 
-    def __init__(self, positives: tuple[Condition, ...], alternatives: tuple[tuple[tuple[Condition, ...], ...], ...],
-                 negations: tuple[Condition, ...], decidable: bool) -> None:
+    def __init__(self, positives: tuple[_Test, ...], alternatives: tuple[tuple[tuple[_Test, ...], ...], ...],
+                 negations: tuple[_Test, ...], decidable: bool) -> None:
         self.positives = positives  # must all hold (top level, `all` groups, computed_from)
         self.alternatives = alternatives  # each `any`: one alternative must hold
         self.negations = negations  # must match no fact
@@ -75,7 +75,10 @@ class Predictor:
                     for condition in (item.conditions() if isinstance(item, Group) else (item,)):
                         (negations if condition.negated else positives).append(condition)
             positives.extend(computed_from(rulebook, rule))
-            self.shapes[rule_id] = _Shape(tuple(positives), tuple(alternatives), tuple(negations), decidable)
+            self.shapes[rule_id] = _Shape(tuple(map(_test, positives)),
+                                          tuple(tuple(tuple(map(_test, option)) for option in options)
+                                                for options in alternatives),
+                                          tuple(map(_test, negations)), decidable)
             for name in rule.reads():
                 for fact in families.get(name, (name,)):
                     self.readers.setdefault(fact, set()).add(rule_id)
@@ -183,7 +186,16 @@ class Predictor:
                     if name in redo:
                         proposals.setdefault(name, []).append((position, value, rule_id))
                 added.update(name for name in self.adds[rule_id] if name in redo)
-            settled, _ = resolve(rulebook, proposals, {}, added)
+            # one rule concluded it: nothing to settle (resolve's own first case, without its Derivation)
+            settled: dict[str, Any] = {}
+            contested: dict[str, list[tuple[int, Any, str]]] = {}
+            for name, entries in proposals.items():
+                if len(entries) == 1 and name not in added:
+                    settled[name] = entries[0][1]
+                else:
+                    contested[name] = entries
+            if contested:
+                settled.update(resolve(rulebook, contested, {}, added)[0])
             for name in ordered:
                 if name in settled:
                     value = settled[name]
@@ -200,25 +212,52 @@ class Predictor:
         return store
 
     def _fires(self, rule_id: str, store: dict[str, Any]) -> bool:
+        """Loops rather than all()/any() of generators (the hot path of a prediction), in the same
+        order and stopping at the same test: which test raises _Undecided stays the same."""
         shape = self.shapes[rule_id]
         if not shape.decidable:
             raise _Undecided(rule_id)
-        return (all(_matches(condition, store) for condition in shape.positives)
-                and all(any(all(_matches(c, store) for c in option) for option in options)
-                        for options in shape.alternatives)
-                and not any(_matches(condition, store) for condition in shape.negations))
+        for test in shape.positives:
+            if not _holds(test, store):
+                return False
+        for options in shape.alternatives:
+            for option in options:
+                for test in option:
+                    if not _holds(test, store):
+                        break
+                else:
+                    break  # this alternative holds
+            else:
+                return False
+        for test in shape.negations:
+            if _holds(test, store):
+                return False
+        return True
 
 
-def _matches(condition: Condition, store: dict[str, Any]) -> bool:
+# A condition as _holds tests it: (fact, op, whether op is `present`, operand, its type, how to evaluate)
+_Test = tuple[str, str, bool, Any, type, Any]
+
+
+def _test(condition: Condition) -> _Test:
+    operator = OPERATORS.get(condition.op)
+    return (condition.fact, condition.op, condition.op == "present", condition.operand, type(condition.operand),
+            operator.evaluate if operator is not None else None)
+
+
+def _holds(test: _Test, store: dict[str, Any]) -> bool:
     """Does a fact in `store` match the condition's pattern (its negation aside)?"""
-    value = store.get(condition.fact, _ABSENT)
+    fact, op, present, operand, operand_type, evaluate = test
+    value = store.get(fact, _ABSENT)
     if value is _ABSENT:
         return False
-    if condition.op == "present":
+    if present:
         return True
-    if type(value) is not type(condition.operand) and not _comparable(value, condition.operand):
-        raise _Undecided(condition.fact)
-    return bool(OPERATORS[condition.op].evaluate(value, condition.operand))
+    if type(value) is not operand_type and not _comparable(value, operand):
+        raise _Undecided(fact)
+    if evaluate is None:
+        evaluate = OPERATORS[op].evaluate
+    return bool(evaluate(value, operand))
 
 
 def _comparable(value: Any, operand: Any) -> bool:
