@@ -24,7 +24,7 @@ from ..errors import AdviseError
 from ..rulebase.model import Condition, Group
 from ..rulebase.operators import OPERATORS
 from .compiler import Program, computed_from
-from .inference import _normalise, conclude, resolve
+from .inference import conclude, resolve
 from .trace import Trace
 
 _ABSENT = object()
@@ -105,12 +105,9 @@ class Predictor:
         # computation): the same whatever the facts, as conclude() would give it
         self.constants: dict[str, dict[str, Any]] = {}
         for rule_id, compiled in program.rules.items():
-            rule = compiled.rule
-            if all(conclusion.expression is None for conclusion in rule.then):
+            if all(conclusion.expression is None for conclusion in compiled.rule.then):
                 try:
-                    self.constants[rule_id] = {
-                        conclusion.fact: _normalise(rulebook.facts[conclusion.fact], conclusion.value, rule.id,
-                                                    rule.file, conclusion.line) for conclusion in rule.then}
+                    self.constants[rule_id] = conclude(program, rule_id, {})[0]  # reads no fact
                 except AdviseError:
                     pass  # conclude() raises it again at each prediction: undecided
         # (stratum, the rules of it to decide again) -> (the facts they conclude, sorted; the
