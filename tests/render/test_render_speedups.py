@@ -205,3 +205,21 @@ def test_lists_are_worded_as_babel_words_them(items: list[Any], lang: str) -> No
     expected = format_list(texts, style="standard", locale=wording.locale(lang)) if texts else wording._NOTHING[lang]
     assert wording.join_and(items, lang) == expected
     assert wording.join_and(items, lang) == expected  # remembered: the same again
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab *_[]<>#|~&!`\\{}\n\r\u2028é ")), max_size=300))
+def test_markdown_escaping_remembered_gives_what_escaping_gives(text: str) -> None:
+    expected = re.sub(r"([\\`*_{}\[\]<>#|~&!])", r"\\\1", " ".join(text.splitlines()))
+    assert render.escape_markdown(text) == expected
+    assert render.escape_markdown(text) == expected  # remembered (when short): the same again
+    assert render.escape_markdown(render.MarkdownText(text)) == expected
+
+
+def test_the_markdown_escaping_memory_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(render, "_ESCAPED", {})
+    for number in range(10_000):
+        render.escape_markdown(f"value *{number}*")
+        assert len(render._ESCAPED) <= 4096
+    render.escape_markdown("x" * 10_000)
+    assert "x" * 10_000 not in render._ESCAPED  # long texts are not kept

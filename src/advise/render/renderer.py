@@ -67,8 +67,18 @@ def escape_markdown(value: Any) -> str:
     Inline markup characters are backslash-escaped; a line break becomes a space, so a
     value never starts a new block. Templates never start a line with a value.
     """
-    text = " ".join(str(value).splitlines())
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    text = str(value)
+    done = _ESCAPED.get(text)
+    if done is None:
+        done = _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.splitlines()))
+        if len(text) <= 256:  # labels, values, short sentences: asked again and again, kept
+            if len(_ESCAPED) >= 4096:
+                _ESCAPED.clear()
+            _ESCAPED[text] = done
+    return done
+
+
+_ESCAPED: dict[str, str] = {}  # a short text -> escaped: at most 4,096, memory stays flat
 
 
 class MarkdownText(str):
