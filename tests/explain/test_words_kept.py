@@ -57,3 +57,14 @@ def test_each_premise_and_support_of_a_report_is_what_words_and_the_trace_say(ad
             for item in report.warnings + report.recommendations:
                 support = supporting_steps(result.trace, item.steps, result.rulebook) - set(item.steps)
                 assert item.support == tuple(sorted(support))
+
+
+def test_equal_tuples_of_other_kinds_are_not_shown_alike(advisor: Advisor) -> None:
+    """(1,), (1.0,) and (True,) are equal, and hash alike: each reads as it does afresh,
+    whichever was shown first."""
+    result = advisor.run(load_fact_sheet(EXAMPLES[0]))
+    for lang in ("en", "fr"):
+        words = Words(result, lang)
+        for value in [(1,), (True,), (1.0,), (0,), (False,), (-0.0,)]:
+            assert words.show("weekly_hours_needed", value) == words._show("weekly_hours_needed", value), value
+        assert words.show("x", (True,)) != words.show("x", (1,))

@@ -119,13 +119,15 @@ class Words:
     def show(self, name: str, value: Any) -> str:
         """A value of the fact (or table, or family) `name`, in the reader's words."""
         kind = type(value)
-        if kind is list and all(type(item) is str for item in value):
-            key: tuple[str, type, Any] = (name, list, tuple(value))  # a list of names (networks...): a key as a tuple
+        if kind in (list, tuple) and all(type(item) is str for item in value):
+            key: tuple[str, type, Any] = (name, kind, tuple(value))  # a list of names (networks...): a key as a tuple
         elif kind is dict and all(type(item) in _NUMBERS and type(member) is str for member, item in value.items()):
             # points per network: in order (ties keep it), each number typed
             key = (name, dict, tuple([(member, type(item), item) for member, item in value.items()]))
-        elif isinstance(value, (dict, list)) or (kind is float and (value == 0 or value != value)):
-            return self._show(name, value)  # not a key (dict, list), or one that hides a sign (-0.0) or NaN
+        elif isinstance(value, (dict, list, tuple)) or (kind is float and (value == 0 or value != value)):
+            # not a key (dict, list; a tuple of numbers: (1,), (1.0,) and (True,) are equal keys),
+            # or one that hides a sign (-0.0) or NaN
+            return self._show(name, value)
         else:
             key = (name, kind, value)  # typed: 1, 1.0 and True are equal keys otherwise
         shown = self._shared.shown
