@@ -9,7 +9,6 @@ by piece, remembered: the same text as one regular expression over the whole rep
 
 from __future__ import annotations
 
-import dataclasses
 import random
 import re
 from typing import Any
@@ -20,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from advise.explain.wording import typography
+from advise.records import replace
 from advise.render import renderer as render
 from advise.render.renderer import Renderer
 from advise.sandbox import REPORT_LIMITS, BoundedEnvironment, RenderLimit, SecurityError, allow_methods
@@ -75,7 +75,7 @@ def test_a_method_marked_unsafe_is_still_refused(method: str) -> None:
 
 
 def test_calls_in_a_loop_are_still_charged() -> None:
-    environment = BoundedEnvironment(limits=dataclasses.replace(REPORT_LIMITS, steps=2_000))
+    environment = BoundedEnvironment(limits=replace(REPORT_LIMITS, steps=2_000))
     template = environment.from_string("{% for i in range(5000) %}{{ h.pad('', 0) }}{% endfor %}")
     with pytest.raises(RenderLimit, match="too much work"):
         environment.render(template, {"h": _Helper()})
@@ -162,7 +162,7 @@ def test_values_are_checked_whatever_their_type() -> None:
     numbers, truth values and None pass as they are (checked first, as the commonest)."""
     helpers = {"big": lambda: 2 ** 5000, "flag": lambda: True, "nothing": lambda: None, "half": lambda: 0.5,
                "count": lambda n: iter(range(n)), "subclass": lambda: type("Big", (int,), {})(2 ** 5000)}
-    environment = BoundedEnvironment(limits=dataclasses.replace(REPORT_LIMITS, items=100), globals_=helpers)
+    environment = BoundedEnvironment(limits=replace(REPORT_LIMITS, items=100), globals_=helpers)
 
     def render(source: str) -> str:
         return environment.render(environment.from_string(source), {})
