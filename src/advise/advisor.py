@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .engine.compiler import Program, compile_rulebook
-from .engine.durable import Engine, check_definition
+from .engine.durable import Engine, check_definition, registration_text
 from .engine.inference import infer
 from .engine.trace import Trace
 from .records import Record
@@ -59,18 +59,20 @@ class Advisor:
         if cache:
             from .engine.cache import cached
 
-            self.rulebook, self.program = cached(
-                self.rules_dir, self._load,
-                valid=lambda value: isinstance(value, tuple) and len(value) == 2
-                and isinstance(value[0], RuleBook) and isinstance(value[1], Program))
+            self.rulebook, self.program, text = cached(
+                self.rules_dir, lambda: self._load(with_text=True),
+                valid=lambda value: isinstance(value, tuple) and len(value) == 3
+                and isinstance(value[0], RuleBook) and isinstance(value[1], Program) and isinstance(value[2], str))
         else:
-            self.rulebook, self.program = self._load()
-        # Checked by `_load`, before the cache kept it: not again at every start.
-        self.engine = Engine(self.program.definition, check=False)
+            self.rulebook, self.program, text = self._load()
+        # Checked by `_load`, before the cache kept it: not again at every start; registered
+        # with the JSON text kept in the cache, not written again.
+        self.engine = Engine(self.program.definition, check=False, text=text)
 
-    def _load(self) -> tuple[RuleBook, Program]:
+    def _load(self, with_text: bool = False) -> tuple[RuleBook, Program, str | None]:
         """The rule base read and compiled, its durable definition checked (only a rule base
-        that passes reaches the cache)."""
+        that passes reaches the cache); `with_text`: and the JSON text durable registers
+        (advise.engine.durable.registration_text), which the cache keeps with them."""
         from .rulebase.loading import load_rulebook  # not needed when the cache holds the rule base
 
         rulebook = load_rulebook(self.rules_dir)
@@ -79,7 +81,7 @@ class Advisor:
         for name, member in vars(Program).items():  # what runs compute once per rule base: kept in the cache too
             if isinstance(member, cached_property):
                 getattr(program, name)
-        return rulebook, program
+        return rulebook, program, registration_text(program.definition) if with_text else None
 
     def run(self, sheet: FactSheet) -> Result:
         check_open_choices(sheet, self.rulebook.vocabulary.open_choices())

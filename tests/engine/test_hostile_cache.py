@@ -65,8 +65,8 @@ def assert_rebuilt(folder: Path) -> None:
     assert stat.S_ISREG(status.st_mode) and status.st_uid == os.getuid()
     assert stat.S_IMODE(status.st_mode) & 0o022 == 0
     with open(entry, "rb") as handle:
-        rulebook, program = pickle.load(handle)
-    assert rulebook.rules and program.rules
+        rulebook, program, text = pickle.load(handle)
+    assert rulebook.rules and program.rules and isinstance(text, str) and text.startswith("{")
 
 
 @pytest.mark.parametrize("mode", [0o666, 0o620, 0o602])
@@ -102,7 +102,8 @@ def test_an_entry_that_is_a_symlink_is_not_followed(folder: Path, tmp_path: Path
 
 
 @pytest.mark.parametrize("data", [b"", b"\x80\x05garbage", pickle.dumps({"a": 1}), pickle.dumps((1, 2)),
-                                  pickle.dumps(None)], ids=["empty", "damaged", "a dict", "a pair", "none"])
+                                  pickle.dumps((1, 2, 3)), pickle.dumps(None)],
+                         ids=["empty", "damaged", "a dict", "a pair", "a triple", "none"])
 def test_a_bad_entry_is_rebuilt_silently_once(folder: Path, data: bytes) -> None:
     entry = entry_path(folder)
     plant(entry, data, 0o600)

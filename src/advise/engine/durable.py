@@ -114,11 +114,20 @@ def _to_json(value: Any) -> str:
     return text
 
 
+# The ruleset being registered on this thread and its JSON text, written before (the text
+# kept with a cached rule base: `registration_text`): durable's registration dumps that
+# very mapping, and is handed the text instead of dumping it again (0.5 ms of every start).
+_REGISTERING = threading.local()
+
+
 class _DurableJson:
     """Stands for the `json` module inside durable.engine (edge 15)."""
 
     @staticmethod
     def dumps(value: Any, **_: Any) -> str:  # durable's ensure_ascii=False: _to_json writes UTF-8
+        known = getattr(_REGISTERING, "known", None)
+        if known is not None and value is known[0]:
+            return known[1]
         return _to_json(value)
 
     loads = staticmethod(json.loads)
@@ -185,6 +194,26 @@ def _plain_copy(definition: dict) -> dict:
     (a deep copy cost a millisecond of every start)."""
     return {ruleset: {rule_id: dict(body) for rule_id, body in rules.items()}
             for ruleset, rules in definition.items()}
+
+
+def _registered(definition: dict[str, dict]) -> dict[str, dict]:
+    """The definition as an Engine registers it: a copy (durable deletes its `run` keys, edge
+    11) with the engine's own two rules."""
+    registered = _plain_copy(definition)
+    rules = registered[next(iter(registered))]
+    rules[CLOSE_RULE] = {"all": [{"m": {"t": CLOSE_RULE}}], "run": CLOSE_RULE}
+    # Last of every firing (pri), so that it never comes between two of the rule base's.
+    rules[END_RULE] = {"all": [{"m": {"t": END_RULE}}], "pri": MAX_PRI, "run": END_RULE}
+    return registered
+
+
+def registration_text(definition: dict[str, dict]) -> str:
+    """The JSON text durable makes of `definition` when an Engine registers it (its rules
+    as `_registered` gives them, each without its `run` key, which durable deletes first),
+    to be kept and handed to a later Engine (`text`)."""
+    rules = next(iter(_registered(definition).values()))
+    return _to_json({rule_id: {key: value for key, value in body.items() if key != "run"}
+                     for rule_id, body in rules.items()})
 
 
 class _Firing:
@@ -271,7 +300,10 @@ class _Recorder:
 class Engine:
     """A compiled ruleset registered in its own Host. Reusable for many sheets, one at a time."""
 
-    def __init__(self, definition: dict[str, dict], *, firing_bound: int | None = None, check: bool = True):
+    def __init__(self, definition: dict[str, dict], *, firing_bound: int | None = None, check: bool = True,
+                 text: str | None = None):
+        """`text`: `registration_text(definition)`, kept from an earlier process (advise's
+        cache keeps it with the rule base), so that registering does not write it again."""
         if len(definition) != 1:
             raise EngineError(Problem("engine-bad-definition", {"reason": "exactly one ruleset expected"}))
         if check:
@@ -289,16 +321,17 @@ class Engine:
         for rule_id, body in rules.items():
             if body.get("run") != IGNORE_ACTION:
                 actions[body["run"]] = self._action_for(body["run"])
-        registered = _plain_copy(definition)  # durable deletes its `run` keys (edge 11)
-        registered[self.ruleset][CLOSE_RULE] = {"all": [{"m": {"t": CLOSE_RULE}}], "run": CLOSE_RULE}
-        # Last of every firing (pri), so that it never comes between two of the rule base's.
-        registered[self.ruleset][END_RULE] = {"all": [{"m": {"t": END_RULE}}], "pri": MAX_PRI, "run": END_RULE}
+        registered = _registered(definition)
+        if text is not None:  # what durable would dump: handed over as it is (_DurableJson.dumps)
+            _REGISTERING.known = (registered[self.ruleset], text)
         try:
             self._host = _SynchronousHost(registered, actions)
         except EngineError:
             raise
         except Exception as error:  # durable's registration errors (codes 1xx)
             raise EngineError(Problem("engine-failed", {"reason": _durable_message(error)})) from None
+        finally:
+            _REGISTERING.known = None
 
     def _ignore(self, closure: Any) -> None:
         if self._recorder is not None:
