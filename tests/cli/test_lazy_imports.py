@@ -29,9 +29,10 @@ with open(sys.argv[1], "w") as handle:
 NEVER_FOR_A_REPORT = ("flask", "werkzeug", "waitress", "openpyxl", "jsonschema", "babel.messages", "difflib",
                       "advise.web", "advise.workbench", "advise.batch", "advise.cli.batch", "advise.cli.serve",
                       "advise.cli.workbench")
-# Needed only to read the rule files, which the cache spares a run that follows another;
-# and babel.dates (with the time zones), which only Babel's own locale files need.
-ONLY_WITHOUT_THE_CACHE = ("advise.rulebase.loading", "advise.rulebase.reader", "babel.dates")
+# Needed only to read and compile the rule files, which the cache spares a run that follows
+# another; and babel.dates (with the time zones), which only Babel's own locale files need.
+ONLY_WITHOUT_THE_CACHE = ("advise.engine.durable_limits", "advise.rulebase.loading", "advise.rulebase.reader",
+                          "babel.dates")
 
 
 def loaded(tmp_path: Path, cache: Path, *args: str) -> set[str]:

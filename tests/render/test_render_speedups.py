@@ -120,7 +120,8 @@ def _typeset_reference(text: str, fmt: str, lang: str) -> str:
     """The code the piecewise typesetting replaces."""
     if fmt == "markdown":
         return "\n".join(typography(line, lang) for line in text.split("\n"))
-    return render._HTML_TEXT.sub(lambda match: match.group(1) or typography(match.group(2), lang), text)
+    return re.sub(render._HTML_TEXT, lambda match: match.group(1) or typography(match.group(2), lang), text,
+                  flags=re.DOTALL)
 
 
 _PIECES = ["<p>", "</p>", "<style>a { b: c; } p > q {}</style>", "<a href='x y'>", "10 000", "5 h", "3 %",

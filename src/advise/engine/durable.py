@@ -79,7 +79,7 @@ _INT64 = 2**63
 _SHAPES = bytes(48 if 48 <= byte <= 57 else 101 if byte in (69, 101) else 32 for byte in range(256))
 _SUSPECT = (b"0e", b"0" * 19)
 # JSON strings (skipped) and numbers (rewritten by _number when needed).
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?')
+_TOKEN = r'"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?'  # compiled when first needed (re's cache)
 
 
 def _number(value: int | float) -> str:
@@ -110,7 +110,7 @@ def _to_json(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False, allow_nan=False)
     shape = text.encode("utf-8").translate(_SHAPES)  # a lone surrogate fails here, in Python, not inside durable
     if _SUSPECT[0] in shape or _SUSPECT[1] in shape:
-        text = _TOKEN.sub(_rewrite, text)
+        text = re.sub(_TOKEN, _rewrite, text)
     return text
 
 

@@ -24,6 +24,7 @@ cache, which checks each template's source before using its code.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -58,7 +59,9 @@ register_messages({
 
 GLOSSARY_KEYS = ("term", "meaning", "also")
 # Characters that are markup in Markdown wherever they stand (CommonMark and GitHub's).
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~&!])")
+@functools.cache  # compiled when first needed: a text or JSON report needs none of these
+def _markdown_special() -> re.Pattern[str]:
+    return re.compile(r"([\\`*_{}\[\]<>#|~&!])")
 
 
 def escape_markdown(value: Any) -> str:
@@ -70,7 +73,7 @@ def escape_markdown(value: Any) -> str:
     text = str(value)
     done = _ESCAPED.get(text)
     if done is None:
-        done = _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.splitlines()))
+        done = _markdown_special().sub(r"\\\1", " ".join(text.splitlines()))
         if len(text) <= 256:  # labels, values, short sentences: asked again and again, kept
             if len(_ESCAPED) >= 4096:
                 _ESCAPED.clear()
@@ -96,8 +99,9 @@ def upper_first(value: Any) -> Any:
     return Markup(result) if isinstance(value, Markup) else result
 
 
-_HTML_TEXT = re.compile(r"(<style>.*?</style>|<[^>]*>)|([^<]+)", re.DOTALL)
-_HTML_TAG = re.compile(r"(<style>.*?</style>|<[^>]*>)", re.DOTALL)  # _HTML_TEXT's tags
+# Compiled when first used (re's own cache), by an HTML report only.
+_HTML_TEXT = r"(<style>.*?</style>|<[^>]*>)|([^<]+)"
+_HTML_TAG = r"(<style>.*?</style>|<[^>]*>)"  # _HTML_TEXT's tags
 
 
 _TYPESET: dict[tuple[str, str], str] = {}
@@ -125,12 +129,13 @@ def typeset(text: str, fmt: str, lang: str) -> str:
     if fmt == "html":
         # The pieces between tags in turn (cut where _HTML_TEXT's tags are); one holds a '<'
         # only when no '>' follows anywhere, where _HTML_TEXT itself decides.
-        pieces = _HTML_TAG.split(text)
+        pieces = re.split(_HTML_TAG, text, flags=re.DOTALL)
         for index in range(0, len(pieces), 2):
             piece = pieces[index]
             if " " in piece:
                 pieces[index] = _typeset_piece(piece, lang) if "<" not in piece else \
-                    _HTML_TEXT.sub(lambda match: match.group(1) or typography(match.group(2), lang), piece)
+                    re.sub(_HTML_TEXT, lambda match: match.group(1) or typography(match.group(2), lang), piece,
+                           flags=re.DOTALL)
         return "".join(pieces)
     return text
 
@@ -395,7 +400,9 @@ class Renderer:
 _CASE_SAFE = frozenset([chr(code) for code in range(128)]
                        + list("àâäçéèêëîïôöùûüÿœæÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÆ«»‘’‚“”„…–—•·°€£§©®™×÷"
                               "\u00a0\u202f\u2009\u2011"))
-_NOT_CASE_SAFE = re.compile("[^" + "".join(re.escape(char) for char in sorted(_CASE_SAFE)) + "]")
+# ASCII as one range: the same class, compiled in a third of the time (0.2 ms of every start)
+_NOT_CASE_SAFE = re.compile("[^\\x00-\\x7f" + "".join(re.escape(char) for char in sorted(_CASE_SAFE) if char > "\x7f")
+                            + "]")
 
 
 class _TermFinder:
