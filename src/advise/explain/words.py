@@ -4,7 +4,7 @@ label, its value with its unit, where it comes from. The report, "how", "why not
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from ..advisor import Result
 from ..engine.trace import Trace
@@ -32,6 +32,17 @@ class _Shared:
         self.labels: dict[str, str] = {}
         self.shown: dict[tuple[str, type, Any], str] = {}
         self.tables: dict[tuple[str, str], TableValue] = {}  # (table, key) -> its entry, worded
+
+
+def _kept(store: dict[Any, Any], key: Any, make: Callable[..., Any], *args: Any) -> Any:
+    """store[key], made by `make(*args)` the first time; a full store (_Shared.LIMIT) is emptied."""
+    value = store.get(key)
+    if value is None:
+        value = make(*args)
+        if len(store) >= _Shared.LIMIT:
+            store.clear()
+        store[key] = value
+    return value
 
 
 _SHARED: dict[tuple[int, str], _Shared] = {}
@@ -63,14 +74,7 @@ class Words:
     # -- names
 
     def label(self, name: str) -> str:
-        labels = self._shared.labels
-        label = labels.get(name)
-        if label is None:
-            label = self._label(name)
-            if len(labels) >= _Shared.LIMIT:
-                labels.clear()
-            labels[name] = label
-        return label
+        return _kept(self._shared.labels, name, self._label, name)
 
     def _label(self, name: str) -> str:
         rulebook, lang = self.rulebook, self.lang
@@ -130,17 +134,10 @@ class Words:
             return self._show(name, value)
         else:
             key = (name, kind, value)  # typed: 1, 1.0 and True are equal keys otherwise
-        shown = self._shared.shown
         try:
-            text = shown.get(key)
+            return _kept(self._shared.shown, key, self._show, name, value)
         except TypeError:  # a tuple holding what has no hash
             return self._show(name, value)
-        if text is None:
-            text = self._show(name, value)
-            if len(shown) >= _Shared.LIMIT:
-                shown.clear()
-            shown[key] = text
-        return text
 
     def _show(self, name: str, value: Any) -> str:
         fact = self.rulebook.facts.get(name)
@@ -270,15 +267,7 @@ class Words:
     def _table_value(self, entry: Any) -> TableValue:
         """An entry of a knowledge table as the reader sees it: worded once per rule book and
         language (it depends on nothing else)."""
-        tables = self._shared.tables
-        key = (entry.table, entry.key)
-        worded = tables.get(key)
-        if worded is None:
-            worded = self._word_table_value(entry)
-            if len(tables) >= _Shared.LIMIT:
-                tables.clear()
-            tables[key] = worded
-        return worded
+        return _kept(self._shared.tables, (entry.table, entry.key), self._word_table_value, entry)
 
     def _word_table_value(self, entry: Any) -> TableValue:
         name = self.member_name(entry.key) if entry.key in self.vocabulary.platforms or not entry.label \
