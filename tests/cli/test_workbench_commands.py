@@ -330,6 +330,32 @@ def test_docs_check_mode(tmp_path: Path) -> None:
     assert invoke("rules", "docs", "-o", str(out), "--check").exit_code == 0
 
 
+def test_docs_check_without_a_file_is_a_usage_error_not_out_of_date() -> None:
+    for args in ([], ["-o", "-"]):
+        result = invoke("rules", "docs", "--check", *args)
+        assert result.exit_code == 2, result.output
+        assert "give it with -o FILE" in result.output and "out of date" not in result.output
+
+
+def test_dash_output_is_the_terminal_for_docs_and_interview(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    docs = invoke("rules", "docs", "-o", "-")
+    assert docs.exit_code == 0 and docs.stdout.startswith("# Rule reference")
+    interview = invoke("interview", "-o", "-", input="\n".join(ANSWERS) + "\n" * 20)
+    assert interview.exit_code == 0, interview.output
+    assert yaml.safe_load(interview.stdout)["business"]["name"] == "Chez Paul"
+    assert not (tmp_path / "-").exists()
+
+
+def test_batch_refuses_dash_as_its_output_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = invoke("batch", str(EXAMPLES / "fleuriste.yaml"), "-o", "-")
+    assert result.exit_code == 2 and "-o needs a folder, not the terminal (-)" in result.output
+    assert not (tmp_path / "-").exists()
+    french = invoke("batch", str(EXAMPLES / "fleuriste.yaml"), "-o", "-", "--lang", "fr")
+    assert french.exit_code == 2 and "pas le terminal (-)" in french.output
+
+
 # ---------------------------------------------------------------- rules check --explain
 
 

@@ -8,9 +8,17 @@ from typing import Any
 
 import click
 
+from ..errors import InputError, Problem, register_messages
 from .options import (audience_option, consultant_option, date_option, lang_option, report_format_option,
                       rules_option, signature_options, templates_option)
 from .reporting import report_errors
+
+register_messages({
+    "batch-output-dash": {
+        "en": "a batch writes a report per sheet and two summaries: -o needs a folder, not the terminal (-)",
+        "fr": "un lot écrit un rapport par fiche et deux résumés : -o attend un dossier, pas le terminal (-)",
+    },
+})
 
 
 def register(group: click.Group) -> None:
@@ -54,6 +62,9 @@ def register(group: click.Group) -> None:
           advise batch answers.csv -o reports/ --format html
         """
         from ..batch import BAD_INPUT, INTERNAL, OK, run_batch
+
+        if out_dir == "-":  # elsewhere `-o -` is the terminal; here it would be a folder named "-"
+            raise InputError(Problem("batch-output-dash", field="--output"))
         consultant, day = signature_options(consultant_file, report_day)
 
         bar: Any = None

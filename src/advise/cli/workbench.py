@@ -26,7 +26,13 @@ register_messages({
         "en": "two rule folders given ({first} and {second}): give RULES_DIR or --rules, not both",
         "fr": "deux dossiers de règles donnés ({first} et {second}) : donnez RULES_DIR ou --rules, pas les deux",
     },
+    "check-needs-file": {
+        "en": "the reference is compared with a file: give it with -o FILE",
+        "fr": "la référence est comparée à un fichier : donnez-le avec -o FICHIER",
+    },
 })
+
+STANDARD_OUTPUT = "-"  # `-o -`: the terminal (the standard output), as for `advise FILE`
 
 
 def _rules_dir(rules_dir: str | None) -> Path:
@@ -240,8 +246,8 @@ def new_command(target: str, rules_dir: str | None, lang: str | None) -> None:
 @rules_group.command("docs")
 @rules_option
 @lang_option()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), default=None,
-              help="Write to this file (atomically) instead of the terminal.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=str), default=None,
+              help="Write to this file (atomically) instead of the terminal; `-o -`: the terminal.")
 @click.option("--check", "check_only", is_flag=True,
               help="Write nothing; exit with status 1 if the file given with -o is not up to date.")
 @report_errors
@@ -259,13 +265,17 @@ def docs_command(rules_dir: str | None, lang: str | None, output: str | None, ch
     from ..workbench.docs import rules_markdown
 
     lang = lang or env_lang()
+    if output == STANDARD_OUTPUT:
+        output = None
+    if check_only and output is None:
+        raise InputError(Problem("check-needs-file", field="--check"))
     text = rules_markdown(_rulebook(rules_dir), lang)
     if check_only:
-        current = Path(output).read_text(encoding="utf-8") if output and Path(output).is_file() else None
+        current = Path(output).read_text(encoding="utf-8") if Path(output).is_file() else None
         if current != text:
-            command = f"advise rules docs --lang {lang} -o {output or ('FILE' if lang == 'en' else 'FICHIER')}"
-            click.echo(f"{output or '-o FILE'}: out of date; run: {command}" if lang == "en"
-                       else f"{output or '-o FICHIER'}\u00a0: pas à jour\u00a0; lancez\u00a0: {command}", err=True)
+            command = f"advise rules docs --lang {lang} -o {output}"
+            click.echo(f"{output}: out of date; run: {command}" if lang == "en"
+                       else f"{output}\u00a0: pas à jour\u00a0; lancez\u00a0: {command}", err=True)
             sys.exit(1)
         return
     if output:
@@ -478,8 +488,9 @@ def init_command(file: str, rules_dir: str | None, lang: str | None) -> None:
 
 
 @click.command("interview")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), default=None,
-              help="Write the fact sheet to this new file (never over an existing one); default: the terminal.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=str), default=None,
+              help="Write the fact sheet to this new file (never over an existing one); default (or `-o -`): the "
+                   "terminal.")
 @rules_option
 @lang_option()
 @report_errors
@@ -499,6 +510,8 @@ def interview_command(output: str | None, rules_dir: str | None, lang: str | Non
     from ..workbench.interview import WHY_WORDS, Interview
 
     lang = lang or env_lang()
+    if output == STANDARD_OUTPUT:
+        output = None
     if output:
         refuse_existing(output, "--output")  # before asking anything
     interview = Interview(_rulebook(rules_dir), lang)
