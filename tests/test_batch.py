@@ -17,6 +17,7 @@ from advise.batch import (
     BAD_INPUT,
     INTERNAL,
     OK,
+    CSV_COLUMNS,
     SUMMARY_COLUMNS,
     find_sheets,
     plan,
@@ -26,6 +27,7 @@ from advise.batch import (
 from advise.cli.main import main
 from advise.errors import InputError, RuleBookError
 from advise.sheet.facts import fact_sheet_from_mapping
+from advise.version import __version__
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -68,7 +70,10 @@ def test_batch_writes_a_report_per_sheet_and_a_summary(sheets: Path, tmp_path: P
     expected = {f"{stem}.txt" for stem in examples} | {"fleuriste-2.txt", "summary.csv", "summary.md"}
     assert {p.name for p in out.iterdir()} == expected
     table = rows(out)
-    assert list(table[0]) == list(SUMMARY_COLUMNS)
+    assert list(table[0]) == list(CSV_COLUMNS) == [*SUMMARY_COLUMNS, "advise", "rules"]
+    # every row says what advised it, as the reports do: the version and the rule base's digest
+    digest = Advisor().rulebook.digest
+    assert digest.startswith("sha256:") and {(row["advise"], row["rules"]) for row in table} == {(__version__, digest)}
     assert [row["file"] for row in table] == sorted(row["file"] for row in table)
     assert len(table) == len(examples) + 2  # the hidden sheet and notes.txt are skipped
     by_file = {Path(row["file"]).relative_to(sheets).as_posix(): row for row in table}

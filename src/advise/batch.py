@@ -84,6 +84,9 @@ EXTENSIONS = {"text": ".txt", "markdown": ".md", "html": ".html", "json": ".json
 SUMMARY_CSV, SUMMARY_MD = "summary.csv", "summary.md"
 SUMMARY_COLUMNS = ("business", "file", "report", "verdict", "max_profiles", "platforms", "warnings",
                    "status", "error")
+# summary.csv adds, on every row, what made the reports (summary.md says it once, at the top):
+# a row copied into a client's spreadsheet still says which version and rule base advised it.
+CSV_COLUMNS = SUMMARY_COLUMNS + ("advise", "rules")
 OK, BAD_INPUT, INTERNAL = "ok", "bad-input", "internal-error"
 WRITE_FAILED = "write-failed"  # never in a summary: it stops the batch
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
@@ -418,7 +421,7 @@ def run_batch(
     result = BatchResult(out, outcomes, rules_digest)
     inputs = [sheet.path for sheet in sheets]
     csv_path, md_path = out / SUMMARY_CSV, out / SUMMARY_MD
-    write_atomically(csv_path, summary_csv(outcomes), inputs=_inputs_at(csv_path, inputs))
+    write_atomically(csv_path, summary_csv(outcomes, rules_digest=rules_digest), inputs=_inputs_at(csv_path, inputs))
     write_atomically(md_path, summary_markdown(outcomes, lang or "en", rules_digest=rules_digest),
                      inputs=_inputs_at(md_path, inputs))
     return result
@@ -515,12 +518,17 @@ def _csv_cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def summary_csv(outcomes: Iterable[Outcome]) -> str:
+def summary_csv(outcomes: Iterable[Outcome], *, rules_digest: str = "") -> str:
+    """The summary as CSV (CSV_COLUMNS); `rules_digest`: the rule base of the batch."""
+    from .version import __version__
+
+    made_with = {"advise": __version__, "rules": rules_digest}
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=SUMMARY_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for outcome in outcomes:
-        writer.writerow({key: _csv_cell(visible(value, one_line=True)) for key, value in outcome.row().items()})
+        row = {key: _csv_cell(visible(value, one_line=True)) for key, value in outcome.row().items()}
+        writer.writerow({**row, **made_with})
     return buffer.getvalue()
 
 
