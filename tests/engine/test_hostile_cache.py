@@ -2,7 +2,7 @@
 is marshalled code, so an entry file is loaded only if we own it and nobody else may write
 it, whatever its folder. A refused, damaged or wrong entry is rebuilt and replaced, silently,
 so the next run uses the cache again. The same holds for the report's texts and Babel's
-locale data kept there."""
+locale data kept there (advise.explain.wording and advise.explain.cldr)."""
 
 from __future__ import annotations
 
@@ -157,8 +157,18 @@ def _read_locale(monkeypatch: pytest.MonkeyPatch) -> object:
     return repr(memory["fr_FR"])  # Babel's patterns compare by identity, their repr by value
 
 
+def _read_cldr(monkeypatch: pytest.MonkeyPatch) -> object:
+    from advise.explain import cldr
+
+    cldr.data.cache_clear()  # as in a new process
+    try:
+        return cldr.data()
+    finally:
+        cldr.data.cache_clear()
+
+
 @pytest.mark.parametrize("planted", ["writable by others", "a symlink"])
-@pytest.mark.parametrize("kind, read", [("texts", _read_texts), ("locale", _read_locale)])
+@pytest.mark.parametrize("kind, read", [("texts", _read_texts), ("locale", _read_locale), ("cldr", _read_cldr)])
 def test_cached_texts_and_locale_data_others_could_write_are_never_loaded(
         folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str, read, planted: str) -> None:
     fresh = read(monkeypatch)

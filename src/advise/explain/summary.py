@@ -18,6 +18,7 @@ from typing import Any
 
 from ..sheet.consultant import Consultant
 from .model import Action, ExistingProfile, Report, Signature, Summary
+from . import cldr
 from .wording import LOCALES, locale
 from .words import Words
 
@@ -91,7 +92,8 @@ _LONG_DATES = frozenset({"en", "fr"})
 def show_date(date: _dt.date, lang: str) -> str:
     """'28 novembre 2026', '1er décembre 2026', '28 November 2026'."""
     if lang in _LONG_DATES:
-        text = f"{date.day} {locale(lang).months['format']['wide'][date.month]} {date.year}"
+        names = cldr.months(lang) or locale(lang).months["format"]["wide"]
+        text = f"{date.day} {names[date.month]} {date.year}"
     else:
         from babel.dates import format_date
 

@@ -14,23 +14,23 @@ wants before ":" ";" "!" "?" and inside « ».
 
 from __future__ import annotations
 
-import decimal
 import math
 import re
 from functools import lru_cache
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
-import babel
-from babel import Locale, localedata
-from babel.lists import format_list
-from babel.numbers import format_decimal, format_percent
 from markupsafe import Markup, escape
 
 from ..engine.cache import cached_data
 from ..rulebase.model import Vocabulary
+from . import cldr
+from .cldr import LOCALES
 
-# The CLDR locale each report language uses: British English (no serial comma, day first).
-LOCALES = {"en": "en_GB", "fr": "fr_FR"}
+if TYPE_CHECKING:
+    from babel import Locale
+
+# Babel is imported when first needed: what a report in English or French needs of CLDR
+# comes from advise.explain.cldr (the same data, kept plain), and Babel answers the rest.
 NBSP = "\u00a0"  # no-break space: "72 %", "12,5 h"
 NNBSP = "\u202f"  # narrow no-break space: before ; ! ? in French, and between thousands
 
@@ -42,6 +42,8 @@ _ALL_ZERO = {"en": "0 for each", "fr": "0 pour chacun"}
 
 @lru_cache(maxsize=None)
 def locale(lang: str) -> Locale:
+    from babel import Locale
+
     name = LOCALES.get(lang, lang)
     _prime_locale_data(name)
     return Locale.parse(name)
@@ -53,6 +55,9 @@ def _prime_locale_data(name: str) -> None:
     part of the merged data that advise uses is kept in advise's private cache
     (advise.engine.cache) and handed to Babel's own in-memory cache, where Babel looks
     first; without it (another Babel, no cache), Babel reads its files as usual."""
+    import babel
+    from babel import localedata
+
     memory = getattr(localedata, "_cache", None)
     if not isinstance(memory, dict) or name in memory or not localedata.exists(name):
         return
@@ -103,6 +108,8 @@ class LocaleData(dict):
         """Babel's own merged data for this locale, added to what is here."""
         if self.whole:
             return
+        from babel import localedata
+
         memory = localedata._cache
         memory.pop(self.name, None)  # else Babel hands back this very mapping
         try:
@@ -133,6 +140,13 @@ def format_number(value: Any, lang: str) -> str:
 # the user's), typed (1 and 1.0 are told apart, as CLDR tells them apart).
 @lru_cache(maxsize=4096, typed=True)
 def _formatted(number: int | float, lang: str) -> str:
+    text = cldr.decimal(number, lang)
+    if text is not None:
+        return text
+    import decimal
+
+    from babel.numbers import format_decimal
+
     try:
         return format_decimal(number, format="#,##0.##", locale=locale(lang))
     except decimal.InvalidOperation:  # beyond decimal's default precision (1e308): plain digits, grouped
@@ -144,6 +158,10 @@ def format_percentage(value: Any, lang: str) -> str:
     """0.7 -> '70 %' (fr) / '70%' (en); one decimal at most."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return str(value)
+    import decimal
+
+    from babel.numbers import format_percent
+
     pattern = locale(lang).percent_formats[None].pattern.replace("0%", "0.#%").replace("0\u00a0%", "0.#\u00a0%")
     try:
         return format_percent(value, format=pattern, locale=locale(lang)).replace(" ", NBSP)
@@ -160,7 +178,8 @@ def plural_category(count: Any, lang: str) -> str:
 
 @lru_cache(maxsize=4096, typed=True)  # as _formatted: few counts, each asked many times
 def _plural_form(count: int | float, lang: str) -> str:
-    return locale(lang).plural_form(count)
+    category = cldr.plural_category(count, lang)
+    return category if category is not None else locale(lang).plural_form(count)
 
 
 def agree(count: Any, one: str, other: str | None = None, lang: str = "en") -> str:
@@ -207,6 +226,11 @@ def _join(items: list[Any], lang: str, style: str) -> str:
 
 @lru_cache(maxsize=4096)  # a report lists the same few step numbers and names many times
 def _listed(texts: tuple[str, ...], style: str, lang: str) -> str:
+    text = cldr.listed(texts, style, lang)
+    if text is not None:
+        return text
+    from babel.lists import format_list
+
     return format_list(list(texts), style=style, locale=locale(lang))
 
 
