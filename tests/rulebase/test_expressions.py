@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from advise.errors import MESSAGES, Problem
 from advise.rulebase.expressions import FUNCTIONS, MAX_DEPTH, ExpressionError, parse
@@ -97,6 +100,27 @@ def test_operators_compute_as_written(text: str, expected: Any) -> None:
 ])
 def test_functions(text: str, expected: Any) -> None:
     assert evaluate(text) == expected
+
+
+def decimal_round(value: int | float, places: int) -> int | float:
+    """Half away from zero on the number as written, with decimal: what round() computes."""
+    from decimal import ROUND_HALF_UP, Context, Decimal
+
+    places = max(-400, min(400, places))
+    exact = Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=Context(prec=1000))
+    return int(float(exact)) if places <= 0 else float(exact)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.one_of(st.floats(allow_nan=False, allow_infinity=False), st.floats(-1000, 1000),
+                 st.integers(-10 ** 20, 10 ** 20), st.integers(-2000, 2000).map(lambda n: n / 8),
+                 st.integers(-10 ** 6, 10 ** 6).map(lambda n: n / 1000)),
+       st.integers(-500, 500) | st.integers(-4, 6))
+def test_rounding_is_decimals_half_away_from_zero(value: int | float, places: int) -> None:
+    expected = decimal_round(value, places)
+    found = evaluate(f"round(value, {places})", value=value)
+    assert found == expected and type(found) is type(expected), (value, places)
+    assert math.copysign(1, found) == math.copysign(1, expected)
 
 
 def test_rounding_to_whole_numbers_gives_integers() -> None:
