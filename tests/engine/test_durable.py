@@ -6,9 +6,14 @@ exercise it through the compiler and the inference, as a user runs it.
 
 from __future__ import annotations
 
+import ast
 import copy
 import logging
+import os
+import platform
 import random
+import subprocess
+import sys
 import threading
 import time
 from typing import Any, Callable
@@ -21,7 +26,7 @@ from advise.engine.durable import Engine, Session, check_definition
 from advise.errors import CycleError, EngineError, RuleRunError
 from advise.engine.inference import infer
 
-from conftest import RuleBase, rule, sheet_facts, within
+from conftest import EXAMPLES, RuleBase, rule, sheet_facts, within
 
 
 def fact(fact_id: str, value: Any, **extra: Any) -> dict[str, Any]:
@@ -593,3 +598,34 @@ def test_two_advisors_in_one_process_keep_their_rule_bases_and_facts_apart(tmp_p
         two = second.run_mapping(mapping(hours + 10, False)).facts
         assert one["score"] == hours and "flag" not in one
         assert two["score"] == (hours + 10) * 2 and "flag" not in two
+
+
+_PAGES_PROBE = """
+import sys
+from advise.advisor import Advisor
+from advise.sheet.facts import load_fact_sheet
+
+def faults():
+    with open("/proc/self/stat") as handle:
+        return int(handle.read().rsplit(")", 1)[1].split()[7])
+
+advisor = Advisor(None)
+sheet = load_fact_sheet(sys.argv[1])
+counts = []
+for _ in range(3):
+    before = faults()
+    advisor.run(sheet)
+    counts.append(faults() - before)
+print(counts)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc",
+                    reason="glibc's malloc thresholds, read through /proc")
+def test_the_second_sheet_reuses_the_memory_of_the_first() -> None:
+    """durable's state for a sheet (some 3 MB) is not mapped afresh for the second sheet
+    (advise.engine.durable._keep_large_blocks): the second run faults in few pages."""
+    done = subprocess.run([sys.executable, "-c", _PAGES_PROBE, str(EXAMPLES / "fleuriste.yaml")],
+                          capture_output=True, text=True, timeout=120, env={**os.environ, "ADVISE_NO_CACHE": "1"})
+    first, second, third = ast.literal_eval(done.stdout.strip().splitlines()[-1])
+    assert first > 300 and second < 100 and third < 100, (first, second, third)
