@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import shutil
 from pathlib import Path
 
@@ -152,6 +153,25 @@ def test_a_report_is_never_written_over_an_input(tmp_path: Path) -> None:
     assert (folder / "fleuriste-2.json").exists()
 
 
+def test_a_report_refused_when_written_is_told_for_its_sheet_and_the_batch_goes_on(tmp_path: Path) -> None:
+    """The report's name is a hard link to its own sheet: refused when written (in the
+    writer's thread), told as that sheet's bad input; the sheets after it get their reports."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a", "b", "c"):
+        shutil.copy(EXAMPLES / "fleuriste.yaml", folder / f"{name}.yaml")
+    out = tmp_path / "out"
+    out.mkdir()
+    os.link(folder / "b.yaml", out / "b.txt")
+    original = (folder / "b.yaml").read_bytes()
+    result = run_batch([folder], out, jobs=1)
+    assert [(o.file.rsplit("/", 1)[-1], o.status) for o in result.outcomes] == [
+        ("a.yaml", OK), ("b.yaml", BAD_INPUT), ("c.yaml", OK)]
+    assert "b.txt" in result.outcomes[1].error and result.outcomes[1].report is None
+    assert (folder / "b.yaml").read_bytes() == original and (out / "c.txt").exists()
+    assert result.exit_code == 2 and [row["status"] for row in rows(out)] == [OK, BAD_INPUT, OK]
+
+
 def test_output_folder_inside_the_input_folder_is_not_read_back(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
@@ -194,15 +214,15 @@ def test_an_internal_error_in_one_sheet_is_recorded_and_exits_one(monkeypatch: p
                                                                   tmp_path: Path) -> None:
     real = batch_module._Worker.advise
 
-    def flaky(self: batch_module._Worker, sheet: batch_module.Sheet) -> batch_module.Outcome:
+    def flaky(self: batch_module._Worker, sheet: batch_module.Sheet, *args: object) -> batch_module.Outcome:
         if "agence-b2b" in sheet.file:
             original = self.renderer.render
             self.renderer.render = lambda *a, **k: 1 / 0  # type: ignore[method-assign]
             try:
-                return real(self, sheet)
+                return real(self, sheet, *args)  # type: ignore[arg-type]
             finally:
                 self.renderer.render = original  # type: ignore[method-assign]
-        return real(self, sheet)
+        return real(self, sheet, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(batch_module._Worker, "advise", flaky)
     result = run_batch([EXAMPLES], tmp_path / "out", jobs=1)

@@ -69,6 +69,61 @@ def test_a_full_disk_stops_the_batch_as_an_io_error(tmp_path: Path, monkeypatch:
     assert not [name for name in os.listdir(tmp_path / "out") if name.endswith(".tmp")]
 
 
+def test_a_report_that_cannot_be_placed_stops_the_batch_naming_it(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reports are made durable and renamed into place by a thread of their own while the
+    next sheet is advised (advise.output.Writer): a failure there is told for its own report,
+    the reports before it are whole, and the batch stops as for a full disk."""
+    folder = tmp_path / "clients"
+    folder.mkdir()
+    for index in range(6):
+        shutil.copy(SHEET, folder / f"s{index}.yaml")
+    real_replace = os.replace
+
+    def replace(source: str, target: str | os.PathLike[str]) -> None:
+        if Path(target).name == "s2.txt":
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real_replace(source, target)
+
+    monkeypatch.setattr("advise.output.os.replace", replace)
+    with pytest.raises(BatchWriteError) as caught:
+        run_batch([folder], tmp_path / "out", jobs=1)
+    assert "s2.txt" in str(caught.value) and "No space left on device" in str(caught.value)
+    left = sorted(os.listdir(tmp_path / "out"))
+    assert left[:2] == ["s0.txt", "s1.txt"] and "s2.txt" not in left and "summary.csv" not in left
+    assert not [name for name in left if name.startswith(".")]  # no temporary file left
+    for name in left:
+        assert (tmp_path / "out" / name).read_text().endswith("\n")
+
+
+def test_a_worker_stops_its_share_after_a_report_that_cannot_be_placed(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a worker process returns for its chunk: an outcome per sheet up to the report
+    that could not be written, that one told as such, and no sheet advised after it."""
+    folder = tmp_path / "clients"
+    folder.mkdir()
+    for index in range(8):
+        shutil.copy(SHEET, folder / f"s{index}.yaml")
+    (folder / "s1.yaml").write_text("business: [\n", encoding="utf-8")  # a bad sheet: no report to write
+    out = tmp_path / "out"
+    out.mkdir()
+    real_replace = os.replace
+
+    def replace(source: str, target: str | os.PathLike[str]) -> None:
+        if Path(target).name == "s3.txt":
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+        real_replace(source, target)
+
+    monkeypatch.setattr("advise.output.os.replace", replace)
+    sheets = batch_module.plan([folder], out, "text")
+    monkeypatch.setattr(batch_module, "_WORKER", batch_module._Worker(None, None, "text", None, str(out)))
+    outcomes = batch_module._advise_chunk(sheets)
+    assert [(o.file.rsplit("/", 1)[-1], o.status) for o in outcomes[:4]] == [
+        ("s0.yaml", "ok"), ("s1.yaml", "bad-input"), ("s2.yaml", "ok"), ("s3.yaml", batch_module.WRITE_FAILED)]
+    assert len(outcomes) == 4 and "s3.txt" in outcomes[3].error and outcomes[3].report is None
+    assert {"s0.txt", "s2.txt"} <= set(os.listdir(out)) and "s3.txt" not in os.listdir(out)
+
+
 def _processes_with(marker: str) -> list[int]:
     """Every live process whose environment carries the marker: advise and all it started."""
     found = []

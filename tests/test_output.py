@@ -510,3 +510,54 @@ def test_the_quick_check_of_an_input_agrees_with_the_full_one_on_every_kind_of_p
             assert _is_input(target, status, missing, source) == full, (target, source)
             decided.append(full)
     assert True in decided and False in decided
+
+
+def test_a_writer_writes_in_turn_and_tells_each_file_what_became_of_it(tmp_path: Path) -> None:
+    """advise.output.Writer: each file written as write_atomically writes it, in a thread of
+    its own; a file that cannot be written is told as such, the others are written."""
+    from advise.output import OutputError, Writer
+
+    sheet = tmp_path / "client.yaml"
+    sheet.write_text("sheet\n")
+    writer = Writer(depth=1)
+    try:
+        writer.write(tmp_path / "a.txt", "first\n")
+        writer.write(tmp_path / "nowhere" / "b.txt", "second\n")  # a missing folder
+        writer.write(sheet, "over the input\n", inputs=[sheet])
+        writer.write(tmp_path / "c.txt", "Café\n")
+        results = writer.results(wait=True)
+    finally:
+        writer.close()
+    assert [type(result) for result in results] == [type(None), OutputError, InputError, type(None)]
+    assert "nowhere" in str(results[1]) and "output-is-input" in repr(results[2].problems[0].code)
+    assert (tmp_path / "a.txt").read_text() == "first\n" and (tmp_path / "c.txt").read_text() == "Café\n"
+    assert sheet.read_text() == "sheet\n"
+    assert writer.results() == [] and leftovers(tmp_path) == []
+
+
+def test_a_closed_writer_finishes_the_file_in_progress_and_starts_no_other(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+    import time
+
+    from advise.output import Writer
+
+    syncing = threading.Event()
+    real_fsync = os.fsync
+
+    def slow_fsync(descriptor: int) -> None:  # the disk is slow until the writer is being closed
+        syncing.set()
+        deadline = time.monotonic() + 30
+        while not writer._closing and time.monotonic() < deadline:
+            time.sleep(0.01)
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(os, "fsync", slow_fsync)
+    writer = Writer(depth=2)
+    writer.write(tmp_path / "a.txt", "first\n")
+    writer.write(tmp_path / "b.txt", "second\n")
+    writer.write(tmp_path / "c.txt", "third\n")
+    assert syncing.wait(30)  # a.txt is being written; b.txt and c.txt wait their turn
+    writer.close()  # returns once a.txt is whole and in place
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a.txt"]
+    assert (tmp_path / "a.txt").read_text() == "first\n"

@@ -17,8 +17,9 @@ shows progress and prints. How it behaves:
   forkserver, so their memory does not grow with the size of the batch. With one job,
   or one sheet, everything runs here.
 * A bad sheet is recorded with its error and the others go on. Reports and summaries are
-  written atomically (advise.output.write_atomically): an interrupted batch leaves whole
-  reports only, and running it again rewrites them.
+  written atomically (advise.output.write_atomically; a report by a thread of its own while
+  the next sheet is advised): an interrupted batch leaves whole reports only, and running
+  it again rewrites them.
 * Summary: `summary.csv` and `summary.md`, one row per sheet, sorted by file.
 * A link inside an input folder that leads outside it is not followed: its sheet is
   listed as refused. File names are shown without control characters (advise.safetext).
@@ -36,6 +37,7 @@ import io
 import os
 import re
 import signal
+from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -43,6 +45,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from .errors import AdviseError, InputError, Problem, register_messages
+from .output import OutputError, Writer, remove_temporaries, write_atomically
 from .records import replace
 from .safetext import visible
 from .stopping import sigterm_stops, stop_pool, stopping, worker_signals
@@ -270,13 +273,12 @@ class _Worker:
         self.with_sheet = with_sheet  # False: JSON reports leave the answers out (--no-sheet)
         self.audience, self.consultant, self.date = signing  # who reads, who signs, the date
 
-    def advise(self, sheet: Sheet) -> Outcome:
+    def advise(self, sheet: Sheet, writer: Writer) -> Outcome:
+        """Advise one sheet and hand its report to `writer`: an OK outcome is the sheet's once
+        the report is written (else `_failed` says what became of it)."""
         from .explain.report import build_report
-        from .output import write_atomically
         from .sheet.facts import load_fact_sheet
         from .sheet.rows import sheet_from_row
-
-        from .output import OutputError
 
         if sheet.outside is not None:
             problem = Problem("batch-link-outside", {"target": sheet.outside}, file=sheet.file)
@@ -297,18 +299,55 @@ class _Worker:
             text = self.renderer.render(report, self.fmt)
             if stopping():  # stopped while advising (durable may have swallowed the SystemExit)
                 raise SystemExit(128 + signal.SIGTERM)
-            write_atomically(os.path.join(self.out_dir, sheet.report), text, inputs=[sheet.path])
-        except OutputError as error:  # a full disk: the batch's problem, not the sheet's
-            return Outcome(sheet.file, None, WRITE_FAILED, error=error.problems[0].format(self.lang or "en"))
-        except AdviseError as error:
-            status = BAD_INPUT if error.exit_code == EXIT_BAD_INPUT else INTERNAL
-            return Outcome(sheet.file, None, status, error=_one_line(error, self.lang or "en"))
-        except Exception as error:  # a bug: recorded for this sheet, the others go on
-            return Outcome(sheet.file, None, INTERNAL, error=f"internal error: {type(error).__name__}: {error}")
+            writer.write(os.path.join(self.out_dir, sheet.report), text, inputs=[sheet.path])
+        except Exception as error:
+            return self._failed(sheet.file, error)
         return Outcome(
             sheet.file, sheet.report, OK, business=report.business, verdict=report.verdict,
             max_profiles=report.max_profiles, platforms=tuple(report.platforms),
             warnings=tuple(item.id for item in report.warnings))
+
+    def _failed(self, file: str, error: BaseException) -> Outcome:
+        lang = self.lang or "en"
+        if isinstance(error, OutputError):  # a full disk: the batch's problem, not the sheet's
+            return Outcome(file, None, WRITE_FAILED, error=error.problems[0].format(lang))
+        if isinstance(error, AdviseError):
+            status = BAD_INPUT if error.exit_code == EXIT_BAD_INPUT else INTERNAL
+            return Outcome(file, None, status, error=_one_line(error, lang))
+        if isinstance(error, Exception):  # a bug: recorded for this sheet, the others go on
+            return Outcome(file, None, INTERNAL, error=f"internal error: {type(error).__name__}: {error}")
+        raise error  # a stop (SystemExit, KeyboardInterrupt) met by the writer's thread
+
+    def advise_all(self, sheets: Iterable[Sheet], done: Callable[[Outcome], None]) -> None:
+        """Advise `sheets` in order, calling `done` with each outcome in the same order. Each
+        report is written (fsync, rename) by a thread of its own while the next sheet is
+        advised (advise.output.Writer); it is over before this returns or raises. After a
+        report that cannot be written (WRITE_FAILED), no further sheet is advised."""
+        writer = Writer()
+        waiting: deque[Outcome] = deque()  # not yet given to `done`; the OK ones are being written
+        errors: deque[BaseException | None] = deque()  # what became of the writes, in order
+
+        def settle(wait: bool) -> bool:
+            errors.extend(writer.results(wait=wait))
+            while waiting and (waiting[0].status != OK or errors):
+                outcome = waiting.popleft()
+                if outcome.status == OK and (error := errors.popleft()) is not None:
+                    outcome = self._failed(outcome.file, error)
+                done(outcome)
+                if outcome.status == WRITE_FAILED:
+                    return False
+            return True
+
+        try:
+            for sheet in sheets:
+                if stopping():
+                    raise SystemExit(128 + signal.SIGTERM)
+                waiting.append(self.advise(sheet, writer))
+                if not settle(wait=False):
+                    return
+            settle(wait=True)
+        finally:
+            writer.close()
 
 
 def _one_line(error: AdviseError, lang: str) -> str:
@@ -326,19 +365,14 @@ def _init_worker(rules_dir: str | None, templates_dir: str | None, fmt: str, lan
                  hints: bool, with_sheet: bool = True, parent: int | None = None,
                  signing: tuple[str, Any, Any] = ("owner", None, None)) -> None:
     global _WORKER
-    from .output import remove_temporaries
-
     worker_signals(parent, remove_temporaries)  # advise.stopping
     _WORKER = _Worker(rules_dir, templates_dir, fmt, lang, out_dir, hints, with_sheet, signing)
 
 
 def _advise_chunk(sheets: list[Sheet]) -> list[Outcome]:
     assert _WORKER is not None, "worker not initialised"
-    outcomes = []
-    for sheet in sheets:
-        if stopping():
-            raise SystemExit(128 + signal.SIGTERM)
-        outcomes.append(_WORKER.advise(sheet))
+    outcomes: list[Outcome] = []
+    _WORKER.advise_all(sheets, outcomes.append)
     return outcomes
 
 
@@ -380,7 +414,6 @@ def run_batch(
         # The workers' server starts (and imports advise) while this process finds the
         # sheets and checks the rule base, instead of after.
         _pool_context(start=True)
-    from .output import write_atomically
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise InputError(Problem("batch-output-not-dir", file=str(out), field="--output"))
@@ -406,16 +439,18 @@ def run_batch(
     with sigterm_stops():
         if workers <= 1:
             outcomes = []
-            for sheet in sheets:
-                outcomes.append(local.advise(sheet))
-                _stop_if_write_failed(outcomes[-1:])
+
+            def done(outcome: Outcome) -> None:
+                outcomes.append(outcome)
+                _stop_if_write_failed([outcome])
                 if progress is not None:
                     progress(1)
+
+            local.advise_all(sheets, done)
         else:
             del local
             outcomes = _run_parallel(sheets, workers, (rules, templates, fmt, lang, str(out), hints, with_sheet,
-                                                         os.getpid(), signing),
-                                     progress)
+                                                         os.getpid(), signing), progress)
     order = {sheet.file: index for index, sheet in enumerate(sheets)}  # CSV rows in row order
     outcomes.sort(key=lambda outcome: (order.get(outcome.file, len(order)), outcome.file))
     result = BatchResult(out, outcomes, rules_digest)

@@ -10,6 +10,7 @@ exists, even if another program creates it meanwhile, so nothing is ever replace
 from __future__ import annotations
 
 import os
+import queue
 import stat
 import secrets
 import threading
@@ -173,6 +174,68 @@ def write_atomically(path: str | os.PathLike[str], text: str, *, inputs: Iterabl
         raise InputError(Problem("output-special", file=str(target), field="--output"))
     _write_then_place(target, text, "--output", lambda temporary: os.replace(temporary, target),
                       stat.S_IMODE(existing.st_mode) if existing is not None else None)
+
+
+class Writer:
+    """Files written by `write_atomically` one after another, in a thread of its own, while
+    the caller goes on: a batch advises its next sheet while the disk makes the last report
+    durable (fsync) and renames it into place. Same guarantees as `write_atomically`, which
+    does each write; at most `depth` files wait their turn, so memory stays bounded.
+
+    `results()` gives what became of each write, in the order the files were given: None
+    when written, else the exception `write_atomically` raised (never raised here). `close()`
+    starts no further write, waits for the one in progress (its temporary file placed or
+    removed) and ends the thread: call it before the outcomes are reported, even on error."""
+
+    def __init__(self, depth: int = 2) -> None:
+        self._jobs: queue.Queue[tuple[str | os.PathLike[str], str, tuple[str | os.PathLike[str], ...]] | None] = \
+            queue.Queue(maxsize=depth)
+        self._done: queue.SimpleQueue[BaseException | None] = queue.SimpleQueue()
+        self._given = 0  # writes given and not yet collected by results()
+        self._closing = False
+        self._thread = threading.Thread(target=self._run, name="advise-writer", daemon=True)
+        self._thread.start()
+
+    def write(self, path: str | os.PathLike[str], text: str, *, inputs: Iterable[str | os.PathLike[str]] = ()) -> None:
+        """Write `text` to `path` as write_atomically(path, text, inputs=inputs) would, in turn."""
+        self._jobs.put((path, text, tuple(inputs)))  # waits while `depth` files wait already
+        self._given += 1
+
+    def results(self, *, wait: bool = False) -> list[BaseException | None]:
+        """What became of the writes finished since the last call, in order; `wait`: of every
+        write given (waiting for them)."""
+        found = []
+        while self._given:
+            try:
+                found.append(self._done.get(block=wait))
+            except queue.Empty:
+                break
+            self._given -= 1
+        return found
+
+    def close(self) -> None:
+        self._closing = True
+        while True:  # the files not started yet are never written
+            try:
+                self._jobs.get_nowait()
+            except queue.Empty:
+                break
+        self._jobs.put(None)
+        self._thread.join()
+
+    def _run(self) -> None:
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                return
+            if self._closing:
+                continue
+            error: BaseException | None = None
+            try:
+                write_atomically(job[0], job[1], inputs=job[2])
+            except BaseException as caught:  # the caller's to report, for this file
+                error = caught
+            self._done.put(error)
 
 
 def _write_through(target: Path, text: str) -> None:
