@@ -69,6 +69,18 @@ def test_a_full_disk_stops_the_batch_as_an_io_error(tmp_path: Path, monkeypatch:
     assert not [name for name in os.listdir(tmp_path / "out") if name.endswith(".tmp")]
 
 
+def _refuse_placing(monkeypatch: pytest.MonkeyPatch, name: str, code: int) -> None:
+    """Renaming a report called `name` into place fails with the system error `code`."""
+    real_replace = os.replace
+
+    def replace(source: str, target: str | os.PathLike[str]) -> None:
+        if Path(target).name == name:
+            raise OSError(code, os.strerror(code))
+        real_replace(source, target)
+
+    monkeypatch.setattr("advise.output.os.replace", replace)
+
+
 def test_a_report_that_cannot_be_placed_stops_the_batch_naming_it(tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """Reports are made durable and renamed into place by a thread of their own while the
@@ -78,14 +90,7 @@ def test_a_report_that_cannot_be_placed_stops_the_batch_naming_it(tmp_path: Path
     folder.mkdir()
     for index in range(6):
         shutil.copy(SHEET, folder / f"s{index}.yaml")
-    real_replace = os.replace
-
-    def replace(source: str, target: str | os.PathLike[str]) -> None:
-        if Path(target).name == "s2.txt":
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        real_replace(source, target)
-
-    monkeypatch.setattr("advise.output.os.replace", replace)
+    _refuse_placing(monkeypatch, "s2.txt", errno.ENOSPC)
     with pytest.raises(BatchWriteError) as caught:
         run_batch([folder], tmp_path / "out", jobs=1)
     assert "s2.txt" in str(caught.value) and "No space left on device" in str(caught.value)
@@ -107,14 +112,7 @@ def test_a_worker_stops_its_share_after_a_report_that_cannot_be_placed(tmp_path:
     (folder / "s1.yaml").write_text("business: [\n", encoding="utf-8")  # a bad sheet: no report to write
     out = tmp_path / "out"
     out.mkdir()
-    real_replace = os.replace
-
-    def replace(source: str, target: str | os.PathLike[str]) -> None:
-        if Path(target).name == "s3.txt":
-            raise OSError(errno.EROFS, os.strerror(errno.EROFS))
-        real_replace(source, target)
-
-    monkeypatch.setattr("advise.output.os.replace", replace)
+    _refuse_placing(monkeypatch, "s3.txt", errno.EROFS)
     sheets = batch_module.plan([folder], out, "text")
     monkeypatch.setattr(batch_module, "_WORKER", batch_module._Worker(None, None, "text", None, str(out)))
     outcomes = batch_module._advise_chunk(sheets)
