@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from .errors import AdviseError, InputError, Problem, register_messages
-from .output import OutputError, Writer, remove_temporaries, write_atomically
+from .output import OutputError, Writer, remove_temporaries, resolved_inputs_at, write_atomically
 from .records import replace
 from .safetext import visible
 from .stopping import sigterm_stops, stop_pool, stopping, worker_signals
@@ -456,9 +456,9 @@ def run_batch(
     result = BatchResult(out, outcomes, rules_digest)
     inputs = [sheet.path for sheet in sheets]
     csv_path, md_path = out / SUMMARY_CSV, out / SUMMARY_MD
-    write_atomically(csv_path, summary_csv(outcomes, rules_digest=rules_digest), inputs=_inputs_at(csv_path, inputs))
+    write_atomically(csv_path, summary_csv(outcomes, rules_digest=rules_digest), inputs=resolved_inputs_at(csv_path, inputs))
     write_atomically(md_path, summary_markdown(outcomes, lang or "en", rules_digest=rules_digest),
-                     inputs=_inputs_at(md_path, inputs))
+                     inputs=resolved_inputs_at(md_path, inputs))
     return result
 
 
@@ -466,30 +466,6 @@ def _stop_if_write_failed(outcomes: Iterable[Outcome]) -> None:
     for outcome in outcomes:
         if outcome.status == WRITE_FAILED:
             raise BatchWriteError(Problem("batch-write-failed", {"reason": outcome.error}))
-
-
-def _inputs_at(target: Path, real_paths: Sequence[str]) -> list[str]:
-    """The inputs that write_atomically(target, ..., inputs=real_paths) would refuse to replace
-    (the same file, or the same resolved path), found with one stat each: it checks every
-    input it is given with several, which for thousands of sheets costs more than the batch's
-    summaries. `real_paths` are already resolved (find_sheets)."""
-    resolved = str(target.resolve())
-    try:
-        status = os.stat(target)
-    except OSError:
-        status = None
-    found = []
-    for path in real_paths:
-        if path == resolved:
-            found.append(path)
-        elif status is not None:
-            try:
-                other = os.stat(path)
-            except OSError:
-                continue
-            if (other.st_dev, other.st_ino) == (status.st_dev, status.st_ino):
-                found.append(path)
-    return found
 
 
 def _run_parallel(sheets: list[Sheet], workers: int, init_args: tuple, progress: Callable[[int], None] | None) -> list[Outcome]:

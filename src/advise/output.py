@@ -15,7 +15,7 @@ import stat
 import secrets
 import threading
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
 from .errors import InputError, Problem, register_messages
 
@@ -174,6 +174,30 @@ def write_atomically(path: str | os.PathLike[str], text: str, *, inputs: Iterabl
         raise InputError(Problem("output-special", file=str(target), field="--output"))
     _write_then_place(target, text, "--output", lambda temporary: os.replace(temporary, target),
                       stat.S_IMODE(existing.st_mode) if existing is not None else None)
+
+
+def resolved_inputs_at(target: Path, real_paths: Sequence[str]) -> list[str]:
+    """The inputs that write_atomically(target, ..., inputs=real_paths) would refuse to replace
+    (the same file, or the same resolved path), found with one stat each: it checks every
+    input it is given with several, which for thousands of sheets (advise.batch's summaries)
+    costs more than the writing. `real_paths` are already resolved (os.path.realpath)."""
+    resolved = str(target.resolve())
+    try:
+        status = os.stat(target)
+    except OSError:
+        status = None
+    found = []
+    for path in real_paths:
+        if path == resolved:
+            found.append(path)
+        elif status is not None:
+            try:
+                other = os.stat(path)
+            except OSError:
+                continue
+            if (other.st_dev, other.st_ino) == (status.st_dev, status.st_ino):
+                found.append(path)
+    return found
 
 
 class Writer:
