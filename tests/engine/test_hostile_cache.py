@@ -2,7 +2,8 @@
 is marshalled code, so an entry file is loaded only if we own it and nobody else may write
 it, whatever its folder. A refused, damaged or wrong entry is rebuilt and replaced, silently,
 so the next run uses the cache again. The same holds for the report's texts and Babel's
-locale data kept there (advise.explain.wording and advise.explain.cldr)."""
+locale data kept there (advise.explain.wording and advise.explain.cldr), and the compiled
+rule texts (advise.explain.because)."""
 
 from __future__ import annotations
 
@@ -167,8 +168,15 @@ def _read_cldr(monkeypatch: pytest.MonkeyPatch) -> object:
         cldr.data.cache_clear()
 
 
+def _read_because(monkeypatch: pytest.MonkeyPatch) -> object:
+    monkeypatch.setattr("advise.explain.because._BECAUSE_CACHE", {})  # as in a new process
+    result = Advisor(None).run(load_fact_sheet(EXAMPLES / "fleuriste.yaml"))
+    return [step.because for step in build_report(result, "fr").steps]
+
+
 @pytest.mark.parametrize("planted", ["writable by others", "a symlink"])
-@pytest.mark.parametrize("kind, read", [("texts", _read_texts), ("locale", _read_locale), ("cldr", _read_cldr)])
+@pytest.mark.parametrize("kind, read", [("texts", _read_texts), ("locale", _read_locale), ("cldr", _read_cldr),
+                                        ("because", _read_because)])
 def test_cached_texts_and_locale_data_others_could_write_are_never_loaded(
         folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str, read, planted: str) -> None:
     fresh = read(monkeypatch)

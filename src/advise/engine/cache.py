@@ -12,7 +12,9 @@ compiled without error is stored; errors are always found afresh.
 The same folder holds, under the same rules (owner-only, keyed by `code_stamp()` and their
 inputs): the compiled report templates (advise.render.renderer, advise.explain.because:
 Jinja's bytecode cache), the report's texts as read from explanations/ (`cached_data`), and
-Babel's locale data for the report languages, merged as Babel merges it (`cached_data`).
+Babel's locale data for the report languages, merged as Babel merges it (`cached_data`),
+and the compiled `because` texts of a rule book, one entry per rule book and language
+(`KeptMapping`).
 """
 
 from __future__ import annotations
@@ -193,10 +195,16 @@ def _through(folder: Path, kind: str, key: str, build: Callable[[], Any], valid:
             except Exception:  # a damaged or outdated entry: build again, and replace it
                 pass
     value = build()
+    _store(folder, kind, entry, value)
+    return value
+
+
+def _store(folder: Path, kind: str, entry: Path, value: Any) -> None:
+    """`value` written to `entry` (atomically), in the folder if only we may write it."""
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         if not _private(folder):
-            return value
+            return
         for old in folder.glob(f"{kind}-*.pickle"):  # keep the cache small: the latest few entries
             if old != entry and len(list(folder.glob(f"{kind}-*.pickle"))) > 16:
                 old.unlink(missing_ok=True)
@@ -210,7 +218,49 @@ def _through(folder: Path, kind: str, key: str, build: Callable[[], Any], valid:
             raise
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
         pass  # no cache then; the run goes on
-    return value
+
+
+class KeptMapping:
+    """A mapping a process adds to and keeps in the cache for the next ones (`keep`), in one
+    entry named after `kind` and keyed by `inputs`, advise's code and Python's version: the
+    compiled `because` texts of a rule book (advise.explain.because), which one entry loads
+    far faster than one file each. Read only from an entry we alone could have written
+    (open_entry), else empty; `values` is empty too without a private cache folder, and
+    `keep` does nothing then."""
+
+    def __init__(self, kind: str, inputs: str, valid: Callable[[Any, Any], bool]) -> None:
+        self.values: dict[Any, Any] = {}
+        self.changed = False
+        self._entry: Path | None = None
+        folder = cache_dir()
+        stamp = code_stamp() if folder is not None else None
+        if folder is None or stamp is None:
+            return
+        key = hashlib.sha256(f"{_FORMAT}|{stamp}|{kind}|{inputs}".encode()).hexdigest()
+        self._folder, self._kind, self._entry = folder, kind, folder / f"{kind}-{key}.pickle"
+        if not _private(folder):
+            return
+        handle = open_entry(self._entry)
+        if handle is None:
+            return
+        try:
+            with handle:
+                found = pickle.load(handle)
+        except Exception:  # a damaged or outdated entry: replaced at the next `keep`
+            return
+        if isinstance(found, dict) and all(valid(name, value) for name, value in found.items()):
+            self.values = found
+
+    def add(self, name: Any, value: Any) -> None:
+        if self._entry is not None:
+            self.values[name] = value
+            self.changed = True
+
+    def keep(self) -> None:
+        """What was added since, written to the entry (the whole mapping, atomically)."""
+        if self.changed and self._entry is not None:
+            self.changed = False
+            _store(self._folder, self._kind, self._entry, self.values)
 
 
 _BYTECODE: list[jinja2.BytecodeCache | None] = []

@@ -5,11 +5,13 @@ is bad input naming the rule."""
 
 from __future__ import annotations
 
+import marshal
+import types
 from typing import Any, Callable
 
 import jinja2
 
-from ..engine.cache import bytecode_cache
+from ..engine.cache import KeptMapping
 from ..errors import Problem, RuleBookError, RuleRunError, register_messages
 from ..rulebase.model import Rule, RuleBook
 from ..rulebase.textreads import reads_of
@@ -53,24 +55,38 @@ class Because:
                                               undefined=jinja2.StrictUndefined, autoescape=False,
                                               keep_trailing_newline=False)
         self.lang = lang
+        self.digest = rulebook.digest
+        self.compiled: KeptMapping | None = None  # text -> its compiled code (marshal), kept in the cache
         self.cache: dict[str, jinja2.Template] = {}
         self.reads: dict[str, tuple[tuple[Any, ...], ...] | None] = {}  # rule id -> what its text reads
         self.texts: dict[tuple[str, tuple[Any, ...]], str] = {}  # (rule id, values read) -> its text
 
-    def _compile(self, name: str, text: str) -> jinja2.Template:
-        """`environment.from_string(text)`, its compiled code kept in the bytecode cache
-        (advise.engine.cache.bytecode_cache), which checks the text before using the code."""
+    def _compile(self, text: str) -> jinja2.Template:
+        """`environment.from_string(text)`, its compiled code kept in the cache with the other
+        texts of the rule book in this language (one entry: advise.engine.cache.KeptMapping,
+        keyed by the text itself; `keep_compiled` writes the new ones)."""
         environment = self.environment
-        cache = bytecode_cache()
-        if cache is None:
-            return environment.from_string(text)
-        bucket = cache.get_bucket(environment, name, None, text)
-        code = bucket.code
+        if self.compiled is None:
+            self.compiled = KeptMapping("because", f"{jinja2.__version__}|{self.lang}|{self.digest}",
+                                        valid=lambda key, value: isinstance(key, str) and isinstance(value, bytes))
+        code = None
+        data = self.compiled.values.get(text)
+        if data is not None:
+            try:
+                code = marshal.loads(data)
+            except (ValueError, EOFError, TypeError):  # damaged: compiled afresh, and kept again
+                code = None
+            if not isinstance(code, types.CodeType):
+                code = None
         if code is None:
             code = environment.compile(text)
-            bucket.code = code
-            cache.set_bucket(bucket)
+            self.compiled.add(text, marshal.dumps(code))
         return environment.template_class.from_code(environment, code, environment.make_globals(None), None)
+
+    def keep_compiled(self) -> None:
+        """The texts compiled for the first time, kept in the cache for the next process."""
+        if self.compiled is not None:
+            self.compiled.keep()
 
     def render(self, rule: Rule, context: dict[str, Any]) -> str:
         return self.bound(context)(rule)
@@ -99,7 +115,7 @@ class Because:
                     if found is not None:
                         self.texts[(rule.id, key)] = found  # the most recently used, kept last
                         return found
-                template = self.cache.get(rule.id) or self._compile(f"because-{lang}-{rule.id}", text)
+                template = self.cache.get(rule.id) or self._compile(text)
                 self.cache[rule.id] = template
                 rendered = typography(str(environment.render(template, variables, shared=True)).strip(), lang)
                 if key is not None:

@@ -57,7 +57,8 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
     overrides = tuple(overrides) or (tuple(what_if.facts) if what_if is not None else ())
     words = Words(result, lang, overrides)
     context = fact_context(trace.facts, rulebook)
-    because = because_for(rulebook, lang).bound(context)
+    texts = because_for(rulebook, lang)
+    because = texts.bound(context)
 
     ordered = reading_order(rulebook, trace)
     number_of = step_numbers(trace)
@@ -113,6 +114,7 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
             because=because(rule), premises=premises, concluded=concluded, sources=rule.sources_in(lang),
             overruled=dict(firing.overruled), raw=firing, number=number_of[firing.step], absent=absent,
             overruled_by=overruled_by, support=numbers(steps_in(reach[firing.step])))
+    texts.keep_compiled()
     _cite_once(steps_by_firing, ordered)
     steps = tuple(steps_by_firing[firing.step] for firing in trace.firings)
 
