@@ -35,7 +35,8 @@ from typing import Any, Callable
 import jinja2
 from jinja2 import nodes
 from jinja2.runtime import LoopContext, Macro
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2 import sandbox as _jinja_sandbox
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment, SecurityError
 from jinja2.utils import Namespace
 from jinja2.visitor import NodeTransformer
 from markupsafe import Markup
@@ -109,6 +110,23 @@ _PRINTF_FIELD = re.compile(r"%(?:\([^)]*\))?[#0 +-]*(\*|\d+)?(?:\.(\*|\d+))?")
 
 
 _SAFE_ATTRIBUTES: dict[tuple[type, type, str, type], bool] = {}
+# The names Jinja's immutable sandbox refuses on a mutable set, mapping, sequence or deque
+# (jinja2.sandbox.modifies_known_mutable): for any other name it asks nothing more than the
+# sandbox does, and is_safe_attribute skips its isinstance checks against the ABCs (slow the
+# first time for each class: some 0.2 ms of a report). Unknown (another Jinja): every name.
+class _EveryName:
+    def __contains__(self, name: object) -> bool:
+        return True
+
+
+def _mutating_names() -> frozenset[str] | _EveryName:
+    try:
+        return frozenset().union(*(names for _, names in _jinja_sandbox._mutable_spec))  # type: ignore[attr-defined]
+    except (AttributeError, TypeError, ValueError):
+        return _EveryName()
+
+
+_MUTATING = _mutating_names()
 
 
 class _Budget:
@@ -360,7 +378,11 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
         return known
 
     def _is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        if not super().is_safe_attribute(obj, attr, value):
+        if attr in _MUTATING:
+            safe = super().is_safe_attribute(obj, attr, value)
+        else:  # what the immutable sandbox adds (modifies_known_mutable) is false for any other name
+            safe = SandboxedEnvironment.is_safe_attribute(self, obj, attr, value)
+        if not safe:
             return False
         if isinstance(value, (types.ModuleType, type, types.CodeType, types.FrameType, types.FunctionType)):
             return False

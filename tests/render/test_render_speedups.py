@@ -224,3 +224,46 @@ def test_the_markdown_escaping_memory_is_bounded(monkeypatch: pytest.MonkeyPatch
         assert len(render._ESCAPED) <= 4096
     render.escape_markdown("x" * 10_000)
     assert "x" * 10_000 not in render._ESCAPED  # long texts are not kept
+
+
+
+def test_attributes_are_judged_as_jinjas_immutable_sandbox_judges_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """BoundedEnvironment skips the immutable sandbox's checks against mutable containers for
+    names no container method has (advise.sandbox._MUTATING): every answer is the one it
+    gives when it asks the immutable sandbox about every name."""
+    import collections
+    import collections.abc
+
+    from advise import sandbox
+    from advise.explain.model import Premise
+
+    class Shelf(collections.abc.MutableMapping):  # a mutable mapping of its own: the ABC decides
+        def __getitem__(self, key: Any) -> Any:
+            return key
+
+        def __setitem__(self, key: Any, value: Any) -> None:
+            pass
+
+        def __delitem__(self, key: Any) -> None:
+            pass
+
+        def __iter__(self) -> Any:
+            return iter(())
+
+        def __len__(self) -> int:
+            return 0
+
+    environment = sandbox.BoundedEnvironment(limits=sandbox.REPORT_LIMITS)
+    premise = Premise("a", "A", 1, "1", from_sheet=True)
+    objects = [{}, [], set(), collections.deque(), Shelf(), "text", premise, (1,), frozenset(), 3, len, Shelf]
+    names = sorted(sandbox._MUTATING) + ["keys", "items", "get", "index", "upper", "label", "value", "_private",
+                                         "__class__", "mro", "name", "format", "count"]
+    assert {"append", "pop", "update", "clear"} <= set(names)
+
+    def answers() -> list[bool]:
+        return [environment._is_safe_attribute(obj, name, getattr(obj, name, None)) for obj in objects for name in names]
+
+    fast = answers()
+    monkeypatch.setattr(sandbox, "_MUTATING", sandbox._EveryName())
+    assert answers() == fast
+    assert not all(fast) and any(fast)
