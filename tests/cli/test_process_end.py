@@ -1,7 +1,9 @@
 """Garbage collection in a command-line process (advise.cli.main): what the first run builds
 (modules, rule base, templates) is built without collections and frozen, and the process
 ends without Python's last walks over every object still alive (gc.freeze at exit): the end
-of the process gives that memory back anyway. Collections go on meanwhile; outputs are whole."""
+of the process gives that memory back anyway. The rest of the command (running the sheet,
+the report) runs without collections, which are on again after it (what the first command
+made frozen too); outputs are whole."""
 
 from __future__ import annotations
 
@@ -90,3 +92,36 @@ def test_the_first_run_freezes_what_it_built_and_collections_go_on(tmp_path: Pat
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["2 True True", "0 True False", "0 True False"]
     assert (tmp_path / "good.yaml.json").stat().st_size > 1000
+
+
+_DURING = """
+import gc, sys
+import advise.explain.report as report
+from advise.cli.main import main
+
+seen = []
+build = report.build_report
+
+def spy(*args, **kwargs):
+    seen.append(gc.isenabled())
+    return build(*args, **kwargs)
+
+report.build_report = spy
+for _ in range(2):
+    try:
+        main([sys.argv[1], "-o", sys.argv[2]], prog_name="advise")
+    except SystemExit as stop:
+        assert stop.code in (0, None), stop.code
+    seen.append(gc.isenabled())
+print(seen)
+"""
+
+
+def test_the_report_is_made_without_collections_and_they_are_on_after(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir(mode=0o700)
+    env = {**os.environ, "ADVISE_CACHE_DIR": str(cache)}
+    done = subprocess.run([sys.executable, "-c", _DURING, str(EXAMPLES / "fleuriste.yaml"), str(tmp_path / "out.txt")],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[False, True, False, True]"

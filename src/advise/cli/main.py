@@ -54,25 +54,45 @@ _ENDING: list[bool] = []
 
 
 @contextlib.contextmanager
-def _long_lived() -> Iterator[None]:
+def _long_lived() -> Iterator[bool]:
     """What a run builds first lives as long as the process: the modules, the rule base, the
     templates. Built without garbage collections (which would walk it again and again), then
     frozen (gc.freeze) so that later ones leave it out: about 5 ms of one `advise facts.yaml`.
-    Only the first time in a process: one that runs the command line many times (the tests)
-    would otherwise freeze its own garbage each time."""
+    Only the first time in a process (it gives True then): one that runs the command line many
+    times (the tests) would otherwise freeze its own garbage each time."""
     if _FROZEN or not gc.isenabled():
-        yield
+        yield False
         return
     _FROZEN.append(True)
     gc.disable()
     try:
-        yield
+        yield True
     finally:
         gc.freeze()
         gc.enable()
 
 
 _FROZEN: list[bool] = []
+
+
+@contextlib.contextmanager
+def _one_answer(first: bool) -> Iterator[None]:
+    """The rest of one command: running the sheet (with hints, six times), wording and
+    rendering the report, without garbage collections (a dozen, about 0.7 ms of one
+    `advise facts.yaml`): its garbage is a few megabytes at most. Collections are on again
+    after it. `first`: the process's first command (_long_lived froze what it built), whose
+    objects are frozen too, as the end of the process would freeze them (else the collection
+    that follows would walk them all at once); later commands' are collected as usual."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        if first:
+            gc.freeze()
+        gc.enable()
 
 
 class DefaultGroup(click.Group):
@@ -169,7 +189,7 @@ def run(facts: str, fmt: str, lang: str | None, output: str | None, rules_dir: s
       advise examples/fleuriste.yaml --all
       advise examples/fleuriste.yaml --set resources.weekly_hours=6 --set objectives=[visibility,community]
     """
-    with _long_lived():
+    with _long_lived() as first:
         from ..advisor import Advisor, default_templates_dir
         from ..explain.report import build_report
         from ..render.renderer import Renderer
@@ -180,53 +200,54 @@ def run(facts: str, fmt: str, lang: str | None, output: str | None, rules_dir: s
         sheet = load_fact_sheet(facts)  # at most a megabyte (advise.sheet.yamlload): bounded without collections
         advisor = Advisor(rules_dir, cache=True)
         renderer = Renderer(templates_dir or default_templates_dir())
-    report_lang = lang or sheet.lang or "en"
-    changes = None
-    if assignments:
-        from ..explain.whatif import what_if
+    with _one_answer(first):
+        report_lang = lang or sheet.lang or "en"
+        changes = None
+        if assignments:
+            from ..explain.whatif import what_if
 
-        result, changes = what_if(advisor, sheet, assignments)
-    else:
-        result = advisor.run(sheet)
-    overrides = tuple(changes.facts) if changes is not None else ()
-    to_stdout = output is None or output == "-"  # `-o -`: the standard output, as for most tools
-    use_color = color if color is not None else (to_stdout and sys.stdout.isatty())
-    use_color = use_color and fmt == "text"
-    vocabulary = result.rulebook.vocabulary
-    if how_id is not None:
-        from ..explain.proof import how
+            result, changes = what_if(advisor, sheet, assignments)
+        else:
+            result = advisor.run(sheet)
+        overrides = tuple(changes.facts) if changes is not None else ()
+        to_stdout = output is None or output == "-"  # `-o -`: the standard output, as for most tools
+        use_color = color if color is not None else (to_stdout and sys.stdout.isatty())
+        use_color = use_color and fmt == "text"
+        vocabulary = result.rulebook.vocabulary
+        if how_id is not None:
+            from ..explain.proof import how
 
-        text = renderer.render_answer(how(result, how_id, report_lang, overrides=overrides), "how", fmt, vocabulary,
-                                      color=use_color)
-    elif why_not_id is not None:
-        from ..explain.whynot import why_not
+            text = renderer.render_answer(how(result, how_id, report_lang, overrides=overrides), "how", fmt, vocabulary,
+                                          color=use_color)
+        elif why_not_id is not None:
+            from ..explain.whynot import why_not
 
-        answer = why_not(result, why_not_id, report_lang, overrides=overrides)
-        text = renderer.render_answer(answer, "why-not", fmt, vocabulary, color=use_color)
-    else:
-        found_hints = None
-        if hints:
-            from ..explain.counterfactual import find_hints
+            answer = why_not(result, why_not_id, report_lang, overrides=overrides)
+            text = renderer.render_answer(answer, "why-not", fmt, vocabulary, color=use_color)
+        else:
+            found_hints = None
+            if hints:
+                from ..explain.counterfactual import find_hints
 
-            found_hints = find_hints(advisor, result)
-        found_not_applied = None
-        if show_all:
-            from ..explain.whynot import not_applied
+                found_hints = find_hints(advisor, result)
+            found_not_applied = None
+            if show_all:
+                from ..explain.whynot import not_applied
 
-            found_not_applied = not_applied(result, report_lang, overrides=overrides)
-        report = build_report(result, report_lang, hints=found_hints, what_if=changes, not_applied=found_not_applied,
-                              audience=audience, consultant=consultant, date=day)
-        if no_sheet:
-            from ..records import replace
+                found_not_applied = not_applied(result, report_lang, overrides=overrides)
+            report = build_report(result, report_lang, hints=found_hints, what_if=changes,
+                                  not_applied=found_not_applied, audience=audience, consultant=consultant, date=day)
+            if no_sheet:
+                from ..records import replace
 
-            report = replace(report, include_sheet=False)
-        text = renderer.render(report, fmt, color=use_color)
-    if not to_stdout:
-        from ..output import write_atomically
+                report = replace(report, include_sheet=False)
+            text = renderer.render(report, fmt, color=use_color)
+        if not to_stdout:
+            from ..output import write_atomically
 
-        write_atomically(output, text, inputs=[facts])
-    else:
-        click.echo(text, nl=False, color=True if use_color else None)
+            write_atomically(output, text, inputs=[facts])
+        else:
+            click.echo(text, nl=False, color=True if use_color else None)
 
 
 def _check_options(how_id: str | None, why_not_id: str | None, show_all: bool) -> None:
