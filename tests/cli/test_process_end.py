@@ -125,3 +125,57 @@ def test_the_report_is_made_without_collections_and_they_are_on_after(tmp_path: 
                           capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[False, True, False, True]"
+
+
+_OWN = """
+import atexit, sys, types
+
+class Marker:
+    def __del__(self, _open=open, path=sys.argv[1]):
+        _open(path, "w").close()
+
+holder = types.ModuleType("advise_test_holder")
+holder.kept = Marker()  # Python's own ending clears every module, so takes it apart: the file is made
+sys.modules[holder.__name__] = holder
+del holder
+atexit.register(print, "exit function ran")
+sys.argv = ["advise", *sys.argv[2:]]
+from advise.cli.main import main
+main()
+"""
+
+
+def test_the_command_line_process_ends_at_once_after_its_exit_functions(tmp_path: Path) -> None:
+    """advise.cli.main._end_at_once: run as the program (no arguments given to main), the
+    process ends after its exit functions without taking its objects apart; its output, its
+    errors and its status are the ones Python's own ending gives."""
+    cache = tmp_path / "cache"
+    cache.mkdir(mode=0o700)
+    env = {**os.environ, "ADVISE_CACHE_DIR": str(cache)}
+
+    marker = tmp_path / "taken-apart"
+
+    def run(probe: str, *args: str) -> tuple[subprocess.CompletedProcess, bool]:
+        marker.unlink(missing_ok=True)
+        done = subprocess.run([sys.executable, "-c", probe, str(marker), *args], capture_output=True, text=True,
+                              env=env, timeout=120)
+        return done, marker.exists()
+
+    def own(*args: str) -> subprocess.CompletedProcess:
+        done, taken_apart = run(_OWN, *args)
+        assert not taken_apart
+        return done
+
+    def given(*args: str) -> subprocess.CompletedProcess:  # main(args): Python's own ending
+        done, taken_apart = run(_OWN.replace("main()", "main(sys.argv[1:])"), *args)
+        assert taken_apart
+        return done
+
+    out = tmp_path / "report.txt"
+    for args in ([str(EXAMPLES / "fleuriste.yaml")], [str(EXAMPLES / "fleuriste.yaml"), "-o", str(out)],
+                 [str(tmp_path / "missing.yaml")], ["--version"]):
+        fast, slow = own(*args), given(*args)
+        assert (fast.returncode, fast.stdout, fast.stderr) == (slow.returncode, slow.stdout, slow.stderr), args
+        assert fast.stdout.endswith("exit function ran\n")
+    assert own(str(tmp_path / "missing.yaml")).returncode == 2
+    assert own(str(EXAMPLES / "fleuriste.yaml"), "-o", str(out)).returncode == 0 and out.stat().st_size > 1000
