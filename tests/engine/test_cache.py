@@ -49,6 +49,39 @@ def test_a_new_module_in_a_subpackage_changes_the_stamp(package: Path) -> None:
     assert cache.code_stamp() != before
 
 
+def test_the_stamp_lists_what_os_walk_finds(package: Path, tmp_path: Path) -> None:
+    """code_stamp walks the package with os.scandir: the same files as os.walk (no
+    __pycache__, links to folders not followed, only .py files), in the same order."""
+    import os
+    import sys
+
+    from advise.version import __version__
+
+    (package / "engine" / "__pycache__").mkdir()
+    (package / "engine" / "__pycache__" / "compiler.py").write_text("cached\n")
+    (package / "explain" / "deep").mkdir(parents=True)
+    (package / "explain" / "deep" / "words.py").write_text("WORDS = 1\n")
+    (package / "explain" / "notes.txt").write_text("not a module\n")
+    (package / "a.py").write_text("")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "hidden.py").write_text("")
+    (package / "linked").symlink_to(elsewhere, target_is_directory=True)
+    (package / "linked.py").symlink_to(package / "a.py")
+    found = []
+    for folder, subfolders, names in os.walk(package):
+        subfolders[:] = [name for name in subfolders if name != "__pycache__"]
+        relative = os.path.relpath(folder, package).replace(os.sep, "/")
+        for name in names:
+            if name.endswith(".py"):
+                status = os.stat(os.path.join(folder, name))
+                shown = name if relative == "." else f"{relative}/{name}"
+                found.append(f"|{shown}:{status.st_size}:{status.st_mtime_ns}")
+    stamp = cache.code_stamp()
+    assert stamp == f"{__version__}|{sys.version}" + "".join(sorted(found))
+    assert "|explain/deep/words.py:" in stamp and "hidden.py" not in stamp and "|linked.py:" in stamp
+
+
 def test_the_test_run_keeps_its_cache_out_of_the_users_home(private_cache: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """conftest.private_cache: nothing a test compiles lands in ~/.cache."""
