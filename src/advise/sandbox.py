@@ -191,6 +191,7 @@ _MACRO_MARKS = frozenset({"unsafe_callable", "alters_data", "__call__", "jinja_p
 _PLAIN_MACRO = _MACRO_MARKS.isdisjoint
 _SIZED = (list, tuple, dict, set, frozenset, range)
 _SCALARS = frozenset({bool, float, type(None)})  # neither sized nor iterable: nothing to check
+_FUNCTION, _METHOD = types.FunctionType, types.MethodType  # BoundedEnvironment.call compares each call's type
 
 
 def _checked(value: Any) -> Any:
@@ -307,7 +308,20 @@ def _guard_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any]
 
 
 def _loop(value: Any) -> Any:
-    """Every `for` iterates through this (see _Rewrite)."""
+    """Every `for` iterates through this (see _Rewrite).
+
+    A list or tuple (most loops of a report: ~120 a report) is charged at once what
+    _checked and then _bounded_iteration would charge it turn by turn, and is iterated as
+    it is: a `for` runs to its end unless the rendering stops, and its length is known."""
+    kind = type(value)
+    if kind is list or kind is tuple:
+        budget = _local.budget
+        size = len(value)
+        if size <= budget.items:  # else _checked below refuses it, with its message
+            budget.left -= 1 + size // 64 + size
+            if budget.left < 0:
+                _spent(budget)  # type: ignore[arg-type]
+            return value
     if isinstance(value, jinja2.Undefined):
         return value
     if isinstance(value, (list, tuple, str, range, set, frozenset)) or isinstance(value, Mapping):
@@ -436,13 +450,19 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
         # the function's __dict__ (a bound method reads them from its function); a Macro
         # takes the evaluation context. A template's macros and advise's plain functions are
         # bound to nothing: only methods need their owner looked at.
-        if kind is types.FunctionType:
+        if kind is _FUNCTION:
             plain = not __obj.__dict__
         elif kind is Macro:
             plain = _PLAIN_MACRO(__obj.__dict__)
         else:
             owner = getattr(__obj, "__self__", None)
-            if owner is not None:
+            if type(owner) in _HELPERS:  # TextLayout.wrap and the like: a report calls them ~150 times
+                limit = budget.limits.argument
+                for argument in (*args, *kwargs.values()) if kwargs else args:
+                    # a size: the same test as _check_argument's, which words the refusal
+                    if isinstance(argument, (int, float)) and abs(argument) > limit:
+                        _check_argument(argument, f"the argument of {getattr(__obj, '__name__', '')}()")
+            elif owner is not None:
                 name = getattr(__obj, "__name__", "")
                 if isinstance(owner, str):
                     if name in _GROWS_BY_ARGUMENT or name == "expandtabs":
@@ -454,11 +474,7 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
                         args = (items, *args[1:])
                     elif name == "replace" and len(args) >= 2:
                         _projected_replace(owner, args[0], args[1])
-                elif type(owner) in _HELPERS:
-                    for argument in (*args, *kwargs.values()):
-                        if isinstance(argument, (int, float)):  # a size (_check_argument says which)
-                            _check_argument(argument, f"the argument of {name}()")
-            plain = kind is types.MethodType and type(__obj.__func__) is types.FunctionType \
+            plain = kind is _METHOD and type(__obj.__func__) is _FUNCTION \
                 and not __obj.__func__.__dict__
         if plain:
             if kwargs:

@@ -62,6 +62,9 @@ def test_a_plain_method_is_called_with_its_arguments_and_its_sizes_bounded() -> 
         _render("{{ h.pad('x', 10 ** 6) }}", h=_Helper())
     with pytest.raises(RenderLimit, match="the argument of pad"):
         _render("{{ h.pad('x', width=10 ** 6) }}", h=_Helper())
+    with pytest.raises(RenderLimit, match="the argument of pad"):
+        _render("{{ h.pad('x', -10 ** 6) }}", h=_Helper())
+    assert _render("{{ h.pad('x', True) }}", h=_Helper()) == "x."  # a yes/no is not a size
 
 
 def test_a_method_asking_for_the_environment_gets_it() -> None:
@@ -79,6 +82,44 @@ def test_calls_in_a_loop_are_still_charged() -> None:
     template = environment.from_string("{% for i in range(5000) %}{{ h.pad('', 0) }}{% endfor %}")
     with pytest.raises(RenderLimit, match="too much work"):
         environment.render(template, {"h": _Helper()})
+
+
+class _Items(list):  # type: ignore[type-arg]
+    """A list that is not exactly a list: its loop takes the general path, turn by turn."""
+
+
+def _fewest_steps(source: str, **variables: Any) -> int:
+    """The smallest step budget within which `source` renders (bisection)."""
+    low, high = 0, 100_000
+    while low < high:
+        middle = (low + high) // 2
+        environment = BoundedEnvironment(limits=replace(REPORT_LIMITS, steps=middle))
+        try:
+            environment.render(environment.from_string(source), variables)
+        except RenderLimit:
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 63, 64, 65, 130, 1000])
+def test_a_loop_over_a_list_costs_what_the_same_loop_turn_by_turn_costs(size: int) -> None:
+    items = [f"item {n}" for n in range(size)]
+    for source in ("{% for x in items %}{{ x }},{% endfor %}",
+                   "{% for x in items if x.endswith('1') %}{{ loop.index }}{% else %}none{% endfor %}"):
+        slow = _fewest_steps(source, items=_Items(items))
+        assert _fewest_steps(source, items=items) == slow
+        assert _fewest_steps(source, items=tuple(items)) == slow
+        assert _render(source, items=items) == _render(source, items=_Items(items)) == _render(source, items=tuple(items))
+
+
+def test_a_loop_over_too_long_a_list_is_still_refused() -> None:
+    with pytest.raises(RenderLimit, match="a list of 100,001 items is too long"):
+        _render("{% for x in items %}{% endfor %}", items=[0] * 100_001)
+    environment = BoundedEnvironment(limits=replace(REPORT_LIMITS, steps=5_000))
+    with pytest.raises(RenderLimit, match="too much work"):
+        environment.render(environment.from_string("{% for x in items %}{% endfor %}"), {"items": [0] * 6_000})
 
 
 def test_t_is_made_once_and_follows_the_messages() -> None:
