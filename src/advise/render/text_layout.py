@@ -100,13 +100,18 @@ class TextLayout:
     macro call costs Jinja more than the wrapping itself. No words here: only layout.
     """
 
-    _CACHE_MAX = 4096  # texts kept: a batch lays out the same sentences again and again
+    # Texts kept, in each of two generations: a batch lays out the same sentences again and
+    # again, among others that hold a sheet's values. When the newer one is full it becomes the
+    # older one, and a text found there comes back: emptying all at once (as before) lost the
+    # common sentences too, some 9 layouts more a report.
+    _CACHE_MAX = 4096
 
     def __init__(self, width: int, newline: str = "\n", lang: str = "en"):
         self.width = width
         self.newline = newline
         self.lang = lang
         self._cache: dict[tuple[Any, int, str | None], str] = {}
+        self._older: dict[tuple[Any, int, str | None], str] = {}
     def wrap(self, text: str, indent: int) -> str:
         """A paragraph: `text` wrapped to the width, every line indented by `indent` spaces.
         A line never breaks where the language's typography puts a no-break space, nor inside
@@ -114,8 +119,11 @@ class TextLayout:
         key = (text, indent, None)
         done = self._cache.get(key)
         if done is None:
-            wrapped = _wordwrap(typography(str(text), self.lang), self.width - indent, False, self.newline, False)
-            done = self._keep(key, do_indent(wrapped, indent, first=True))
+            done = self._older.get(key)
+            if done is None:
+                wrapped = _wordwrap(typography(str(text), self.lang), self.width - indent, False, self.newline, False)
+                done = do_indent(wrapped, indent, first=True)
+            self._keep(key, done)
         return done
     def bullet(self, text: Any, indent: int, mark: str = "- ") -> str:
         """A list item: `indent` spaces, the mark, then the text; the following lines line up
@@ -123,16 +131,18 @@ class TextLayout:
         key = (text, indent, mark)
         done = self._cache.get(key)
         if done is None:
-            wrapped = _wordwrap(str(mark) + typography(str(text), self.lang), self.width - indent - len(mark), False,
-                                self.newline, False)
-            done = self._keep(key, " " * indent + do_indent(wrapped, indent + len(mark)))
+            done = self._older.get(key)
+            if done is None:
+                wrapped = _wordwrap(str(mark) + typography(str(text), self.lang), self.width - indent - len(mark),
+                                    False, self.newline, False)
+                done = " " * indent + do_indent(wrapped, indent + len(mark))
+            self._keep(key, done)
         return done
 
-    def _keep(self, key: tuple[Any, int, str | None], text: str) -> str:
+    def _keep(self, key: tuple[Any, int, str | None], text: str) -> None:
         if len(self._cache) >= self._CACHE_MAX:
-            self._cache.clear()
+            self._older, self._cache = self._cache, {}
         self._cache[key] = text
-        return text
 
 
 _LAYOUTS: dict[tuple[int, str], TextLayout] = {}

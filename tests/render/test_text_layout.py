@@ -1,0 +1,45 @@
+"""advise.render.text_layout.TextLayout: what it keeps gives what it would lay out afresh, and
+what it keeps is bounded, the sentences asked again and again staying kept."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from advise.render import text_layout
+from advise.render.text_layout import TextLayout
+
+_WORDS = st.sampled_from(["a", "word", "ceux-ci", "best-fitting", "3", "h", "€", "10", "000", ":", "«", "»",
+                          "averyveryverylongwordthatdoesnotfitanywhereatallinthewidth", " ", "  ", "\n"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(texts=st.lists(st.lists(_WORDS, max_size=40).map(" ".join), min_size=1, max_size=12),
+       indent=st.integers(0, 12), mark=st.sampled_from(["- ", "· ", "12. ", ""]), lang=st.sampled_from(["en", "fr"]))
+def test_what_is_kept_is_what_a_fresh_layout_gives(texts: list[str], indent: int, mark: str, lang: str) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(TextLayout, "_CACHE_MAX", 3)  # the texts go through both generations
+        kept = TextLayout(40, lang=lang)
+        for _ in range(3):
+            for text in texts:
+                assert kept.wrap(text, indent) == TextLayout(40, lang=lang).wrap(text, indent)
+                assert kept.bullet(text, indent, mark) == TextLayout(40, lang=lang).bullet(text, indent, mark)
+
+
+def test_the_memory_is_bounded_and_keeps_what_is_asked_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(TextLayout, "_CACHE_MAX", 50)
+    layout = TextLayout(30)
+    laid_out: list[str] = []
+    wordwrap = text_layout._wordwrap
+    monkeypatch.setattr(text_layout, "_wordwrap", lambda s, *rest: laid_out.append(s) or wordwrap(s, *rest))
+    for round_ in range(40):
+        layout.wrap("the same sentence in every report", 2)
+        layout.bullet("the same item in every report", 2)
+        for n in range(10):
+            layout.wrap(f"a value of sheet {round_}: {n}", 2)
+            layout.bullet(f"an answer of sheet {round_}: {n}", 4, mark="· ")
+        assert len(layout._cache) <= 50 and len(layout._older) <= 50
+    assert laid_out.count("the same sentence in every report") == 1
+    assert laid_out.count("- the same item in every report") == 1
+    assert len(laid_out) == 2 + 40 * 20  # every other text once
