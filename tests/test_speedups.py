@@ -185,6 +185,28 @@ def test_term_finder_finds_what_one_search_per_form_finds() -> None:
         assert finder.find(text) == expected, text
 
 
+@pytest.mark.parametrize("line_break_form", [False, True])
+def test_term_finder_text_by_text_finds_what_it_finds_in_the_joined_texts(line_break_form: bool,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    forms = {"reach": ["reach", "organic reach"], "tpe": ["TPE / PME", "TPE"], "boost": ["boosted post"],
+             "s": ["sponsored posts"], "i": ["Image bank"], "k": ["\u212aelvin"], "edge": ["-post"]}
+    if line_break_form:
+        forms["split"] = ["organic\nreach"]  # found only across two texts: the joined text decides
+    monkeypatch.setattr(render._TermFinder, "_KEPT_MAX", 7)  # the texts go through both generations
+    finder = render._TermFinder(forms)
+    assert finder.by_text is not line_break_form
+    assert ("split" in finder.find_all(["the organic", "reach of it"])) is line_break_form
+    rng = random.Random(5)
+    words = ["reach", "REACH", "organic", "tpe", "/", "pme", "TPE / PME", "boosted", "post", "-post", "_reach",
+             "ſponsored", "sponsored", "posts", "İmage", "image", "bank", "kelvin", "\u212aelvin", "\n", " ", ","]
+    pool = ["".join(rng.choice(words) + rng.choice(["", " ", "-"]) for _ in range(rng.randint(0, 8)))
+            for _ in range(40)]
+    for _ in range(300):
+        texts = rng.sample(pool, rng.randint(0, 6))
+        assert finder.find_all(texts) == finder.find("\n".join(texts)), texts
+        assert len(finder._kept) <= 7 and len(finder._older) <= 7
+
+
 def test_the_finders_word_bounds_are_the_patterns() -> None:
     # _whole_word stands for (?<!\w) and (?!\w): the same answer for any character either side.
     bounded = re.compile(r"(?<!\w)ab(?!\w)")

@@ -316,7 +316,7 @@ class Renderer:
         """The glossary entries whose term (or another form of it) appears in the texts."""
         entries, finder = self._glossary_finder(vocabulary, lang)
         found = [{"id": key, "term": entries[key]["term"][lang], "meaning": entries[key]["meaning"][lang]}
-                 for key in finder.find("\n".join(texts))]
+                 for key in finder.find_all(texts)]
         return sorted(found, key=lambda entry: (entry["term"].casefold(), entry["id"]))
 
     def _glossary_finder(self, vocabulary: Any, lang: str) -> tuple[dict[str, dict[str, Any]], "_TermFinder"]:
@@ -415,11 +415,18 @@ class _TermFinder:
     or for a form with other characters, its pattern searches alone (compiled then).
     """
 
+    _KEPT_MAX = 4096  # texts whose forms are kept, in each of two generations (see find_all)
+
     def __init__(self, forms: dict[str, list[str]]):
         self.forms = forms
         self.unique = list(dict.fromkeys(form for names in forms.values() for form in names))
         self.lowered = {form: form.lower() for form in self.unique if _CASE_SAFE.issuperset(form)}
         self._patterns: dict[str, re.Pattern[str]] = {}  # compiled when first needed: most never are
+        # A form found in "\n".join(texts) is found in one of the texts, and conversely, unless
+        # it holds a line break or is empty (a line break is no word character: the bounds agree).
+        self.by_text = all(form and "\n" not in form for form in self.unique)
+        self._kept: dict[str, frozenset[str]] = {}
+        self._older: dict[str, frozenset[str]] = {}
 
     def pattern(self, form: str) -> re.Pattern[str]:
         """`form` as a whole word, case aside."""
@@ -430,6 +437,32 @@ class _TermFinder:
 
     def find(self, text: str) -> list[str]:
         """The names of the entries found, in the order given."""
+        return self._names(self._found(text))
+
+    def find_all(self, texts: Iterable[str]) -> list[str]:
+        """find("\n".join(texts)), text by text: a report's texts are mostly those of the
+        reports before it (rule texts, titles), so what each holds is kept (bounded: two
+        generations of _KEPT_MAX texts) and only a few texts a report are searched."""
+        if not self.by_text:
+            return self.find("\n".join(texts))
+        found: set[str] = set()
+        for text in texts:
+            forms = self._kept.get(text)
+            if forms is None:
+                forms = self._older.get(text)
+                if forms is None:
+                    forms = frozenset(self._found(text))
+                if len(self._kept) >= self._KEPT_MAX:
+                    self._older, self._kept = self._kept, {}
+                self._kept[text] = forms
+            found |= forms
+        return self._names(found)
+
+    def _names(self, found: set[str]) -> list[str]:
+        return [name for name, forms in self.forms.items() if any(form in found for form in forms)]
+
+    def _found(self, text: str) -> set[str]:
+        """The forms found in `text`."""
         lowered = text.lower() if not _NOT_CASE_SAFE.search(text) else None
         found: set[str] = set()
         for form in self.unique:
@@ -444,7 +477,7 @@ class _TermFinder:
                     found.add(form)
                     break
                 start = lowered.find(low, start + 1)
-        return [name for name, forms in self.forms.items() if any(form in found for form in forms)]
+        return found
 
 
 def _whole_word(text: str, start: int, end: int) -> bool:
