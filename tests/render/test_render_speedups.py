@@ -15,6 +15,7 @@ from typing import Any
 
 import jinja2
 import pytest
+from markupsafe import Markup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -155,6 +156,24 @@ def test_t_gives_what_the_message_and_its_parameters_give(fmt: str, lang: str) -
                 expected = str(jinja2.utils.markupsafe.escape(expected))
             assert str(t(key)) == expected
             assert str(t(key)) == expected  # remembered: the same again
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_t_in_html_escapes_its_values_as_markups_replace_does(lang: str) -> None:
+    renderer = Renderer(ROOT / "explanations")
+    t, messages = renderer.words("html", lang), renderer.messages
+    escape = jinja2.utils.markupsafe.escape
+    values = ["<b>bold</b> & 'quotes' \"too\"", Markup("<em>kept</em>"), 3, 2.5, "{value}", "{n}", "", None, "é « x »"]
+    for key in ("given_by", "takes_hours", "action_because", "hint_more_verdict"):
+        names = re.findall(r"\{(\w+)\}", messages[key][lang])
+        for first in values:
+            for second in values:
+                params = dict(zip(names, [first, second, first]))
+                # the code this replaces: Markup.replace, one name after the other
+                expected = escape(typography(messages[key][lang], lang))
+                for name, value in params.items():
+                    expected = Markup(expected.replace("{" + name + "}", escape(value)))
+                assert t(key, **params) == expected and type(t(key, **params)) is Markup
 
 
 def _typeset_reference(text: str, fmt: str, lang: str) -> str:

@@ -291,9 +291,11 @@ class Renderer:
                     if found is None:
                         found = alone[key] = Markup(escape(message(key, params)))
                     return found  # type: ignore[no-any-return]
-                text = escape(message(key, params))
+                # Plain str.replace on the escaped texts: what Markup.replace does (it escapes the
+                # new text), without making a Markup at each step.
+                text = str(escape(message(key, params)))
                 for name, value in params.items():
-                    text = Markup(text.replace("{" + name + "}", escape(value)))
+                    text = text.replace("{" + name + "}", str(escape(value)))
                 return Markup(text)
             return t_html
         def protect(value: Any) -> str:
