@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -124,6 +127,79 @@ def test_parallel_workers_give_the_same_bytes_as_one(sheets: Path, tmp_path: Pat
     assert names == sorted(p.name for p in two.iterdir())
     for name in names:
         assert (one / name).read_bytes() == (two / name).read_bytes(), name
+
+
+_FORKED_WORKERS = r"""
+import json, multiprocessing, os, sys
+import advise.batch as batch
+from advise.errors import InputError
+
+seen = {}
+real_plan, real_chunk = batch.plan, batch._advise_chunk
+
+def plan(*args, **kwargs):
+    seen.setdefault("workers when the sheets are listed", sorted(p.pid for p in multiprocessing.active_children()))
+    return real_plan(*args, **kwargs)
+
+def chunk(sheets):  # runs in a worker, which has this patch too: it was forked from here
+    with open(os.path.join(sys.argv[3], str(os.getpid())), "w") as record:
+        record.write(str(os.getppid()))
+    return real_chunk(sheets)
+
+batch.plan, batch._advise_chunk = plan, chunk
+result = batch.run_batch([sys.argv[1]], sys.argv[2], jobs=2)
+try:
+    batch.run_batch([sys.argv[3]], sys.argv[2], jobs=2)  # no sheet there: refused after the fork
+except InputError as error:
+    seen["error"] = error.problems[0].code
+seen["left"] = [p.pid for p in multiprocessing.active_children()]
+print(json.dumps({**seen, "pid": os.getpid(), "exit": result.exit_code}))
+"""
+
+
+def test_workers_are_forked_from_the_batch_before_its_sheets_are_listed(sheets: Path, tmp_path: Path) -> None:
+    """In a process with no other thread, on Linux: the workers are forked from the batch's
+    process once the rule base is checked and before the sheets are listed (their memory
+    cannot hold the list), with no server process; a batch refused after that (no sheet)
+    leaves no worker behind."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("workers are forked on Linux only")
+    records = tmp_path / "records"
+    records.mkdir()
+    done = subprocess.run([sys.executable, "-c", _FORKED_WORKERS, str(sheets), str(tmp_path / "out"), str(records)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    workers = sorted(int(name) for name in os.listdir(records))
+    assert workers and set(workers) <= set(found["workers when the sheets are listed"])
+    assert {int((records / str(pid)).read_text()) for pid in workers} == {found["pid"]}
+    assert len(found["workers when the sheets are listed"]) == 2  # the workers only: no fork server
+    assert found["exit"] == 2 and found["error"] == "batch-no-sheets" and found["left"] == []
+    assert rows(tmp_path / "out") == rows(run_batch([sheets], tmp_path / "one", jobs=1).out_dir)
+
+
+def test_with_another_thread_running_workers_start_from_a_fork_server(sheets: Path, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Forking a process that runs other threads could copy a lock they hold: then the
+    workers start from the fork server, and the reports are the same."""
+    import threading
+
+    def no_fork(*args: object) -> None:
+        raise AssertionError("forked while another thread runs")
+
+    monkeypatch.setattr(batch_module, "_fork_pool", no_fork)
+    release = threading.Event()
+    other = threading.Thread(target=release.wait, daemon=True)
+    other.start()
+    try:
+        two = run_batch([sheets], tmp_path / "two", fmt="json", jobs=2)
+    finally:
+        release.set()
+    one = run_batch([sheets], tmp_path / "one", fmt="json", jobs=1)
+    assert two.outcomes == one.outcomes
+    for outcome in one.outcomes:
+        if outcome.report:
+            assert (tmp_path / "two" / outcome.report).read_bytes() == (tmp_path / "one" / outcome.report).read_bytes()
 
 
 def test_names_do_not_depend_on_argument_order(sheets: Path, tmp_path: Path) -> None:

@@ -12,10 +12,10 @@ shows progress and prints. How it behaves:
   their paths, so the names do not depend on the order of the arguments. No report is
   ever named like an input sheet or like the summary files.
 * The rule base is loaded and checked once in this process (a broken rule base stops the
-  batch before any report is written); then each worker process loads and compiles it
-  once (pool initializer) and advises its share of the sheets. Workers start from a
-  forkserver, so their memory does not grow with the size of the batch. With one job,
-  or one sheet, everything runs here.
+  batch before any report is written). On Linux the workers are forked from this process
+  right then, before the sheets are listed, and share it; elsewhere (or with other threads
+  running) they start from a forkserver and load it again. Either way a worker's memory
+  does not grow with the size of the batch. With one job everything runs here.
 * A bad sheet is recorded with its error and the others go on. Reports and summaries are
   written atomically (advise.output.write_atomically; a report by a thread of its own while
   the next sheet is advised): an interrupted batch leaves whole reports only, and running
@@ -25,8 +25,7 @@ shows progress and prints. How it behaves:
   listed as refused. File names are shown without control characters (advise.safetext).
 * A report that cannot be written (a full disk) stops the batch with that error: it is
   no sheet's fault. SIGTERM stops the batch as Ctrl-C does: the workers are stopped (each
-  removes the report it was writing), the fork server and resource tracker end, and no
-  summary is written. If the advise process is killed outright, each worker notices within
+  removes the report it was writing), a fork server ends, and no summary is written. If the advise process is killed outright, each worker notices within
   a fraction of a second and stops the same way.
 """
 
@@ -121,17 +120,11 @@ class Outcome:
     error: str = ""
 
     def row(self) -> dict[str, str]:
-        return {
-            "business": self.business,
-            "file": self.file,
-            "report": self.report or "",
-            "verdict": self.verdict or "",
-            "max_profiles": "" if self.max_profiles is None else str(self.max_profiles),
-            "platforms": " ".join(self.platforms),
-            "warnings": " ".join(self.warnings),
-            "status": self.status,
-            "error": self.error,
-        }
+        return {"business": self.business, "file": self.file, "report": self.report or "",
+                "verdict": self.verdict or "",
+                "max_profiles": "" if self.max_profiles is None else str(self.max_profiles),
+                "platforms": " ".join(self.platforms), "warnings": " ".join(self.warnings),
+                "status": self.status, "error": self.error}
 
 
 @dataclass
@@ -142,24 +135,22 @@ class BatchResult:
 
     @property
     def counts(self) -> dict[str, int]:
-        counts = {OK: 0, BAD_INPUT: 0, INTERNAL: 0}
-        for outcome in self.outcomes:
-            counts[outcome.status] += 1
-        return counts
+        return _counts(self.outcomes)
 
     @property
     def exit_code(self) -> int:
         """2 if any sheet was refused as bad input, else 1 if any failed inside advise, else 0."""
         counts = self.counts
-        if counts[BAD_INPUT]:
-            return EXIT_BAD_INPUT
-        if counts[INTERNAL]:
-            return EXIT_INTERNAL
-        return EXIT_OK
+        return EXIT_BAD_INPUT if counts[BAD_INPUT] else EXIT_INTERNAL if counts[INTERNAL] else EXIT_OK
 
     @property
     def summary_paths(self) -> tuple[Path, Path]:
         return self.out_dir / SUMMARY_CSV, self.out_dir / SUMMARY_MD
+
+
+def _counts(outcomes: Iterable[Outcome]) -> dict[str, int]:
+    statuses = [outcome.status for outcome in outcomes]
+    return {status: statuses.count(status) for status in (OK, BAD_INPUT, INTERNAL)}
 
 
 # ---------------------------------------------------------------- finding sheets and naming reports
@@ -274,8 +265,7 @@ class _Worker:
         self.audience, self.consultant, self.date = signing  # who reads, who signs, the date
 
     def advise(self, sheet: Sheet, writer: Writer) -> Outcome:
-        """Advise one sheet and hand its report to `writer`: an OK outcome is the sheet's once
-        the report is written (else `_failed` says what became of it)."""
+        """Advise one sheet and hand its report to `writer`: an OK outcome holds once it is written."""
         from .explain.report import build_report
         from .sheet.facts import load_fact_sheet
         from .sheet.rows import sheet_from_row
@@ -361,12 +351,12 @@ def _one_line(error: AdviseError, lang: str) -> str:
 _WORKER: _Worker | None = None
 
 
-def _init_worker(rules_dir: str | None, templates_dir: str | None, fmt: str, lang: str | None, out_dir: str,
-                 hints: bool, with_sheet: bool = True, parent: int | None = None,
-                 signing: tuple[str, Any, Any] = ("owner", None, None)) -> None:
+def _init_worker(parent: int, worker: _Worker | tuple) -> None:
+    """A worker's start: `worker` is the batch's own, forked with this process (_fork_pool),
+    or the arguments to build one (a worker from the fork server)."""
     global _WORKER
     worker_signals(parent, remove_temporaries)  # advise.stopping
-    _WORKER = _Worker(rules_dir, templates_dir, fmt, lang, out_dir, hints, with_sheet, signing)
+    _WORKER = worker if isinstance(worker, _Worker) else _Worker(*worker)
 
 
 def _advise_chunk(sheets: list[Sheet]) -> list[Outcome]:
@@ -410,34 +400,41 @@ def run_batch(
         raise InputError(Problem("bad-format", {"value": fmt}, field="--format"))
     if jobs is not None and jobs < 1:
         raise InputError(Problem("batch-jobs", {"value": jobs}, field="--jobs"))
-    if (jobs or os.cpu_count() or 1) > 1:
+    wanted, fork = jobs or os.cpu_count() or 1, _can_fork()
+    if wanted > 1 and not fork:
         # The workers' server starts (and imports advise) while this process finds the
         # sheets and checks the rule base, instead of after.
         _pool_context(start=True)
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise InputError(Problem("batch-output-not-dir", file=str(out), field="--output"))
-    sheets = plan(sources, out, fmt)
-    if on_plan is not None:
-        on_plan(len(sheets))
     rules = str(rules_dir) if rules_dir is not None else None
     templates = str(templates_dir) if templates_dir is not None else None
-    # Check the rule base and templates here, once: a broken one stops the batch cleanly.
     if date is None:
         from .explain.summary import report_date
 
         date = report_date()  # once: a batch that runs past midnight dates its reports alike
     signing = (audience, consultant, date)
+    # Check the rule base and templates here, once: a broken one stops the batch cleanly.
     local = _Worker(rules, templates, fmt, lang, str(out), hints, with_sheet, signing)
     rules_digest = local.advisor.rulebook.digest
+    pool = _fork_pool(wanted, local) if wanted > 1 and fork else None  # before the sheets are listed
     try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise InputError(Problem("output-failed", {"reason": error.strerror or str(error)}, file=str(out),
-                                 field="--output")) from None
-    workers = min(jobs or os.cpu_count() or 1, len(sheets))
+        sheets = plan(sources, out, fmt)
+        if on_plan is not None:
+            on_plan(len(sheets))
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise InputError(Problem("output-failed", {"reason": error.strerror or str(error)}, file=str(out),
+                                     field="--output")) from None
+    except BaseException:
+        if pool is not None:
+            stop_pool(pool, {})
+        raise
+    workers = min(wanted, len(sheets))
     with sigterm_stops():
-        if workers <= 1:
+        if workers <= 1 and pool is None:
             outcomes = []
 
             def done(outcome: Outcome) -> None:
@@ -449,8 +446,8 @@ def run_batch(
             local.advise_all(sheets, done)
         else:
             del local
-            outcomes = _run_parallel(sheets, workers, (rules, templates, fmt, lang, str(out), hints, with_sheet,
-                                                         os.getpid(), signing), progress)
+            outcomes = _run_parallel(sheets, workers, pool or (rules, templates, fmt, lang, str(out), hints,
+                                                                with_sheet, signing), progress)
     order = {sheet.file: index for index, sheet in enumerate(sheets)}  # CSV rows in row order
     outcomes.sort(key=lambda outcome: (order.get(outcome.file, len(order)), outcome.file))
     result = BatchResult(out, outcomes, rules_digest)
@@ -468,16 +465,18 @@ def _stop_if_write_failed(outcomes: Iterable[Outcome]) -> None:
             raise BatchWriteError(Problem("batch-write-failed", {"reason": outcome.error}))
 
 
-def _run_parallel(sheets: list[Sheet], workers: int, init_args: tuple, progress: Callable[[int], None] | None) -> list[Outcome]:
+def _run_parallel(sheets: list[Sheet], workers: int, pool: ProcessPoolExecutor | tuple,
+                  progress: Callable[[int], None] | None) -> list[Outcome]:
     # Small chunks keep both cores busy to the end (the last chunks leave a worker idle
     # for about half a chunk) and the progress bar moving; large enough that the cost of
     # sending work to a process stays small (well under a millisecond a chunk).
     size = max(1, min(64, len(sheets) // (workers * 32)))
     chunks = [sheets[start:start + size] for start in range(0, len(sheets), size)]
-    context = _pool_context()
+    if isinstance(pool, tuple):
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_init_worker,
+                                   initargs=(os.getpid(), pool))
     outcomes: list[Outcome] = []
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
-                             initargs=init_args) as pool:
+    with pool:
         pending: dict[Future, list[Sheet]] = {pool.submit(_advise_chunk, chunk): chunk for chunk in chunks}
         try:
             while pending:
@@ -497,11 +496,30 @@ def _run_parallel(sheets: list[Sheet], workers: int, init_args: tuple, progress:
     return outcomes
 
 
+def _can_fork() -> bool:
+    """Workers may be forked from this process: on Linux, with no other thread running."""
+    import sys
+    import threading
+
+    return sys.platform.startswith("linux") and threading.active_count() == 1
+
+
+def _fork_pool(workers: int, local: _Worker) -> ProcessPoolExecutor:
+    """Workers forked from this process now, before the sheets are listed (so their memory
+    does not grow with the batch), each taking `local`, loaded and checked here, as its own:
+    no server process to start, nothing imported or loaded again."""
+    import multiprocessing
+
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_init_worker, initargs=(os.getpid(), local))
+    pool.submit(int)  # a pool that forks starts all its workers at its first task
+    return pool
+
+
 def _pool_context(*, start: bool = False) -> Any:
-    """Workers start from a fresh server process (forkserver) with advise already imported:
-    forked from this process instead, each would carry this process's memory, which grows
-    with the number of sheets (their list, then their outcomes). `start`: start the server
-    now (it is started anyway when the first worker is)."""
+    """Where workers cannot be forked before the sheets are listed (_can_fork): from a fresh
+    server process (forkserver) with advise imported, not carrying this process's memory.
+    `start`: start the server now (it is started anyway when the first worker is)."""
     import multiprocessing
 
     if "forkserver" not in multiprocessing.get_all_start_methods():
@@ -565,9 +583,7 @@ def summary_markdown(outcomes: Sequence[Outcome], lang: str = "en", *, rules_dig
     from .version import __version__
 
     title, line = _MD_TITLES.get(lang, _MD_TITLES["en"])
-    counts = {OK: 0, BAD_INPUT: 0, INTERNAL: 0}
-    for outcome in outcomes:
-        counts[outcome.status] += 1
+    counts = _counts(outcomes)
     lines = [f"# {title}", ""]
     if rules_digest:
         lines += [_MD_MADE_WITH.get(lang, _MD_MADE_WITH["en"]).format(version=__version__, digest=rules_digest), ""]
