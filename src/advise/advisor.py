@@ -56,23 +56,26 @@ class Advisor:
     def __init__(self, rules_dir: str | os.PathLike[str] | None = None, *, cache: bool = False):
         """`cache`: reuse the rule base loaded and compiled by an earlier process (advise.engine.cache)."""
         self.rules_dir = Path(rules_dir) if rules_dir is not None else default_rules_dir()
+        self._prediction_index: dict[str, Any] | None = None
         if cache:
             from .engine.cache import cached
 
-            self.rulebook, self.program, text = cached(
+            self.rulebook, self.program, text, self._prediction_index = cached(
                 self.rules_dir, lambda: self._load(with_text=True),
-                valid=lambda value: isinstance(value, tuple) and len(value) == 3
-                and isinstance(value[0], RuleBook) and isinstance(value[1], Program) and isinstance(value[2], str))
+                valid=lambda value: isinstance(value, tuple) and len(value) == 4
+                and isinstance(value[0], RuleBook) and isinstance(value[1], Program) and isinstance(value[2], str)
+                and isinstance(value[3], dict))
         else:
-            self.rulebook, self.program, text = self._load()
+            self.rulebook, self.program, text, _ = self._load()
         # Checked by `_load`, before the cache kept it: not again at every start; registered
         # with the JSON text kept in the cache, not written again.
         self.engine = Engine(self.program.definition, check=False, text=text)
 
-    def _load(self, with_text: bool = False) -> tuple[RuleBook, Program, str | None]:
+    def _load(self, with_text: bool = False) -> tuple[RuleBook, Program, str | None, dict[str, Any] | None]:
         """The rule base read and compiled, its durable definition checked (only a rule base
-        that passes reaches the cache); `with_text`: and the JSON text durable registers
-        (advise.engine.durable.registration_text), which the cache keeps with them."""
+        that passes reaches the cache); `with_text`: and what the cache keeps with them, the
+        JSON text durable registers (advise.engine.durable.registration_text) and the hints'
+        predictor's index of the program (advise.engine.prediction.Predictor.index)."""
         from .rulebase.loading import load_rulebook  # not needed when the cache holds the rule base
 
         rulebook = load_rulebook(self.rules_dir)
@@ -81,7 +84,11 @@ class Advisor:
         for name, member in vars(Program).items():  # what runs compute once per rule base: kept in the cache too
             if isinstance(member, cached_property):
                 getattr(program, name)
-        return rulebook, program, registration_text(program.definition) if with_text else None
+        if not with_text:
+            return rulebook, program, None, None
+        from .engine.prediction import Predictor
+
+        return rulebook, program, registration_text(program.definition), Predictor(program).index()
 
     def run(self, sheet: FactSheet) -> Result:
         check_open_choices(sheet, self.rulebook.vocabulary.open_choices())
@@ -92,6 +99,11 @@ class Advisor:
         """Predicts runs with answers changed, from a run's trace (advise.engine.prediction)."""
         from .engine.prediction import Predictor
 
+        if self._prediction_index is not None:
+            try:
+                return Predictor(self.program, index=self._prediction_index)
+            except (KeyError, TypeError, ValueError):  # not an index this code wrote: computed afresh
+                pass
         return Predictor(self.program)
 
     def run_file(self, path: str | os.PathLike[str]) -> Result:

@@ -66,8 +66,9 @@ def assert_rebuilt(folder: Path) -> None:
     assert stat.S_ISREG(status.st_mode) and status.st_uid == os.getuid()
     assert stat.S_IMODE(status.st_mode) & 0o022 == 0
     with open(entry, "rb") as handle:
-        rulebook, program, text = pickle.load(handle)
+        rulebook, program, text, index = pickle.load(handle)
     assert rulebook.rules and program.rules and isinstance(text, str) and text.startswith("{")
+    assert isinstance(index, dict) and index["shapes"]
 
 
 @pytest.mark.parametrize("mode", [0o666, 0o620, 0o602])

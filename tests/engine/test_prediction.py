@@ -129,6 +129,46 @@ def test_predictions_are_the_same_from_a_new_predictor_and_after_its_memory_is_c
         monkeypatch.undo()
 
 
+def test_a_predictor_from_its_index_in_the_cache_is_the_one_computed(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The index the cache keeps with the rule base (Predictor.index, pickled) gives a
+    predictor equal to one computed from the program, which predicts the same; and a rule
+    base loaded from the cache uses it."""
+    import pickle
+
+    from advise.engine.prediction import Predictor
+
+    program = advisor().program
+    fresh = Predictor(program)
+    index = pickle.loads(pickle.dumps(fresh.index(), protocol=pickle.HIGHEST_PROTOCOL))
+    assert not [name for name in pickle.dumps(index).split(b"advise")[1:]]  # no class of advise's to import
+    restored = Predictor(program, index=index)
+    for name in (*Predictor._INDEX, "_plans"):
+        assert getattr(restored, name) == getattr(fresh, name), name
+    assert restored.shapes.keys() == fresh.shapes.keys()
+    for rule_id, shape in fresh.shapes.items():
+        for part in _Shape_parts:
+            assert getattr(restored.shapes[rule_id], part) == getattr(shape, part), (rule_id, part)
+    for example in sorted(EXAMPLES.glob("*.yaml")):
+        result = advisor().run(load_fact_sheet(example))
+        changes = [(name, float(value)) for name, values in numeric_candidates(result).items() for value in values]
+        changes += [(name, not result.sheet.facts[name]) for name in bool_candidates(result)]
+        assert [restored.facts(result.trace, {name: value}) for name, value in changes] == \
+            [fresh.facts(result.trace, {name: value}) for name, value in changes], example.name
+    monkeypatch.setenv("ADVISE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("ADVISE_NO_CACHE", raising=False)
+    Advisor(None, cache=True)  # fills the cache
+    cached = Advisor(None, cache=True)
+    assert cached._prediction_index is not None and cached._prediction_index == fresh.index()
+    assert cached.predictor.readers == fresh.readers
+    cached = Advisor(None, cache=True)
+    cached._prediction_index = {"shapes": {}}  # not an index this code wrote: computed afresh
+    assert cached.predictor.readers == fresh.readers
+
+
+_Shape_parts = ("positives", "alternatives", "negations", "decidable")
+
+
 def _reference_fires(rule_id: str, store: dict[str, Any]) -> bool:
     """A rule's conditions decided straight from the rule (all / any / none, in the rule's
     order), as the prediction decided them before it kept them as tests."""

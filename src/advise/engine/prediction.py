@@ -52,8 +52,17 @@ class _Shape:
 class Predictor:
     """The index of one compiled program: who reads what, and each rule's conditions."""
 
-    def __init__(self, program: Program):
+    def __init__(self, program: Program, index: dict[str, Any] | None = None):
+        """`index`: what `index()` gave for this program (kept in the cache with it, see
+        advise.advisor): taken as it is instead of computed again (about 1 ms)."""
         self.program = program
+        # (stratum, the rules of it to decide again) -> (the facts they conclude, sorted; the
+        # positions of the rules that conclude one): the same few sets come back at every prediction
+        self._plans: dict[tuple[int, frozenset[str]], tuple[tuple[str, ...], frozenset[str], tuple[int, ...]]] = {}
+        self._before: tuple[Trace, dict[str, Any]] | None = None  # the last trace read, and its firings
+        if index is not None:
+            self._restore(index)
+            return
         rulebook = program.rulebook
         families = rulebook.vocabulary.families
         self.shapes: dict[str, _Shape] = {}
@@ -110,10 +119,33 @@ class Predictor:
                     self.constants[rule_id] = conclude(program, rule_id, {})[0]  # reads no fact
                 except AdviseError:
                     pass  # conclude() raises it again at each prediction: undecided
-        # (stratum, the rules of it to decide again) -> (the facts they conclude, sorted; the
-        # positions of the rules that conclude one): the same few sets come back at every prediction
-        self._plans: dict[tuple[int, frozenset[str]], tuple[tuple[str, ...], frozenset[str], tuple[int, ...]]] = {}
-        self._before: tuple[Trace, dict[str, Any]] | None = None  # the last trace read, and its firings
+
+    _INDEX = ("readers", "concludes", "adds", "readers_at", "concluders", "defaults", "constants")
+
+    def index(self) -> dict[str, Any]:
+        """What __init__ computed from the program, as plain data (no function, no class of
+        advise's: loading it imports nothing): each test without its operator's function."""
+        found = {name: getattr(self, name) for name in self._INDEX}
+        found["shapes"] = {rule_id: (tuple(test[:5] for test in shape.positives),
+                                     tuple(tuple(tuple(test[:5] for test in option) for option in options)
+                                           for options in shape.alternatives),
+                                     tuple(test[:5] for test in shape.negations), shape.decidable)
+                           for rule_id, shape in self.shapes.items()}
+        return found
+
+    def _restore(self, index: dict[str, Any]) -> None:
+        for name in self._INDEX:
+            setattr(self, name, index[name])
+
+        def test(plain: tuple[Any, ...]) -> _Test:
+            operator = OPERATORS.get(plain[1])
+            return (*plain, operator.evaluate if operator is not None else None)  # as _test makes it
+
+        self.shapes = {rule_id: _Shape(tuple(map(test, positives)),
+                                       tuple(tuple(tuple(map(test, option)) for option in options)
+                                             for options in alternatives),
+                                       tuple(map(test, negations)), decidable)
+                       for rule_id, (positives, alternatives, negations, decidable) in index["shapes"].items()}
 
     def facts(self, trace: Trace, changes: dict[str, Any]) -> dict[str, Any] | None:
         """The facts of a run on the sheet of `trace` with `changes` applied; None if undecided."""
