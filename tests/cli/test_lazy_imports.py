@@ -88,3 +88,35 @@ def test_batch_loads_its_command_and_not_the_web_app(tmp_path: Path, cache: Path
     modules = loaded(tmp_path, cache, "batch", str(EXAMPLES / "fleuriste.yaml"), "-o", str(tmp_path / "out"))
     assert "advise.batch" in modules
     assert under(modules, ("flask", "werkzeug", "waitress", "advise.web", "advise.workbench")) == []
+
+
+_PATTERNS_PROBE = """
+import json, sys
+from advise.cli.main import main
+try:
+    main(sys.argv[2:], prog_name="advise")
+except SystemExit:
+    pass
+import advise.rulebase.model as model, advise.sheet.consultant as consultant, advise.sheet.facts as facts
+found = {"rule_id": "RULE_ID" in vars(model), "name": "NAME" in vars(model),
+         "control": consultant._control.cache_info().currsize, "plain_word": facts._plain_word.cache_info().currsize}
+from advise.rulebase.model import NAME, RULE_ID
+found["asked"] = [bool(RULE_ID.match("time-shortfall")), not RULE_ID.match("Time"), bool(NAME.match("weekly_hours")),
+                  "RULE_ID" in vars(model)]
+with open(sys.argv[1], "w") as handle:
+    json.dump(found, handle)
+"""
+
+
+def test_a_report_compiles_no_expression_only_rule_files_and_profiles_need(tmp_path: Path, cache: Path) -> None:
+    """RULE_ID and NAME (advise.rulebase.model), the consultant profile's and the open choices'
+    expressions are compiled when first used: not by a report on a cached rule base."""
+    out = tmp_path / "patterns.json"
+    env = {**os.environ, "ADVISE_CACHE_DIR": str(cache)}
+    env.pop("ADVISE_NO_CACHE", None)
+    for _ in range(2):  # the first fills the cache
+        done = subprocess.run([sys.executable, "-c", _PATTERNS_PROBE, str(out), str(EXAMPLES / "fleuriste.yaml")],
+                              capture_output=True, text=True, env=env, timeout=120)
+        assert done.returncode == 0, done.stderr
+    found = json.loads(out.read_text())
+    assert found == {"rule_id": False, "name": False, "control": 0, "plain_word": 0, "asked": [True, True, True, True]}

@@ -22,6 +22,7 @@ appears in a message meant for a client.
 from __future__ import annotations
 
 import base64
+import functools
 import os
 import re
 from pathlib import Path
@@ -64,7 +65,10 @@ KEYS = ("name", "contact", "website", "logo", "closing")
 LIMITS = {"name": 120, "contact": 200, "website": 200, "logo": 200, "closing": 1500}
 LOGO_MAX_BYTES = 256 * 1024
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+@functools.cache
+def _control() -> re.Pattern[str]:
+    """Control characters but tab and line feed (compiled when a profile is read, not by every run)."""
+    return re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # What an SVG shown as a logo never needs: scripts, event handlers, embedded documents,
 # anything fetched from elsewhere, entity declarations. Patterns compiled when a logo is
 # read (by re's own cache), not by every run that imports this module. Case ignored.
@@ -143,7 +147,7 @@ def load_consultant(path: str | os.PathLike[str]) -> Consultant:
             problem("wrong-type", key, expected="text", found=describe(value))
             continue
         text = " ".join(value.split())
-        if _CONTROL.search(text) or len(text) > LIMITS[key]:
+        if _control().search(text) or len(text) > LIMITS[key]:
             problem("text-length" if len(text) > LIMITS[key] else "wrong-type", key,
                     **({"min": 1, "max": LIMITS[key], "length": len(text)} if len(text) > LIMITS[key]
                        else {"expected": "text", "found": "control characters"}))
@@ -226,7 +230,7 @@ def _logo(folder: Path, name: str, problem: Any) -> str:
 
 
 def _bounded(text: str, limit: int = 60) -> str:
-    text = _CONTROL.sub("?", text)
+    text = _control().sub("?", text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -8,6 +8,7 @@ default, since it would give wrong advice.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
@@ -265,7 +266,10 @@ _KEYS_AT: dict[KeyPath, tuple[str, ...]] = {
 # Every valid key as a dotted name, to suggest the right place for a misplaced key.
 _ALL_KEYS = (*HEADER_FIELDS, *_SECTIONS, *SHEET_FIELDS)
 
-_PLAIN_WORD = re.compile(r"[a-z][a-z0-9_]*")  # what an open choice may add: lower-case words joined by _
+@functools.cache
+def _plain_word() -> re.Pattern[str]:
+    """What an open choice may add: lower-case words joined by _ (compiled when first needed)."""
+    return re.compile(r"[a-z][a-z0-9_]*")
 _MISSING = object()
 _INVALID = object()
 
@@ -471,7 +475,7 @@ class _Validator:
             return self._wrong_type(spec, value, path, "one of: " + ", ".join(spec.choices))
         name = value.strip().lower()
         name = spec.aliases.get(name, name)
-        if name in spec.choices or (spec.open and _PLAIN_WORD.fullmatch(name)):
+        if name in spec.choices or (spec.open and _plain_word().fullmatch(name)):
             return name
         suggestion = closest(name, (*spec.choices, *spec.aliases, *spec.examples))
         suggestion = spec.examples.get(suggestion, suggestion) if suggestion else None
