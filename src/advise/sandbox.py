@@ -307,6 +307,20 @@ def _guard_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any]
     return guarded
 
 
+# Jinja's own filters, guarded once for every environment (a report makes two: rule texts and
+# templates): a guarded filter depends on its name and function alone.
+_GUARDED_BUILTINS: dict[str, tuple[Callable[..., Any], Callable[..., Any]]] = {}
+
+
+def _guarded(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    if jinja2.filters.FILTERS.get(name) is not function:
+        return _guard_filter(name, function)
+    kept = _GUARDED_BUILTINS.get(name)
+    if kept is None or kept[0] is not function:
+        kept = _GUARDED_BUILTINS[name] = (function, _guard_filter(name, function))
+    return kept[1]
+
+
 def _loop(value: Any) -> Any:
     """Every `for` iterates through this (see _Rewrite).
 
@@ -370,7 +384,7 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
         self.limits = limits
         allowed = {name: function for name, function in self.filters.items() if name in BUILTIN_FILTERS}
         allowed.update(filters or {})
-        self.filters = {name: _guard_filter(name, function) for name, function in allowed.items()}
+        self.filters = {name: _guarded(name, function) for name, function in allowed.items()}
         self.filters[LOOP_FILTER] = _loop
         self.filters[SIZED_FILTER] = _sized
         self.globals.clear()

@@ -327,3 +327,27 @@ def test_attributes_are_judged_as_jinjas_immutable_sandbox_judges_them(monkeypat
     monkeypatch.setattr(sandbox, "_MUTATING", sandbox._EveryName())
     assert answers() == fast
     assert not all(fast) and any(fast)
+
+
+def test_jinjas_filters_are_guarded_once_for_every_environment() -> None:
+    """advise.sandbox._guarded: an environment's guarded Jinja filter is the one every other
+    environment has (it depends on its name and function alone); a filter of advise's, or one
+    given under a Jinja filter's name, is guarded for its environment, and all are bounded."""
+    import jinja2.filters
+
+    from advise import sandbox
+
+    def mine(value: Any) -> str:
+        return f"<{value}>"
+
+    first = sandbox.BoundedEnvironment(limits=sandbox.REPORT_LIMITS, filters={"mine": mine})
+    second = sandbox.BoundedEnvironment(limits=sandbox.REPORT_LIMITS, filters={"mine": mine, "upper": mine})
+    assert first.filters["lower"] is second.filters["lower"] and first.filters["lower"].__wrapped__ is \
+        jinja2.filters.FILTERS["lower"]
+    assert first.filters["mine"] is not second.filters["mine"]
+    assert second.filters["upper"].__wrapped__ is mine and first.filters["upper"] is not second.filters["upper"]
+    template = "{{ 'a' | upper }}{{ 'B' | lower }}{{ 1 | mine }}"
+    assert first.render(first.from_string(template), {}) == "Ab<1>"
+    assert second.render(second.from_string(template), {}) == "<a>b<1>"
+    with pytest.raises(sandbox.RenderLimit):
+        first.render(first.from_string("{{ 'x' | center(10 ** 9) }}"), {})
