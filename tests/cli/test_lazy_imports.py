@@ -70,6 +70,7 @@ def test_a_report_loads_no_web_app_workbench_or_spreadsheet(tmp_path: Path, cach
     again = loaded(tmp_path, cache, sheet, *args)
     assert under(again, NEVER_FOR_A_REPORT) == []
     assert under(again, ONLY_WITHOUT_THE_CACHE) == []
+    assert ("advise.render.json_report" in again) == ("json" in args)  # the JSON writer: for JSON alone
 
 
 def test_without_the_cache_the_rule_files_are_read(tmp_path: Path, cache: Path) -> None:

@@ -41,7 +41,6 @@ from ..explain.wording import make_filters, plural_category, typography
 from ..sandbox import REPORT_LIMITS, BoundedEnvironment
 from ..sheet.yamlload import describe, load_yaml
 from .formats import EXTENSION, FORMATS, TEMPLATE_FOR
-from .json_report import json_text, report_json
 from .text_layout import text_layout, wordwrap
 
 register_messages({
@@ -372,6 +371,8 @@ class Renderer:
         vocabulary = report.result.rulebook.vocabulary
         glossary = self.glossary_for(report_texts(report), vocabulary, report.lang)
         if fmt == "json":
+            from .json_report import json_text, report_json  # not loaded for the other formats
+
             data = report_json(report)
             data["glossary"] = [{"term": entry["term"], "meaning": entry["meaning"]} for entry in glossary]
             return json_text(data) + "\n"
