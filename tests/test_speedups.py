@@ -139,6 +139,26 @@ def test_without_libyaml_the_pure_python_parser_reads_everything(monkeypatch: py
 # ---------------------------------------------------------------- wordwrap
 
 
+def test_single_spaced_lines_wrap_as_textwrap_wraps_them() -> None:
+    rng = random.Random(8)
+    words = ["a", "mot", "peut-être", "x" * 9, "x" * 30, "é", "10\u00a0h", "—", "--", "a--b", ",", "«\u00a0x\u00a0»",
+             "\u2003", "\u00a0", "x\u00a0", "\u202fy", "well-known", "_", "\x1c"]
+    fast = 0
+    for _ in range(3000):
+        line = rng.choice(["", " "]) + " ".join(rng.choice(words) for _ in range(rng.randint(1, 30)))
+        width = rng.choice([1, 2, 5, 9, 10, 30, 79, 85])
+        for long_words in (True, False):
+            for hyphens in (True, False):
+                expected = textwrap.wrap(line, width, expand_tabs=False, replace_whitespace=False,
+                                         break_long_words=long_words, break_on_hyphens=hyphens)
+                assert text_layout.wrap_line(line, width, long_words, hyphens) == expected, (line, width)
+                if not line.startswith(" ") and (not hyphens or "-" not in line):
+                    lines = text_layout._single_spaced(line, width, keep_long=not long_words)
+                    assert lines is None or lines == expected, (line, width)
+                    fast += lines is not None and len(line) > width
+    assert fast > 300  # the single-spaced way was taken, and checked
+
+
 def test_wordwrap_filter_gives_jinjas_text() -> None:
     rng = random.Random(3)
     pieces = ["a", "mot", "peut-être", "c'est-à-dire", "--", "-", " ", "  ", "\u00a0", "\t", "x" * 14, "é",

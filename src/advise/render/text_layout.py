@@ -3,6 +3,7 @@ cached, a report wraps hundreds), paragraphs and bullets whose lines follow thei
 
 from __future__ import annotations
 
+import re
 import textwrap
 from bisect import bisect_right
 from itertools import accumulate
@@ -53,7 +54,8 @@ def _wrapped(line: str, width: int, break_long_words: bool, break_on_hyphens: bo
 def wrap_line(line: str, width: int, break_long_words: bool = True, break_on_hyphens: bool = True) -> list[str]:
     """`textwrap.wrap(line, width, expand_tabs=False, replace_whitespace=False, ...)`, exactly.
 
-    A line that fits is itself. Otherwise textwrap's own splitting into words and spaces
+    A line that fits is itself; words between single spaces are cut at the last space within
+    reach (_single_spaced). Otherwise textwrap's own splitting into words and spaces
     (its simple one when the line has no hyphen, where both agree), then its greedy filling
     of each line, found by bisection on the words' running lengths instead of one word at a
     time; what that does not cover (a word to break, a width below 1) goes to textwrap.
@@ -68,6 +70,11 @@ def wrap_line(line: str, width: int, break_long_words: bool = True, break_on_hyp
                                                         break_on_hyphens=break_on_hyphens)
     if width <= 0:
         return wrapper.wrap(line)  # textwrap's own error
+    if (not break_on_hyphens or "-" not in line) and line[0] != " " and line[-1] != " " and "  " not in line \
+            and not _OTHER_SPACES.search(line):
+        lines = _single_spaced(line, width, keep_long=not break_long_words)  # most lines of a report
+        if lines is not None:
+            return lines
     if "-" in line:
         chunks = wrapper._split_chunks(line)
     else:
@@ -88,6 +95,35 @@ def wrap_line(line: str, width: int, break_long_words: bool = True, break_on_hyp
         if k > i:
             lines.append("".join(chunks[i:k]))
         i = j
+    return lines
+
+
+# textwrap's other whitespace: a line with none of them (and no two spaces in a row) is words
+# between single spaces, which _single_spaced wraps by searching spaces instead of splitting.
+_OTHER_SPACES = re.compile("[\t\n\x0b\x0c\r]")
+
+
+def _single_spaced(line: str, width: int, keep_long: bool = False) -> list[str] | None:
+    """wrap_line for words between single spaces (no space first or last): each line is the
+    longest run of whole words within the width, as textwrap's greedy filling makes it; a word
+    longer than the width stands alone (keep_long). None where this does not cover textwrap:
+    a word to break, or a line that starts or ends with other whitespace (a no-break space...),
+    which textwrap drops when a whole word is made of it."""
+    lines, start, size = [], 0, len(line)
+    while size - start > width:
+        cut = line.rfind(" ", start, start + width + 1)  # the last space within reach: words before it fit
+        if cut <= start:  # the first word is longer than the width
+            if not keep_long:
+                return None
+            cut = line.find(" ", start)
+            if cut == -1:
+                break
+        lines.append(line[start:cut])
+        start = cut + 1
+    lines.append(line[start:])
+    for piece in lines:
+        if piece[0].isspace() or piece[-1].isspace():
+            return None
     return lines
 
 
