@@ -218,6 +218,19 @@ def test_the_typesetting_memory_is_bounded(monkeypatch: pytest.MonkeyPatch) -> N
     assert re.search(r"\d", next(iter(render._TYPESET))[0])
 
 
+def test_the_typesetting_memory_keeps_what_every_report_asks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(render, "_TYPESET", {})
+    monkeypatch.setattr(render, "_TYPESET_OLDER", {})
+    monkeypatch.setattr(render, "_TYPESET_MAX", 50)
+    made: list[str] = []
+    monkeypatch.setattr(render, "typography", lambda text, lang: made.append(text) or typography(text, lang))
+    for n in range(500):
+        for line in ("la même phrase : « x »", f"{n} h : « x »"):
+            assert render.typeset(line, "markdown", "fr") == typography(line, "fr")
+        assert len(render._TYPESET) <= 50 and len(render._TYPESET_OLDER) <= 50
+    assert made.count("la même phrase : « x »") == 1 and len(made) == 501
+
+
 def test_values_are_checked_whatever_their_type() -> None:
     """Text and lists are charged, numbers bounded, iterators bounded lazily; plain
     numbers, truth values and None pass as they are (checked first, as the commonest)."""

@@ -104,17 +104,25 @@ _HTML_TAG = r"(<style>.*?</style>|<[^>]*>)"  # _HTML_TEXT's tags
 
 
 _TYPESET: dict[tuple[str, str], str] = {}
-_TYPESET_MAX = 4096  # pieces kept: most are the templates' own, the same in every report
+_TYPESET_OLDER: dict[tuple[str, str], str] = {}
+# Pieces kept, in each of two generations: most are the templates' own, the same in every
+# report, among others that hold a sheet's values. When the newer one is full it becomes the
+# older one, and a piece found there comes back (emptying all at once lost the common ones).
+_TYPESET_MAX = 4096
 
 
 def _typeset_piece(piece: str, lang: str) -> str:
     """typography(piece, lang), remembered (a bounded cache: memory stays flat)."""
+    global _TYPESET, _TYPESET_OLDER
     key = (piece, lang)
     done = _TYPESET.get(key)
     if done is None:
+        done = _TYPESET_OLDER.get(key)
+        if done is None:
+            done = typography(piece, lang)
         if len(_TYPESET) >= _TYPESET_MAX:
-            _TYPESET.clear()
-        done = _TYPESET[key] = typography(piece, lang)
+            _TYPESET_OLDER, _TYPESET = _TYPESET, {}
+        _TYPESET[key] = done
     return done
 
 
