@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
+from .collecting import one_sheet
 from .errors import AdviseError, InputError, Problem, register_messages
 from .output import OutputError, Writer, remove_temporaries, resolved_inputs_at, write_atomically
 from .records import replace
@@ -308,11 +309,11 @@ class _Worker:
             return Outcome(file, None, INTERNAL, error=f"internal error: {type(error).__name__}: {error}")
         raise error  # a stop (SystemExit, KeyboardInterrupt) met by the writer's thread
 
-    def advise_all(self, sheets: Iterable[Sheet], done: Callable[[Outcome], None]) -> None:
-        """Advise `sheets` in order, calling `done` with each outcome in the same order. Each
-        report is written (fsync, rename) by a thread of its own while the next sheet is
-        advised (advise.output.Writer); it is over before this returns or raises. After a
-        report that cannot be written (WRITE_FAILED), no further sheet is advised."""
+    def advise_all(self, sheets: Iterable[Sheet], done: Callable[[Outcome], None], *, worker: bool = False) -> None:
+        """Advise `sheets` in order, calling `done` with each outcome in that order. Each report is
+        written (fsync, rename) by a thread of its own while the next sheet is advised (advise.output.Writer),
+        and is over before this returns or raises; none after one that cannot be (WRITE_FAILED). Sheets
+        run without garbage collections; a `worker` freezes what lives on after its first (advise.collecting)."""
         writer = Writer()
         waiting: deque[Outcome] = deque()  # not yet given to `done`; the OK ones are being written
         errors: deque[BaseException | None] = deque()  # what became of the writes, in order
@@ -332,7 +333,8 @@ class _Worker:
             for sheet in sheets:
                 if stopping():
                     raise SystemExit(128 + signal.SIGTERM)
-                waiting.append(self.advise(sheet, writer))
+                with one_sheet(freeze=worker):
+                    waiting.append(self.advise(sheet, writer))
                 if not settle(wait=False):
                     return
             settle(wait=True)
@@ -341,11 +343,9 @@ class _Worker:
 
 
 def _one_line(error: AdviseError, lang: str) -> str:
-    text = "; ".join(problem.format(lang).replace("\n  ", " (") + (")" if problem.hint else "")
-                     for problem in error.problems[:5])
-    if len(error.problems) > 5:
-        text += f"; (+{len(error.problems) - 5})"
-    return text
+    more = f"; (+{len(error.problems) - 5})" if len(error.problems) > 5 else ""
+    return "; ".join(problem.format(lang).replace("\n  ", " (") + (")" if problem.hint else "")
+                     for problem in error.problems[:5]) + more
 
 
 _WORKER: _Worker | None = None
@@ -362,7 +362,7 @@ def _init_worker(parent: int, worker: _Worker | tuple) -> None:
 def _advise_chunk(sheets: list[Sheet]) -> list[Outcome]:
     assert _WORKER is not None, "worker not initialised"
     outcomes: list[Outcome] = []
-    _WORKER.advise_all(sheets, outcomes.append)
+    _WORKER.advise_all(sheets, outcomes.append, worker=True)
     return outcomes
 
 
