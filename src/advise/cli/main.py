@@ -21,7 +21,7 @@ from ..version import __version__
 from . import i18n
 from .options import (audience_option, consultant_option, date_option, lang_option, report_format_option,
                       rules_option, signature_options, templates_option)
-from .reporting import report_errors
+from .reporting import EXIT_READER_GONE, report_errors
 
 i18n.install()
 
@@ -135,6 +135,10 @@ class DefaultGroup(click.Group):
         try:  # the process's own command line (the `advise` script, python -m advise)
             return super().main(*args, **kwargs)
         except SystemExit as stop:
+            if stop.code == 1 and isinstance(sys.stdout, click.utils.PacifyFlushWrapper):
+                # click's own output (--help, --version) met a reader that went away: click
+                # says 1, which is advise's internal error; the commands say 141 (report_errors)
+                stop.code = EXIT_READER_GONE
             _end_at_once(stop.code)
             raise
 

@@ -15,11 +15,26 @@ from .options import error_lang
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 1
+EXIT_READER_GONE = 128 + 13  # as a program stopped by SIGPIPE: `advise facts.yaml | head` read enough
+
+
+def _reader_gone() -> None:
+    """The reader of the output went away (`| head`, `| true`): nothing is wrong with the
+    sheet or with advise, so nothing is printed. The standard output is pointed at the null
+    device, so that the final flush does not fail again and print Python's complaint."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError):  # no file descriptor (a test runner's stream): nothing to flush
+        pass
+    sys.exit(EXIT_READER_GONE)
 
 
 def report_errors(function: Callable[..., Any]) -> Callable[..., Any]:
-    """Every AdviseError becomes a clean message and its exit status; anything else is an
-    internal error (status 1), with the traceback only when ADVISE_DEBUG is set."""
+    """Every AdviseError becomes a clean message and its exit status; a reader of the output
+    that went away ends the command quietly (status 141); anything else is an internal error
+    (status 1), with the traceback only when ADVISE_DEBUG is set."""
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         lang = error_lang(kwargs.get("lang"))
@@ -37,6 +52,8 @@ def report_errors(function: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(error.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
             raise
+        except BrokenPipeError:
+            _reader_gone()
         except Exception as error:  # a bug: say so plainly
             if os.environ.get("ADVISE_DEBUG"):
                 traceback.print_exc()
