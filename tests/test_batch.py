@@ -330,12 +330,6 @@ def test_an_interrupted_batch_leaves_whole_reports_and_can_be_rerun(sheets: Path
     assert not any(p.name.startswith(".") for p in out.iterdir())
 
 
-def test_summary_cells_are_safe_in_a_spreadsheet_and_in_markdown() -> None:
-    outcome = batch_module.Outcome("x.yaml", "x.txt", OK, business="=HYPERLINK(1)|*a*")
-    assert "'=HYPERLINK(1)|*a*" in batch_module.summary_csv([outcome])
-    assert "=HYPERLINK(1)\\|\\*a\\*" in batch_module.summary_markdown([outcome])
-
-
 @pytest.mark.slow
 def test_five_thousand_sheets_through_one_advisor() -> None:
     """durable holds at most 1,024 live sheets per ruleset: each run must delete its state."""

@@ -20,6 +20,7 @@ STAGES = ["foundation", "sheet", "rulebase", "engine", "advisor", "explain", "re
           "api"]
 TOP_LEVEL = {"advise.version": "foundation", "advise.errors": "foundation", "advise.records": "foundation", "advise.output": "foundation",
              "advise.sandbox": "foundation", "advise.collecting": "foundation", "advise.safetext": "foundation", "advise.stopping": "foundation", "advise.advisor": "advisor", "advise.batch": "render",
+             "advise.batch_summary": "render",
              "advise": "api", "advise.__main__": "api"}
 
 

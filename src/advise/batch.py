@@ -20,29 +20,44 @@ shows progress and prints. How it behaves:
   written atomically (advise.output.write_atomically; a report by a thread of its own while
   the next sheet is advised): an interrupted batch leaves whole reports only, and running
   it again rewrites them.
-* Summary: `summary.csv` and `summary.md`, one row per sheet, sorted by file.
+* Summary: `summary.csv` and `summary.md`, one row per sheet, sorted by file
+  (advise.batch_summary, with the records of what became of each sheet).
 * A link inside an input folder that leads outside it is not followed: its sheet is
   listed as refused. File names are shown without control characters (advise.safetext).
 * A report that cannot be written (a full disk) stops the batch with that error: it is
   no sheet's fault. SIGTERM stops the batch as Ctrl-C does: the workers are stopped (each
-  removes the report it was writing), a fork server ends, and no summary is written. If the advise process is killed outright, each worker notices within
-  a fraction of a second and stops the same way.
+  removes the report it was writing), a fork server ends, and no summary is written. If
+  the advise process is killed outright, each worker notices within a fraction of a
+  second and stops the same way.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 import signal
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
+from .batch_summary import (
+    BAD_INPUT,
+    CSV_COLUMNS,
+    EXIT_BAD_INPUT,
+    INTERNAL,
+    OK,
+    SUMMARY_COLUMNS,
+    SUMMARY_CSV,
+    SUMMARY_MD,
+    WRITE_FAILED,
+    BatchResult,
+    Outcome,
+    summary_csv,
+    summary_markdown,
+)
 from .collecting import one_sheet
 from .errors import AdviseError, InputError, Problem, register_messages
 from .output import OutputError, Writer, remove_temporaries, resolved_inputs_at, write_atomically
@@ -76,6 +91,7 @@ register_messages({
     },
 })
 
+
 class BatchWriteError(AdviseError):
     """A report could not be written: the batch stops (exit 1, an I/O error, no sheet's fault)."""
 
@@ -84,15 +100,6 @@ class BatchWriteError(AdviseError):
 
 SHEET_SUFFIXES = (".yaml", ".yml")
 EXTENSIONS = {"text": ".txt", "markdown": ".md", "html": ".html", "json": ".json"}
-SUMMARY_CSV, SUMMARY_MD = "summary.csv", "summary.md"
-SUMMARY_COLUMNS = ("business", "file", "report", "verdict", "max_profiles", "platforms", "warnings",
-                   "status", "error")
-# summary.csv adds, on every row, what made the reports (summary.md says it once, at the top):
-# a row copied into a client's spreadsheet still says which version and rule base advised it.
-CSV_COLUMNS = SUMMARY_COLUMNS + ("advise", "rules")
-OK, BAD_INPUT, INTERNAL = "ok", "bad-input", "internal-error"
-WRITE_FAILED = "write-failed"  # never in a summary: it stops the batch
-EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 
 
 @dataclass(frozen=True)
@@ -106,54 +113,6 @@ class Sheet:
     outside: str | None = None  # a link leading out of its folder: where to (never opened)
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """What became of one sheet: a report, or the error that stopped it."""
-
-    file: str
-    report: str | None  # None when no report was written
-    status: str  # ok | bad-input | internal-error
-    business: str = ""
-    verdict: str | None = None
-    max_profiles: int | None = None
-    platforms: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
-    error: str = ""
-
-    def row(self) -> dict[str, str]:
-        return {"business": self.business, "file": self.file, "report": self.report or "",
-                "verdict": self.verdict or "",
-                "max_profiles": "" if self.max_profiles is None else str(self.max_profiles),
-                "platforms": " ".join(self.platforms), "warnings": " ".join(self.warnings),
-                "status": self.status, "error": self.error}
-
-
-@dataclass
-class BatchResult:
-    out_dir: Path
-    outcomes: list[Outcome] = field(default_factory=list)
-    rules_digest: str = ""  # the rule base every report was made with
-
-    @property
-    def counts(self) -> dict[str, int]:
-        return _counts(self.outcomes)
-
-    @property
-    def exit_code(self) -> int:
-        """2 if any sheet was refused as bad input, else 1 if any failed inside advise, else 0."""
-        counts = self.counts
-        return EXIT_BAD_INPUT if counts[BAD_INPUT] else EXIT_INTERNAL if counts[INTERNAL] else EXIT_OK
-
-    @property
-    def summary_paths(self) -> tuple[Path, Path]:
-        return self.out_dir / SUMMARY_CSV, self.out_dir / SUMMARY_MD
-
-
-def _counts(outcomes: Iterable[Outcome]) -> dict[str, int]:
-    statuses = [outcome.status for outcome in outcomes]
-    return {status: statuses.count(status) for status in (OK, BAD_INPUT, INTERNAL)}
-
-
 # ---------------------------------------------------------------- finding sheets and naming reports
 
 
@@ -163,8 +122,9 @@ def find_sheets(sources: Sequence[str | os.PathLike[str]], *, skip: Path | None 
 
     A folder contributes every *.yaml / *.yml below it, except hidden entries and `skip`
     (the output folder). A link in a folder that leads outside it is listed by its own path,
-    not followed; `outside_links` receives {its path: where it leads}. A file is taken whatever its name. A path that does not exist is
-    kept, so that its sheet fails with a clear error in the summary.
+    not followed; `outside_links` receives {its path: where it leads}. A file is taken
+    whatever its name. A path that does not exist is kept, so that its sheet fails with a
+    clear error in the summary.
     """
     if not sources:
         raise InputError(Problem("batch-no-sheets", {"paths": "(nothing given)"}, field="DIR_OR_FILES"))
@@ -266,7 +226,8 @@ class _Worker:
         self.audience, self.consultant, self.date = signing  # who reads, who signs, the date
 
     def advise(self, sheet: Sheet, writer: Writer) -> Outcome:
-        """Advise one sheet and hand its report to `writer`: an OK outcome holds once it is written."""
+        """Advise one sheet and hand its report to `writer`: an OK outcome is the sheet's once
+        the report is written (else `_failed` says what became of it)."""
         from .explain.report import build_report
         from .sheet.facts import load_fact_sheet
         from .sheet.rows import sheet_from_row
@@ -310,10 +271,14 @@ class _Worker:
         raise error  # a stop (SystemExit, KeyboardInterrupt) met by the writer's thread
 
     def advise_all(self, sheets: Iterable[Sheet], done: Callable[[Outcome], None], *, worker: bool = False) -> None:
-        """Advise `sheets` in order, calling `done` with each outcome in that order. Each report is
-        written (fsync, rename) by a thread of its own while the next sheet is advised (advise.output.Writer),
-        and is over before this returns or raises; none after one that cannot be (WRITE_FAILED). Sheets
-        run without garbage collections; a `worker` freezes what lives on after its first (advise.collecting)."""
+        """Advise `sheets` in order, calling `done` with each outcome in the same order.
+
+        Each report is written (fsync, rename) by a thread of its own while the next sheet is
+        advised (advise.output.Writer); it is over before this returns or raises. After a
+        report that cannot be written (WRITE_FAILED), no further sheet is advised. Sheets run
+        without garbage collections; a `worker` freezes what lives on after its first sheet
+        (advise.collecting).
+        """
         writer = Writer()
         waiting: deque[Outcome] = deque()  # not yet given to `done`; the OK ones are being written
         errors: deque[BaseException | None] = deque()  # what became of the writes, in order
@@ -343,9 +308,11 @@ class _Worker:
 
 
 def _one_line(error: AdviseError, lang: str) -> str:
-    more = f"; (+{len(error.problems) - 5})" if len(error.problems) > 5 else ""
-    return "; ".join(problem.format(lang).replace("\n  ", " (") + (")" if problem.hint else "")
-                     for problem in error.problems[:5]) + more
+    text = "; ".join(problem.format(lang).replace("\n  ", " (") + (")" if problem.hint else "")
+                     for problem in error.problems[:5])
+    if len(error.problems) > 5:
+        text += f"; (+{len(error.problems) - 5})"
+    return text
 
 
 _WORKER: _Worker | None = None
@@ -392,9 +359,9 @@ def run_batch(
     every report of the batch is signed the same way (the date defaults to today, once).
     `hints`: add the counterfactual hints (advise.explain.counterfactual) to each report, as
     `advise FILE` does; they re-run the rules many times per sheet, so they are off by
-    default here. `progress(n)` is called as n more sheets are done; `on_plan(total)` once the sheets are
-    known. Raises AdviseError only for what stops the whole batch: no sheet, a broken rule
-    base or templates, an output folder that cannot be written.
+    default here. `progress(n)` is called as n more sheets are done; `on_plan(total)` once
+    the sheets are known. Raises AdviseError only for what stops the whole batch: no sheet,
+    a broken rule base or templates, an output folder that cannot be written.
     """
     if fmt not in EXTENSIONS:
         raise InputError(Problem("bad-format", {"value": fmt}, field="--format"))
@@ -453,7 +420,8 @@ def run_batch(
     result = BatchResult(out, outcomes, rules_digest)
     inputs = [sheet.path for sheet in sheets]
     csv_path, md_path = out / SUMMARY_CSV, out / SUMMARY_MD
-    write_atomically(csv_path, summary_csv(outcomes, rules_digest=rules_digest), inputs=resolved_inputs_at(csv_path, inputs))
+    write_atomically(csv_path, summary_csv(outcomes, rules_digest=rules_digest),
+                     inputs=resolved_inputs_at(csv_path, inputs))
     write_atomically(md_path, summary_markdown(outcomes, lang or "en", rules_digest=rules_digest),
                      inputs=resolved_inputs_at(md_path, inputs))
     return result
@@ -539,62 +507,7 @@ def _died(chunk: list[Sheet]) -> list[Outcome]:
     return [Outcome(sheet.file, None, INTERNAL, error=message) for sheet in chunk]
 
 
-# ---------------------------------------------------------------- summaries
-
-
-def _csv_cell(value: str) -> str:
-    # A spreadsheet would run a cell starting with one of these as a formula.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-def summary_csv(outcomes: Iterable[Outcome], *, rules_digest: str = "") -> str:
-    """The summary as CSV (CSV_COLUMNS); `rules_digest`: the rule base of the batch."""
-    from .version import __version__
-
-    made_with = {"advise": __version__, "rules": rules_digest}
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for outcome in outcomes:
-        row = {key: _csv_cell(visible(value, one_line=True)) for key, value in outcome.row().items()}
-        writer.writerow({**row, **made_with})
-    return buffer.getvalue()
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
-
-
-def _md_cell(value: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", visible(" ".join(value.split()), one_line=True))
-
-
-_MD_TITLES = {
-    "en": ("Batch summary", "{total} sheets: {ok} reports, {bad} refused as bad input, {internal} internal errors."),
-    "fr": ("Résumé du lot", "{total} fiches : {ok} rapports, {bad} refusées (entrée invalide), {internal} erreurs internes."),
-}
-
-
-_MD_MADE_WITH = {"en": "advise {version} · rules {digest}", "fr": "advise {version} · règles {digest}"}
-
-
-def summary_markdown(outcomes: Sequence[Outcome], lang: str = "en", *, rules_digest: str | None = None) -> str:
-    """The summary as a Markdown table; `rules_digest`, the rule base every report of the
-    batch was made with, is said once at the top (advise.rulebase.digest)."""
-    from .version import __version__
-
-    title, line = _MD_TITLES.get(lang, _MD_TITLES["en"])
-    counts = _counts(outcomes)
-    lines = [f"# {title}", ""]
-    if rules_digest:
-        lines += [_MD_MADE_WITH.get(lang, _MD_MADE_WITH["en"]).format(version=__version__, digest=rules_digest), ""]
-    lines += [line.format(total=len(outcomes), ok=counts[OK], bad=counts[BAD_INPUT], internal=counts[INTERNAL]), ""]
-    lines.append("| " + " | ".join(SUMMARY_COLUMNS) + " |")
-    lines.append("|" + "|".join(" --- " for _ in SUMMARY_COLUMNS) + "|")
-    for outcome in outcomes:
-        row = outcome.row()
-        lines.append("| " + " | ".join(_md_cell(row[key]) for key in SUMMARY_COLUMNS) + " |")
-    return "\n".join(lines) + "\n"
-
-
+# The summaries and the records of the outcomes live in advise.batch_summary; their names
+# are still given here, where they were first imported from.
 __all__ = ["run_batch", "plan", "find_sheets", "report_names", "summary_csv", "summary_markdown",
-           "BatchResult", "Outcome", "Sheet", "EXTENSIONS"]
+           "BatchResult", "Outcome", "Sheet", "EXTENSIONS", "CSV_COLUMNS", "SUMMARY_COLUMNS"]

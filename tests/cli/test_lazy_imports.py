@@ -29,8 +29,8 @@ with open(sys.argv[1], "w") as handle:
 # nothing to define, a dataclass half a millisecond).
 NEVER_FOR_A_REPORT = ("flask", "werkzeug", "waitress", "openpyxl", "jsonschema", "babel.messages", "difflib",
                       "dataclasses",
-                      "advise.web", "advise.workbench", "advise.batch", "advise.cli.batch", "advise.cli.serve",
-                      "advise.cli.workbench")
+                      "advise.web", "advise.workbench", "advise.batch", "advise.batch_summary", "advise.cli.batch",
+                      "advise.cli.serve", "advise.cli.workbench")
 # Needed only to read and compile the rule files, which the cache spares a run that follows
 # another; and babel.dates (with the time zones), which only Babel's own locale files need.
 ONLY_WITHOUT_THE_CACHE = ("advise.engine.durable_limits", "advise.rulebase.loading", "advise.rulebase.reader",

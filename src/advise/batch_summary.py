@@ -1,0 +1,159 @@
+"""What a batch made: each sheet's outcome, the batch's result, and its two summaries.
+
+advise.batch advises the sheets; this module holds the records it hands back and writes
+them out for a reader:
+
+* `Outcome`: what became of one sheet (a report, or the error that stopped it) and its
+  `status`, one of OK, BAD_INPUT, INTERNAL (WRITE_FAILED is never in a summary: it stops
+  the batch). `BatchResult`: every outcome, the rule base they were made with, and the
+  exit status of the batch.
+* `summary_csv` (summary.csv, CSV_COLUMNS) and `summary_markdown` (summary.md,
+  SUMMARY_COLUMNS): one row per sheet, in the order given. Cells are shown without control
+  characters (advise.safetext); a CSV cell that a spreadsheet would run as a formula is
+  quoted, and Markdown's special characters are escaped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from .safetext import visible
+
+SUMMARY_CSV, SUMMARY_MD = "summary.csv", "summary.md"
+SUMMARY_COLUMNS = ("business", "file", "report", "verdict", "max_profiles", "platforms", "warnings",
+                   "status", "error")
+# summary.csv adds, on every row, what made the reports (summary.md says it once, at the top):
+# a row copied into a client's spreadsheet still says which version and rule base advised it.
+CSV_COLUMNS = SUMMARY_COLUMNS + ("advise", "rules")
+OK, BAD_INPUT, INTERNAL = "ok", "bad-input", "internal-error"
+WRITE_FAILED = "write-failed"  # never in a summary: it stops the batch
+EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one sheet: a report, or the error that stopped it."""
+
+    file: str
+    report: str | None  # None when no report was written
+    status: str  # ok | bad-input | internal-error
+    business: str = ""
+    verdict: str | None = None
+    max_profiles: int | None = None
+    platforms: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    error: str = ""
+
+    def row(self) -> dict[str, str]:
+        """The outcome as the summaries show it (SUMMARY_COLUMNS): every cell a text, empty
+        when unknown."""
+        return {
+            "business": self.business,
+            "file": self.file,
+            "report": self.report or "",
+            "verdict": self.verdict or "",
+            "max_profiles": "" if self.max_profiles is None else str(self.max_profiles),
+            "platforms": " ".join(self.platforms),
+            "warnings": " ".join(self.warnings),
+            "status": self.status,
+            "error": self.error,
+        }
+
+
+@dataclass
+class BatchResult:
+    out_dir: Path
+    outcomes: list[Outcome] = field(default_factory=list)
+    rules_digest: str = ""  # the rule base every report was made with
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return _counts(self.outcomes)
+
+    @property
+    def exit_code(self) -> int:
+        """2 if any sheet was refused as bad input, else 1 if any failed inside advise, else 0."""
+        counts = self.counts
+        if counts[BAD_INPUT]:
+            return EXIT_BAD_INPUT
+        if counts[INTERNAL]:
+            return EXIT_INTERNAL
+        return EXIT_OK
+
+    @property
+    def summary_paths(self) -> tuple[Path, Path]:
+        return self.out_dir / SUMMARY_CSV, self.out_dir / SUMMARY_MD
+
+
+def _counts(outcomes: Iterable[Outcome]) -> dict[str, int]:
+    statuses = [outcome.status for outcome in outcomes]
+    return {status: statuses.count(status) for status in (OK, BAD_INPUT, INTERNAL)}
+
+
+# ---------------------------------------------------------------- summary.csv
+
+
+def _csv_cell(value: str) -> str:
+    # A spreadsheet would run a cell starting with one of these as a formula.
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def summary_csv(outcomes: Iterable[Outcome], *, rules_digest: str = "") -> str:
+    """The summary as CSV (CSV_COLUMNS); `rules_digest`: the rule base of the batch."""
+    from .version import __version__
+
+    made_with = {"advise": __version__, "rules": rules_digest}
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for outcome in outcomes:
+        row = {key: _csv_cell(visible(value, one_line=True)) for key, value in outcome.row().items()}
+        writer.writerow({**row, **made_with})
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------- summary.md
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
+
+
+def _md_cell(value: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", visible(" ".join(value.split()), one_line=True))
+
+
+_MD_TITLES = {
+    "en": ("Batch summary", "{total} sheets: {ok} reports, {bad} refused as bad input, {internal} internal errors."),
+    "fr": ("Résumé du lot", "{total} fiches : {ok} rapports, {bad} refusées (entrée invalide), {internal} erreurs internes."),
+}
+
+
+_MD_MADE_WITH = {"en": "advise {version} · rules {digest}", "fr": "advise {version} · règles {digest}"}
+
+
+def summary_markdown(outcomes: Sequence[Outcome], lang: str = "en", *, rules_digest: str | None = None) -> str:
+    """The summary as a Markdown table; `rules_digest`, the rule base every report of the
+    batch was made with, is said once at the top (advise.rulebase.digest)."""
+    from .version import __version__
+
+    title, line = _MD_TITLES.get(lang, _MD_TITLES["en"])
+    counts = _counts(outcomes)
+    lines = [f"# {title}", ""]
+    if rules_digest:
+        lines += [_MD_MADE_WITH.get(lang, _MD_MADE_WITH["en"]).format(version=__version__, digest=rules_digest), ""]
+    lines += [line.format(total=len(outcomes), ok=counts[OK], bad=counts[BAD_INPUT], internal=counts[INTERNAL]), ""]
+    lines.append("| " + " | ".join(SUMMARY_COLUMNS) + " |")
+    lines.append("|" + "|".join(" --- " for _ in SUMMARY_COLUMNS) + "|")
+    for outcome in outcomes:
+        row = outcome.row()
+        lines.append("| " + " | ".join(_md_cell(row[key]) for key in SUMMARY_COLUMNS) + " |")
+    return "\n".join(lines) + "\n"
+
+
+__all__ = ["summary_csv", "summary_markdown", "BatchResult", "Outcome", "SUMMARY_COLUMNS", "CSV_COLUMNS",
+           "SUMMARY_CSV", "SUMMARY_MD", "OK", "BAD_INPUT", "INTERNAL", "WRITE_FAILED"]

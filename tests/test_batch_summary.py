@@ -1,0 +1,65 @@
+"""advise.batch_summary: what became of each sheet of a batch, its exit status, and the
+summaries (summary.csv, summary.md) as a spreadsheet and a reader see them."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import advise.batch
+from advise import batch_summary
+from advise.batch_summary import (
+    BAD_INPUT,
+    CSV_COLUMNS,
+    INTERNAL,
+    OK,
+    BatchResult,
+    Outcome,
+    summary_csv,
+    summary_markdown,
+)
+from advise.version import __version__
+
+GOOD = Outcome("a.yaml", "a.txt", OK, business="Atelier", verdict="launch_gradually", max_profiles=2,
+               platforms=("instagram", "facebook"), warnings=("time_shortfall",))
+BAD = Outcome("b.yaml", None, BAD_INPUT, error="b.yaml:2:1 business.size: 'huge' is not one of ...")
+
+
+def test_summary_cells_are_safe_in_a_spreadsheet_and_in_markdown() -> None:
+    outcome = Outcome("x.yaml", "x.txt", OK, business="=HYPERLINK(1)|*a*")
+    assert "'=HYPERLINK(1)|*a*" in summary_csv([outcome])
+    assert "=HYPERLINK(1)\\|\\*a\\*" in summary_markdown([outcome])
+
+
+def test_a_row_shows_every_column_as_text_and_unknowns_empty() -> None:
+    rows = list(csv.DictReader(io.StringIO(summary_csv([GOOD, BAD], rules_digest="sha256:abc"))))
+    assert list(rows[0]) == list(CSV_COLUMNS)
+    assert rows[0] == {"business": "Atelier", "file": "a.yaml", "report": "a.txt", "verdict": "launch_gradually",
+                       "max_profiles": "2", "platforms": "instagram facebook", "warnings": "time_shortfall",
+                       "status": "ok", "error": "", "advise": __version__, "rules": "sha256:abc"}
+    assert (rows[1]["report"], rows[1]["verdict"], rows[1]["max_profiles"], rows[1]["status"]) == ("", "", "", "bad-input")
+
+
+def test_the_markdown_summary_counts_the_sheets_in_the_language_asked() -> None:
+    failed = Outcome("c.yaml", None, INTERNAL, error="internal error: KeyError: 'x'")
+    english = summary_markdown([GOOD, BAD, failed], rules_digest="sha256:abc")
+    assert "3 sheets: 1 reports, 1 refused as bad input, 1 internal errors." in english
+    assert f"advise {__version__} · rules sha256:abc" in english
+    french = summary_markdown([GOOD, BAD, failed], "fr")
+    assert french.startswith("# Résumé du lot\n")
+    assert "3 fiches : 1 rapports, 1 refusées (entrée invalide), 1 erreurs internes." in french
+
+
+def test_the_exit_status_is_the_worst_outcome(tmp_path: Path) -> None:
+    failed = Outcome("c.yaml", None, INTERNAL)
+    assert BatchResult(tmp_path, [GOOD]).exit_code == 0
+    assert BatchResult(tmp_path, [GOOD, failed]).exit_code == 1
+    assert BatchResult(tmp_path, [failed, BAD, GOOD]).exit_code == 2
+    assert BatchResult(tmp_path).summary_paths == (tmp_path / "summary.csv", tmp_path / "summary.md")
+
+
+def test_its_names_are_still_imported_from_advise_batch() -> None:
+    for name in ("summary_csv", "summary_markdown", "BatchResult", "Outcome", "CSV_COLUMNS", "SUMMARY_COLUMNS",
+                 "OK", "BAD_INPUT", "INTERNAL", "WRITE_FAILED"):
+        assert getattr(advise.batch, name) is getattr(batch_summary, name), name
