@@ -74,3 +74,33 @@ def test_a_worker_freezes_once_after_its_first_sheet_and_its_garbage_is_still_co
     assert done.stdout.split("\n")[:2] == [
         "first sheet's garbage freed: True frozen: True",
         "later garbage freed: True frozen once: True no garbage piled up: True"]
+
+
+_ENDING = r"""
+import gc, weakref
+from advise import collecting
+
+class Node:
+    pass
+
+with collecting.one_sheet(freeze=True, ending=True):
+    probe = Node(); probe.self = probe; watch = weakref.ref(probe); del probe
+print("collections on:", gc.isenabled(), "frozen:", gc.get_freeze_count() > 0)
+gc.collect()
+print("its garbage frozen, not collected:", watch() is not None)
+with collecting.one_sheet(freeze=True, ending=True):  # a later command in the same process
+    probe = Node(); probe.self = probe; watch = weakref.ref(probe); del probe
+gc.collect()
+print("a later command's garbage collected:", watch() is None)
+"""
+
+
+def test_a_command_line_freezes_what_its_first_command_made_without_collecting_it() -> None:
+    """`ending` (advise.cli.main: the process ends right after): the first command's objects,
+    garbage included, are frozen as they are, as the end of the process would freeze them."""
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent(_ENDING)], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["collections on: True frozen: True",
+                                        "its garbage frozen, not collected: True",
+                                        "a later command's garbage collected: True"]

@@ -18,10 +18,13 @@ _FROZEN: list[bool] = []  # once per process
 
 
 @contextlib.contextmanager
-def one_sheet(*, freeze: bool = False) -> Iterator[None]:
+def one_sheet(*, freeze: bool = False, ending: bool = False) -> Iterator[None]:
     """Around the work on one sheet: no collection during it. `freeze` (a worker process):
     after its first sheet, that sheet's garbage is collected and what lives on is frozen.
-    A process whose collections are off already is left as it is."""
+    `ending` (one command line, whose process ends right after): what the sheet made is
+    frozen with its garbage, uncollected, as the end of the process would freeze it (a
+    collection then would walk it all for nothing). A process whose collections are off
+    already is left as it is."""
     if not gc.isenabled():
         yield
         return
@@ -31,6 +34,7 @@ def one_sheet(*, freeze: bool = False) -> Iterator[None]:
     finally:
         if freeze and not _FROZEN:
             _FROZEN.append(True)
-            gc.collect(0)  # the sheet's own garbage: made since the last collection
+            if not ending:
+                gc.collect(0)  # the sheet's own garbage: made since the last collection
             gc.freeze()
         gc.enable()

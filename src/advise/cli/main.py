@@ -16,6 +16,7 @@ from typing import Any, Iterator
 
 import click
 
+from ..collecting import one_sheet
 from ..errors import InputError, Problem, register_messages
 from ..version import __version__
 from . import i18n
@@ -100,26 +101,6 @@ def _long_lived() -> Iterator[bool]:
 
 
 _FROZEN: list[bool] = []
-
-
-@contextlib.contextmanager
-def _one_answer(first: bool) -> Iterator[None]:
-    """The rest of one command: running the sheet (with hints, six times), wording and
-    rendering the report, without garbage collections (a dozen, about 0.7 ms of one
-    `advise facts.yaml`): its garbage is a few megabytes at most. Collections are on again
-    after it. `first`: the process's first command (_long_lived froze what it built), whose
-    objects are frozen too, as the end of the process would freeze them (else the collection
-    that follows would walk them all at once); later commands' are collected as usual."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        if first:
-            gc.freeze()
-        gc.enable()
 
 
 class DefaultGroup(click.Group):
@@ -237,7 +218,10 @@ def run(facts: str, fmt: str, lang: str | None, output: str | None, rules_dir: s
         sheet = load_fact_sheet(facts)  # at most a megabyte (advise.sheet.yamlload): bounded without collections
         advisor = Advisor(rules_dir, cache=True)
         renderer = Renderer(templates_dir or default_templates_dir())
-    with _one_answer(first):
+    # The rest of the command (the sheet run six times with hints, the report worded and
+    # rendered) runs without collections (a dozen, about 0.7 ms); the first command's
+    # objects are frozen after it, as the end of the process would freeze them.
+    with one_sheet(freeze=first, ending=True):
         report_lang = lang or sheet.lang or "en"
         changes = None
         if assignments:
