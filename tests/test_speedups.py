@@ -540,3 +540,29 @@ def test_nesting_at_the_limit_reads_alike_with_and_without_libyaml(depth: int) -
                 except FactSheetError as error:
                     outcomes.append([(p.code, p.line, p.column) for p in error.problems])
         assert outcomes[0] == outcomes[1], (depth, text)
+
+
+def _texts_of(alphabet: list[str], seed: int, count: int = 5000, longest: int = 8) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randrange(0, longest))) for _ in range(count)]
+
+
+def test_a_surprising_number_is_what_the_expression_finds() -> None:
+    """advise.sheet.yamlload._surprising_number: YAML 1.1's base 60, octal, hexadecimal and binary."""
+    expression = re.compile(r":|^[-+]?0[0-9_]+$|^[-+]?0[xob]", re.IGNORECASE)
+    alphabet = ["0", "0", "1", "7", "9", "_", "-", "+", ":", "x", "X", "o", "O", "b", "B", "e", ".", "\n", " ", "a",
+                "\u0660", "\u212a", "٣"]
+    texts = _texts_of(alphabet, 60) + [chr(code) for code in range(0x3000)] \
+        + ["0" + chr(code) for code in range(0x3000)] + ["-0" + chr(code) + "1" for code in range(0x3000)]
+    for text in texts + ["010\n", "0\n", "010\n\n", "+0b1", "1:30", "-0_1", "0.5", "0", "", "+", "-0"]:
+        assert yamlload._surprising_number(text) == bool(expression.search(text)), repr(text)
+
+
+def test_a_plain_number_is_what_the_expression_matches() -> None:
+    """advise.explain.counterfactual._plain_number: a number as _text writes one."""
+    expression = re.compile(r"(0|[1-9][0-9]{0,14})(\.[0-9]{1,15})?")
+    alphabet = ["0", "1", "5", "9", "9", ".", "-", "+", "e", " ", "\n", "_", "\u0660", "٣", "²"]
+    texts = _texts_of(alphabet, 44, longest=20) + [chr(code) for code in range(0x3000)] \
+        + ["1" * size + "." + "2" * places for size in range(0, 18) for places in range(0, 18)]
+    for text in texts + ["0", "0.5", "00", "01", "1.", ".5", "123456789012345", "1234567890123456", "1.5.5"]:
+        assert counterfactual._plain_number(text) == bool(expression.fullmatch(text)), repr(text)

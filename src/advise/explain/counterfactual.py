@@ -51,7 +51,6 @@ them to it); a wrong one costs runs, never a wrong hint.
 from __future__ import annotations
 
 import math
-import re
 import weakref
 from typing import Any, Callable
 
@@ -441,7 +440,17 @@ def find_hints(advisor: Advisor, result: Result, *, max_hints: int = MAX_HINTS, 
             verify(index)
 
 
-_PLAIN_NUMBER = re.compile(r"(0|[1-9][0-9]{0,14})(\.[0-9]{1,15})?")  # as _text writes a number
+def _plain_number(text: str) -> bool:
+    """Whether `text` is a number as _text writes one: what
+    re.fullmatch(r"(0|[1-9][0-9]{0,14})(\\.[0-9]{1,15})?", text) tells, without compiling it."""
+    whole, dot, fraction = text.partition(".")
+    if not (whole == "0" or (len(whole) <= 15 and whole[:1] in "123456789" and whole != "" and _digits(whole))):
+        return False
+    return not dot or (len(fraction) <= 15 and fraction != "" and _digits(fraction))
+
+
+def _digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()  # an ASCII digit is 0-9
 
 
 def _change(sheet: FactSheet, name: str, text: str) -> tuple[str, Any, str]:
@@ -453,7 +462,7 @@ def _change(sheet: FactSheet, name: str, text: str) -> tuple[str, Any, str]:
     spec = SHEET_FIELDS[name]
     if spec.type == "bool" and text in ("true", "false"):
         return name, text == "true", assignment
-    if spec.type == "number" and _PLAIN_NUMBER.fullmatch(text):
+    if spec.type == "number" and _plain_number(text):
         value = float(text)
         low, high = spec.range or (-math.inf, None)
         if low <= value and (high is None or value <= high):

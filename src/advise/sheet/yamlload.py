@@ -78,7 +78,18 @@ _CONSTRUCTORS: dict[str, Callable[[Any, ScalarNode], Any]] = {
 }
 # YAML 1.1 reads `1:30` as 90 (base 60) and `010` as 8 (octal): a person writing a
 # sheet means neither, so such numbers stay text and validation reports them.
-_SURPRISING_NUMBER = re.compile(r":|^[-+]?0[0-9_]+$|^[-+]?0[xob]", re.IGNORECASE)
+# What re.search(r":|^[-+]?0[0-9_]+$|^[-+]?0[xob]", text, re.IGNORECASE) finds, as a truth
+# value, without compiling it (some 0.07 ms of every start).
+def _surprising_number(text: str) -> bool:
+    if ":" in text:
+        return True
+    body = text[1:] if text.startswith(("-", "+")) else text
+    if not body.startswith("0"):
+        return False
+    if body[1:2] in ("x", "o", "b", "X", "O", "B"):
+        return True
+    digits = body[1:-1] if body.endswith("\n") else body[1:]  # `$` matches before a last newline too
+    return digits != "" and all(char in "0123456789_" for char in digits)
 
 
 class Positions:
@@ -429,7 +440,7 @@ class _Builder:
 
     def _scalar(self, node: ScalarNode) -> Any:
         construct = _CONSTRUCTORS.get(node.tag)
-        if construct is None or (node.tag in (INT, FLOAT) and _SURPRISING_NUMBER.search(node.value)):
+        if construct is None or (node.tag in (INT, FLOAT) and _surprising_number(node.value)):
             return node.value  # text, timestamps, and the `<<` / `=` keys stay as written
         try:
             return construct(self.loader, node)
