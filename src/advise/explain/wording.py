@@ -246,8 +246,6 @@ def join_or(items: list[Any], lang: str) -> str:
 _UNIT_AFTER_NUMBER = re.compile(r"(?<=\d) (?=(?:%|€|h\b|h/|min\b|k€|EUR\b|M\b|k\b))")
 _FR_BEFORE_COLON = re.compile(r" (?=:(?:\s|$))")
 _FR_BEFORE_PUNCT = re.compile(r" (?=[;!?](?:\s|$|»))")
-_FR_AFTER_OPENING = re.compile(r"« ")
-_FR_BEFORE_CLOSING = re.compile(r" »")
 _NUMBER_IN_WORDS = re.compile(r"(?<=\d) (?=\d{3}\b)")  # "10 000": one number
 
 
@@ -261,10 +259,13 @@ def typography(text: str, lang: str) -> str:
     if lang == "fr":
         text = text.replace("s. d.", f"s.{NBSP}d.")  # sans date: one abbreviation
         text = _NUMBER_IN_WORDS.sub(NNBSP, text)
-        text = _FR_BEFORE_COLON.sub(NBSP, text)
-        text = _FR_BEFORE_PUNCT.sub(NNBSP, text)
-        text = _FR_AFTER_OPENING.sub("«" + NBSP, text)
-        text = _FR_BEFORE_CLOSING.sub(NBSP + "»", text)
+        # Each expression runs only on a text where it can match (a space before its sign):
+        # most texts have none, and running them was most of a report's typography.
+        if " :" in text:
+            text = _FR_BEFORE_COLON.sub(NBSP, text)
+        if " ;" in text or " !" in text or " ?" in text:
+            text = _FR_BEFORE_PUNCT.sub(NNBSP, text)
+        text = text.replace("« ", "«" + NBSP).replace(" »", NBSP + "»")
     return text
 
 
