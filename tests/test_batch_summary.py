@@ -7,6 +7,8 @@ import csv
 import io
 from pathlib import Path
 
+import pytest
+
 import advise.batch
 from advise import batch_summary
 from advise.batch_summary import (
@@ -16,6 +18,7 @@ from advise.batch_summary import (
     OK,
     BatchResult,
     Outcome,
+    counts_line,
     summary_csv,
     summary_markdown,
 )
@@ -44,11 +47,24 @@ def test_a_row_shows_every_column_as_text_and_unknowns_empty() -> None:
 def test_the_markdown_summary_counts_the_sheets_in_the_language_asked() -> None:
     failed = Outcome("c.yaml", None, INTERNAL, error="internal error: KeyError: 'x'")
     english = summary_markdown([GOOD, BAD, failed], rules_digest="sha256:abc")
-    assert "3 sheets: 1 reports, 1 refused as bad input, 1 internal errors." in english
+    assert "3 sheets: 1 report, 1 refused as bad input, 1 internal error." in english
     assert f"advise {__version__} · rules sha256:abc" in english
     french = summary_markdown([GOOD, BAD, failed], "fr")
     assert french.startswith("# Résumé du lot\n")
-    assert "3 fiches : 1 rapports, 1 refusées (entrée invalide), 1 erreurs internes." in french
+    assert "3 fiches : 1 rapport, 1 refusée (entrée invalide), 1 erreur interne." in french
+
+
+@pytest.mark.parametrize("lang, counts, said", [
+    ("en", (2, 0, 0), "2 sheets: 2 reports, 0 refused, 0 internal errors"),
+    ("en", (1, 0, 0), "1 sheet: 1 report, 0 refused, 0 internal errors"),
+    ("en", (3, 2, 1), "6 sheets: 3 reports, 2 refused, 1 internal error"),
+    ("fr", (1, 0, 0), "1 fiche : 1 rapport, 0 refusée, 0 erreur interne"),  # French: 0 and 1 are singular
+    ("fr", (2, 2, 2), "6 fiches : 2 rapports, 2 refusées, 2 erreurs internes"),
+    ("de", (1, 1, 0), "2 sheets: 1 report, 1 refused, 0 internal errors"),  # another language: English
+])
+def test_counts_agree_with_their_number(lang: str, counts: tuple[int, int, int], said: str) -> None:
+    ok, bad, internal = counts
+    assert counts_line(ok + bad + internal, {OK: ok, BAD_INPUT: bad, INTERNAL: internal}, lang) == said
 
 
 def test_the_exit_status_is_the_worst_outcome(tmp_path: Path) -> None:

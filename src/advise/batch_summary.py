@@ -127,10 +127,35 @@ def _md_cell(value: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", visible(" ".join(value.split()), one_line=True))
 
 
-_MD_TITLES = {
-    "en": ("Batch summary", "{total} sheets: {ok} reports, {bad} refused as bad input, {internal} internal errors."),
-    "fr": ("Résumé du lot", "{total} fiches : {ok} rapports, {bad} refusées (entrée invalide), {internal} erreurs internes."),
+_MD_TITLES = {"en": "Batch summary", "fr": "Résumé du lot"}
+
+# Each count with its noun: (singular, plural), as "1 report", "2 reports". In French 0 and 1
+# take the singular (CLDR's rule for fr): "0 rapport", "1 rapport", "2 rapports".
+_COUNTED = {
+    "en": {"sheets": ("sheet", "sheets"), "reports": ("report", "reports"),
+           "refused": ("refused", "refused"), "refused_long": ("refused as bad input", "refused as bad input"),
+           "internal": ("internal error", "internal errors")},
+    "fr": {"sheets": ("fiche", "fiches"), "reports": ("rapport", "rapports"),
+           "refused": ("refusée", "refusées"), "refused_long": ("refusée (entrée invalide)", "refusées (entrée invalide)"),
+           "internal": ("erreur interne", "erreurs internes")},
 }
+
+
+def counted(count: int, noun: str, lang: str) -> str:
+    """`count` and its noun of _COUNTED, singular or plural as the language says."""
+    words = _COUNTED.get(lang, _COUNTED["en"])[noun]
+    one = count in (0, 1) if lang == "fr" else count == 1
+    return f"{count} {words[0] if one else words[1]}"
+
+
+def counts_line(total: int, counts: dict[str, int], lang: str, *, long: bool = False) -> str:
+    """"12 sheets: 10 reports, 1 refused, 1 internal error", in `lang` (`long`: "refused as
+    bad input", as the Markdown summary says it)."""
+    lang = lang if lang in _COUNTED else "en"
+    colon = " : " if lang == "fr" else ": "
+    return (counted(total, "sheets", lang) + colon + ", ".join([
+        counted(counts[OK], "reports", lang), counted(counts[BAD_INPUT], "refused_long" if long else "refused", lang),
+        counted(counts[INTERNAL], "internal", lang)]))
 
 
 _MD_MADE_WITH = {"en": "advise {version} · rules {digest}", "fr": "advise {version} · règles {digest}"}
@@ -141,12 +166,12 @@ def summary_markdown(outcomes: Sequence[Outcome], lang: str = "en", *, rules_dig
     batch was made with, is said once at the top (advise.rulebase.digest)."""
     from .version import __version__
 
-    title, line = _MD_TITLES.get(lang, _MD_TITLES["en"])
+    title = _MD_TITLES.get(lang, _MD_TITLES["en"])
     counts = _counts(outcomes)
     lines = [f"# {title}", ""]
     if rules_digest:
         lines += [_MD_MADE_WITH.get(lang, _MD_MADE_WITH["en"]).format(version=__version__, digest=rules_digest), ""]
-    lines += [line.format(total=len(outcomes), ok=counts[OK], bad=counts[BAD_INPUT], internal=counts[INTERNAL]), ""]
+    lines += [counts_line(len(outcomes), counts, lang, long=True) + ".", ""]
     lines.append("| " + " | ".join(SUMMARY_COLUMNS) + " |")
     lines.append("|" + "|".join(" --- " for _ in SUMMARY_COLUMNS) + "|")
     for outcome in outcomes:
@@ -155,5 +180,5 @@ def summary_markdown(outcomes: Sequence[Outcome], lang: str = "en", *, rules_dig
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["summary_csv", "summary_markdown", "BatchResult", "Outcome", "SUMMARY_COLUMNS", "CSV_COLUMNS",
+__all__ = ["summary_csv", "summary_markdown", "counts_line", "BatchResult", "Outcome", "SUMMARY_COLUMNS", "CSV_COLUMNS",
            "SUMMARY_CSV", "SUMMARY_MD", "OK", "BAD_INPUT", "INTERNAL", "WRITE_FAILED"]

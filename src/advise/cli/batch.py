@@ -61,7 +61,8 @@ def register(group: click.Group) -> None:
           advise batch a.yaml b.yaml -o out --format json --jobs 2
           advise batch answers.csv -o reports/ --format html
         """
-        from ..batch import BAD_INPUT, INTERNAL, OK, run_batch
+        from ..batch import OK, run_batch
+        from ..batch_summary import counts_line
 
         if out_dir == "-":  # elsewhere `-o -` is the terminal; here it would be a folder named "-"
             raise InputError(Problem("batch-output-dash", field="--output"))
@@ -95,12 +96,11 @@ def register(group: click.Group) -> None:
                 click.echo(shown, err=True)
         counts = result.counts
         csv_path, md_path = result.summary_paths
+        told = counts_line(len(result.outcomes), counts, "fr" if french else "en")
         if french:
             click.echo(f"règles : {result.rules_digest}")
-            click.echo(f"{len(result.outcomes)} fiches : {counts[OK]} rapports, {counts[BAD_INPUT]} refusées, "
-                       f"{counts[INTERNAL]} erreurs internes ; résumé : {md_path}, {csv_path}")
+            click.echo(f"{told} ; résumé : {md_path}, {csv_path}")
         else:
             click.echo(f"rules: {result.rules_digest}")
-            click.echo(f"{len(result.outcomes)} sheets: {counts[OK]} reports, {counts[BAD_INPUT]} refused, "
-                       f"{counts[INTERNAL]} internal errors; summary: {md_path}, {csv_path}")
+            click.echo(f"{told}; summary: {md_path}, {csv_path}")
         sys.exit(result.exit_code)
