@@ -140,3 +140,37 @@ def test_a_cached_program_keeps_what_runs_compute_once(tmp_path: Path, monkeypat
     for name in names:
         fresh.__dict__.pop(name, None)
         assert getattr(loaded, name) == getattr(fresh, name), name
+
+
+def test_a_template_entry_loads_what_jinjas_own_reading_loads(tmp_path: Path) -> None:
+    """advise.engine.cache._BytecodeCache reads an entry's bytes at once: the same code as
+    Jinja's Bucket.load_bytecode reading the file; another source's entry, another Jinja's,
+    or a cut one, is compiled afresh (the bucket is emptied)."""
+    import io
+
+    import jinja2
+    from jinja2.bccache import Bucket
+
+    environment = jinja2.Environment()
+    source = "{% for x in items %}{{ x | upper }}, {% endfor %}{{ 'a' ~ 1 }}"
+    written = Bucket(environment, "key", "checksum")
+    written.code = environment.compile(source)
+    stream = io.BytesIO()
+    written.write_bytecode(stream)
+    data = stream.getvalue()
+
+    def loaded(data: bytes, checksum: str = "checksum") -> object:
+        ours, jinjas = Bucket(environment, "key", checksum), Bucket(environment, "key", checksum)
+        try:
+            cache._load_bucket(ours, data)
+        except Exception:  # as the cache does: a damaged entry is compiled afresh
+            ours.reset()
+        jinjas.load_bytecode(io.BytesIO(data))
+        assert ours.code == jinjas.code
+        return ours.code
+
+    assert loaded(data) == written.code
+    assert loaded(data, "another source") is None
+    assert loaded(data[:3] + b"other magic" + data[3:]) is None
+    for size in (0, 5, len(data) // 2, len(data) - 1):
+        assert loaded(data[:size]) is None

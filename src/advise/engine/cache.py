@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
+import marshal
 import os
 import pickle
 import stat
@@ -30,6 +32,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Callable
 
 import jinja2
+from jinja2.bccache import bc_magic
 
 _PACKAGE = Path(__file__).resolve().parent.parent  # advise/, with every subpackage
 _FORMAT = 1
@@ -282,9 +285,22 @@ class _BytecodeCache(jinja2.FileSystemBytecodeCache):
             return
         try:
             with handle:
-                bucket.load_bytecode(handle)
+                data = handle.read()
+            _load_bucket(bucket, data)
         except Exception:  # an unreadable or damaged entry: compile afresh (and replace it)
             bucket.reset()
+
+
+def _load_bucket(bucket: Any, data: bytes) -> None:
+    """What jinja2.bccache.Bucket.load_bytecode reads from a file (Jinja's magic, the source's
+    checksum pickled, the code marshalled), from the entry's bytes: marshal.load from a file
+    reads it a few bytes at a time, 0.4 ms for the two templates of a text report, 0.07 ms
+    with marshal.loads."""
+    stream = io.BytesIO(data)
+    if stream.read(len(bc_magic)) != bc_magic or pickle.load(stream) != bucket.checksum:
+        bucket.reset()  # another Jinja's, or another source's: compiled afresh
+        return
+    bucket.code = marshal.loads(memoryview(data)[stream.tell():])
 
     def dump_bytecode(self, bucket: Any) -> None:
         try:
