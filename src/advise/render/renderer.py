@@ -108,7 +108,7 @@ _TYPESET_OLDER: dict[tuple[str, str], str] = {}
 # Pieces kept, in each of two generations: most are the templates' own, the same in every
 # report, among others that hold a sheet's values. When the newer one is full it becomes the
 # older one, and a piece found there comes back (emptying all at once lost the common ones).
-_TYPESET_MAX = 4096
+_TYPESET_MAX = 2048  # so at most 4,096 kept in all, as one store was: a worker's memory stays flat
 
 
 def _typeset_piece(piece: str, lang: str) -> str:
@@ -426,7 +426,7 @@ class _TermFinder:
     or for a form with other characters, its pattern searches alone (compiled then).
     """
 
-    _KEPT_MAX = 4096  # texts whose forms are kept, in each of two generations (see find_all)
+    _KEPT_MAX = 2048  # texts whose forms are kept, in each of two generations (see find_all): 4,096 in all
 
     def __init__(self, forms: dict[str, list[str]]):
         self.forms = forms

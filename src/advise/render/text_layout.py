@@ -140,7 +140,7 @@ class TextLayout:
     # again, among others that hold a sheet's values. When the newer one is full it becomes the
     # older one, and a text found there comes back: emptying all at once (as before) lost the
     # common sentences too, some 9 layouts more a report.
-    _CACHE_MAX = 4096
+    _CACHE_MAX = 2048  # so at most 4,096 kept in all, as one store was: a worker's memory stays flat
 
     def __init__(self, width: int, newline: str = "\n", lang: str = "en"):
         self.width = width
