@@ -159,3 +159,12 @@ def test_a_sector_the_rule_base_adds_is_offered_and_accepted(tmp_path) -> None:
     [problem] = interview.answer("business.sector", "transprt")
     assert problem.hint_params == {"suggestion": "transport"}
     assert interview.answer("business.sector", "transport") == [] and interview.answers["business.sector"] == "transport"
+
+
+@pytest.mark.parametrize("lang, title", [("fr", "[Temps hebdomadaire d'un profil animé]"),
+                                         ("en", "[Weekly time an actively animated profile takes]")])
+def test_why_names_a_table_a_text_reads_by_its_title_not_its_id(lang: str, title: str) -> None:
+    """A because text that reads a whole table (platform_hours[...]) shows it by the table's
+    title, as it shows facts by their labels: the owner never meets an identifier."""
+    why = Interview(load_rulebook(RULES), lang).why("resources.weekly_hours")
+    assert title in why and "[platform_hours]" not in why

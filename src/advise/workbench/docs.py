@@ -82,6 +82,9 @@ class Phrases:
         entry = self.rulebook.table_value(name)
         if entry is not None and entry.label:
             return entry.label.get(self.lang) or name
+        table = self.rulebook.tables.get(name)  # a whole table, read with its key: its title
+        if table is not None and table.title:
+            return table.title.get(self.lang) or name
         return name
 
     def subject(self, name: str) -> str:
