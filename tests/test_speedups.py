@@ -224,7 +224,7 @@ def test_term_finder_text_by_text_finds_what_it_finds_in_the_joined_texts(line_b
     for _ in range(300):
         texts = rng.sample(pool, rng.randint(0, 6))
         assert finder.find_all(texts) == finder.find("\n".join(texts)), texts
-        assert len(finder._kept) <= 7 and len(finder._older) <= 7
+        assert len(finder._kept.newer) <= 7 and len(finder._kept.older) <= 7
 
 
 def test_the_finders_word_bounds_are_the_patterns() -> None:

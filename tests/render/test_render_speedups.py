@@ -20,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from advise.explain.wording import typography
+from advise.kept import TwoGenerations
 from advise.records import replace
 from advise.render import renderer as render
 from advise.render.renderer import Renderer
@@ -208,26 +209,23 @@ def test_typesetting_the_shipped_reports_gives_the_same_text() -> None:
 
 
 def test_the_typesetting_memory_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(render, "_TYPESET", {})
-    monkeypatch.setattr(render, "_TYPESET_MAX", 50)
+    monkeypatch.setattr(render, "_TYPESET", TwoGenerations(50))
     generator = random.Random(16)
     for _ in range(500):
         line = f"{generator.randrange(10 ** 6)} h : « x »"
         assert render.typeset(line, "markdown", "fr") == typography(line, "fr")
-        assert len(render._TYPESET) <= 50
-    assert re.search(r"\d", next(iter(render._TYPESET))[0])
+        assert len(render._TYPESET.newer) <= 50
+    assert re.search(r"\d", next(iter(render._TYPESET.newer))[0])
 
 
 def test_the_typesetting_memory_keeps_what_every_report_asks(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(render, "_TYPESET", {})
-    monkeypatch.setattr(render, "_TYPESET_OLDER", {})
-    monkeypatch.setattr(render, "_TYPESET_MAX", 50)
+    monkeypatch.setattr(render, "_TYPESET", TwoGenerations(50))
     made: list[str] = []
     monkeypatch.setattr(render, "typography", lambda text, lang: made.append(text) or typography(text, lang))
     for n in range(500):
         for line in ("la même phrase : « x »", f"{n} h : « x »"):
             assert render.typeset(line, "markdown", "fr") == typography(line, "fr")
-        assert len(render._TYPESET) <= 50 and len(render._TYPESET_OLDER) <= 50
+        assert len(render._TYPESET.newer) <= 50 and len(render._TYPESET.older) <= 50
     assert made.count("la même phrase : « x »") == 1 and len(made) == 501
 
 

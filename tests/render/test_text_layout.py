@@ -39,7 +39,7 @@ def test_the_memory_is_bounded_and_keeps_what_is_asked_again(monkeypatch: pytest
         for n in range(10):
             layout.wrap(f"a value of sheet {round_}: {n}", 2)
             layout.bullet(f"an answer of sheet {round_}: {n}", 4, mark="· ")
-        assert len(layout._cache) <= 50 and len(layout._older) <= 50
+        assert len(layout._kept.newer) <= 50 and len(layout._kept.older) <= 50
     assert laid_out.count("the same sentence in every report") == 1
     assert laid_out.count("- the same item in every report") == 1
     assert len(laid_out) == 2 + 40 * 20  # every other text once

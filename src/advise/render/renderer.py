@@ -38,6 +38,7 @@ from ..engine.cache import bytecode_cache, cached_data
 from ..errors import LANGS, InputError, Problem, RuleBookError, did_you_mean, register_messages
 from ..explain.model import Report
 from ..explain.wording import make_filters, plural_category, typography
+from ..kept import TwoGenerations
 from ..sandbox import REPORT_LIMITS, BoundedEnvironment
 from ..sheet.yamlload import describe, load_yaml
 from .formats import EXTENSION, FORMATS, TEMPLATE_FOR
@@ -103,27 +104,15 @@ _HTML_TEXT = r"(<style>.*?</style>|<[^>]*>)|([^<]+)"
 _HTML_TAG = r"(<style>.*?</style>|<[^>]*>)"  # _HTML_TEXT's tags
 
 
-_TYPESET: dict[tuple[str, str], str] = {}
-_TYPESET_OLDER: dict[tuple[str, str], str] = {}
-# Pieces kept, in each of two generations: most are the templates' own, the same in every
-# report, among others that hold a sheet's values. When the newer one is full it becomes the
-# older one, and a piece found there comes back (emptying all at once lost the common ones).
-_TYPESET_MAX = 2048  # so at most 4,096 kept in all, as one store was: a worker's memory stays flat
+# Pieces kept (advise.kept): most are the templates' own, the same in every report, among
+# others that hold a sheet's values. 2,048 a generation, so at most 4,096 kept in all, as one
+# store was: a worker's memory stays flat.
+_TYPESET: TwoGenerations[str] = TwoGenerations(2048)
 
 
 def _typeset_piece(piece: str, lang: str) -> str:
-    """typography(piece, lang), remembered (a bounded cache: memory stays flat)."""
-    global _TYPESET, _TYPESET_OLDER
-    key = (piece, lang)
-    done = _TYPESET.get(key)
-    if done is None:
-        done = _TYPESET_OLDER.get(key)
-        if done is None:
-            done = typography(piece, lang)
-        if len(_TYPESET) >= _TYPESET_MAX:
-            _TYPESET_OLDER, _TYPESET = _TYPESET, {}
-        _TYPESET[key] = done
-    return done
+    """typography(piece, lang), remembered (a bounded memory: it stays flat)."""
+    return _TYPESET.get((piece, lang), typography, piece, lang)
 
 
 def typeset(text: str, fmt: str, lang: str) -> str:
@@ -436,8 +425,7 @@ class _TermFinder:
         # A form found in "\n".join(texts) is found in one of the texts, and conversely, unless
         # it holds a line break or is empty (a line break is no word character: the bounds agree).
         self.by_text = all(form and "\n" not in form for form in self.unique)
-        self._kept: dict[str, frozenset[str]] = {}
-        self._older: dict[str, frozenset[str]] = {}
+        self._kept: TwoGenerations[frozenset[str]] = TwoGenerations(self._KEPT_MAX)
 
     def pattern(self, form: str) -> re.Pattern[str]:
         """`form` as a whole word, case aside."""
@@ -457,20 +445,16 @@ class _TermFinder:
         if not self.by_text:
             return self.find("\n".join(texts))
         found: set[str] = set()
+        kept, found_in = self._kept, self._found_in
         for text in texts:
-            forms = self._kept.get(text)
-            if forms is None:
-                forms = self._older.get(text)
-                if forms is None:
-                    forms = frozenset(self._found(text))
-                if len(self._kept) >= self._KEPT_MAX:
-                    self._older, self._kept = self._kept, {}
-                self._kept[text] = forms
-            found |= forms
+            found |= kept.get(text, found_in, text)
         return self._names(found)
 
     def _names(self, found: set[str]) -> list[str]:
         return [name for name, forms in self.forms.items() if any(form in found for form in forms)]
+
+    def _found_in(self, text: str) -> frozenset[str]:
+        return frozenset(self._found(text))
 
     def _found(self, text: str) -> set[str]:
         """The forms found in `text`."""

@@ -13,6 +13,7 @@ import jinja2
 from jinja2.filters import do_indent
 
 from ..explain.wording import typography
+from ..kept import TwoGenerations
 from ..sandbox import allow_methods
 
 
@@ -136,49 +137,35 @@ class TextLayout:
     macro call costs Jinja more than the wrapping itself. No words here: only layout.
     """
 
-    # Texts kept, in each of two generations: a batch lays out the same sentences again and
-    # again, among others that hold a sheet's values. When the newer one is full it becomes the
-    # older one, and a text found there comes back: emptying all at once (as before) lost the
-    # common sentences too, some 9 layouts more a report.
+    # Texts kept, in each of two generations (advise.kept): a batch lays out the same sentences
+    # again and again, among others that hold a sheet's values.
     _CACHE_MAX = 2048  # so at most 4,096 kept in all, as one store was: a worker's memory stays flat
 
     def __init__(self, width: int, newline: str = "\n", lang: str = "en"):
         self.width = width
         self.newline = newline
         self.lang = lang
-        self._cache: dict[tuple[Any, int, str | None], str] = {}
-        self._older: dict[tuple[Any, int, str | None], str] = {}
+        self._kept: TwoGenerations[str] = TwoGenerations(self._CACHE_MAX)
+
     def wrap(self, text: str, indent: int) -> str:
         """A paragraph: `text` wrapped to the width, every line indented by `indent` spaces.
         A line never breaks where the language's typography puts a no-break space, nor inside
         a hyphenated word ("ceux-ci", "best-fitting")."""
-        key = (text, indent, None)
-        done = self._cache.get(key)
-        if done is None:
-            done = self._older.get(key)
-            if done is None:
-                wrapped = _wordwrap(typography(str(text), self.lang), self.width - indent, False, self.newline, False)
-                done = do_indent(wrapped, indent, first=True)
-            self._keep(key, done)
-        return done
+        return self._kept.get((text, indent, None), self._wrap, text, indent)
+
     def bullet(self, text: Any, indent: int, mark: str = "- ") -> str:
         """A list item: `indent` spaces, the mark, then the text; the following lines line up
         under the text."""
-        key = (text, indent, mark)
-        done = self._cache.get(key)
-        if done is None:
-            done = self._older.get(key)
-            if done is None:
-                wrapped = _wordwrap(str(mark) + typography(str(text), self.lang), self.width - indent - len(mark),
-                                    False, self.newline, False)
-                done = " " * indent + do_indent(wrapped, indent + len(mark))
-            self._keep(key, done)
-        return done
+        return self._kept.get((text, indent, mark), self._bullet, text, indent, mark)
 
-    def _keep(self, key: tuple[Any, int, str | None], text: str) -> None:
-        if len(self._cache) >= self._CACHE_MAX:
-            self._older, self._cache = self._cache, {}
-        self._cache[key] = text
+    def _wrap(self, text: str, indent: int) -> str:
+        wrapped = _wordwrap(typography(str(text), self.lang), self.width - indent, False, self.newline, False)
+        return do_indent(wrapped, indent, first=True)
+
+    def _bullet(self, text: Any, indent: int, mark: str) -> str:
+        wrapped = _wordwrap(str(mark) + typography(str(text), self.lang), self.width - indent - len(mark),
+                            False, self.newline, False)
+        return " " * indent + do_indent(wrapped, indent + len(mark))
 
 
 _LAYOUTS: dict[tuple[int, str], TextLayout] = {}
