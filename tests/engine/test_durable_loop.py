@@ -130,3 +130,26 @@ def test_the_batch_end_is_neither_reported_nor_counted() -> None:
         assert [a.rule for a in session.assert_facts([{"id": "a", "t": "fact", "value": 1},
                                                       {"id": "b", "t": "fact", "value": 2}])] == ["small", "small"]
         assert session.assert_facts([{"id": "c", "t": "fact", "value": 20}]) == []
+
+
+def test_the_loop_reads_durables_json_as_json_loads_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    """advise's loop reads what durable hands back with the C scanner at once (`_read`): the
+    same values as json.loads, for every text of a real run and for texts durable does not write."""
+    import json
+
+    texts: list[str] = []
+    read = engine_module._read
+    monkeypatch.setattr(engine_module, "_read", lambda text: texts.append(text) or read(text))
+    advisor = Advisor(None)
+    for path in sorted(EXAMPLES.glob("*.yaml"))[:4]:
+        advisor.run(load_fact_sheet(path))
+    assert len(texts) > 20
+    odd = [' {"a": 1}', '{"a": [1.0e-05, "é\\u00e9", null, true]}\n', "[]", '"x"', "12"]
+    for text in texts + odd:
+        assert repr(read(text)) == repr(json.loads(text))
+    for broken in ('{"a": 1} x', "", "{", '{"a": 1}{"b": 2}'):
+        with pytest.raises(json.JSONDecodeError) as ours:
+            read(broken)
+        with pytest.raises(json.JSONDecodeError) as theirs:
+            json.loads(broken)
+        assert str(ours.value) == str(theirs.value)

@@ -11,8 +11,9 @@ from advise.advisor import Advisor
 from advise.errors import ConflictError, RuleRunError
 from advise.rulebase.model import RuleBook
 from advise.engine.trace import Trace
+from advise.sheet.facts import load_fact_sheet
 
-from conftest import EXAMPLES, RULES, RuleBase, rule
+from conftest import EXAMPLES, RULES, RuleBase, rule, sheet_facts
 
 
 def line_of(path: Path, text: str) -> int:
@@ -556,3 +557,51 @@ def test_durable_holds_only_the_facts_a_pattern_tests_and_the_trace_keeps_every_
     named = {"r": {"x": {"all": [{"m": {"$and": [{"t": "fact"}, {"name": "a"}, {"value": 1}]}},
                                  {"n$not": {"$and": [{"t": "fact"}, {"name": "b"}]}}], "run": "x"}}}
     assert tested_facts(named) == {"a", "b"}
+
+
+# --- what is computed once per rule base ------------------------------------------------------
+
+
+def test_a_rule_that_computes_nothing_concludes_at_each_firing_what_conclude_gives(advisor: Advisor) -> None:
+    """Program.constants: what each rule that computes nothing concludes, normalised once,
+    is what conclude() gives (values and their types), and every firing has a copy of its own."""
+    from advise.engine.inference import conclude
+
+    program = advisor.program
+    computing = {rule_id for rule_id, compiled in program.rules.items()
+                 if any(conclusion.expression is not None for conclusion in compiled.rule.then)}
+    assert computing and set(program.constants) == set(program.rules) - computing
+    for rule_id, concluded in program.constants.items():
+        assert repr(concluded) == repr(conclude(program, rule_id, {})[0]), rule_id
+    sheet = load_fact_sheet(EXAMPLES / "fleuriste.yaml")
+    first, second = advisor.run(sheet).trace, advisor.run(sheet).trace
+    kept = {id(concluded) for concluded in program.constants.values()}
+    constant_firings = [(one, other) for one, other in zip(first.firings, second.firings)
+                        if one.rule in program.constants]
+    assert constant_firings
+    for one, other in constant_firings:
+        assert one.concluded == other.concluded and one.concluded is not other.concluded
+        assert id(one.concluded) not in kept and one.read == {}
+
+
+def test_a_constant_that_does_not_fit_its_fact_still_fails_when_its_rule_fires(rulebase: RuleBase) -> None:
+    """The loader refuses such a constant; should one reach the inference all the same, it is
+    not computed in advance: the firing names the rule and the line, as for a computed value."""
+    from advise.engine.compiler import compile_rulebook
+    from advise.engine.durable import Engine
+    from advise.engine.inference import infer
+    from advise.records import replace
+
+    path = rulebase.rules("a.yaml", rule("points", then={"set": {"total_points": 3}}))
+    book = rulebase.load()
+    [bad] = [item for item in book.rules if item.id == "points"]
+    [conclusion] = bad.then
+    broken = replace(bad, then=(replace(conclusion, value=1.5),))
+    book = replace(book, rules=tuple(broken if item.id == "points" else item for item in book.rules))
+    program = compile_rulebook(book)
+    assert "points" not in program.constants
+    with pytest.raises(RuleRunError) as caught:
+        infer(program, Engine(program.definition), sheet_facts())
+    [problem] = caught.value.problems
+    assert (problem.code, problem.rule, problem.line) == ("rule-bad-result", "points", line_of(path, "total_points:"))
+    assert problem.params["value"] == "1.5"

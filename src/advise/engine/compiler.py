@@ -35,10 +35,10 @@ import zlib
 from functools import cached_property, lru_cache
 from typing import Any
 
-from ..errors import LANGS, Problem, RuleBookError, Text, register_messages
+from ..errors import LANGS, Problem, RuleBookError, RuleRunError, Text, register_messages
 from ..records import Record
-from ..rulebase.model import Condition, Group, Rule, RuleBook
-from ..rulebase.operators import OPERATORS
+from ..rulebase.model import Condition, FactType, Group, Rule, RuleBook
+from ..rulebase.operators import LIST, NUMBER, OPERATORS, TEXT
 
 register_messages({
     "rule-cycle": {
@@ -52,6 +52,10 @@ register_messages({
     "rule-too-many-alternatives": {
         "en": "the rule's 'any' conditions make {count} combinations; at most {limit}: split it in several rules",
         "fr": "les conditions « any » de la règle forment {count} combinaisons ; au plus {limit} : découpez-la en plusieurs règles",
+    },
+    "rule-bad-result": {
+        "en": "the rule computed {value} for '{fact}', which expects {expected}",
+        "fr": "la règle a calculé {value} pour « {fact} », qui attend {expected}",
     },
     "rule-reads-unconcluded": {
         "en": "the rule reads '{name}', which no rule concludes and which has no default: it can never fire",
@@ -77,9 +81,15 @@ def bucket(name: str) -> int:
     return zlib.crc32(name.encode("utf-8")) % BUCKETS
 
 
+@lru_cache(maxsize=4096)
+def _fact_identity(name: str) -> dict[str, Any]:
+    """What every fact of this name carries besides its value (copied, never handed out)."""
+    return {"id": f"fact:{name}", "t": FACT, "b": bucket(name), "name": name}
+
+
 def encode_fact(name: str, value: Any) -> dict:
     """How one fact sits in durable's working memory. Lists also carry their size."""
-    fact: dict[str, Any] = {"id": f"fact:{name}", "t": FACT, "b": bucket(name), "name": name}
+    fact = _fact_identity(name).copy()
     if isinstance(value, (list, tuple)):
         fact["value"] = list(value)
         fact["count"] = len(value)
@@ -146,10 +156,64 @@ class Program(Record):
                 for rule_id, compiled in self.rules.items()}
 
     @cached_property
+    def matched_order(self) -> dict[str, tuple[str, ...]]:
+        """Per rule, the facts its aliases match, once each, in condition order (a firing's `matched`)."""
+        return {rule_id: tuple(dict.fromkeys(condition.fact for condition in compiled.aliases.values()))
+                for rule_id, compiled in self.rules.items()}
+
+    @cached_property
+    def constants(self) -> dict[str, dict[str, Any]]:
+        """Per rule whose conclusions are all constants, what every firing of it concludes,
+        normalised as a firing normalises it (so a firing only copies it). A constant that
+        does not fit its fact is left out: the rule's firing raises the error, with its line."""
+        facts = self.rulebook.facts
+        result = {}
+        for rule_id, compiled in self.rules.items():
+            rule = compiled.rule
+            if any(conclusion.expression is not None for conclusion in rule.then):
+                continue
+            try:
+                result[rule_id] = {conclusion.fact: normalise(facts[conclusion.fact], conclusion.value, rule.id,
+                                                              rule.file, conclusion.line) for conclusion in rule.then}
+            except RuleRunError:
+                continue
+        return result
+
+    @cached_property
     def tested_facts(self) -> frozenset[str] | None:
         """The facts some rule's pattern tests (by name): the only ones durable needs to hold.
         None when a pattern would match a fact whatever its name: then it needs every one."""
         return tested_facts(self.definition)
+
+
+def normalise(fact: FactType, value: Any, rule_id: str, file: str, line: int | None) -> Any:
+    """Check a computed value against its fact's type; numbers rounded so bytes are stable."""
+    ok = True
+    if fact.kind == NUMBER:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            ok = False
+        elif fact.integer:
+            ok = float(value).is_integer()
+            value = int(value) if ok else value
+        else:
+            value = round(float(value), 6) + 0.0
+    elif fact.kind == LIST:
+        ok = isinstance(value, (list, tuple)) and all(
+            isinstance(item, str) and (not fact.choices or item in fact.choices) for item in value)
+        value = tuple(value) if ok else value
+    elif fact.kind == TEXT:
+        ok = isinstance(value, str) and (not fact.choices or value in fact.choices)
+    else:
+        ok = isinstance(value, bool)
+    if not ok:
+        # 1.5 for a count: "expects a number" would puzzle the reader, it is one
+        expected = Text("a whole number", fr="un nombre entier") if fact.kind == NUMBER and fact.integer \
+            else fact.describe_kind()
+        raise RuleRunError(Problem("rule-bad-result", {"value": repr(value), "fact": fact.name,
+                                                       "expected": expected},
+                                   file=file, line=line, rule=rule_id))
+    return value
+
 
 
 def compile_rulebook(rulebook: RuleBook) -> Program:

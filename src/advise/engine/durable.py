@@ -104,14 +104,30 @@ def _rewrite(match: re.Match[str]) -> str:
     return _number(int(token))
 
 
+# json.dumps(value, ensure_ascii=False, allow_nan=False) builds an encoder at every call: one, kept.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+# json.loads without its two wrappers and their regular expressions (`_read`).
+_SCAN = json.JSONDecoder().scan_once
+
+
 def _to_json(value: Any) -> str:
     """JSON for durable: json.dumps' text, with numbers rewritten by `_number` where needed.
     NaN and infinities raise ValueError; a lone surrogate raises UnicodeError."""
-    text = json.dumps(value, ensure_ascii=False, allow_nan=False)
+    text = _ENCODE(value)
     shape = text.encode("utf-8").translate(_SHAPES)  # a lone surrogate fails here, in Python, not inside durable
     if _SUSPECT[0] in shape or _SUSPECT[1] in shape:
         text = re.sub(_TOKEN, _rewrite, text)
     return text
+
+
+def _read(text: str) -> Any:
+    """json.loads(text) for the JSON durable writes (compact, one value): the C scanner at
+    once, and json.loads itself for anything else (what it raises, as it raises it)."""
+    try:
+        value, end = _SCAN(text, 0)
+    except StopIteration:
+        return json.loads(text)
+    return value if end == len(text) else json.loads(text)
 
 
 # The ruleset being registered on this thread and its JSON text, written before (the text
@@ -258,38 +274,40 @@ class _SynchronousHost(durable_engine.Host):
         rules = self.get_ruleset(ruleset_name)
         handle = rules._handle
         run_by_rule = self._run_by_rule[ruleset_name]
-        state_offset = rules._handle_result(_rules_engine.assert_facts(handle, _DurableJson.dumps(facts)), facts)
-        started = _rules_engine.start_action_for_state(handle, state_offset)
+        engine = _rules_engine
+        state_offset = rules._handle_result(engine.assert_facts(handle, _to_json(facts)), facts)
+        started = engine.start_action_for_state(handle, state_offset)
         if not started:
             return
-        state, message = started[0], json.loads(started[1])
+        state, message = started[0], _read(started[1])
         while message is not None:
             for rule_name, bound in message.items():  # one firing per message
                 break
             firing = _Firing(bound)
             try:
                 run_by_rule[rule_name](firing)  # advise's actions keep what they raise (edge 1)
-                _rules_engine.update_state(handle, state)
-                following = _rules_engine.complete_and_start_action(handle, state_offset)
-                message = json.loads(following) if following else None
+                engine.update_state(handle, state)
+                following = engine.complete_and_start_action(handle, state_offset)
+                message = _read(following) if following else None
             except BaseException:
-                _rules_engine.abandon_action(handle, state_offset)
+                engine.abandon_action(handle, state_offset)
                 raise
             finally:
                 if firing.deleted:
                     with contextlib.suppress(Exception):
-                        rules.delete_state(json.loads(state)["sid"])
+                        rules.delete_state(_read(state)["sid"])
 
 
 class _Recorder:
     """Collects the firings of one call, and anything an action raised."""
 
-    __slots__ = ("activations", "errors", "counts", "stopped", "acted", "asserted", "refused", "ended")
+    __slots__ = ("activations", "errors", "counts", "fired", "stopped", "acted", "asserted", "refused", "ended")
 
     def __init__(self, asserted: dict[str, dict] | None = None) -> None:
         self.activations: list[Activation] = []
         self.errors: list[tuple[str, BaseException]] = []
-        self.counts: dict[str, int] = {}
+        self.counts: dict[str, int] = {}  # rule -> its firings
+        self.fired = 0  # firings in all (the sum of counts)
         self.stopped = False
         self.acted = False  # some action ran, ours or an ignored one
         self.asserted = asserted if asserted is not None else {}  # id -> the fact as advise asserted it
@@ -368,15 +386,15 @@ class Engine:
                 return
             recorder.acted = True
             try:
-                count = recorder.counts.get(rule_id, 0) + 1
-                recorder.counts[rule_id] = count
-                if sum(recorder.counts.values()) > self.firing_bound:
+                counts = recorder.counts
+                counts[rule_id] = counts.get(rule_id, 0) + 1
+                recorder.fired += 1
+                if recorder.fired > self.firing_bound:
                     recorder.stopped = True
                     closure.delete_state()  # ends durable's own re-triggering for this sheet
                     return
-                asserted = recorder.asserted
-                bindings = {alias: dict(asserted.get(matched.get("id")) or matched)
-                            for alias, matched in _bound_facts(closure)}
+                asserted = recorder.asserted  # the session's own copies, which no caller changes
+                bindings = {alias: asserted.get(matched.get("id")) or matched for alias, matched in _bound_facts(closure)}
                 recorder.activations.append(Activation(rule_id, bindings))
             except BaseException as error:  # edge 1: never let durable swallow it
                 recorder.errors.append((rule_id, error))

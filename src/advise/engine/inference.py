@@ -8,14 +8,12 @@ fire the rules of the next stratum.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
-from ..errors import ConflictError, Problem, RuleRunError, Text, register_messages
+from ..errors import ConflictError, Problem, RuleRunError, register_messages
 from ..rulebase import expressions
-from ..rulebase.model import FactType, RuleBook
-from ..rulebase.operators import LIST, NUMBER, TEXT
-from .compiler import Program, encode_fact, encode_stage
+from ..rulebase.model import RuleBook
+from .compiler import Program, encode_fact, encode_stage, normalise
 from .durable import Activation, Engine
 from .trace import Derivation, Firing, Trace
 
@@ -25,10 +23,6 @@ register_messages({
               "give one of them a higher priority, or make their conditions exclusive",
         "fr": "deux règles concluent des valeurs différentes pour « {fact} » : {first} dit {first_value}, {second} dit "
               "{second_value} ; donnez à l'une une priorité plus haute, ou rendez leurs conditions exclusives",
-    },
-    "rule-bad-result": {
-        "en": "the rule computed {value} for '{fact}', which expects {expected}",
-        "fr": "la règle a calculé {value} pour « {fact} », qui attend {expected}",
     },
     "rule-expression-failed": {
         "en": "the computation of '{fact}' failed: {reason}",
@@ -44,6 +38,7 @@ def infer(program: Program, engine: Engine, sheet_facts: dict[str, Any]) -> Trac
     firings: list[Firing] = []
     tested = program.tested_facts
     added_by = program.added
+    constants = program.constants
     with engine.session() as session:
         initial = dict(sheet_facts)
         for name, default in program.initial_defaults:
@@ -58,12 +53,22 @@ def infer(program: Program, engine: Engine, sheet_facts: dict[str, Any]) -> Trac
             proposals: dict[str, list[tuple[int, Any, str]]] = {}
             added: set[str] = set()  # facts concluded by `add` (summed), not `set` (compared)
             stratum_firings: list[Firing] = []
+            step = len(firings)
             for rule_id, matched, absent in fired:
-                step = len(firings) + len(stratum_firings) + 1
-                concluded, read = conclude(program, rule_id, store)
+                step += 1
+                constant = constants.get(rule_id)
+                if constant is not None:  # the same at every firing: computed once (Program.constants)
+                    concluded, read = dict(constant), {}
+                else:
+                    concluded, read = conclude(program, rule_id, store)
                 for name, value in concluded.items():
-                    proposals.setdefault(name, []).append((step, value, rule_id))
-                added.update(added_by[rule_id])
+                    entry = (step, value, rule_id)
+                    if name in proposals:
+                        proposals[name].append(entry)
+                    else:
+                        proposals[name] = [entry]
+                if added_by[rule_id]:
+                    added.update(added_by[rule_id])
                 stratum_firings.append(Firing(step, rule_id, stratum, matched, read, concluded, absent=absent))
             new_facts, overruled = resolve(rulebook, proposals, derivations, added)
             for name, default in program.defaults_at[stratum]:
@@ -100,21 +105,25 @@ def _stored(store: dict[str, Any], facts: dict[str, Any], tested: frozenset[str]
 
 def _merge(activations: list[Activation], program: Program, stratum: int) -> list[tuple[str, dict, tuple]]:
     """One firing per rule: a rule with `any` may match several alternatives at once."""
+    rules = program.rules
     merged: dict[str, dict[str, Any]] = {}
     for activation in activations:
-        compiled = program.rules[activation.rule]
-        assert compiled.stratum == stratum, (activation.rule, compiled.stratum, stratum)
-        matched = merged.setdefault(activation.rule, {})
+        rule_id = activation.rule
+        compiled = rules[rule_id]
+        assert compiled.stratum == stratum, (rule_id, compiled.stratum, stratum)
+        matched = merged.get(rule_id)
+        if matched is None:
+            matched = merged[rule_id] = {}
+        aliases = compiled.aliases
         for alias, fact in activation.bindings.items():
-            if alias in compiled.aliases and "name" in fact:
+            if alias in aliases and "name" in fact:
                 value = fact["value"]
                 matched[fact["name"]] = tuple(value) if isinstance(value, list) else value
-    result = []
-    for rule_id, matched in merged.items():
-        compiled = program.rules[rule_id]
-        order = [c.fact for c in compiled.aliases.values() if c.fact in matched]
-        result.append((rule_id, {name: matched[name] for name in dict.fromkeys(order)}, program.absent[rule_id]))
-    return result
+    order = program.matched_order
+    absent = program.absent
+    # Each rule's facts in condition order (Program.matched_order)
+    return [(rule_id, {name: matched[name] for name in order[rule_id] if name in matched}, absent[rule_id])
+            for rule_id, matched in merged.items()]
 
 
 def conclude(program: Program, rule_id: str, store: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -145,8 +154,8 @@ def conclude(program: Program, rule_id: str, store: dict[str, Any]) -> tuple[dic
                     "fact": conclusion.fact, "reason": str(error), "reason_fr": str(error)},
                     file=rule.file, line=conclusion.line, rule=rule.id)) from None
         # One conclusion per fact in a rule: `set` and `add` are mappings, never mixed (loading)
-        concluded[conclusion.fact] = _normalise(rulebook.facts[conclusion.fact], value, rule.id, rule.file,
-                                                conclusion.line)
+        concluded[conclusion.fact] = normalise(rulebook.facts[conclusion.fact], value, rule.id, rule.file,
+                                               conclusion.line)
     return concluded, read
 
 
@@ -166,35 +175,6 @@ def _lookup(rulebook: RuleBook, store: dict[str, Any], name: str) -> Any:
     # The compiler makes a rule wait for the derived facts it computes with; reaching here
     # means a fact without default that no rule concluded for this sheet.
     raise expressions.ExpressionError("unknown-fact", name=name)
-
-
-def _normalise(fact: FactType, value: Any, rule_id: str, file: str, line: int | None) -> Any:
-    """Check a computed value against its fact's type; numbers rounded so bytes are stable."""
-    ok = True
-    if fact.kind == NUMBER:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            ok = False
-        elif fact.integer:
-            ok = float(value).is_integer()
-            value = int(value) if ok else value
-        else:
-            value = round(float(value), 6) + 0.0
-    elif fact.kind == LIST:
-        ok = isinstance(value, (list, tuple)) and all(
-            isinstance(item, str) and (not fact.choices or item in fact.choices) for item in value)
-        value = tuple(value) if ok else value
-    elif fact.kind == TEXT:
-        ok = isinstance(value, str) and (not fact.choices or value in fact.choices)
-    else:
-        ok = isinstance(value, bool)
-    if not ok:
-        # 1.5 for a count: "expects a number" would puzzle the reader, it is one
-        expected = Text("a whole number", fr="un nombre entier") if fact.kind == NUMBER and fact.integer \
-            else fact.describe_kind()
-        raise RuleRunError(Problem("rule-bad-result", {"value": repr(value), "fact": fact.name,
-                                                       "expected": expected},
-                                   file=file, line=line, rule=rule_id))
-    return value
 
 
 def resolve(rulebook: RuleBook, proposals: dict[str, list[tuple[int, Any, str]]],
