@@ -59,3 +59,36 @@ plain = st.recursive(
 @given(plain)
 def test_any_plain_value_is_written_as_json_dumps_writes_it(value: object) -> None:
     assert json_text(value) == reference(value)
+
+
+def test_strings_kept_stay_bounded_and_are_written_as_json_dumps_writes_them() -> None:
+    from advise.render import json_report
+
+    many = {f"key {index}": [f"text {index} « é » \"quoted\" \\ \n", f"text {index}"] for index in range(5000)}
+    assert json_text(many) == reference(many)
+    assert len(json_report._ESCAPED) <= 2 * json_report._ESCAPED.size
+    assert json_text(many) == reference(many)  # read back from the kept strings, older and newer
+
+
+def test_subclasses_of_plain_types_are_written_as_json_dumps_writes_them() -> None:
+    import enum
+
+    from markupsafe import Markup
+
+    class Level(enum.IntEnum):
+        HIGH = 3
+
+    class Name(str):
+        def __str__(self) -> str:
+            return "not what json writes"
+
+    value = {Name("key"): [Markup("<b>bold</b>"), Level.HIGH, Name("x"), 1.5], "plain": Name("y")}
+    assert json_text(value) == reference(value)
+
+
+def test_the_json_report_digests_the_answers_it_carries() -> None:
+    result = ADVISOR.run(load_fact_sheet(EXAMPLES / "fleuriste.yaml"))
+    report = build_report(result, "fr")
+    data = report_json(report)
+    assert data["sheet"] == report.sheet_answers
+    assert data["sheet_digest"] == report.sheet_digest

@@ -15,6 +15,7 @@ long enough never to collide between two rule packs in practice.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from typing import Any, Mapping
@@ -47,24 +48,30 @@ def rules_digest(files: Mapping[str, Any]) -> str:
 def sheet_answers(facts: Mapping[str, Any], lang: str | None, version: int) -> dict[str, Any]:
     """The validated answers as a sheet (nested sections), fit to be read again as a sheet:
     every field with its value, defaults included; absent optional values left out."""
-    from ..sheet.facts import SHEET_FIELDS
-
     answers: dict[str, Any] = {"version": version}
     if lang is not None:
         answers["lang"] = lang
-    for name, spec in SHEET_FIELDS.items():
+    for name, sections, key in _field_paths():
         value = facts.get(name)
         if value is None:
             continue
         node = answers
-        for part in spec.path[:-1]:
+        for part in sections:
             node = node.setdefault(part, {})
         if isinstance(value, tuple):
             value = list(value)
         elif isinstance(value, float) and value.is_integer():
             value = int(value)  # 3, as the owner wrote it, not 3.0
-        node[spec.path[-1]] = value
+        node[key] = value
     return answers
+
+
+@functools.cache
+def _field_paths() -> tuple[tuple[str, tuple[str, ...], str], ...]:
+    """Each field of a sheet: its name, the sections it sits in and its key, split once."""
+    from ..sheet.facts import SHEET_FIELDS
+
+    return tuple((name, spec.path[:-1], spec.path[-1]) for name, spec in SHEET_FIELDS.items())
 
 
 def sheet_digest(answers: Mapping[str, Any]) -> str:
