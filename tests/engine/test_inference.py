@@ -605,3 +605,28 @@ def test_a_constant_that_does_not_fit_its_fact_still_fails_when_its_rule_fires(r
     [problem] = caught.value.problems
     assert (problem.code, problem.rule, problem.line) == ("rule-bad-result", "points", line_of(path, "total_points:"))
     assert problem.params["value"] == "1.5"
+
+
+def test_what_a_rule_reads_is_what_lookup_reads_the_facts_and_tables(advisor: Advisor) -> None:
+    """conclude() reads a fact of the store at once, and everything else through _lookup:
+    the same values, of the same types, and the same conclusions as reading everything
+    through _lookup, for every rule that computes, on every example."""
+    from advise.engine import inference
+
+    program = advisor.program
+    book = program.rulebook
+    computing = [rule_id for rule_id, compiled in program.rules.items()
+                 if any(conclusion.expression is not None for conclusion in compiled.rule.then)]
+    for example in sorted(EXAMPLES.glob("*.yaml")):
+        trace = advisor.run(load_fact_sheet(example)).trace
+        for rule_id in computing:
+            firing = trace.fired(rule_id)
+            if firing is None:
+                continue
+            store = {name: value for name, value in trace.facts.items()
+                     if name in trace.sheet or trace.derivations.get(name) is None
+                     or all(step < firing.step for step in trace.derivations[name].steps)}
+            concluded, read = inference.conclude(program, rule_id, store)
+            assert repr((concluded, read)) == repr((firing.concluded, firing.read)), (example.name, rule_id)
+            through = {name: inference._lookup(book, store, name) for name in read}
+            assert repr(through) == repr(read), (example.name, rule_id)

@@ -39,6 +39,7 @@ from ..errors import LANGS, Problem, RuleBookError, RuleRunError, Text, register
 from ..records import Record
 from ..rulebase.model import Condition, FactType, Group, Rule, RuleBook
 from ..rulebase.operators import LIST, NUMBER, OPERATORS, TEXT
+from .trace import Derivation
 
 register_messages({
     "rule-cycle": {
@@ -148,6 +149,14 @@ class Program(Record):
         order): they hold from the start."""
         return tuple((name, fact.default) for name, fact in self.rulebook.facts.items()
                      if fact.derived and fact.has_default and name not in self.fact_level)
+
+    @cached_property
+    def default_derivations(self) -> dict[str, Derivation]:
+        """How a fact with a default got it when no rule concluded it, for every such fact (of
+        initial_defaults and defaults_at): one record each, shared by every trace (a record
+        never changes, nor does a default: a number, a truth value, a text or a tuple)."""
+        return {name: Derivation(name, default, (), default=True)
+                for name, default in self.initial_defaults + tuple(pair for level in self.defaults_at for pair in level)}
 
     @cached_property
     def added(self) -> dict[str, tuple[str, ...]]:

@@ -41,9 +41,10 @@ def infer(program: Program, engine: Engine, sheet_facts: dict[str, Any]) -> Trac
     constants = program.constants
     with engine.session() as session:
         initial = dict(sheet_facts)
+        kept_defaults = program.default_derivations
         for name, default in program.initial_defaults:
             initial[name] = default
-            derivations[name] = Derivation(name, default, (), default=True)
+            derivations[name] = kept_defaults[name]
         pending = _stored(store, initial, tested)
         for stratum in range(1, len(program.strata)):
             # The facts of the stratum before, then the stage fact that lets this stratum's
@@ -74,7 +75,7 @@ def infer(program: Program, engine: Engine, sheet_facts: dict[str, Any]) -> Trac
             for name, default in program.defaults_at[stratum]:
                 if name not in new_facts:
                     new_facts[name] = default
-                    derivations[name] = Derivation(name, default, (), default=True)
+                    derivations[name] = kept_defaults[name]
             if overruled:
                 for firing in stratum_firings:
                     lost = {fact: winner for (step, fact), winner in overruled.items() if step == firing.step}
@@ -131,9 +132,15 @@ def conclude(program: Program, rule_id: str, store: dict[str, Any]) -> tuple[dic
     rulebook = program.rulebook
     rule = program.rules[rule_id].rule
     read: dict[str, Any] = {}
+    families = rulebook.vocabulary.families
 
     def lookup(name: str) -> Any:
-        value = _lookup(rulebook, store, name)
+        if name in store and name not in families:  # most reads: _lookup's second case, inline
+            value = store[name]
+            if isinstance(value, tuple):
+                value = list(value)
+        else:
+            value = _lookup(rulebook, store, name)
         read[name] = value
         return value
 

@@ -468,6 +468,17 @@ def _compile(node: ast.AST) -> Callable[[Callable[[str], Any]], Any]:
         elements = tuple(_compile(element) for element in node.elts)
         return lambda lookup: [element(lookup) for element in elements]
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in FUNCTIONS:
-        name, arguments = node.func.id, tuple(_compile(argument) for argument in node.args)
-        return lambda lookup: FUNCTIONS[name].call(*[argument(lookup) for argument in arguments])
+        call, arguments = FUNCTIONS[node.func.id].call, tuple(_compile(argument) for argument in node.args)
+        # The arguments computed left to right, as a list would; without building one for the
+        # usual one to three (a comprehension is a function call of its own).
+        if len(arguments) == 1:
+            [only] = arguments
+            return lambda lookup: call(only(lookup))
+        if len(arguments) == 2:
+            first, second = arguments
+            return lambda lookup: call(first(lookup), second(lookup))
+        if len(arguments) == 3:
+            first, second, third = arguments
+            return lambda lookup: call(first(lookup), second(lookup), third(lookup))
+        return lambda lookup: call(*[argument(lookup) for argument in arguments])
     return lambda lookup: _evaluate(node, lookup)
