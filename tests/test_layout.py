@@ -19,7 +19,7 @@ MAX_LINES = 600
 STAGES = ["foundation", "sheet", "rulebase", "engine", "advisor", "explain", "render", "workbench", "web", "cli",
           "api"]
 TOP_LEVEL = {"advise.version": "foundation", "advise.errors": "foundation", "advise.records": "foundation", "advise.kept": "foundation", "advise.output": "foundation",
-             "advise.sandbox": "foundation", "advise.collecting": "foundation", "advise.safetext": "foundation", "advise.stopping": "foundation", "advise.advisor": "advisor", "advise.batch": "render",
+             "advise.sandbox": "foundation", "advise.sandbox_code": "foundation", "advise.collecting": "foundation", "advise.safetext": "foundation", "advise.stopping": "foundation", "advise.advisor": "advisor", "advise.batch": "render",
              "advise.batch_summary": "render",
              "advise": "api", "advise.__main__": "api"}
 

@@ -38,10 +38,10 @@ from jinja2.runtime import LoopContext, Macro
 from jinja2 import sandbox as _jinja_sandbox
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment, SecurityError
 from jinja2.utils import Namespace
-from jinja2.visitor import NodeTransformer
 from markupsafe import Markup
 
 from .records import Record
+from .sandbox_code import LOOP_FILTER, SIZED_FILTER, Rewrite, ScopedCalls
 
 
 class RenderLimit(SecurityError):
@@ -63,8 +63,6 @@ RULE_TEXT_LIMITS = Limits(steps=20_000, text=100_000, items=10_000, argument=10_
 # A whole report: the largest shipped one (HTML, every hint and --all) takes about 11,000.
 REPORT_LIMITS = Limits(steps=500_000, text=10_000_000, items=100_000, argument=10_000)
 
-LOOP_FILTER = "advise:loop"
-SIZED_FILTER = "advise:sized"
 _BITS = 4096  # the largest integer a template may compute, in bits
 
 # Jinja's built-in filters a template may use (`random` is not deterministic; `safe`
@@ -355,19 +353,6 @@ def _bounded_range(*args: int) -> range:
     return result
 
 
-class _Rewrite(NodeTransformer):
-    """Loops go through LOOP_FILTER, `~` through SIZED_FILTER."""
-
-    def visit_For(self, node: nodes.For) -> nodes.Node:
-        self.generic_visit(node)
-        node.iter = nodes.Filter(node.iter, LOOP_FILTER, [], [], None, None, lineno=node.lineno)
-        return node
-
-    def visit_Concat(self, node: nodes.Concat) -> nodes.Node:
-        self.generic_visit(node)
-        return nodes.Filter(node, SIZED_FILTER, [], [], None, None, lineno=node.lineno)
-
-
 class BoundedEnvironment(ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox with advise's allow-lists and bounds (see the module doc).
 
@@ -376,6 +361,7 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
     """
 
     intercepted_binops = frozenset({"+", "-", "*", "/", "//", "%", "**"})
+    code_generator_class = ScopedCalls
 
     def __init__(self, *, limits: Limits, filters: Mapping[str, Callable[..., Any]] | None = None,
                  globals_: Mapping[str, Any] | None = None, **options: Any):
@@ -454,6 +440,14 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
         return super().getitem(obj, argument)
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        """Jinja's own entry (code compiled elsewhere): the loop's and block's variables as keywords."""
+        return __self.scoped_call(__context, kwargs.pop("_loop_vars", None), kwargs.pop("_block_vars", None),
+                                  __obj, *args, **kwargs)
+
+    def scoped_call(__self, __context: Any, __loop_vars: Any, __block_vars: Any, __obj: Any,  # noqa: N805
+                    *args: Any, **kwargs: Any) -> Any:
+        """A template's call (see advise.sandbox_code.ScopedCalls): `call` with the variables a loop or block sets
+        given by position, not as keywords that every call of a loop would build and drop."""
         budget = _local.budget
         budget.left -= 1
         if budget.left < 0:
@@ -491,9 +485,6 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
             plain = kind is _METHOD and type(__obj.__func__) is _FUNCTION \
                 and not __obj.__func__.__dict__
         if plain:
-            if kwargs:
-                kwargs.pop("_block_vars", None)
-                kwargs.pop("_loop_vars", None)
             try:
                 if kind is not Macro:
                     result = __obj(*args, **kwargs)
@@ -509,6 +500,10 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
         else:
             if not __self.is_safe_callable(__obj):
                 raise SecurityError(f"{__obj!r} is not safely callable")
+            if __loop_vars is not None:  # a pass_context callable sees them (jinja2.runtime.Context.call)
+                kwargs["_loop_vars"] = __loop_vars
+            if __block_vars is not None:
+                kwargs["_block_vars"] = __block_vars
             result = __context.call(__obj, *args, **kwargs)
         if type(result) in _STRINGS:
             if len(result) > budget.text:
@@ -552,7 +547,7 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         try:
             tree = super()._parse(source, name, filename)
-            return _Rewrite().visit(tree)  # type: ignore[no-any-return]
+            return Rewrite().visit(tree)  # type: ignore[no-any-return]
         except RecursionError:
             raise jinja2.TemplateSyntaxError("the text nests too deeply", 1, name, filename) from None
 

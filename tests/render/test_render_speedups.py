@@ -9,6 +9,7 @@ by piece, remembered: the same text as one regular expression over the whole rep
 
 from __future__ import annotations
 
+import html
 import random
 import re
 from typing import Any
@@ -84,6 +85,43 @@ def test_calls_in_a_loop_are_still_charged() -> None:
     template = environment.from_string("{% for i in range(5000) %}{{ h.pad('', 0) }}{% endfor %}")
     with pytest.raises(RenderLimit, match="too much work"):
         environment.render(template, {"h": _Helper()})
+
+
+_SCOPES = """\
+{%- macro m(a, b=2) %}[{{ a }}{{ b }}{{ kwargs | dictsort | join(",") }}]{% endmacro -%}
+{%- for x in [1, 2] %}{% set y = x * 10 %}{{ seen() }}{{ keys(a=x) }}{{ m(x) }}{{ m(x, k=y) }}{{ 'ab'.upper() }}
+{%- for z in [3] %}{% set w = z %}{{ seen() }}{{ keys(z) }}{% endfor %}{% endfor %}
+{{ seen() }}{{ keys() }}{% call(v) m(1) %}{{ v }}{% endcall %}
+{%- block b %}{% set y = 7 %}{{ seen() }}{{ keys(y=y) }}{% endblock %}"""
+
+
+@jinja2.pass_context
+def _seen(context: Any) -> str:
+    """What a callable taking the context sees of the variables a loop or block sets."""
+    return "<%s>" % ",".join(f"{name}={context.get(name)}" for name in ("x", "y", "w") if name in context)
+
+
+@pytest.mark.parametrize("autoescape", [False, True])
+def test_a_call_in_a_loop_or_block_behaves_as_jinjas_call(autoescape: bool) -> None:
+    # advise's code passes the variables a loop or block sets by position (scoped_call); a plain
+    # callable never sees them, one taking the context does, as with Jinja's own code.
+    from jinja2.compiler import CodeGenerator
+
+    class _JinjasCode(BoundedEnvironment):
+        code_generator_class = CodeGenerator
+
+    helpers = {"seen": _seen, "keys": lambda *args, **kwargs: f"{args}{sorted(kwargs)}"}
+    ours = BoundedEnvironment(limits=REPORT_LIMITS, autoescape=autoescape, globals_=helpers)
+    jinjas = _JinjasCode(limits=REPORT_LIMITS, autoescape=autoescape, globals_=helpers)
+    assert "scoped_call(context, _loop_vars, None, " in ours.compile(_SCOPES, raw=True)
+    assert "_loop_vars=" not in ours.compile(_SCOPES, raw=True)
+    text = ours.render(ours.from_string(_SCOPES), {})
+    assert text == jinjas.render(jinjas.from_string(_SCOPES), {})
+    text = html.unescape(text)
+    assert text.startswith("<y=10>()['a'][12][12('k', 10)]AB<w=3>(3,)[]<y=20>()['a']")  # the loop's own `set`s
+    assert text.endswith("<>()[][12('caller', <Macro anonymous>)]<y=7>()['y']")  # then the block's
+    with pytest.raises(SecurityError, match="not safely callable"):  # and what is refused still is
+        ours.render(ours.from_string("{% for x in [1] %}{{ h.forbidden() }}{% endfor %}"), {"h": _Helper()})
 
 
 class _Items(list):  # type: ignore[type-arg]
