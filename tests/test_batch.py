@@ -216,6 +216,75 @@ def test_report_names_collisions_and_reserved_names() -> None:
     assert names == ["x.md", "X-3.md", "x-4.md", "summary-2.md", "yaml.md", "a_b.md"]
 
 
+def test_a_folder_lists_each_sheet_by_its_shown_name_and_real_path(sheets: Path, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    (sheets / "sub" / "inner").mkdir()
+    (sheets / "sub" / "inner" / "c.YML").write_text(BAD_SHEET, encoding="utf-8")
+    (sheets / "within.yaml").symlink_to(sheets / "sub" / "inner" / "c.YML")  # the same sheet: listed once
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text(BAD_SHEET, encoding="utf-8")
+    (sheets / "sub" / "out.yaml").symlink_to(outside)
+    linked = tmp_path / "linked"
+    linked.symlink_to(sheets, target_is_directory=True)  # a folder given through a link
+    monkeypatch.chdir(sheets)
+    for source, prefix in ((".", ""), ("./", ""), (str(sheets) + "//", str(sheets) + "/"),
+                           (str(linked), str(linked) + "/")):
+        links: dict[str, str] = {}
+        found = find_sheets([source], outside_links=links)
+        # What Path(folder) / name and os.path.realpath give, file by file.
+        expected = {}
+        for directory, _, files in os.walk(source):
+            for name in files:
+                full = Path(directory) / name
+                if not name.startswith(".") and name.lower().endswith((".yaml", ".yml")):
+                    real = os.path.realpath(full)
+                    if real == str(outside):
+                        real = os.path.abspath(full)
+                    expected.setdefault(real, full.as_posix())
+        assert found == sorted(expected.items(), key=lambda pair: (pair[1], pair[0]))
+        assert {shown for _, shown in found} >= {prefix + "within.yaml", prefix + "sub/fleuriste.yaml"}
+        assert list(links.values()) == [str(outside)]
+
+
+def test_report_stems_are_those_of_their_paths() -> None:
+    from itertools import product
+
+    from advise.batch import _stem
+
+    for parts in product(["", "a", ".", "..", "/", "b.c", " d.yaml", "e."], repeat=3):
+        shown = "".join(parts)
+        assert _stem(shown) == Path(shown).stem, shown
+
+
+def test_the_last_chunks_are_smaller_and_every_sheet_is_in_one_in_order() -> None:
+    from advise.batch import _chunks
+
+    for count in (1, 2, 7, 64, 65, 130, 1000, 5000):
+        for workers in (1, 2, 3, 8):
+            sheets = list(range(count))
+            chunks = _chunks(sheets, workers)  # type: ignore[arg-type]
+            assert [sheet for chunk in chunks for sheet in chunk] == sheets
+            sizes = [len(chunk) for chunk in chunks]
+            assert sizes == sorted(sizes, reverse=True) or sizes[:-1] == sorted(sizes[:-1], reverse=True)
+            assert max(sizes) <= 64
+    sizes = [len(chunk) for chunk in _chunks(list(range(1000)), 2)]  # type: ignore[arg-type]
+    assert sizes[0] == 15 and sizes[-2] == 3 and sum(size == 3 for size in sizes) >= 4 * 2
+
+
+def test_a_worker_prepares_what_its_first_sheet_imports(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from advise.batch import _Worker, plan\n"
+        f"for fmt in ('json', 'text'):\n"
+        f"    worker = _Worker(None, None, fmt, None, {str(tmp_path)!r})\n"
+        "    worker.prepare()\n"
+        "    before = set(sys.modules)\n"
+        f"    worker.advise_all(plan([{str(EXAMPLES / 'fleuriste.yaml')!r}], {str(tmp_path)!r}, fmt), lambda o: None)\n"
+        "    print(fmt, sorted(name for name in set(sys.modules) - before if name.startswith('advise')))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines() == ["json []", "text []"], done.stdout + done.stderr
+
+
 def test_a_report_is_never_written_over_an_input(tmp_path: Path) -> None:
     folder = tmp_path / "both"
     folder.mkdir()

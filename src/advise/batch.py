@@ -131,7 +131,7 @@ def find_sheets(sources: Sequence[str | os.PathLike[str]], *, skip: Path | None 
     found: dict[str, str] = {}  # real path -> shown name
     skip_real = os.path.realpath(skip) if skip is not None else None
 
-    def add(path: Path, shown: str, real: str | None = None) -> None:
+    def add(path: Path | str, shown: str, real: str | None = None) -> None:
         found.setdefault(real or os.path.realpath(path), visible(shown, one_line=True))
 
     for source in sources:
@@ -141,24 +141,47 @@ def find_sheets(sources: Sequence[str | os.PathLike[str]], *, skip: Path | None 
             for directory, subdirs, files in os.walk(path):
                 subdirs[:] = sorted(d for d in subdirs if not d.startswith(".")
                                     and os.path.realpath(os.path.join(directory, d)) != skip_real)
+                # A folder walked is reached from `root` through folders, not links (os.walk
+                # does not follow them): its real path is inside `root`, and so is that of each
+                # of its files but a link. (os.path.realpath looks at every part of a path.)
+                real_directory = os.path.realpath(directory)
+                shown_directory = _shown_prefix(directory)
                 for name in sorted(files):
                     if name.startswith(".") or not name.lower().endswith(SHEET_SUFFIXES):
                         continue
-                    full = Path(directory) / name
+                    full = os.path.join(directory, name)
+                    if not os.path.islink(full):
+                        add(full, shown_directory + name, os.path.join(real_directory, name))
+                        continue
                     real = os.path.realpath(full)
                     if os.path.commonpath([root, real]) != root:  # a link out of the folder
-                        shown = visible(full.as_posix(), one_line=True)
+                        shown = visible(shown_directory + name, one_line=True)
                         found.setdefault(os.path.abspath(full), shown)
                         if outside_links is not None:
                             outside_links[os.path.abspath(full)] = visible(real, one_line=True)
                         continue
-                    add(full, full.as_posix(), real)
+                    add(full, shown_directory + name, real)
         else:
             add(path, path.as_posix())
     if not found:
         shown = ", ".join(Path(s).as_posix() for s in sources)
         raise InputError(Problem("batch-no-sheets", {"paths": shown}, field="DIR_OR_FILES"))
     return sorted(((real, shown) for real, shown in found.items()), key=lambda pair: (pair[1], pair[0]))
+
+
+def _shown_prefix(directory: str) -> str:
+    """What (Path(directory) / name).as_posix() puts before a file's name."""
+    shown = Path(directory).as_posix()
+    return "" if shown == "." else shown if shown.endswith("/") else shown + "/"
+
+
+def _stem(shown: str) -> str:
+    """Path(shown).stem, without making a Path (a batch names thousands of reports)."""
+    name = os.path.basename(shown.rstrip("/")) if "/" in shown else shown
+    if name in ("", ".", ".."):
+        return Path(shown).stem  # Path's own reading of these
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
 
 
 _UNSAFE = re.compile(r"[^\w.\-]+", re.UNICODE)
@@ -171,7 +194,7 @@ def report_names(shown_names: Sequence[str], extension: str, *, reserved: Iterab
     taken |= {SUMMARY_CSV, SUMMARY_MD}
     names = []
     for shown in shown_names:
-        stem = _UNSAFE.sub("_", Path(shown).stem).strip("._") or "sheet"
+        stem = _UNSAFE.sub("_", _stem(shown)).strip("._") or "sheet"
         candidate, counter = stem + extension, 1
         while candidate.casefold() in taken:
             counter += 1
@@ -224,6 +247,17 @@ class _Worker:
         self.fmt, self.lang, self.out_dir, self.hints = fmt, lang, out_dir, hints
         self.with_sheet = with_sheet  # False: JSON reports leave the answers out (--no-sheet)
         self.audience, self.consultant, self.date = signing  # who reads, who signs, the date
+
+    def prepare(self) -> None:
+        """Import what advising a sheet uses and the command line had no need for yet (a
+        worker does it while the batch lists its sheets, not at its first sheet)."""
+        from .explain import report  # noqa: F401  (and the explaining modules it imports)
+        from .rulebase import digest  # noqa: F401  (the sheet's digest, in every report)
+
+        if self.hints:
+            from .explain import counterfactual  # noqa: F401
+        if self.fmt == "json":
+            from .render import json_report  # noqa: F401
 
     def advise(self, sheet: Sheet, writer: Writer) -> Outcome:
         """Advise one sheet and hand its report to `writer`: an OK outcome is the sheet's once
@@ -324,6 +358,7 @@ def _init_worker(parent: int, worker: _Worker | tuple) -> None:
     global _WORKER
     worker_signals(parent, remove_temporaries)  # advise.stopping
     _WORKER = worker if isinstance(worker, _Worker) else _Worker(*worker)
+    _WORKER.prepare()  # while the batch lists its sheets, before the first chunk comes
 
 
 def _advise_chunk(sheets: list[Sheet]) -> list[Outcome]:
@@ -433,13 +468,21 @@ def _stop_if_write_failed(outcomes: Iterable[Outcome]) -> None:
             raise BatchWriteError(Problem("batch-write-failed", {"reason": outcome.error}))
 
 
+def _chunks(sheets: list[Sheet], workers: int) -> list[list[Sheet]]:
+    """The sheets in chunks, in order. Small chunks keep both cores busy to the end and the
+    progress bar moving; large enough that the cost of sending work to a process stays small
+    (well under a millisecond a chunk). The last ones (about two for each worker) are cut in
+    four: a worker left alone with a whole last chunk would leave the other core idle for it."""
+    size = max(1, min(64, len(sheets) // (workers * 32)))
+    end = max(0, len(sheets) - 2 * workers * size) // size * size  # where the smaller chunks start
+    tail = max(1, size // 4)
+    return ([sheets[start:start + size] for start in range(0, end, size)]
+            + [sheets[start:start + tail] for start in range(end, len(sheets), tail)])
+
+
 def _run_parallel(sheets: list[Sheet], workers: int, pool: ProcessPoolExecutor | tuple,
                   progress: Callable[[int], None] | None) -> list[Outcome]:
-    # Small chunks keep both cores busy to the end (the last chunks leave a worker idle
-    # for about half a chunk) and the progress bar moving; large enough that the cost of
-    # sending work to a process stays small (well under a millisecond a chunk).
-    size = max(1, min(64, len(sheets) // (workers * 32)))
-    chunks = [sheets[start:start + size] for start in range(0, len(sheets), size)]
+    chunks = _chunks(sheets, workers)
     if isinstance(pool, tuple):
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_init_worker,
                                    initargs=(os.getpid(), pool))
