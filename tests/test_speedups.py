@@ -48,11 +48,14 @@ YAML_FILES = sorted(path for folder in ("rules", "explanations", "examples", "te
 
 
 def _both(text: str) -> tuple[object, object]:
-    """What each parser gives: (data, marks), or the problems / the exception."""
+    """What each parser gives: (data, marks), or the problems / the exception; libyaml's
+    reader gives None for what it leaves to the pure-Python parser."""
     results = []
-    for loader in (yamlload._CLoader, yamlload._Loader):
+    for read in (yamlload._read_events, lambda text: yamlload._compose(yamlload._Loader, text, "f.yaml")):
         try:
-            found = yamlload._compose(loader, text, "f.yaml")
+            found = read(text)
+        except yamlload._NotForLibyaml:
+            found = None
         except Exception as error:  # noqa: BLE001 - compared below
             found = type(error).__name__
         if isinstance(found, tuple):
@@ -61,7 +64,7 @@ def _both(text: str) -> tuple[object, object]:
     return results[0], results[1]
 
 
-needs_libyaml = pytest.mark.skipif(yamlload._CLoader is None, reason="PyYAML without libyaml")
+needs_libyaml = pytest.mark.skipif(yamlload._CParser is None, reason="PyYAML without libyaml")
 
 
 @needs_libyaml
@@ -79,11 +82,13 @@ def test_libyaml_reads_the_project_files_as_pyyaml_does(path: Path) -> None:
 @pytest.mark.parametrize("text", [
     "a: 1\n\tb: 2\n", "a: b \t|\n", "a: |#\n  x\n", "a: [is it?]\n", "{a: b?}\n", "a: ! x\n- !\n",
     "a: &x 1\nb: *x\n", "a: !!str 1\n", "a: x\ufeffy\n", "a: x\x85b: y\n", "a: x\u2028y\n", "- ? x\n",
+    "%YAML 1.1\n---\na: 1\n", "a: 1\n---\nb: 2\n", "", "# only a comment\n", "1: a\n", "yes: a\n", "a: 1\na: 2\n",
+    "[a, {b: c}]: d\n", "a: \"\\x1b[31m\"\n", "x\u202ey: 1\n", "a: [x, y?]\n", "a: [b: c]\n", "~\n", "''\n",
 ])
 def test_where_libyaml_differs_the_pure_python_parser_decides(text: str) -> None:
     def outcome(fast: bool, monkeypatch: pytest.MonkeyPatch) -> object:
         if not fast:
-            monkeypatch.setattr(yamlload, "_CLoader", None)
+            monkeypatch.setattr(yamlload, "_CParser", None)
         try:
             data, positions = yamlload.load_yaml_text(text, filename="f.yaml", error=FactSheetError)
         except FactSheetError as error:
@@ -130,7 +135,7 @@ def test_libyaml_agrees_on_mutated_documents() -> None:
 
 def test_without_libyaml_the_pure_python_parser_reads_everything(monkeypatch: pytest.MonkeyPatch) -> None:
     expected = [yamlload.load_yaml(path, error=FactSheetError) for path in YAML_FILES[:12]]
-    monkeypatch.setattr(yamlload, "_CLoader", None)
+    monkeypatch.setattr(yamlload, "_CParser", None)
     for path, (data, positions) in zip(YAML_FILES[:12], expected):
         again, again_positions = yamlload.load_yaml(path, error=FactSheetError)
         assert again == data and again_positions._marks == positions._marks
@@ -502,27 +507,51 @@ def _node_shape(node: object) -> object:
 
 
 @needs_libyaml
-def test_the_libyaml_composer_builds_the_nodes_libyaml_itself_builds() -> None:
-    """yamlload composes libyaml's events in one method (advise.sheet.yamlload._CLoader):
-    every node, with its tag, value, marks and style, is the node libyaml's own composer
-    (yaml.CSafeLoader) builds, on the project's files and on nested, flow and block documents."""
+def test_libyaml_events_read_as_libyaml_s_own_nodes_are_built() -> None:
+    """yamlload reads libyaml's events straight into data and positions
+    (advise.sheet.yamlload._read_events): the data and positions _Builder makes of the nodes
+    libyaml's own composer (yaml.CSafeLoader) builds, on the project's files and on nested,
+    flow and block documents; what it leaves to the pure-Python parser has something to
+    refuse or report, or is one of the forms libyaml reads otherwise."""
     texts = [path.read_text(encoding="utf-8").removeprefix("\ufeff") for path in YAML_FILES]
     texts += ["a: [1, {b: [c, 2.5, null, true]}, []]\n", "- - - x\n    - y\n  - {}\n- ''\n", "x\n", "[]\n",
-              "a:\n  b:\n    - 1\n    - 'two'\n    - \"th\\u00e9\"\n  c: |\n    block\n  d: >-\n    folded\n"]
-    composed = 0
+              "a:\n  b:\n    - 1\n    - 'two'\n    - \"th\\u00e9\"\n  c: |\n    block\n  d: >-\n    folded\n",
+              "a: ~\nb: null\nc:\nd: 0x1f\ne: 1:30\nf: 010\ng: .inf\nh: -.nan\ni: 2026-11-29\nj: yes\nk: 1_000\n",
+              "'quoted key': \"x\"\n\"2\": '3'\n? plain\n: value\n", "~\n", "''\n", "a: 99999999999999999999\n",
+              "%YAML 1.1\n---\na: 1\n", "a: 1\n---\nb: 2\n", "", "# only a comment\n", "1: a\n", "yes: a\n",
+              "a: 1\na: 2\n", "[a, {b: c}]: d\n", "a: \"\\x1b[31m\"\n", "a: \"\\u202e\"\n", "a: [x, y?]\n", "a: [b: c]\n"]
+    read = left = 0
     for text in texts:
         if yamlload._libyaml_differs(text):
             continue
-        loader = yamlload._CLoader(text, "f.yaml")
         try:
-            ours = loader.get_single_node()
-        except yamlload._NotForLibyaml:
+            ours = yamlload._read_events(text)
+        except (yamlload._NotForLibyaml, yaml.YAMLError):
+            left += 1  # (test_where_libyaml_differs_the_pure_python_parser_decides: the outcome is the same)
             continue
-        finally:
-            loader.dispose()
-        assert _node_shape(ours) == _node_shape(yaml.compose(text, Loader=yaml.CSafeLoader)), text[:200]
-        composed += 1
-    assert composed > len(YAML_FILES) // 2
+        assert ours is not None
+        node = yaml.compose(text, Loader=yaml.CSafeLoader)
+        builder = yamlload._Builder("f.yaml", yaml.CSafeLoader(""))
+        expected = builder.build(node, ())
+        assert not builder.problems, text
+        assert repr(ours[0]) == repr(expected) and ours[1]._marks == builder.marks, text[:200]
+        read += 1
+    assert read > len(YAML_FILES) // 2 and left >= 10
+
+
+def test_a_plain_scalar_s_kept_value_is_the_one_made_afresh() -> None:
+    """The values of plain scalars are kept by their text (advise.sheet.yamlload._PLAIN): a
+    scalar read again, whether kept or not, gives what PyYAML's pure-Python reading gives."""
+    words = ["true", "True", "yes", "no", "off", "~", "null", "", "0", "-0", "010", "0x1f", "0b1", "1:30", "1_000",
+             "1e3", "1.5e-3", ".inf", "-.Inf", ".nan", "2026-11-29", "tpe", "<<", "=", "3.0", "+1", "99999999999999999999",
+             "1.7976931348623157e309", "é", "a b"]
+    for _ in range(2):  # afresh, then kept
+        for word in words:
+            text = f"a: {word}\n"
+            reference = yamlload._compose(yamlload._Loader, text, "f.yaml")
+            ours = yamlload._read_events(text) if yamlload._CParser is not None else reference
+            assert repr(ours[0]) == repr(reference[0]), word  # type: ignore[index]
+            assert type(ours[0]["a"]) is type(reference[0]["a"]), word  # type: ignore[index]
 
 
 @needs_libyaml
@@ -533,7 +562,7 @@ def test_nesting_at_the_limit_reads_alike_with_and_without_libyaml(depth: int) -
         for fast in (True, False):
             with pytest.MonkeyPatch.context() as patch:
                 if not fast:
-                    patch.setattr(yamlload, "_CLoader", None)
+                    patch.setattr(yamlload, "_CParser", None)
                 try:
                     data, positions = yamlload.load_yaml_text(text, filename="f.yaml", error=FactSheetError)
                     outcomes.append((repr(data), positions._marks))

@@ -27,12 +27,13 @@ from typing import Any, Callable
 
 import yaml
 from yaml.constructor import SafeConstructor
-from yaml.composer import Composer
-from yaml.events import AliasEvent, MappingEndEvent, MappingStartEvent, ScalarEvent, SequenceEndEvent, SequenceStartEvent
+from yaml.events import (AliasEvent, DocumentEndEvent, DocumentStartEvent, MappingEndEvent, MappingStartEvent,
+                         ScalarEvent, SequenceEndEvent, SequenceStartEvent, StreamEndEvent)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
 from ..errors import AdviseError, Problem, Text, register_messages
+from ..kept import TwoGenerations
 from ..safetext import escape_character, first_unsafe, quote
 
 MAX_BYTES = 1024 * 1024
@@ -136,9 +137,9 @@ def load_yaml(
 
 def load_yaml_text(text: str, *, filename: str, error: type[AdviseError]) -> tuple[Any, Positions]:
     """Parse YAML text into plain data and its positions; see the module docstring."""
-    if _CLoader is not None and not _libyaml_differs(text):
+    if _CParser is not None and not _libyaml_differs(text):
         try:
-            found = _compose(_CLoader, text, filename)
+            found = _read_events(text)
         except Exception:  # libyaml refused it, or met something to report: PyYAML says what
             found = None
         if found is not None:
@@ -300,69 +301,126 @@ class _Loader(_Refusals, yaml.SafeLoader):
         self._start(filename)
 
 
-_CLoader: type | None = None
+_CParser: type | None = None
 if getattr(yaml, "__with_libyaml__", False):
-    from yaml.cyaml import CParser
+    from yaml.cyaml import CParser as _CParser
 
-    class _CLoader(_Refusals, Composer, CParser, SafeConstructor, Resolver):  # type: ignore[no-redef]
-        """libyaml's C parser for the events, under the same composer (PyYAML's, and ours)."""
 
-        def __init__(self, text: str, filename: str):
-            CParser.__init__(self, text)
-            Composer.__init__(self)
-            SafeConstructor.__init__(self)
-            Resolver.__init__(self)
-            self._start(filename)
-            self._flow = 0  # how many flow collections enclose the node being composed
-            if self.yaml_path_resolvers:  # compose_node does not descend into them: PyYAML's own reading
+def _read_events(text: str) -> tuple[Any, Positions] | None:
+    """libyaml's events read straight into plain data and positions, without nodes: what
+    composing them and _Builder give, for a document with nothing to refuse or report.
+
+    Anything else raises _NotForLibyaml (or libyaml's own error), and the pure-Python parser
+    reads the text (see load_yaml_text): tags (even the non-specific `!`), anchors and
+    aliases, on which libyaml and PyYAML do not always agree on the events; a `?` inside a
+    plain scalar in a flow collection (`[is it?]`), which PyYAML refuses and libyaml
+    accepts; directives; a key that is not text, a duplicate key, a text with a character
+    advise refuses, nesting deeper than MAX_DEPTH; an empty file, several documents."""
+    if Resolver.yaml_path_resolvers:  # someone added path resolvers: PyYAML's own reading
+        raise _NotForLibyaml
+    parser = _CParser(text)
+    try:
+        get = parser.get_event
+        get()  # the stream's start
+        start = get()
+        if type(start) is not DocumentStartEvent or start.version is not None or start.tags:
+            raise _NotForLibyaml
+        marks: dict[KeyPath, tuple[int, int]] = {}
+        first = get()
+        data = _EventReader(get, marks).value(first, (), 0)
+        if data is None and type(first) is ScalarEvent and first.value == "":
+            raise _NotForLibyaml  # an empty document: the file is empty
+        marks[()] = (first.start_mark.line + 1, first.start_mark.column + 1)
+        if type(get()) is not DocumentEndEvent or type(get()) is not StreamEndEvent:
+            raise _NotForLibyaml  # several documents
+    finally:
+        parser.dispose()
+    return data, Positions(marks)
+
+
+# Each plain scalar's value (_Builder._scalar of its resolved node) kept by its text; _TEXT
+# for a text (which is the scalar itself), _NULL for null: the same few words and numbers
+# (`true`, `tpe`, `0`) come back in every sheet, and resolving a tag and constructing its
+# value cost more than finding them here.
+_TEXT, _NULL = object(), object()
+_PLAIN: TwoGenerations[Any] = TwoGenerations(1024)
+
+
+class _Scalars(SafeConstructor, Resolver):
+    """PyYAML's resolver and constructors of plain scalars, alone (nothing else is built)."""
+
+
+_SCALARS = _Scalars()
+
+
+def _plain_value(text: str) -> Any:
+    node = ScalarNode(_SCALARS.resolve(ScalarNode, text, (True, False)), text)
+    value = _Builder("", _SCALARS)._scalar(node)
+    return _TEXT if value is text else _NULL if value is None else value
+
+
+class _EventReader:
+    """Reads one node's events into plain data (see _read_events), as _Builder.build would
+    from the node composed of them."""
+
+    __slots__ = ("get", "marks", "flow")
+
+    def __init__(self, get: Callable[[], Any], marks: dict[KeyPath, tuple[int, int]]):
+        self.get = get
+        self.marks = marks
+        self.flow = 0  # how many flow collections enclose the value being read
+
+    def value(self, event: Any, path: KeyPath, depth: int) -> Any:
+        """The value whose first event is `event`, at `path`, inside `depth` collections."""
+        kind = type(event)
+        if kind is AliasEvent or event.anchor is not None or event.tag is not None:
+            raise _NotForLibyaml
+        if kind is ScalarEvent:
+            if depth >= MAX_DEPTH:
                 raise _NotForLibyaml
-
-        def compose_node(self, parent: Node | None, index: Any) -> Node:
-            # Tags (even the non-specific `!`), anchors and aliases: libyaml and PyYAML do not
-            # always agree on the events; these are rare, so the pure-Python parser reads them.
-            # So does a `?` inside a plain scalar in a flow collection (`[is it?]`), which
-            # PyYAML refuses and libyaml accepts.
-            #
-            # What is left is composed here in one method, as _Refusals and PyYAML's Composer
-            # would (without the calls through their layers, a third of a sheet's reading): no
-            # anchor, alias or tag to check; no path resolver to descend into (see __init__).
-            event = self.peek_event()
-            kind = event.__class__
-            if kind is AliasEvent or event.anchor is not None or event.tag is not None:
-                raise _NotForLibyaml
-            if kind is ScalarEvent:
-                if self._flow and not event.style and "?" in event.value:  # plain: style "" here
+            text = event.value
+            if not event.style:  # plain (else quoted, or a block scalar: a text, whatever it says)
+                if self.flow and "?" in text:
                     raise _NotForLibyaml
-                if self._depth >= MAX_DEPTH:
-                    raise _TooDeep(event.start_mark)
-                self.get_event()
-                return ScalarNode(self.resolve(ScalarNode, event.value, event.implicit), event.value,
-                                  event.start_mark, event.end_mark, style=event.style)
-            self._depth += 1
-            if self._depth > MAX_DEPTH:
-                raise _TooDeep(event.start_mark)
-            flow = 1 if event.flow_style else 0
-            self._flow += flow
-            self.get_event()
-            if kind is SequenceStartEvent:
-                node: Node = SequenceNode(self.resolve(SequenceNode, None, event.implicit), [], event.start_mark,
-                                          None, flow_style=event.flow_style)
-                items = node.value
-                position = 0
-                while not self.check_event(SequenceEndEvent):
-                    items.append(self.compose_node(node, position))
-                    position += 1
-            else:
-                node = MappingNode(self.resolve(MappingNode, None, event.implicit), [], event.start_mark, None,
-                                   flow_style=event.flow_style)
-                pairs = node.value
-                while not self.check_event(MappingEndEvent):
-                    key = self.compose_node(node, None)
-                    pairs.append((key, self.compose_node(node, key)))
-            node.end_mark = self.get_event().end_mark
-            self._flow -= flow
-            self._depth -= 1
-            return node
+                value = _PLAIN.newer.get(text)
+                if value is None:
+                    value = _PLAIN.get(text, _plain_value, text)
+                if value is not _TEXT:
+                    return None if value is _NULL else value
+            if not (text.isprintable() or first_unsafe(text) is None):
+                raise _NotForLibyaml  # a character advise refuses: reported
+            return text
+        depth += 1
+        if depth > MAX_DEPTH:
+            raise _NotForLibyaml
+        flow = 1 if event.flow_style else 0
+        self.flow += flow
+        get, marks = self.get, self.marks
+        if kind is SequenceStartEvent:
+            items: list[Any] = []
+            event = get()
+            while type(event) is not SequenceEndEvent:
+                where = path + (len(items),)
+                marks[where] = (event.start_mark.line + 1, event.start_mark.column + 1)
+                items.append(self.value(event, where, depth))
+                event = get()
+            self.flow -= flow
+            return items
+        if kind is not MappingStartEvent:
+            raise _NotForLibyaml
+        mapping: dict[str, Any] = {}
+        event = get()
+        while type(event) is not MappingEndEvent:
+            key = self.value(event, path, depth) if type(event) is ScalarEvent else None
+            if type(key) is not str or key in mapping:
+                raise _NotForLibyaml  # a key that is not text, or twice the same key: reported
+            where = path + (key,)
+            marks[where] = (event.start_mark.line + 1, event.start_mark.column + 1)
+            event = get()
+            mapping[key] = self.value(event, where, depth)
+            event = get()
+        self.flow -= flow
+        return mapping
 
 
 class _NotForLibyaml(Exception):
