@@ -362,7 +362,7 @@ class _Validator:
                               for problem in self.problems])
 
     def sheet(self, data: Any, *, path: str | None) -> FactSheet:
-        if not isinstance(data, Mapping):
+        if type(data) is not dict and not isinstance(data, Mapping):
             self.report("not-a-mapping", (), None, found=describe(data))
             self.raise_problems()
         self.unknown_keys(data, ())
@@ -382,7 +382,7 @@ class _Validator:
                 # its fields take their defaults: a missing required section is reported
                 # once, not once per field
                 containers[(section,)] = None
-            elif isinstance(block, Mapping):
+            elif type(block) is dict or isinstance(block, Mapping):  # (an ABC's check: slow)
                 containers[(section,)] = block
                 self.unknown_keys(block, (section,))
             else:
@@ -392,6 +392,7 @@ class _Validator:
         facts: dict[str, Any] = {}
         lines: dict[str, int] = {}
         given: set[str] = set()
+        marks = self.positions.marks  # a field's own line, most often (else its nearest ancestor's)
         for name, spec in SHEET_FIELDS.items():
             facts[name] = spec.default
             field_path, section, key = _FIELD_PATHS[name]
@@ -405,7 +406,8 @@ class _Validator:
                 continue
             facts[name] = self.value(spec, value, field_path)
             given.add(name)
-            line = self.positions.line(field_path)
+            mark = marks.get(field_path)
+            line = mark[0] if mark is not None else self.positions.line(field_path)
             if line is not None:
                 lines[name] = line
         self.raise_problems()
@@ -427,8 +429,7 @@ class _Validator:
 
     def value(self, spec: FieldSpec, value: Any, path: KeyPath) -> Any:
         """The normalised value, or _INVALID after reporting why."""
-        checks = {"bool": self._bool, "number": self._number, "text": self._text, "choice": self._choice, "list": self._list}
-        return checks[spec.type](spec, value, path)
+        return _CHECKS[spec.type](self, spec, value, path)
 
     def _wrong_type(self, spec: FieldSpec, value: Any, path: KeyPath, expected: str, **hint: Any) -> object:
         self.report("wrong-type", path, spec.name, expected=expected, found=describe(value), **hint)
@@ -520,6 +521,10 @@ class _Validator:
             self.problems += [replace(p, field=name, line=None, column=None) for p in error.problems]
             return _INVALID
         return value
+
+
+_CHECKS = {"bool": _Validator._bool, "number": _Validator._number, "text": _Validator._text,
+           "choice": _Validator._choice, "list": _Validator._list}
 
 
 def _and(names: list[str]) -> Text:

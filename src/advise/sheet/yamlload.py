@@ -99,6 +99,11 @@ class Positions:
     def __init__(self, marks: dict[KeyPath, tuple[int, int]] | None = None):
         self._marks: dict[KeyPath, tuple[int, int]] = dict(marks or {})
 
+    @property
+    def marks(self) -> dict[KeyPath, tuple[int, int]]:
+        """Path tuple -> (line, column), as `of` gives them (read only)."""
+        return self._marks
+
     def of(self, path: KeyPath) -> tuple[int, int] | None:
         return self._marks.get(tuple(path))
 
