@@ -228,6 +228,35 @@ def test_the_temporary_file_is_made_beside_the_target(tmp_path: Path, monkeypatc
             for names in seen] == [[True], [True, False]]
 
 
+def test_a_renamed_temporary_is_not_removed_again_and_a_linked_one_is(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A report renamed into place leaves no name to remove (no failed unlink a report); a new
+    file linked into place leaves its temporary name, which is removed; nothing is left."""
+    removed: list[str] = []
+    real_unlink = os.unlink
+
+    def watching_unlink(path: str, *args: object, **kwargs: object) -> None:
+        removed.append(os.path.basename(path))
+        real_unlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "unlink", watching_unlink)
+    write_atomically(tmp_path / "report.txt", "first\n")
+    write_atomically(tmp_path / "report.txt", "second\n")
+    assert removed == []
+    write_new_file(tmp_path / "facts.yaml", "facts\n")
+    assert len(removed) == 1 and removed[0].startswith(".facts.yaml.") and removed[0].endswith(".tmp")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["facts.yaml", "report.txt"]
+    assert (tmp_path / "report.txt").read_text() == "second\n" and (tmp_path / "facts.yaml").read_text() == "facts\n"
+
+    def refused(source: str, target: str) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", refused)  # a rename that fails: its temporary is removed
+    with pytest.raises(InputError):
+        write_atomically(tmp_path / "report.txt", "third\n")
+    assert leftovers(tmp_path) == [] and (tmp_path / "report.txt").read_text() == "second\n"
+
+
 def test_an_error_without_a_system_message_still_says_why(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def refused(source: str, target: str) -> None:
         raise OSError("the share went away")

@@ -78,18 +78,19 @@ def _current_umask() -> int:
 
 
 def _write_then_place(target: Path, text: str, field: str | None, place: Callable[[str], None],
-                      mode: int | None = None) -> None:
+                      mode: int | None = None, *, renames: bool = False) -> None:
     """Write `text` to a temporary file beside `target`, flushed to disk, then `place(temporary)`
-    gives it the name `target`. The temporary file never outlives the call."""
+    gives it the name `target`. The temporary file never outlives the call. `renames`: once
+    `place` returns, the temporary name is gone (renamed): it is not removed again."""
     directory = target.parent if str(target.parent) else Path(".")
     with _WRITING:  # remove_temporaries waits for a write in progress, then allows no other
         if _ENDING:
             raise SystemExit(1)  # the process is ending (remove_temporaries ran): no new file
-        _write_and_place(target, text, field, place, mode, directory)
+        _write_and_place(target, text, field, place, mode, directory, renames)
 
 
 def _write_and_place(target: Path, text: str, field: str | None, place: Callable[[str], None], mode: int | None,
-                     directory: Path) -> None:
+                     directory: Path, renames: bool) -> None:
     data = text.encode("utf-8")  # what a text file in UTF-8 with "\n" line ends would hold
     # The name is recorded before the file exists: a stop (SIGTERM) is handled right after
     # the system call that creates it, and must find it recorded (tempfile.mkstemp would
@@ -97,7 +98,7 @@ def _write_and_place(target: Path, text: str, field: str | None, place: Callable
     for _ in range(100):
         temporary = os.path.join(directory, f".{target.name}.{secrets.token_hex(4)}.tmp")
         _TEMPORARIES.add(temporary)
-        clash = False
+        clash = placed = False
         try:
             try:
                 descriptor = os.open(temporary, _CREATE, 0o600)
@@ -114,15 +115,16 @@ def _write_and_place(target: Path, text: str, field: str | None, place: Callable
             finally:
                 os.close(descriptor)
             place(temporary)
+            placed = renames  # a renamed temporary is gone: removing it again would cost a failed unlink
             return
         except FileExistsError:  # only a new file's name can be taken
             raise InputError(Problem("file-exists", file=str(target), field=field)) from None
         except OSError as error:
             raise _failed(target, error, field) from None
         finally:
-            if not clash:
+            if not clash and not placed:
                 try:
-                    os.unlink(temporary)  # gone already once placed
+                    os.unlink(temporary)  # linked into place, or never placed
                 except OSError:
                     pass
             _TEMPORARIES.discard(temporary)
@@ -173,7 +175,7 @@ def write_atomically(path: str | os.PathLike[str], text: str, *, inputs: Iterabl
             return
         raise InputError(Problem("output-special", file=str(target), field="--output"))
     _write_then_place(target, text, "--output", lambda temporary: os.replace(temporary, target),
-                      stat.S_IMODE(existing.st_mode) if existing is not None else None)
+                      stat.S_IMODE(existing.st_mode) if existing is not None else None, renames=True)
 
 
 def resolved_inputs_at(target: Path, real_paths: Sequence[str]) -> list[str]:
