@@ -79,3 +79,33 @@ def test_its_names_are_still_imported_from_advise_batch() -> None:
     for name in ("summary_csv", "summary_markdown", "BatchResult", "Outcome", "CSV_COLUMNS", "SUMMARY_COLUMNS",
                  "OK", "BAD_INPUT", "INTERNAL", "WRITE_FAILED"):
         assert getattr(advise.batch, name) is getattr(batch_summary, name), name
+
+
+def test_a_markdown_cell_taken_as_it_is_is_the_one_escaped_afresh() -> None:
+    """_md_cell returns a printable cell with nothing to fold or escape as it is: the same
+    cell as folding, writing out and escaping it."""
+    import random
+    import re
+
+    from advise.batch_summary import _md_cell
+    from advise.safetext import visible
+
+    special = re.compile(r"([\\`*_\[\]<>|#~])")
+    rng = random.Random(16)
+    alphabet = list("ab é1.-: ") + ["  ", "\t", "\n", "\x1b", "\u00a0", "\u202e", "\u2028", "|", "*", "_", "#", "\\", "`"]
+    for _ in range(20000):
+        value = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 8)))
+        assert _md_cell(value) == special.sub(r"\\\1", visible(" ".join(value.split()), one_line=True)), repr(value)
+
+
+def test_the_csv_summary_has_every_column_in_order() -> None:
+    from advise.version import __version__
+
+    outcomes = [Outcome("a.yaml", "a.txt", OK, business="=Caf\u00e9, \"Le\"", verdict="go", max_profiles=2,
+                        platforms=("facebook", "instagram"), warnings=("w1",)),
+                Outcome("b.yaml", None, BAD_INPUT, error="line 1\nline 2")]
+    rows = list(csv.DictReader(io.StringIO(summary_csv(outcomes, rules_digest="sha256:0123"))))
+    assert list(rows[0]) == list(CSV_COLUMNS)
+    assert rows[0]["business"] == "'=Caf\u00e9, \"Le\"" and rows[0]["platforms"] == "facebook instagram"
+    assert rows[0]["max_profiles"] == "2" and rows[1]["max_profiles"] == "" and rows[1]["error"] == "line 1\\x0aline 2"
+    assert {row["advise"] for row in rows} == {__version__} and {row["rules"] for row in rows} == {"sha256:0123"}

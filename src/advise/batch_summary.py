@@ -107,13 +107,12 @@ def summary_csv(outcomes: Iterable[Outcome], *, rules_digest: str = "") -> str:
     """The summary as CSV (CSV_COLUMNS); `rules_digest`: the rule base of the batch."""
     from .version import __version__
 
-    made_with = {"advise": __version__, "rules": rules_digest}
+    made_with = [__version__, rules_digest]
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for outcome in outcomes:
-        row = {key: _csv_cell(visible(value, one_line=True)) for key, value in outcome.row().items()}
-        writer.writerow({**row, **made_with})
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for outcome in outcomes:  # row() gives SUMMARY_COLUMNS in order; CSV_COLUMNS adds made_with's two
+        writer.writerow([_csv_cell(visible(value, one_line=True)) for value in outcome.row().values()] + made_with)
     return buffer.getvalue()
 
 
@@ -124,6 +123,11 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
 
 
 def _md_cell(value: str) -> str:
+    # A printable text (no control, no separator but the space: str.isprintable) with no
+    # space to fold and no special character is its own cell: most cells of a summary.
+    if value.isprintable() and "  " not in value and value[:1] != " " and value[-1:] != " " \
+            and not _MD_SPECIAL.search(value):
+        return value
     return _MD_SPECIAL.sub(r"\\\1", visible(" ".join(value.split()), one_line=True))
 
 
