@@ -31,7 +31,8 @@ from .because import because_for, fact_context
 from .model import (ChangeRow, HintView, Item, Premise, Report, SheetChange, Step, ThemeSection, TimeBudget, TimeRow,
                     WhatIfView)
 from .existing import existing_actions, later_platforms
-from .steps import platform_keys, raised, reading_order, step_numbers, steps_in, support_closure
+from .steps import (platform_keys, raised, reading_order, reference_names, step_numbers, steps_in,
+                    support_closure)
 from .summary import AUDIENCES, build_summary, make_signature, report_date
 from .words import Words
 
@@ -64,8 +65,15 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
     number_of = step_numbers(trace)
     position = {firing.step: index for index, firing in enumerate(ordered)}  # where the argument tells it
 
+    # Every step numbered as in the trace (step_numbers): the numbers of a bit set's steps are its steps.
+    as_numbered = all(step == number for step, number in number_of.items())
+
     def numbers(steps: Iterable[int]) -> tuple[int, ...]:
         return tuple(sorted([number_of[step] for step in steps]))
+
+    def numbered(mask: int) -> tuple[int, ...]:
+        """numbers(steps_in(mask))."""
+        return tuple(steps_in(mask)) if as_numbered else numbers(steps_in(mask))
 
     premises_of = {firing.step: firing.premises for firing in trace.firings}  # built once each
     reach = support_closure(trace, rulebook, premises_of)  # what each step builds on (supporting_steps)
@@ -81,29 +89,41 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
     word, tables = words.premise, rulebook.tables
     worded: dict[tuple[str, type, Any], Premise] = {}
 
-    def premise(name: str, value: Any, keys: list[str] | None = None) -> Premise:
-        """words.premise(...); in one report a fact with one value reads the same at every step
-        that uses it (a whole table excepted: `keys` chooses its entries), so it is worded once."""
+    def premise(name: str, value: Any) -> Premise:
+        """words.premise(...) of a fact or table value (not a whole table, whose `keys` choose its
+        entries); in one report a fact with one value reads the same at every step that uses it,
+        so it is worded once."""
         kind = type(value)
-        if name in tables:
-            return word(name, value, number_of=number_of, keys=keys)
         if kind in _WORDED_ONCE or (kind is float and value == value and value != 0):
             key: tuple[str, type, Any] = (name, kind, value)  # typed: 1, 1.0 and True apart; not 0.0 and -0.0
         elif (kind is tuple or kind is list) and all(type(item) is str for item in value):
             key = (name, kind, tuple(value))
         else:
-            return word(name, value, number_of=number_of, keys=keys)
+            return word(name, value, number_of=number_of)
         found = worded.get(key)
         if found is None:
-            found = worded[key] = word(name, value, number_of=number_of, keys=keys)
+            found = worded[key] = word(name, value, number_of=number_of)
         return found
 
     steps_by_firing: dict[int, Step] = {}
+    references = reference_names(rulebook)
+    cites: list[int] = []  # the steps that read reference values: those _cite_once looks at
     for firing in trace.firings:
         rule = rulebook.rule(firing.rule)
         fired = premises_of[firing.step]
-        keys = platform_keys(rulebook, fired)
-        premises = tuple([premise(name, value, keys) for name, value in fired.items()])
+        keys: list[str] | None = None  # the networks of the step, for the whole tables it read
+        worded_premises = []
+        for name, value in fired.items():
+            if name in references:
+                if not cites or cites[-1] != firing.step:
+                    cites.append(firing.step)
+                if name in tables:
+                    if keys is None:
+                        keys = platform_keys(rulebook, fired)
+                    worded_premises.append(word(name, value, number_of=number_of, keys=keys))
+                    continue
+            worded_premises.append(premise(name, value))
+        premises = tuple(worded_premises)
         concluded = tuple([premise(name, value) for name, value in firing.concluded.items()])
         absent = tuple(Premise(name, words.label(name), None, "", from_sheet=False, kind="absent")
                        for name in firing.absent) if firing.absent else ()
@@ -113,9 +133,9 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
             step=firing.step, rule=rule.id, title=rule.title[lang], theme=rule.theme,
             because=because(rule), premises=premises, concluded=concluded, sources=rule.sources_in(lang),
             overruled=dict(firing.overruled), raw=firing, number=number_of[firing.step], absent=absent,
-            overruled_by=overruled_by, support=numbers(steps_in(reach[firing.step])))
+            overruled_by=overruled_by, support=numbered(reach[firing.step]))
     texts.keep_compiled()
-    _cite_once(steps_by_firing, ordered)
+    _cite_once(steps_by_firing, ordered, cites)
     steps = tuple(steps_by_firing[firing.step] for firing in trace.firings)
 
     items: dict[str, list[Item]] = {"warning": [], "recommendation": []}
@@ -211,11 +231,15 @@ def what_if_view(words: Words, what_if: "WhatIf") -> WhatIfView:
     return WhatIfView(tuple(rows), tuple(lists))
 
 
-def _cite_once(steps: dict[int, Step], ordered: list[Firing]) -> None:
+def _cite_once(steps: dict[int, Step], ordered: list[Firing], citing: Iterable[int]) -> None:
     """A reference value's source is given at the first step (in reading order) that uses it;
-    later steps point back to that step instead of repeating it."""
+    later steps point back to that step instead of repeating it. `citing`: the steps that read
+    reference values (the others have nothing to cite)."""
+    citing = set(citing)
     cited: dict[str, int] = {}
     for firing in ordered:
+        if firing.step not in citing:
+            continue
         step = steps[firing.step]
         premises = []
         changed = False
@@ -265,9 +289,9 @@ def time_budget(words: Words) -> TimeBudget | None:
     if not isinstance(available, (int, float)) or not isinstance(needed, (int, float)) or not derivation \
             or not derivation.steps:
         return None
-    firing = trace.firing(derivation.steps[0])
-    tables = [name for name in firing.premises if name in rulebook.tables and rulebook.tables[name].keys == "platform"]
-    lists = [name for name, value in firing.premises.items()
+    premises = trace.firing(derivation.steps[0]).premises
+    tables = [name for name in premises if name in rulebook.tables and rulebook.tables[name].keys == "platform"]
+    lists = [name for name in premises
              if (fact := rulebook.facts.get(name)) is not None and fact.kind == LIST and fact.items == "platform"]
     if not tables or not lists:
         return None
@@ -275,14 +299,14 @@ def time_budget(words: Words) -> TimeBudget | None:
     hours = table.values()
 
     def total(name: str) -> float:
-        return sum(float(hours.get(p, 0)) for p in firing.premises[name] if isinstance(hours.get(p), (int, float)))
+        return sum(float(hours.get(p, 0)) for p in premises[name] if isinstance(hours.get(p), (int, float)))
 
     # The list the hours were added up from: the one whose total is the hours needed.
-    matching = [name for name in lists if firing.premises[name] and abs(total(name) - float(needed)) < 1e-6]
-    basis = (matching or [name for name in lists if firing.premises[name]] or lists)[0]
+    matching = [name for name in lists if premises[name] and abs(total(name) - float(needed)) < 1e-6]
+    basis = (matching or [name for name in lists if premises[name]] or lists)[0]
     kept = set(trace.facts.get("platforms", ()))
     rows = []
-    for platform in firing.premises[basis]:
+    for platform in premises[basis]:
         entry = table.entries.get(platform)
         if entry is None or not isinstance(entry.value, (int, float)):
             continue

@@ -19,10 +19,8 @@ def raised(trace: Trace, prefix: str) -> list[tuple[str, Any]]:
 
 def reading_order(rulebook: RuleBook, trace: Trace) -> list[Firing]:
     """Firings in the report's order: by theme (the rule base's order), then as they fired."""
-    order = {theme.id: theme.order for theme in rulebook.vocabulary.themes.values()}
-    rules = {rule.id: rule for rule in rulebook.rules}
-    return sorted(trace.firings, key=lambda firing: (order.get(rules[firing.rule].theme, len(order)),
-                                                     rules[firing.rule].theme, firing.step))
+    rank = _index(rulebook).rank
+    return sorted(trace.firings, key=lambda firing: (rank[firing.rule], firing.step))
 
 
 def step_numbers(trace: Trace) -> dict[int, int]:
@@ -79,8 +77,19 @@ def support_closure(trace: Trace, rulebook: RuleBook,
                 if derivation is not None:
                     found.extend(derivation.steps)
         direct.append((firing.step, tuple(dict.fromkeys(found))))
-    reach = {step: 0 for step, _ in direct}
-    changed = True
+    # The first pass, in firing order, is final when every firing builds on earlier ones only
+    # (the usual case): a second pass would change nothing.
+    reach: dict[int, int] = {}
+    changed = False
+    for step, built_on in direct:
+        mask = 0
+        for other in built_on:
+            known = reach.get(other)
+            if known is None:
+                changed = True  # a later firing (or itself): not known yet
+                known = 0
+            mask |= (1 << other) | known
+        reach[step] = mask
     while changed:
         changed = False
         for step, built_on in direct:
@@ -105,11 +114,46 @@ def steps_in(mask: int) -> list[int]:
 
 def platform_keys(rulebook: RuleBook, premises: dict[str, Any]) -> list[str]:
     """The networks a step is about: the items of its lists of networks, in their order."""
+    lists = _index(rulebook).platform_lists
     keys: list[str] = []
     for name, value in premises.items():
-        fact = rulebook.facts.get(name)
-        if fact is not None and fact.kind == LIST and fact.items == "platform":
+        if name in lists:
             keys.extend(str(item) for item in value)
     return keys
 
 
+def reference_names(rulebook: RuleBook) -> frozenset[str]:
+    """The names a rule reads that are reference values: the knowledge tables and their values."""
+    return _index(rulebook).references
+
+
+class _Index:
+    """What the functions above read of a rule book, whatever the trace: worked out once."""
+
+    __slots__ = ("rulebook", "rank", "platform_lists", "references")
+
+    def __init__(self, rulebook: RuleBook):
+        self.rulebook = rulebook
+        # rule id -> its place in the reading order: (theme's order, theme id), as a number
+        order = {theme.id: theme.order for theme in rulebook.vocabulary.themes.values()}
+        themes = {rule.id: rule.theme for rule in rulebook.rules}
+        places = sorted({(order.get(theme, len(order)), theme) for theme in themes.values()})
+        place = {key: number for number, key in enumerate(places)}
+        self.rank = {rule_id: place[(order.get(theme, len(order)), theme)] for rule_id, theme in themes.items()}
+        # the facts that are lists of networks
+        self.platform_lists = frozenset(name for name, fact in rulebook.facts.items()
+                                        if fact.kind == LIST and fact.items == "platform")
+        self.references = frozenset(rulebook.tables).union(
+            f"{name}.{key}" for name, table in rulebook.tables.items() for key in table.entries)
+
+
+_INDEXES: dict[int, _Index] = {}
+
+
+def _index(rulebook: RuleBook) -> _Index:
+    index = _INDEXES.get(id(rulebook))
+    if index is None or index.rulebook is not rulebook:
+        if len(_INDEXES) >= 8:
+            _INDEXES.clear()
+        index = _INDEXES[id(rulebook)] = _Index(rulebook)
+    return index
