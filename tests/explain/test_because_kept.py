@@ -129,3 +129,30 @@ def test_a_full_store_drops_the_text_used_least_recently(advisor: Advisor, monke
     assert sorted(because.texts.values()) == ["1\u00a0h", "3\u00a0h"]
     assert because.render(rule, context(weekly_hours=2)) == "2\u00a0h"  # worded again, the same
     assert sorted(because.texts.values()) == ["2\u00a0h", "3\u00a0h"]
+
+
+def test_the_parts_of_keys_kept_for_one_report_give_the_keys_found_afresh(advisor: Advisor) -> None:
+    """The texts of one report read the same few values: each read's part of a key is found once
+    (values_read's `parts`), and every key is the one found without them."""
+    from pathlib import Path
+
+    from advise.explain.because import fact_context
+    from advise.sheet.facts import load_fact_sheet
+
+    examples = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.yaml"))
+    odd = {"resources": {"weekly_hours": object(), "items": 1}, "business": {}}
+    odd_reads = ((("resources", "weekly_hours"),), (("resources", "items"),), (("business", "name"),),
+                 (("nowhere",),), (("business", "name"), ("resources", "weekly_hours")))
+    for path in examples[:6]:
+        result = advisor.run(load_fact_sheet(path))
+        variables = fact_context(result.trace.facts, result.rulebook)
+        parts: dict[Any, Any] = {}
+        for _ in range(2):
+            for reads in advisor.rulebook.text_reads.values():
+                if reads is not None:
+                    assert values_read(reads, variables, parts) == values_read(reads, variables)
+        assert parts
+    parts = {}
+    for reads in odd_reads + odd_reads:
+        assert values_read(reads, odd, parts) == values_read(reads, odd)
+    assert values_read(odd_reads[0], odd, parts) is None and values_read(odd_reads[2], odd, parts) is not None

@@ -68,3 +68,83 @@ def test_equal_tuples_of_other_kinds_are_not_shown_alike(advisor: Advisor) -> No
         for value in [(1,), (True,), (1.0,), (0,), (False,), (-0.0,)]:
             assert words.show("weekly_hours_needed", value) == words._show("weekly_hours_needed", value), value
         assert words.show("x", (True,)) != words.show("x", (1,))
+
+
+# A premise is kept for the next reports of the rule book and language (Words.kept_premise),
+# keyed by its value and by where the value comes from: what a report shows is what
+# Words.premise words afresh, whatever reports came before.
+
+def _assert_premises_worded_afresh(result, report, lang: str, overrides: tuple[str, ...] = ()) -> None:  # type: ignore[no-untyped-def]
+    words = Words(result, lang, overrides)
+    number_of = step_numbers(result.trace)
+    for step in report.steps:
+        firing = step.raw
+        for premise, (name, value) in zip(step.premises + step.concluded,
+                                          list(firing.premises.items()) + list(firing.concluded.items())):
+            if not premise.table:
+                assert premise == words.premise(name, value, number_of=number_of), (step.rule, name)
+
+
+def test_a_kept_premise_names_the_line_of_its_own_sheet(advisor: Advisor, tmp_path: Path) -> None:
+    text = EXAMPLES[0].read_text(encoding="utf-8")
+    first = advisor.run(load_fact_sheet(EXAMPLES[0]))
+    shifted_path = tmp_path / "shifted.yaml"
+    shifted_path.write_text("# one line more\n\n" + text, encoding="utf-8")
+    shifted = advisor.run(load_fact_sheet(shifted_path))
+    for lang in ("en", "fr"):
+        lines = {}
+        for result, moved in ((first, 0), (shifted, 2), (first, 0)):
+            report = build_report(result, lang)
+            _assert_premises_worded_afresh(result, report, lang)
+            for step in report.steps:
+                for premise in step.premises:
+                    if premise.kind == "sheet":
+                        assert premise.sheet_line == lines.setdefault(premise.name, premise.sheet_line) + moved
+                        assert premise.sheet_line == result.sheet.positions[premise.name]
+
+
+def test_a_kept_premise_says_whether_the_sheet_gives_the_answer_and_whether_set_changed_it(
+        advisor: Advisor, tmp_path: Path) -> None:
+    from advise.sheet.facts import fact_sheet_from_mapping
+
+    base = {"version": 1, "lang": "en", "business": {"name": "Test", "size": "tpe", "audience": "b2c"},
+            "resources": {"weekly_hours": 3, "monthly_budget": 0}, "objectives": ["sales"],
+            "profiles": {"planned": ["instagram"]}}
+    given = {**base, "resources": {**base["resources"], "graphic_skills": False}}  # the default, said out loud
+    for lang in ("en", "fr"):
+        kinds = {}
+        for data, overrides in ((base, ()), (given, ()), (base, ("resources.weekly_hours",)), (base, ())):
+            result = advisor.run(fact_sheet_from_mapping(data))
+            report = build_report(result, lang, overrides=overrides)
+            _assert_premises_worded_afresh(result, report, lang, overrides)
+            for step in report.steps:
+                for premise in step.premises:
+                    if premise.name in ("resources.graphic_skills", "resources.weekly_hours"):
+                        kinds.setdefault((premise.name, premise.kind, premise.stated), premise.value)
+        assert ("resources.graphic_skills", "sheet", False) in kinds
+        assert ("resources.graphic_skills", "sheet", True) in kinds
+        assert ("resources.weekly_hours", "override", True) in kinds
+        assert ("resources.weekly_hours", "sheet", True) in kinds
+
+
+def test_kept_premises_read_as_worded_afresh_over_many_varied_sheets(advisor: Advisor, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Derived facts with one value concluded by other steps, or left to their default; a store
+    emptied when full (a small one here) words them again alike."""
+    import sys
+
+    import advise.explain.words as words_module
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    try:
+        from generate import write_sheets
+    finally:
+        sys.path.pop(0)
+    monkeypatch.setattr(words_module._Shared, "PREMISES_LIMIT", 64)
+    words_module._SHARED.clear()
+    paths = write_sheets(tmp_path, 60, seed=11)
+    for path in paths + paths[:10]:
+        result = advisor.run(load_fact_sheet(path))
+        for lang in ("en", "fr"):
+            _assert_premises_worded_afresh(result, build_report(result, lang), lang)
+    words_module._SHARED.clear()

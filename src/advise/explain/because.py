@@ -101,6 +101,7 @@ class Because:
         variables = dict(environment.globals)
         variables.update(context)
         variables["lang"] = lang
+        parts: dict[tuple[Any, ...], Any] = {}  # a read -> its value as a part of a key, in these variables
 
         def render(rule: Rule) -> str:
             text = rule.because[lang]
@@ -109,7 +110,7 @@ class Because:
                     known = self.known_reads.get(text, _UNKNOWN)
                     self.reads[rule.id] = reads_of(environment, text) if known is _UNKNOWN else known
                 reads = self.reads[rule.id]
-                key = None if reads is None else values_read(reads, variables)
+                key = None if reads is None else values_read(reads, variables, parts)
                 if key is not None:
                     found = self.texts.pop((rule.id, key), None)
                     if found is not None:
@@ -171,26 +172,42 @@ def _frozen(value: Any, depth: int = 0) -> Any:
     return _MISSING
 
 
-def values_read(reads: tuple[tuple[Any, ...], ...], variables: dict[str, Any]) -> tuple[Any, ...] | None:
-    """The values a text reads in `variables`, as a key; None when one cannot be a key."""
+def values_read(reads: tuple[tuple[Any, ...], ...], variables: dict[str, Any],
+                parts: dict[tuple[Any, ...], Any] | None = None) -> tuple[Any, ...] | None:
+    """The values a text reads in `variables`, as a key; None when one cannot be a key.
+
+    `parts`: each read's part of the key, kept for the next texts that read it in the same
+    `variables` (the texts of one report read the same few values)."""
     key = []
-    for name, *parts in reads:
-        if name not in variables:
-            return None  # Jinja's own names (self, loop...) or an error: rendered
-        value = variables[name]
-        for part in parts:
-            if type(value) is not dict:
-                break  # the rest is read from this value, which is in the key whole
-            if part in _DICT_NAMES:
-                return None  # Jinja would find the mapping's method, not the key
-            value = value.get(part, _MISSING)
-            if value is _MISSING:
-                break
-        frozen = _MISSING if value is _MISSING else _frozen(value)
-        if frozen is _MISSING and value is not _MISSING:
+    for read in reads:
+        if parts is None:
+            part = _read_part(read, variables)
+        else:
+            part = parts.get(read, _UNKNOWN)
+            if part is _UNKNOWN:
+                part = parts[read] = _read_part(read, variables)
+        if part is None:
             return None
-        key.append(frozen)
+        key.append(part)
     return tuple(key)
+
+
+def _read_part(read: tuple[Any, ...], variables: dict[str, Any]) -> Any:
+    """What one read finds in `variables`, as a part of a key (_frozen); None when it cannot be one."""
+    name = read[0]
+    if name not in variables:
+        return None  # Jinja's own names (self, loop...) or an error: rendered
+    value = variables[name]
+    for part in read[1:]:
+        if type(value) is not dict:
+            break  # the rest is read from this value, which is in the key whole
+        if part in _DICT_NAMES:
+            return None  # Jinja would find the mapping's method, not the key
+        value = value.get(part, _MISSING)
+        if value is _MISSING:
+            return _MISSING
+    frozen = _frozen(value)
+    return None if frozen is _MISSING else frozen
 
 
 # Compiling the rules' `because` texts costs far more than rendering them (about 10 ms a

@@ -86,7 +86,7 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
             mask &= ~(1 << step)
         return steps_in(mask)
 
-    word, tables = words.premise, rulebook.tables
+    word, kept, tables = words.premise, words.kept_premise, rulebook.tables
     worded: dict[tuple[str, type, Any], Premise] = {}
 
     def premise(name: str, value: Any) -> Premise:
@@ -102,7 +102,7 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
             return word(name, value, number_of=number_of)
         found = worded.get(key)
         if found is None:
-            found = worded[key] = word(name, value, number_of=number_of)
+            found = worded[key] = kept(key, name, value) if as_numbered else word(name, value, number_of=number_of)
         return found
 
     steps_by_firing: dict[int, Step] = {}

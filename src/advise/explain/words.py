@@ -23,8 +23,9 @@ class _Shared:
     labels and shown values already worded (a report words a few hundred; a batch, the same
     ones over and over). Bounded: cleared when full."""
 
-    __slots__ = ("rulebook", "filters", "labels", "shown", "tables")
+    __slots__ = ("rulebook", "filters", "labels", "shown", "tables", "premises")
     LIMIT = 1024
+    PREMISES_LIMIT = 4096  # a batch's sheets give many more (a value, its line, the steps behind it)
 
     def __init__(self, rulebook: RuleBook, lang: str):
         self.rulebook = rulebook
@@ -32,14 +33,15 @@ class _Shared:
         self.labels: dict[str, str] = {}
         self.shown: dict[tuple[str, type, Any], str] = {}
         self.tables: dict[tuple[str, str], TableValue] = {}  # (table, key) -> its entry, worded
+        self.premises: dict[tuple[Any, ...], Premise] = {}  # see Words.kept_premise
 
 
-def _kept(store: dict[Any, Any], key: Any, make: Callable[..., Any], *args: Any) -> Any:
-    """store[key], made by `make(*args)` the first time; a full store (_Shared.LIMIT) is emptied."""
+def _kept(store: dict[Any, Any], key: Any, make: Callable[..., Any], *args: Any, limit: int = _Shared.LIMIT) -> Any:
+    """store[key], made by `make(*args)` the first time; a full store (`limit`) is emptied."""
     value = store.get(key)
     if value is None:
         value = make(*args)
-        if len(store) >= _Shared.LIMIT:
+        if len(store) >= limit:
             store.clear()
         store[key] = value
     return value
@@ -254,6 +256,32 @@ class Words:
             # a table value: show_value(value, its unit), kept as show keeps it (show words a mapping otherwise)
             shown = self.show_value(value, self.unit(name)) if isinstance(value, dict) else self.show(name, value)
         return Premise(name, label, value, shown, from_sheet=False, table=True, kind="table", entries=entries)
+
+    def kept_premise(self, key: tuple[Any, ...], name: str, value: Any) -> Premise:
+        """self.premise(name, value, number_of=numbers) for a report whose steps are numbered as
+        in the trace (advise.explain.steps.step_numbers), kept for the next reports of the rule
+        book in this language. `key`: (name, type of value, value) of a value that can be a key
+        (advise.explain.report). Not for a whole table, whose keys choose its entries.
+
+        A premise depends on its name and value and on where the value comes from: for an
+        answer of the sheet, its line, whether the sheet gives it and whether --set changed
+        it; for a derived fact, the steps that concluded it (its numbers, here) and whether it
+        is the default. A table value depends on nothing else; points per network (a family)
+        are worded afresh."""
+        rulebook = self.rulebook
+        fact = rulebook.facts.get(name)
+        if fact is None:
+            if name in self.vocabulary.families or name in rulebook.tables:
+                return self.premise(name, value)
+            where: tuple[Any, ...] = ()  # a table value, or a name the rule book does not know
+        elif not fact.derived:
+            sheet = self.result.sheet
+            where = (name in self.overrides, sheet.positions.get(name), name in sheet.given)
+        else:
+            derivation = self.trace.derivations.get(name)
+            where = (derivation.steps, derivation.default) if derivation is not None else (None,)
+        return _kept(self._shared.premises, (key, where), self.premise, name, value,
+                     limit=_Shared.PREMISES_LIMIT)
 
     def table_values(self, name: str, keys: Iterable[str] | None = None) -> tuple[TableValue, ...]:
         rulebook = self.rulebook
