@@ -23,13 +23,12 @@ import datetime
 from typing import TYPE_CHECKING, Any, Iterable
 
 from ..advisor import Result
-from ..engine.trace import Firing
 from ..records import replace
 from ..rulebase.operators import LIST
 from ..sheet.consultant import Consultant
 from .because import because_for, fact_context
-from .model import (ChangeRow, HintView, Item, Premise, Report, SheetChange, Step, ThemeSection, TimeBudget, TimeRow,
-                    WhatIfView)
+from .model import (ChangeRow, HintView, Item, Premise, Report, SheetChange, Step, TableValue, ThemeSection, TimeBudget,
+                    TimeRow, WhatIfView)
 from .existing import existing_actions, later_platforms
 from .steps import (platform_keys, raised, reading_order, reference_names, step_numbers, steps_in,
                     support_closure)
@@ -105,24 +104,46 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
             found = worded[key] = kept(key, name, value) if as_numbered else word(name, value, number_of=number_of)
         return found
 
-    steps_by_firing: dict[int, Step] = {}
     references = reference_names(rulebook)
-    cites: list[int] = []  # the steps that read reference values: those _cite_once looks at
-    for firing in trace.firings:
+    cited: dict[str, int] = {}  # a reference value -> the step that gave its source (in reading order)
+
+    def cite(premise: Premise, number: int) -> Premise:
+        """The premise's reference values, each with its source at the first step (in reading order)
+        that uses it; later steps point back to that step instead of repeating it."""
+        entries = []
+        changed = False
+        for entry in premise.entries:
+            key = premise.name if "." in premise.name else f"{premise.name}.{entry.key}"
+            cited_at = cited.get(key)
+            if entry.cited_at != cited_at:
+                entry = TableValue(entry.key, entry.name, entry.value, entry.shown, entry.source, cited_at)
+                changed = True
+            entries.append(entry)
+            cited.setdefault(key, number)
+        return replace(premise, entries=tuple(entries)) if changed else premise
+
+    # Each rule's text in firing order (the first that cannot be written is the one reported),
+    # then the steps in reading order, which decides where a source is cited.
+    said = {firing.step: because(rulebook.rule(firing.rule)) for firing in trace.firings}
+    texts.keep_compiled()
+    steps_by_firing: dict[int, Step] = {}
+    for firing in ordered:
         rule = rulebook.rule(firing.rule)
         fired = premises_of[firing.step]
+        number = number_of[firing.step]
         keys: list[str] | None = None  # the networks of the step, for the whole tables it read
         worded_premises = []
         for name, value in fired.items():
             if name in references:
-                if not cites or cites[-1] != firing.step:
-                    cites.append(firing.step)
                 if name in tables:
                     if keys is None:
                         keys = platform_keys(rulebook, fired)
-                    worded_premises.append(word(name, value, number_of=number_of, keys=keys))
-                    continue
-            worded_premises.append(premise(name, value))
+                    found = word(name, value, number_of=number_of, keys=keys)
+                else:
+                    found = premise(name, value)
+                worded_premises.append(cite(found, number) if found.entries else found)
+            else:
+                worded_premises.append(premise(name, value))
         premises = tuple(worded_premises)
         concluded = tuple([premise(name, value) for name, value in firing.concluded.items()])
         absent = tuple(Premise(name, words.label(name), None, "", from_sheet=False, kind="absent")
@@ -131,11 +152,9 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
                              for fact, winner in firing.overruled.items()) if firing.overruled else ()
         steps_by_firing[firing.step] = Step(
             step=firing.step, rule=rule.id, title=rule.title[lang], theme=rule.theme,
-            because=because(rule), premises=premises, concluded=concluded, sources=rule.sources_in(lang),
-            overruled=dict(firing.overruled), raw=firing, number=number_of[firing.step], absent=absent,
+            because=said[firing.step], premises=premises, concluded=concluded, sources=rule.sources_in(lang),
+            overruled=dict(firing.overruled), raw=firing, number=number, absent=absent,
             overruled_by=overruled_by, support=numbered(reach[firing.step]))
-    texts.keep_compiled()
-    _cite_once(steps_by_firing, ordered, cites)
     steps = tuple(steps_by_firing[firing.step] for firing in trace.firings)
 
     items: dict[str, list[Item]] = {"warning": [], "recommendation": []}
@@ -229,34 +248,6 @@ def what_if_view(words: Words, what_if: "WhatIf") -> WhatIfView:
         if ids:
             lists.append((key, tuple(section[item]["title"][words.lang] for item in ids)))
     return WhatIfView(tuple(rows), tuple(lists))
-
-
-def _cite_once(steps: dict[int, Step], ordered: list[Firing], citing: Iterable[int]) -> None:
-    """A reference value's source is given at the first step (in reading order) that uses it;
-    later steps point back to that step instead of repeating it. `citing`: the steps that read
-    reference values (the others have nothing to cite)."""
-    citing = set(citing)
-    cited: dict[str, int] = {}
-    for firing in ordered:
-        if firing.step not in citing:
-            continue
-        step = steps[firing.step]
-        premises = []
-        changed = False
-        for premise in step.premises:
-            if premise.entries:
-                entries = []
-                for entry in premise.entries:
-                    key = premise.name if "." in premise.name else f"{premise.name}.{entry.key}"
-                    cited_at = cited.get(key)
-                    entries.append(entry if entry.cited_at == cited_at else replace(entry, cited_at=cited_at))
-                    cited.setdefault(key, step.number)
-                if any(new is not old for new, old in zip(entries, premise.entries)):
-                    premise = replace(premise, entries=tuple(entries))
-                    changed = True
-            premises.append(premise)
-        if changed:
-            steps[firing.step] = replace(step, premises=tuple(premises))
 
 
 def hint_view(words: Words, hint: Hint) -> HintView:
