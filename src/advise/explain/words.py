@@ -23,9 +23,12 @@ class _Shared:
     labels and shown values already worded (a report words a few hundred; a batch, the same
     ones over and over). Bounded: cleared when full."""
 
-    __slots__ = ("rulebook", "filters", "labels", "shown", "tables", "premises")
+    __slots__ = ("rulebook", "filters", "labels", "shown", "tables", "premises", "older_premises")
     LIMIT = 1024
-    PREMISES_LIMIT = 4096  # a batch's sheets give many more (a value, its line, the steps behind it)
+    # Premises kept, in each of two generations: when the newer is full it becomes the older,
+    # and a premise found there comes back (a batch's sheets give many: a value, its line,
+    # the steps behind it; most reports share the common ones).
+    PREMISES_LIMIT = 1024
 
     def __init__(self, rulebook: RuleBook, lang: str):
         self.rulebook = rulebook
@@ -34,14 +37,15 @@ class _Shared:
         self.shown: dict[tuple[str, type, Any], str] = {}
         self.tables: dict[tuple[str, str], TableValue] = {}  # (table, key) -> its entry, worded
         self.premises: dict[tuple[Any, ...], Premise] = {}  # see Words.kept_premise
+        self.older_premises: dict[tuple[Any, ...], Premise] = {}
 
 
-def _kept(store: dict[Any, Any], key: Any, make: Callable[..., Any], *args: Any, limit: int = _Shared.LIMIT) -> Any:
-    """store[key], made by `make(*args)` the first time; a full store (`limit`) is emptied."""
+def _kept(store: dict[Any, Any], key: Any, make: Callable[..., Any], *args: Any) -> Any:
+    """store[key], made by `make(*args)` the first time; a full store (_Shared.LIMIT) is emptied."""
     value = store.get(key)
     if value is None:
         value = make(*args)
-        if len(store) >= limit:
+        if len(store) >= _Shared.LIMIT:
             store.clear()
         store[key] = value
     return value
@@ -280,8 +284,18 @@ class Words:
         else:
             derivation = self.trace.derivations.get(name)
             where = (derivation.steps, derivation.default) if derivation is not None else (None,)
-        return _kept(self._shared.premises, (key, where), self.premise, name, value,
-                     limit=_Shared.PREMISES_LIMIT)
+        shared = self._shared
+        key = (key, where)
+        found = shared.premises.get(key)
+        if found is None:
+            found = shared.older_premises.get(key)
+            if found is None:
+                found = self.premise(name, value)
+            if len(shared.premises) >= _Shared.PREMISES_LIMIT:
+                shared.older_premises = shared.premises
+                shared.premises = {}
+            shared.premises[key] = found
+        return found
 
     def table_values(self, name: str, keys: Iterable[str] | None = None) -> tuple[TableValue, ...]:
         rulebook = self.rulebook
