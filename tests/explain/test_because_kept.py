@@ -156,3 +156,35 @@ def test_the_parts_of_keys_kept_for_one_report_give_the_keys_found_afresh(adviso
     for reads in odd_reads + odd_reads:
         assert values_read(reads, odd, parts) == values_read(reads, odd)
     assert values_read(odd_reads[0], odd, parts) is None and values_read(odd_reads[2], odd, parts) is not None
+
+
+def _plain_fact_context(trace_facts: dict[str, Any], rulebook: Any) -> dict[str, Any]:
+    context: dict[str, Any] = {}
+    for name in sorted(trace_facts):
+        value = trace_facts[name]
+        value = list(value) if isinstance(value, tuple) else value
+        parts = name.split(".")
+        node = context
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = value
+    for table_name, table in rulebook.tables.items():
+        context[table_name] = table.values()
+    return context
+
+
+def test_the_context_of_the_texts_is_the_facts_nested_at_their_dots_whatever_came_before(advisor: Advisor) -> None:
+    """The sorted, split names of a set of facts are worked out once (fact_context's plans):
+    the context is the one made afresh, in the same order, for the same names in any order and
+    for other values."""
+    from advise.explain.because import fact_context
+
+    cases = [{"b.y": 1, "a": (1, 2), "b.x": "v", "c.d.e": 2.5, "z": None},
+             {"z": 0, "c.d.e": -0.0, "b.x": "w", "a": ("p",), "b.y": True},
+             {"b.y": 1, "a": [], "b.x": "v", "c.d.e": 3, "z": None, "c.d.f": False},
+             {}, {"only": 1}]
+    for facts in cases + cases:
+        made = fact_context(facts, advisor.rulebook)
+        plain = _plain_fact_context(facts, advisor.rulebook)
+        assert made == plain
+        assert repr(made) == repr(plain)  # the same order of keys, at every level

@@ -9,8 +9,8 @@ import pytest
 
 from advise.advisor import Advisor
 from advise.engine.trace import Derivation, Firing, Trace
-from advise.explain.steps import (platform_keys, reading_order, reference_names, steps_in, support_closure,
-                                  supporting_steps)
+from advise.explain.steps import (platform_keys, reading_order, reference_names, rule_index, steps_in,
+                                  support_closure, supporting_steps)
 from advise.rulebase.operators import LIST
 from advise.sheet.facts import load_fact_sheet
 
@@ -45,6 +45,7 @@ def test_the_reading_order_and_the_networks_of_a_step_are_those_of_their_definit
         assert reading_order(rulebook, trace) == _plain_reading_order(rulebook, trace), path.name
         for firing in trace.firings:
             assert platform_keys(rulebook, firing.premises) == _plain_platform_keys(rulebook, firing.premises)
+            assert rule_index(rulebook)[firing.rule] is rulebook.rule(firing.rule)
 
 
 def test_the_reading_order_puts_a_theme_the_vocabulary_does_not_list_last(advisor: Advisor) -> None:

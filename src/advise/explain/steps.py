@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from ..engine.trace import Firing, Trace
-from ..rulebase.model import RuleBook
+from ..rulebase.model import Rule, RuleBook
 from ..rulebase.operators import LIST
 
 
@@ -72,10 +72,16 @@ def support_closure(trace: Trace, rulebook: RuleBook,
         found: list[int] = []
         names = premises[firing.step] if premises is not None else firing.premises
         for name in names:
-            for member in families.get(name, (name,)):
-                derivation = derivations.get(member)
+            members = families.get(name)
+            if members is None:
+                derivation = derivations.get(name)
                 if derivation is not None:
-                    found.extend(derivation.steps)
+                    found += derivation.steps
+            else:
+                for member in members:
+                    derivation = derivations.get(member)
+                    if derivation is not None:
+                        found += derivation.steps
         direct.append((firing.step, tuple(dict.fromkeys(found))))
     # The first pass, in firing order, is final when every firing builds on earlier ones only
     # (the usual case): a second pass would change nothing.
@@ -127,13 +133,21 @@ def reference_names(rulebook: RuleBook) -> frozenset[str]:
     return _index(rulebook).references
 
 
+def rule_index(rulebook: RuleBook) -> dict[str, Rule]:
+    """Rule id -> the rule (as rulebook.rule finds it), for a report's many look-ups."""
+    return _index(rulebook).rules
+
+
 class _Index:
     """What the functions above read of a rule book, whatever the trace: worked out once."""
 
-    __slots__ = ("rulebook", "rank", "platform_lists", "references")
+    __slots__ = ("rulebook", "rank", "platform_lists", "references", "rules")
 
     def __init__(self, rulebook: RuleBook):
         self.rulebook = rulebook
+        self.rules: dict[str, Rule] = {}
+        for rule in rulebook.rules:
+            self.rules.setdefault(rule.id, rule)  # the first rule with an id, as rulebook.rule finds it
         # rule id -> its place in the reading order: (theme's order, theme id), as a number
         order = {theme.id: theme.order for theme in rulebook.vocabulary.themes.values()}
         themes = {rule.id: rule.theme for rule in rulebook.rules}
