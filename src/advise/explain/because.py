@@ -120,27 +120,30 @@ class Because:
         variables.update(context)
         variables["lang"] = lang
         parts: dict[tuple[Any, ...], Any] = {}  # a read -> its value as a part of a key, in these variables
+        reads_by_rule, texts = self.reads, self.texts
 
         def render(rule: Rule) -> str:
             text = rule.because[lang]
             try:
-                if rule.id not in self.reads:
+                reads = reads_by_rule.get(rule.id, _UNKNOWN)
+                if reads is _UNKNOWN:
                     known = self.known_reads.get(text, _UNKNOWN)
-                    self.reads[rule.id] = reads_of(environment, text) if known is _UNKNOWN else known
-                reads = self.reads[rule.id]
-                key = None if reads is None else values_read(reads, variables, parts)
-                if key is not None:
-                    found = self.texts.pop((rule.id, key), None)
+                    reads = reads_by_rule[rule.id] = reads_of(environment, text) if known is _UNKNOWN else known
+                key = None if reads is None else (rule.id, values_read(reads, variables, parts))
+                if key is not None and key[1] is not None:
+                    found = texts.pop(key, None)
                     if found is not None:
-                        self.texts[(rule.id, key)] = found  # the most recently used, kept last
+                        texts[key] = found  # the most recently used, kept last
                         return found
+                else:
+                    key = None
                 template = self.cache.get(rule.id) or self._compile(text)
                 self.cache[rule.id] = template
                 rendered = typography(str(environment.render(template, variables, shared=True)).strip(), lang)
                 if key is not None:
-                    if len(self.texts) >= _TEXTS_KEPT:
-                        del self.texts[next(iter(self.texts))]  # the least recently used
-                    self.texts[(rule.id, key)] = rendered
+                    if len(texts) >= _TEXTS_KEPT:
+                        del texts[next(iter(texts))]  # the least recently used
+                    texts[key] = rendered
                 return rendered
             except jinja2.TemplateError as error:
                 if is_unsafe(error):  # the sandbox refusing a text makes the rule base bad input (exit 2)

@@ -33,7 +33,8 @@ def build_summary(report: Report, words: Words) -> Summary:
     existing = tuple(ExistingProfile(action.platform, action.name, action.action) for action in report.existing)
     later = tuple(report.later)
     actions = []
-    for item in report.now_recommendations[:ACTIONS_SHOWN]:
+    now_recommendations = report.now_recommendations
+    for item in now_recommendations[:ACTIONS_SHOWN]:
         entry = words.vocabulary.recommendations.get(item.id, {})
         why = entry.get("why", {}).get(words.lang, "")
         actions.append(Action(len(actions) + 1, item.id, item.title, why, item.numbers))
@@ -47,7 +48,7 @@ def build_summary(report: Report, words: Words) -> Summary:
         existing=existing,
         later_shown=filters["platforms"](later) if later and not report.platforms else "",
         actions=tuple(actions),
-        more_actions=max(0, len(report.now_recommendations) - ACTIONS_SHOWN),
+        more_actions=max(0, len(now_recommendations) - ACTIONS_SHOWN),
         hours_now=hours_now,
         hours_now_shown=filters["hours"](hours_now),
         hours_available_shown=filters["hours"](available) if isinstance(available, (int, float)) else "",

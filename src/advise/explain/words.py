@@ -239,15 +239,18 @@ class Words:
         fact = rulebook.facts.get(name)
         if fact is not None:
             shown = self.show(name, value)
+            # Premise(name, label, value, shown, from_sheet, sheet_line, stated, by_steps, table, kind,
+            # numbers, entries), by position: a report words some fifty
             if not fact.derived:
                 kind = "override" if name in self.overrides else "sheet"
-                return Premise(name, label, value, shown, from_sheet=True, sheet_line=self.sheet_line(name),
-                               stated=name in self.result.sheet.given, kind=kind)
+                sheet = self.result.sheet
+                return Premise(name, label, value, shown, True, sheet.positions.get(name), name in sheet.given, (),
+                               False, kind, (), ())
             derivation = trace.derivations.get(name)
             steps = derivation.steps if derivation else ()
             kind = "default" if derivation is not None and derivation.default else "derived"
-            return Premise(name, label, value, shown, from_sheet=False, by_steps=steps, kind=kind,
-                           numbers=tuple(sorted(number_of.get(s, s) for s in steps)))
+            numbers = tuple(sorted([number_of.get(s, s) for s in steps])) if number_of else tuple(sorted(steps))
+            return Premise(name, label, value, shown, False, None, False, steps, False, kind, numbers, ())
         if name in self.vocabulary.families:
             steps = tuple(sorted({s for member in self.vocabulary.families[name]
                                   for s in (trace.derivations[member].steps if member in trace.derivations else ())}))
