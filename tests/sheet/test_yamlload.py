@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -88,10 +89,39 @@ def test_unreadable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> None:  # chmod 0 does not stop root
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(yamlload, "open", refuse, raising=False)
+    monkeypatch.setattr(yamlload.os, "open", refuse)
     [problem] = file_problems(path)
     assert problem.code == "file-unreadable"
     assert problem.params == {"reason": "Permission denied"}
+
+
+def test_a_sheet_that_comes_in_pieces_is_read_whole_and_bounded(tmp_path: Path) -> None:
+    """A named pipe has no size: its sheet is read until its end, in as many reads as it
+    comes in, and refused once past the limit, as a file is."""
+    import threading
+
+    text = b"business:\n  name: Pipe\n" + b"# a comment\n" * 400 + b"objectives: []\n"
+    for limit, expected in ((1024 * 1024, None), (len(text) - 1, "file-too-large")):
+        pipe = tmp_path / f"sheet-{limit}.yaml"
+        os.mkfifo(pipe, 0o600)
+
+        def feed() -> None:
+            try:
+                with open(pipe, "wb", buffering=0) as stream:
+                    for start in range(0, len(text), 1000):
+                        stream.write(text[start:start + 1000])
+            except BrokenPipeError:  # the reader stopped past the limit
+                pass
+
+        writer = threading.Thread(target=feed, daemon=True)
+        writer.start()
+        if expected is None:
+            data, _ = load_yaml(pipe, error=FactSheetError, max_bytes=limit)
+            assert data == {"business": {"name": "Pipe"}, "objectives": []}
+        else:
+            [problem] = file_problems(pipe, max_bytes=limit)
+            assert problem.code == expected and problem.params == {"size": limit + 1, "limit": limit}
+        writer.join(timeout=5)
 
 
 @pytest.mark.parametrize("text", ["", "   \n\n", "# only a comment\n# and another\n", "---\n"])

@@ -197,8 +197,7 @@ def _read_bytes(path: str | os.PathLike[str], name: str, *, error: type[AdviseEr
         # in case the file grows meanwhile or is a device with no size.
         if size > max_bytes:
             raise refuse("file-too-large", size=size, limit=max_bytes)
-        with open(path, "rb") as stream:
-            raw = stream.read(max_bytes + 1)
+        raw = _read_at_most(path, max_bytes + 1, size + 1)
     except FileNotFoundError:
         raise refuse("file-missing") from None
     except IsADirectoryError:
@@ -208,6 +207,27 @@ def _read_bytes(path: str | os.PathLike[str], name: str, *, error: type[AdviseEr
     if len(raw) > max_bytes:
         raise refuse("file-too-large", size=len(raw), limit=max_bytes)
     return raw
+
+
+def _read_at_most(path: str | os.PathLike[str], limit: int, first: int) -> bytes:
+    """The file's first `limit` bytes (fewer at its end), read `first` bytes at a time at
+    first (its size and a byte: a regular file in one read, and one that finds its end),
+    then 64 KiB at a time. Read from the descriptor: a buffered file would make a buffer of
+    `limit` bytes (1 MiB, a map of memory made, resized and dropped for each sheet) and ask
+    whether the file is a terminal and where it starts."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        parts, got, step = [], 0, first
+        while got < limit:
+            chunk = os.read(descriptor, min(step, limit - got))
+            if not chunk:
+                break
+            parts.append(chunk)
+            got += len(chunk)
+            step = 1 << 16
+    finally:
+        os.close(descriptor)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def _line_and_column(text: str, index: int) -> tuple[int, int]:
