@@ -92,3 +92,14 @@ def test_the_json_report_digests_the_answers_it_carries() -> None:
     data = report_json(report)
     assert data["sheet"] == report.sheet_answers
     assert data["sheet_digest"] == report.sheet_digest
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.yaml"))[:6], ids=lambda path: path.stem)
+def test_each_step_s_premises_are_its_firing_s(path) -> None:
+    """report_json builds a step's premises in one dict: those of Firing.premises (what it
+    matched, then what else it read), in the same order, lists for tuples."""
+    result = ADVISOR.run(load_fact_sheet(path))
+    steps = report_json(build_report(result, "en"))["trace"]
+    for step, firing in zip(steps, result.trace.firings):
+        expected = json.loads(json.dumps(firing.premises))
+        assert list(step["premises"].items()) == list(expected.items())

@@ -7,6 +7,7 @@ import math
 from json.encoder import encode_basestring as _string  # json's own (in C when available)
 from typing import Any, Callable
 
+from ..engine.trace import Firing
 from ..explain.model import REPORT_VERSION, HintView, Item, Report
 from ..kept import TwoGenerations
 from ..rulebase.digest import sheet_digest
@@ -32,6 +33,15 @@ def _plain_values(mapping: dict[str, Any]) -> dict[str, Any]:
     return {name: value if type(value) in leaves else _plain(value) for name, value in mapping.items()}
 
 
+def _premises(firing: Firing) -> dict[str, Any]:
+    """_plain_values(firing.premises) in one dict: what it matched, then what else it read."""
+    premises = _plain_values(firing.matched)
+    for name, value in firing.read.items():
+        if name not in premises:
+            premises[name] = value if type(value) in _LEAVES else _plain(value)
+    return premises
+
+
 def hint_json(hint: HintView) -> dict[str, Any]:
     return {"fact": hint.fact, "from": _plain(hint.before), "to": _plain(hint.after), "change": hint.kind,
             "verdict": hint.verdict, "gained_platforms": list(hint.gained)}
@@ -55,7 +65,7 @@ def report_json(report: Report) -> dict[str, Any]:
             "step": step.step,
             "rule": step.rule,
             "title": step.title,
-            "premises": _plain_values(step.raw.premises),
+            "premises": _premises(step.raw),
             "concluded": _plain_values(step.raw.concluded),
             "source": " | ".join(step.sources),
             "theme": step.theme,
