@@ -366,9 +366,10 @@ def _read_events(text: str) -> tuple[Any, Positions] | None:
 # Each plain scalar's value (_Builder._scalar of its resolved node) kept by its text; _TEXT
 # for a text (which is the scalar itself), _NULL for null: the same few words and numbers
 # (`true`, `tpe`, `0`) come back in every sheet, and resolving a tag and constructing its
-# value cost more than finding them here.
+# value cost more than finding them here. Small generations: what one sheet says alone (its
+# business's name) fills them, and a worker's memory must be flat after a few hundred sheets.
 _TEXT, _NULL = object(), object()
-_PLAIN: TwoGenerations[Any] = TwoGenerations(1024)
+_PLAIN: TwoGenerations[Any] = TwoGenerations(256)
 
 
 class _Scalars(SafeConstructor, Resolver):
