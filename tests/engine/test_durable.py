@@ -624,7 +624,7 @@ print(counts)
                     reason="glibc's malloc thresholds, read through /proc")
 def test_the_second_sheet_reuses_the_memory_of_the_first() -> None:
     """durable's state for a sheet (some 3 MB) is not mapped afresh for the second sheet
-    (advise.engine.durable._keep_large_blocks): the second run faults in few pages."""
+    (advise.collecting.keep_large_blocks): the second run faults in few pages."""
     done = subprocess.run([sys.executable, "-c", _PAGES_PROBE, str(EXAMPLES / "fleuriste.yaml")],
                           capture_output=True, text=True, timeout=120, env={**os.environ, "ADVISE_NO_CACHE": "1"})
     first, second, third = ast.literal_eval(done.stdout.strip().splitlines()[-1])

@@ -5,24 +5,29 @@
 
 from __future__ import annotations
 
-import atexit
-import contextlib
-import gc
-import importlib
-import os
-import sys
-import threading
-from typing import Any, Iterator
+from ..collecting import keep_large_blocks, long_lived_imports, one_sheet
 
-import click
+# What these imports make lives as long as the process: made without garbage collections
+# (advise.collecting), after malloc is set to keep the large blocks freed meanwhile.
+keep_large_blocks()
+with long_lived_imports():
+    import atexit
+    import contextlib
+    import gc
+    import importlib
+    import os
+    import sys
+    import threading
+    from typing import Any, Iterator
 
-from ..collecting import one_sheet
-from ..errors import InputError, Problem, register_messages
-from ..version import __version__
-from . import i18n
-from .options import (audience_option, consultant_option, date_option, lang_option, report_format_option,
-                      rules_option, signature_options, templates_option)
-from .reporting import EXIT_READER_GONE, report_errors
+    import click
+
+    from ..errors import InputError, Problem, register_messages
+    from ..version import __version__
+    from . import i18n
+    from .options import (audience_option, consultant_option, date_option, lang_option, report_format_option,
+                          rules_option, signature_options, templates_option)
+    from .reporting import EXIT_READER_GONE, report_errors
 
 i18n.install()
 

@@ -69,6 +69,7 @@ from typing import Any, Callable, Iterator
 import durable.engine as durable_engine
 import durable_rules_engine as _rules_engine
 
+from ..collecting import keep_large_blocks
 from ..errors import CycleError, EngineError, Problem, RuleRunError, register_messages
 from ..records import Record
 
@@ -315,24 +316,6 @@ class _Recorder:
         self.ended = False  # durable reached the fact that ends the batch: it took every fact before it
 
 
-def _keep_large_blocks() -> None:
-    """The C library's malloc (glibc) maps a block of 128 KiB or more on its own and unmaps it
-    when freed, and only then raises that threshold to the block's size. So the first
-    sheet's state in durable (some 3 MB) is faulted in page by page and given back, and the
-    second sheet's is faulted in again, from the heap, where later sheets reuse it: about
-    650 page faults, 1 ms of CPU, in one `advise facts.yaml` (a run, and one re-run per
-    hint). Freeing one large block first raises the threshold at once; allocated with
-    calloc (bytes), it is never written, so no page of it is faulted in. Once per process;
-    elsewhere than glibc, only an allocation and a free."""
-    if not _LARGE_BLOCKS_KEPT:
-        _LARGE_BLOCKS_KEPT.append(True)
-        block = bytes(8 << 20)  # below glibc's largest threshold (32 MiB); durable's blocks are smaller
-        del block
-
-
-_LARGE_BLOCKS_KEPT: list[bool] = []
-
-
 class Engine:
     """A compiled ruleset registered in its own Host. Reusable for many sheets, one at a time."""
 
@@ -368,7 +351,7 @@ class Engine:
             raise EngineError(Problem("engine-failed", {"reason": _durable_message(error)})) from None
         finally:
             _REGISTERING.known = None
-        _keep_large_blocks()
+        keep_large_blocks()
 
     def _ignore(self, closure: Any) -> None:
         if self._recorder is not None:
