@@ -174,3 +174,28 @@ def test_a_template_entry_loads_what_jinjas_own_reading_loads(tmp_path: Path) ->
     assert loaded(data[:3] + b"other magic" + data[3:]) is None
     for size in (0, 5, len(data) // 2, len(data) - 1):
         assert loaded(data[:size]) is None
+
+
+def test_the_template_cache_keeps_a_bounded_number_of_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every rule base's `because` texts and the templates, in every language, leave files in
+    the cache folder: past KEEP, the oldest are dropped (down to half of it), the newest stay."""
+    import jinja2
+    from jinja2.bccache import Bucket
+
+    folder = tmp_path / "cache"
+    folder.mkdir(mode=0o700)
+    monkeypatch.setattr(cache._BytecodeCache, "KEEP", 8)
+    store = cache._BytecodeCache(str(folder), "jinja-test-%s.cache")
+    environment = jinja2.Environment()
+    for number in range(20):
+        bucket = Bucket(environment, f"template {number}", "checksum")
+        bucket.code = environment.compile(f"{{{{ {number} }}}}")
+        store.dump_bytecode(bucket)
+        kept = [name for name in os.listdir(folder) if name.startswith("jinja-")]
+        assert len(kept) <= 8
+        written = store._get_cache_filename(bucket)
+        if os.path.exists(written):  # one time a file, in the order written (not one clock tick for all)
+            os.utime(written, ns=(10**18 + number, 10**18 + number))
+    newest = Bucket(environment, "template 19", "checksum")
+    store.load_bytecode(newest)
+    assert newest.code is not None  # the last one written is still there

@@ -290,6 +290,19 @@ class _BytecodeCache(jinja2.FileSystemBytecodeCache):
         except Exception:  # an unreadable or damaged entry: compile afresh (and replace it)
             bucket.reset()
 
+    def dump_bytecode(self, bucket: Any) -> None:
+        """Jinja's writing, then the oldest files dropped past KEEP (down to half of it)."""
+        try:
+            super().dump_bytecode(bucket)
+            names = [name for name in os.listdir(self.directory) if name.startswith("jinja-")]
+            if len(names) > self.KEEP:
+                paths = [os.path.join(self.directory, name) for name in names]
+                paths.sort(key=lambda path: os.stat(path).st_mtime_ns)
+                for path in paths[: len(paths) - self.KEEP // 2]:
+                    os.unlink(path)
+        except OSError:
+            pass
+
 
 def _load_bucket(bucket: Any, data: bytes) -> None:
     """What jinja2.bccache.Bucket.load_bytecode reads from a file (Jinja's magic, the source's
@@ -301,18 +314,6 @@ def _load_bucket(bucket: Any, data: bytes) -> None:
         bucket.reset()  # another Jinja's, or another source's: compiled afresh
         return
     bucket.code = marshal.loads(memoryview(data)[stream.tell():])
-
-    def dump_bytecode(self, bucket: Any) -> None:
-        try:
-            super().dump_bytecode(bucket)
-            names = [name for name in os.listdir(self.directory) if name.startswith("jinja-")]
-            if len(names) > self.KEEP:
-                paths = [os.path.join(self.directory, name) for name in names]
-                paths.sort(key=lambda path: os.stat(path).st_mtime_ns)
-                for path in paths[: len(paths) - self.KEEP // 2]:
-                    os.unlink(path)
-        except OSError:
-            pass
 
 
 def bytecode_cache() -> jinja2.BytecodeCache | None:
