@@ -9,7 +9,7 @@ import pytest
 
 from advise.advisor import Advisor
 from advise.engine.trace import Derivation, Firing, Trace
-from advise.explain.steps import (platform_keys, reading_order, reference_names, rule_index, steps_in,
+from advise.explain.steps import (platform_keys, reading_order, reference_names, rule_index, steps_in, steps_of,
                                   support_closure, supporting_steps)
 from advise.rulebase.operators import LIST
 from advise.sheet.facts import load_fact_sheet
@@ -99,3 +99,13 @@ def test_reference_names_are_the_tables_and_each_of_their_values(advisor: Adviso
         assert rulebook.table_value(name) is not None, name
     assert len(names) == len(rulebook.tables) + sum(len(table.entries) for table in rulebook.tables.values())
     assert not names & set(rulebook.facts)
+
+
+def test_the_steps_of_a_bit_set_are_its_set_bits_in_order_however_often_asked() -> None:
+    import random
+
+    rng = random.Random(16)
+    masks = [0, 1, 2, 3, 1 << 70, (1 << 70) | 5] + [rng.getrandbits(rng.randrange(1, 90)) for _ in range(300)]
+    for mask in masks + masks:
+        expected = tuple(bit for bit in range(mask.bit_length()) if mask >> bit & 1)
+        assert steps_of(mask) == tuple(steps_in(mask)) == expected

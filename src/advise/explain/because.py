@@ -99,7 +99,11 @@ class Because:
         if code is None:
             code = environment.compile(text)
             self.compiled.add(text, marshal.dumps(code))
-        return environment.template_class.from_code(environment, code, environment.make_globals(None), None)
+        # The template's globals as a plain mapping, not Jinja's ChainMap over the environment's:
+        # the same names (those of BoundedEnvironment, set once), but each rendering's Context
+        # lists them (set(globals)), and a ChainMap takes several times as long to list.
+        globals_ = dict(environment.make_globals(None))
+        return environment.template_class.from_code(environment, code, globals_, None)
 
     def keep_compiled(self) -> None:
         """The texts compiled for the first time, kept in the cache for the next process."""

@@ -31,7 +31,7 @@ from .model import (ChangeRow, HintView, Item, Premise, Report, SheetChange, Ste
                     TimeRow, WhatIfView)
 from .existing import existing_actions, later_platforms
 from .steps import (platform_keys, raised, reading_order, reference_names, rule_index, step_numbers, steps_in,
-                    support_closure)
+                    steps_of, support_closure)
 from .summary import AUDIENCES, build_summary, make_signature, report_date
 from .words import Words
 
@@ -72,18 +72,19 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
 
     def numbered(mask: int) -> tuple[int, ...]:
         """numbers(steps_in(mask))."""
-        return tuple(steps_in(mask)) if as_numbered else numbers(steps_in(mask))
+        return steps_of(mask) if as_numbered else numbers(steps_in(mask))
 
     premises_of = {firing.step: firing.premises for firing in trace.firings}  # built once each
     reach = support_closure(trace, rulebook, premises_of)  # what each step builds on (supporting_steps)
 
-    def support(steps: Iterable[int]) -> list[int]:
+    def support(steps: Iterable[int]) -> tuple[int, ...]:
+        """The numbers of the steps the given ones build on, themselves left out."""
         mask = 0
         for step in steps:
             mask |= reach[step]
         for step in steps:
             mask &= ~(1 << step)
-        return steps_in(mask)
+        return numbered(mask)
 
     word, kept, tables = words.premise, words.kept_premise, rulebook.tables
     worded: dict[tuple[str, type, Any], Premise] = {}
@@ -169,7 +170,7 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
             items[kind].append(Item(
                 item_id, kind, section[item_id]["title"][lang], first.because, first.rule,
                 tuple(steps_by_firing[s].rule for s in derivation.steps), derivation.steps,
-                numbers=numbers(derivation.steps), support=numbers(item_support),
+                numbers=numbers(derivation.steps), support=item_support,
                 hints=tuple(hint_view(words, hint) for hint in item_hints)))
 
     by_theme: dict[str, list[Step]] = {}  # each theme's steps, in reading order
@@ -213,7 +214,7 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
         facts=dict(trace.facts),
         result=result,
         verdict_step=number_of[verdict_steps[0]] if verdict_steps else None,
-        verdict_support=numbers(support(verdict_steps)),
+        verdict_support=support(verdict_steps),
         verdict_hints=tuple(hint_view(words, hint) for hint in hints.verdict) if hints is not None else (),
         platform_hints=tuple(hint_view(words, hint) for hint in hints.platforms) if hints is not None else (),
         hints_computed=hints is not None,

@@ -3,6 +3,7 @@ steps a conclusion builds on, the networks a step is about."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Iterable
 
 from ..engine.trace import Firing, Trace
@@ -116,6 +117,12 @@ def steps_in(mask: int) -> list[int]:
         found.append(low.bit_length() - 1)
         mask ^= low
     return found
+
+
+@lru_cache(maxsize=2048)  # a batch's reports build on the same few sets of steps again and again
+def steps_of(mask: int) -> tuple[int, ...]:
+    """steps_in(mask), as a tuple: the support of a step as a report numbers it."""
+    return tuple(steps_in(mask))
 
 
 def platform_keys(rulebook: RuleBook, premises: dict[str, Any]) -> list[str]:
