@@ -148,3 +148,23 @@ def test_kept_premises_read_as_worded_afresh_over_many_varied_sheets(advisor: Ad
         for lang in ("en", "fr"):
             _assert_premises_worded_afresh(result, build_report(result, lang), lang)
     words_module._SHARED.clear()
+
+
+def test_the_rows_of_the_time_picture_read_as_worded_afresh(advisor: Advisor) -> None:
+    """A row's words (network, hours in the table's unit, source) are kept per rule book and
+    language: each reads as worded afresh, in every report."""
+    seen = 0
+    for path in EXAMPLES + EXAMPLES[:3]:
+        result = advisor.run(load_fact_sheet(path))
+        for lang in ("en", "fr"):
+            report = build_report(result, lang)
+            if report.time is None:
+                continue
+            words = Words(result, lang)
+            table = result.rulebook.tables[report.time.table]
+            for row in report.time.rows:
+                entry = table.entries[row.platform]
+                assert (row.name, row.shown, row.source) == (
+                    words.member_name(row.platform), words.show_value(entry.value, table.unit), entry.source_in(lang))
+                seen += 1
+    assert seen

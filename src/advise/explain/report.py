@@ -303,8 +303,8 @@ def time_budget(words: Words) -> TimeBudget | None:
         entry = table.entries.get(platform)
         if entry is None or not isinstance(entry.value, (int, float)):
             continue
-        rows.append(TimeRow(platform, words.member_name(platform), float(entry.value),
-                            words.show_value(entry.value, table.unit), platform in kept, entry.source_in(words.lang)))
+        name, shown, source = words.row_words(table, entry)
+        rows.append(TimeRow(platform, name, float(entry.value), shown, platform in kept, source))
     return TimeBudget(
         available=float(available), needed=float(needed),
         available_shown=words.show("weekly_hours_available", available),

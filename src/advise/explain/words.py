@@ -23,7 +23,7 @@ class _Shared:
     labels and shown values already worded (a report words a few hundred; a batch, the same
     ones over and over). Bounded: cleared when full."""
 
-    __slots__ = ("rulebook", "filters", "labels", "shown", "tables", "premises", "older_premises")
+    __slots__ = ("rulebook", "filters", "labels", "shown", "tables", "rows", "premises", "older_premises")
     LIMIT = 1024
     # Premises kept, in each of two generations: when the newer is full it becomes the older,
     # and a premise found there comes back (a batch's sheets give many: a value, its line,
@@ -36,6 +36,7 @@ class _Shared:
         self.labels: dict[str, str] = {}
         self.shown: dict[tuple[str, type, Any], str] = {}
         self.tables: dict[tuple[str, str], TableValue] = {}  # (table, key) -> its entry, worded
+        self.rows: dict[tuple[str, str], tuple[str, str, str]] = {}  # see Words.row_words
         self.premises: dict[tuple[Any, ...], Premise] = {}  # see Words.kept_premise
         self.older_premises: dict[tuple[Any, ...], Premise] = {}
 
@@ -313,6 +314,14 @@ class Words:
         """An entry of a knowledge table as the reader sees it: worded once per rule book and
         language (it depends on nothing else)."""
         return _kept(self._shared.tables, (entry.table, entry.key), self._word_table_value, entry)
+
+    def row_words(self, table: Any, entry: Any) -> tuple[str, str, str]:
+        """An entry of a table keyed by network, as the time picture shows it: the network's
+        name, the value in the table's unit, its source; worded once per rule book and language."""
+        return _kept(self._shared.rows, (table.name, entry.key), self._row_words, table, entry)
+
+    def _row_words(self, table: Any, entry: Any) -> tuple[str, str, str]:
+        return self.member_name(entry.key), self.show_value(entry.value, table.unit), entry.source_in(self.lang)
 
     def _word_table_value(self, entry: Any) -> TableValue:
         name = self.member_name(entry.key) if entry.key in self.vocabulary.platforms or not entry.label \
