@@ -186,7 +186,6 @@ _STRINGS = frozenset({str, Markup})
 # A Macro whose instance marks nothing (see BoundedEnvironment.call); Macro's own
 # __call__ takes the evaluation context (jinja2.pass_eval_context).
 _MACRO_MARKS = frozenset({"unsafe_callable", "alters_data", "__call__", "jinja_pass_arg"})
-_PLAIN_MACRO = _MACRO_MARKS.isdisjoint
 _SIZED = (list, tuple, dict, set, frozenset, range)
 _SCALARS = frozenset({bool, float, type(None)})  # neither sized nor iterable: nothing to check
 _FUNCTION, _METHOD = types.FunctionType, types.MethodType  # BoundedEnvironment.call compares each call's type
@@ -461,7 +460,7 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
         if kind is _FUNCTION:
             plain = not __obj.__dict__
         elif kind is Macro:
-            plain = _PLAIN_MACRO(__obj.__dict__)
+            plain = __obj.__dict__.keys().isdisjoint(_MACRO_MARKS)  # looks up the 4 marks, not the ~10 keys
         else:
             owner = getattr(__obj, "__self__", None)
             if type(owner) in _HELPERS:  # TextLayout.wrap and the like: a report calls them ~150 times
@@ -559,16 +558,17 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
         budget = _local.budget = _Budget(self.limits)
         try:
             parts: list[str] = []
-            size = 0
+            keep, size, limit = parts.append, 0, self.limits.text  # (a report has ~200 parts)
             try:
                 for part in template.root_render_func(template.new_context(dict(variables), shared=shared)):
-                    size += len(part)
-                    if size > self.limits.text:
-                        raise RenderLimit(f"the text is longer than {self.limits.text:,} characters")
-                    budget.left -= 1 + len(part) // 64
+                    length = len(part)
+                    size += length
+                    if size > limit:
+                        raise RenderLimit(f"the text is longer than {limit:,} characters")
+                    budget.left -= 1 + length // 64
                     if budget.left < 0:
                         _spent(budget)
-                    parts.append(part)
+                    keep(part)
             except RecursionError:
                 raise RenderLimit("a macro or an include calls itself too deeply") from None
             except MemoryError:

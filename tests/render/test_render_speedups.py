@@ -304,6 +304,19 @@ def test_a_macro_called_by_position_gives_what_jinjas_macro_call_gives(autoescap
         sandboxed.render(sandboxed.from_string(source + "{{ pair(1, 2, c=3) }}"), {})
 
 
+@pytest.mark.parametrize("mark", ["unsafe_callable", "alters_data"])
+def test_a_macro_marked_unsafe_is_refused(mark: str) -> None:
+    # The fast path takes a macro whose instance carries none of the marks; one that carries
+    # one goes to the sandbox's own check, which refuses it.
+    environment = BoundedEnvironment(limits=REPORT_LIMITS)
+    module = environment.from_string("{% macro m() %}x{% endmacro %}").module
+    macro = module.m
+    assert environment.render(environment.from_string("{{ m() }}"), {"m": macro}) == "x"
+    setattr(macro, mark, True)
+    with pytest.raises(SecurityError, match="not safely callable"):
+        environment.render(environment.from_string("{{ m() }}"), {"m": macro})
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.one_of(st.integers(-5, 500), st.text(max_size=6)), max_size=5), st.sampled_from(["en", "fr"]))
 def test_lists_are_worded_as_babel_words_them(items: list[Any], lang: str) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from jinja2.filters import do_indent
 
 from advise.render import text_layout
 from advise.render.text_layout import TextLayout
@@ -43,3 +44,13 @@ def test_the_memory_is_bounded_and_keeps_what_is_asked_again(monkeypatch: pytest
     assert laid_out.count("the same sentence in every report") == 1
     assert laid_out.count("- the same item in every report") == 1
     assert len(laid_out) == 2 + 40 * 20  # every other text once
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(list("ab -\n\r\t\x0b\x0c\x1c\x85\u2028\u00a0")), max_size=80),
+       width=st.integers(1, 20), indent=st.integers(0, 6), first=st.booleans())
+def test_indenting_wrapped_lines_gives_what_jinjas_indent_gives(text: str, width: int, indent: int, first: bool) -> None:
+    wrapped = text_layout._wordwrap(text, width, False, "\n", False)
+    assert text_layout.indented(wrapped, indent, first) == do_indent(wrapped, indent, first)
+    joined = "\n".join(text.splitlines())  # any lines, some empty, none with another break
+    assert text_layout.indented(joined, indent, first) == do_indent(joined, indent, first)

@@ -151,21 +151,39 @@ class TextLayout:
         """A paragraph: `text` wrapped to the width, every line indented by `indent` spaces.
         A line never breaks where the language's typography puts a no-break space, nor inside
         a hyphenated word ("ceux-ci", "best-fitting")."""
-        return self._kept.get((text, indent, None), self._wrap, text, indent)
+        key = (text, indent, None)
+        done = self._kept.newer.get(key)  # most texts of a report: looked up here, a call less
+        return self._kept.get(key, self._wrap, text, indent) if done is None else done
 
     def bullet(self, text: Any, indent: int, mark: str = "- ") -> str:
         """A list item: `indent` spaces, the mark, then the text; the following lines line up
         under the text."""
-        return self._kept.get((text, indent, mark), self._bullet, text, indent, mark)
+        key = (text, indent, mark)
+        done = self._kept.newer.get(key)
+        return self._kept.get(key, self._bullet, text, indent, mark) if done is None else done
 
     def _wrap(self, text: str, indent: int) -> str:
         wrapped = _wordwrap(typography(str(text), self.lang), self.width - indent, False, self.newline, False)
-        return do_indent(wrapped, indent, first=True)
+        return indented(wrapped, indent, first=True) if self.newline == "\n" else do_indent(wrapped, indent, first=True)
 
     def _bullet(self, text: Any, indent: int, mark: str) -> str:
         wrapped = _wordwrap(str(mark) + typography(str(text), self.lang), self.width - indent - len(mark),
                             False, self.newline, False)
-        return " " * indent + do_indent(wrapped, indent + len(mark))
+        if self.newline != "\n":
+            return " " * indent + do_indent(wrapped, indent + len(mark))
+        return " " * indent + indented(wrapped, indent + len(mark))
+
+
+def indented(text: str, width: int, first: bool = False) -> str:
+    """Jinja's `indent` filter (do_indent(text, width, first)), for what _wordwrap makes: lines
+    joined by "\n" and no other line break. Without an empty line but the first, each "\n"
+    takes the indent after it; otherwise Jinja's own, which leaves empty lines empty."""
+    if "\n\n" in text or text.endswith("\n"):
+        return do_indent(text, width, first)
+    pad = " " * width
+    if "\n" in text:
+        text = text.replace("\n", "\n" + pad)
+    return pad + text if first else text
 
 
 _LAYOUTS: dict[tuple[int, str], TextLayout] = {}
