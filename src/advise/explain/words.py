@@ -8,6 +8,7 @@ from typing import Any, Callable, Iterable
 
 from ..advisor import Result
 from ..engine.trace import Trace
+from ..kept import TwoGenerations
 from ..rulebase.model import Condition, RuleBook
 from ..rulebase.operators import OPERATORS
 from ..sheet.facts import PLATFORMS
@@ -23,11 +24,10 @@ class _Shared:
     labels and shown values already worded (a report words a few hundred; a batch, the same
     ones over and over). Bounded: cleared when full."""
 
-    __slots__ = ("rulebook", "filters", "labels", "shown", "tables", "rows", "premises", "older_premises")
+    __slots__ = ("rulebook", "filters", "labels", "shown", "tables", "rows", "premises")
     LIMIT = 1024
-    # Premises kept, in each of two generations: when the newer is full it becomes the older,
-    # and a premise found there comes back (a batch's sheets give many: a value, its line,
-    # the steps behind it; most reports share the common ones).
+    # Premises kept, in each of two generations (advise.kept): a batch's sheets give many (a
+    # value, its line, the steps behind it); most reports share the common ones.
     PREMISES_LIMIT = 1024
 
     def __init__(self, rulebook: RuleBook, lang: str):
@@ -37,8 +37,7 @@ class _Shared:
         self.shown: dict[tuple[str, type, Any], str] = {}
         self.tables: dict[tuple[str, str], TableValue] = {}  # (table, key) -> its entry, worded
         self.rows: dict[tuple[str, str], tuple[str, str, str]] = {}  # see Words.row_words
-        self.premises: dict[tuple[Any, ...], Premise] = {}  # see Words.kept_premise
-        self.older_premises: dict[tuple[Any, ...], Premise] = {}
+        self.premises: TwoGenerations[Premise] = TwoGenerations(_Shared.PREMISES_LIMIT)  # Words.kept_premise
 
 
 def _kept(store: dict[Any, Any], key: Any, make: Callable[..., Any], *args: Any) -> Any:
@@ -288,18 +287,7 @@ class Words:
         else:
             derivation = self.trace.derivations.get(name)
             where = (derivation.steps, derivation.default) if derivation is not None else (None,)
-        shared = self._shared
-        key = (key, where)
-        found = shared.premises.get(key)
-        if found is None:
-            found = shared.older_premises.get(key)
-            if found is None:
-                found = self.premise(name, value)
-            if len(shared.premises) >= _Shared.PREMISES_LIMIT:
-                shared.older_premises = shared.premises
-                shared.premises = {}
-            shared.premises[key] = found
-        return found
+        return self._shared.premises.get((key, where), self.premise, name, value)
 
     def table_values(self, name: str, keys: Iterable[str] | None = None) -> tuple[TableValue, ...]:
         rulebook = self.rulebook
