@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from typing import Iterator
+from typing import Callable, Iterator
 
 _FROZEN: list[bool] = []  # once per process
 
@@ -30,6 +30,20 @@ def long_lived_imports() -> Iterator[None]:
     after surviving the young ones; collections are on again after. When something is
     frozen already (Python 3.12 starts so), unfreezing would release it too: the imports'
     objects are left young then. A process whose collections are off is left as it is."""
+    with _without_collections(_into_oldest):
+        yield
+
+
+def _into_oldest() -> None:
+    if not gc.get_freeze_count():
+        gc.freeze()
+        gc.unfreeze()
+
+
+@contextlib.contextmanager
+def _without_collections(then: Callable[[], None]) -> Iterator[None]:
+    """No collection inside; `then()` before collections are on again. A process whose
+    collections are off already is left as it is (`then` is not called)."""
     if not gc.isenabled():
         yield
         return
@@ -37,9 +51,7 @@ def long_lived_imports() -> Iterator[None]:
     try:
         yield
     finally:
-        if not gc.get_freeze_count():
-            gc.freeze()
-            gc.unfreeze()
+        then()
         gc.enable()
 
 
@@ -71,16 +83,12 @@ def one_sheet(*, freeze: bool = False, ending: bool = False) -> Iterator[None]:
     frozen with its garbage, uncollected, as the end of the process would freeze it (a
     collection then would walk it all for nothing). A process whose collections are off
     already is left as it is."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
+    def after() -> None:
         if freeze and not _FROZEN:
             _FROZEN.append(True)
             if not ending:
                 gc.collect(0)  # the sheet's own garbage: made since the last collection
             gc.freeze()
-        gc.enable()
+
+    with _without_collections(after):
+        yield
