@@ -563,35 +563,29 @@ def test_a_writer_writes_in_turn_and_tells_each_file_what_became_of_it(tmp_path:
     assert writer.results() == [] and leftovers(tmp_path) == []
 
 
-def _slow_until_closed(writer, monkeypatch: pytest.MonkeyPatch):
-    """A disk that is slow until `writer` is being closed: each fsync releases the semaphore
-    returned (a file is being written), then waits for the close."""
+def test_a_closed_writer_finishes_the_file_in_progress_and_starts_no_other(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     import threading
+    import time
 
-    syncing = threading.Semaphore(0)
+    from advise.output import Writer
+
+    syncing = threading.Event()
     real_fsync = os.fsync
 
-    def slow_fsync(descriptor: int) -> None:
-        syncing.release()
+    def slow_fsync(descriptor: int) -> None:  # the disk is slow until the writer is being closed
+        syncing.set()
         deadline = time.monotonic() + 30
         while not writer._closing and time.monotonic() < deadline:
             time.sleep(0.01)
         real_fsync(descriptor)
 
     monkeypatch.setattr(os, "fsync", slow_fsync)
-    return syncing
-
-
-def test_a_closed_writer_finishes_the_file_in_progress_and_starts_no_other(tmp_path: Path,
-                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    from advise.output import Writer
-
     writer = Writer(depth=2, threads=1)
-    syncing = _slow_until_closed(writer, monkeypatch)
     writer.write(tmp_path / "a.txt", "first\n")
     writer.write(tmp_path / "b.txt", "second\n")
     writer.write(tmp_path / "c.txt", "third\n")
-    assert syncing.acquire(timeout=30)  # a.txt is being written; b.txt and c.txt wait their turn
+    assert syncing.wait(30)  # a.txt is being written; b.txt and c.txt wait their turn
     writer.close()  # returns once a.txt is whole and in place
     assert sorted(path.name for path in tmp_path.iterdir()) == ["a.txt"]
     assert (tmp_path / "a.txt").read_text() == "first\n"
@@ -638,10 +632,22 @@ def test_a_writer_with_threads_tells_results_in_the_order_given_whichever_finish
 
 def test_a_closed_writer_with_threads_finishes_every_file_in_progress_and_starts_no_other(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
     from advise.output import Writer
 
+    syncing = threading.Semaphore(0)
+    real_fsync = os.fsync
+
+    def slow_fsync(descriptor: int) -> None:  # the disk is slow until the writer is being closed
+        syncing.release()
+        deadline = time.monotonic() + 30
+        while not writer._closing and time.monotonic() < deadline:
+            time.sleep(0.01)
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(os, "fsync", slow_fsync)
     writer = Writer(depth=1, threads=2)
-    syncing = _slow_until_closed(writer, monkeypatch)
     writer.write(tmp_path / "a.txt", "a\n")
     assert syncing.acquire(timeout=30)  # a is being written
     writer.write(tmp_path / "b.txt", "b\n")
