@@ -9,7 +9,6 @@ import signal
 import stat
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -410,9 +409,12 @@ def test_a_report_written_to_a_terminal_never_makes_it_the_controlling_terminal(
 @pytest.fixture
 def fresh_output_state(monkeypatch: pytest.MonkeyPatch):
     """remove_temporaries ends a process's writing for good: on a copy of the state only."""
+    import threading
+
     from advise import output
 
-    monkeypatch.setattr(output, "_GATE", output._Gate())
+    monkeypatch.setattr(output, "_WRITING", threading.RLock())
+    monkeypatch.setattr(output, "_ENDING", False)
     monkeypatch.setattr(output, "_TEMPORARIES", set())
     return output
 
@@ -437,11 +439,10 @@ def test_a_stuck_write_does_not_keep_a_process_from_ending(tmp_path: Path, fresh
     output = fresh_output_state
     held, release = threading.Event(), threading.Event()
 
-    def stuck_writer() -> None:  # a write in progress that never finishes
-        output._GATE.enter()
-        held.set()
-        release.wait()
-        output._GATE.leave()
+    def stuck_writer() -> None:  # holds the lock as a write in progress does, and never finishes
+        with output._WRITING:
+            held.set()
+            release.wait()
 
     writer = threading.Thread(target=stuck_writer, daemon=True)
     writer.start()
@@ -581,7 +582,7 @@ def test_a_closed_writer_finishes_the_file_in_progress_and_starts_no_other(tmp_p
         real_fsync(descriptor)
 
     monkeypatch.setattr(os, "fsync", slow_fsync)
-    writer = Writer(depth=2, threads=1)
+    writer = Writer(depth=2)
     writer.write(tmp_path / "a.txt", "first\n")
     writer.write(tmp_path / "b.txt", "second\n")
     writer.write(tmp_path / "c.txt", "third\n")
@@ -589,118 +590,3 @@ def test_a_closed_writer_finishes_the_file_in_progress_and_starts_no_other(tmp_p
     writer.close()  # returns once a.txt is whole and in place
     assert sorted(path.name for path in tmp_path.iterdir()) == ["a.txt"]
     assert (tmp_path / "a.txt").read_text() == "first\n"
-
-
-def test_a_writer_with_threads_tells_results_in_the_order_given_whichever_finishes_first(tmp_path: Path,
-                                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    """Several files are written at once (a slow disk's fsyncs overlap); what became of them
-    is told in the order they were given: a file done before an earlier one waits for it."""
-    import threading
-
-    from advise.output import Writer
-
-    first_syncing, first_may_end = threading.Event(), threading.Event()
-    real_fsync = os.fsync
-
-    def fsync(descriptor: int) -> None:  # the first file's fsync (the longest text) waits for the third
-        if os.fstat(descriptor).st_size == len("first, the longest\n"):
-            first_syncing.set()
-            assert first_may_end.wait(30)
-        real_fsync(descriptor)
-
-    monkeypatch.setattr(os, "fsync", fsync)
-    writer = Writer(depth=1, threads=2)
-    try:
-        writer.write(tmp_path / "first.txt", "first, the longest\n")
-        assert first_syncing.wait(30) and len(writer._threads) == 1
-        writer.write(tmp_path / "nowhere" / "second.txt", "2\n")  # waits; it will fail: a missing folder
-        writer.write(tmp_path / "third.txt", "3\n")  # finds the queue full: a second thread starts
-        assert len(writer._threads) == 2
-        deadline = time.monotonic() + 30
-        while not (tmp_path / "third.txt").exists() and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert (tmp_path / "third.txt").read_text() == "3\n" and not (tmp_path / "first.txt").exists()
-        assert writer.results() == []  # the first is still being written: nothing told yet
-        first_may_end.set()
-        results = writer.results(wait=True)
-    finally:
-        first_may_end.set()
-        writer.close()
-    assert [type(result).__name__ for result in results] == ["NoneType", "OutputError", "NoneType"]
-    assert (tmp_path / "first.txt").read_text() == "first, the longest\n" and leftovers(tmp_path) == []
-
-
-def test_a_closed_writer_with_threads_finishes_every_file_in_progress_and_starts_no_other(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import threading
-
-    from advise.output import Writer
-
-    syncing = threading.Semaphore(0)
-    real_fsync = os.fsync
-
-    def slow_fsync(descriptor: int) -> None:  # the disk is slow until the writer is being closed
-        syncing.release()
-        deadline = time.monotonic() + 30
-        while not writer._closing and time.monotonic() < deadline:
-            time.sleep(0.01)
-        real_fsync(descriptor)
-
-    monkeypatch.setattr(os, "fsync", slow_fsync)
-    writer = Writer(depth=1, threads=2)
-    writer.write(tmp_path / "a.txt", "a\n")
-    assert syncing.acquire(timeout=30)  # a is being written
-    writer.write(tmp_path / "b.txt", "b\n")
-    writer.write(tmp_path / "c.txt", "c\n")  # the queue is full (b): a second thread takes b
-    assert syncing.acquire(timeout=30)  # a and b are being written; c waits its turn
-    writer.close()  # returns once a and b are whole and in place
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["a.txt", "b.txt"]
-    assert (tmp_path / "b.txt").read_text() == "b\n"
-
-
-def test_remove_temporaries_waits_for_every_write_in_progress(tmp_path: Path, fresh_output_state) -> None:
-    """Writes run at once in several threads: a process ending waits for all of them (bounded),
-    and none starts after."""
-    import threading
-
-    output = fresh_output_state
-    started, release = threading.Barrier(3), threading.Event()
-    finished: list[str] = []
-
-    def writing(name: str) -> None:
-        output._GATE.enter()
-        started.wait(30)
-        release.wait(30)
-        finished.append(name)
-        output._GATE.leave()
-
-    threads = [threading.Thread(target=writing, args=(name,), daemon=True) for name in ("a", "b")]
-    for thread in threads:
-        thread.start()
-    started.wait(30)
-    ending = threading.Thread(target=output.remove_temporaries, kwargs={"wait": 30}, daemon=True)
-    ending.start()
-    time.sleep(0.05)
-    assert ending.is_alive()  # waiting for both writes
-    release.set()
-    ending.join(30)
-    assert not ending.is_alive() and sorted(finished) == ["a", "b"]
-    with pytest.raises(SystemExit):
-        write_atomically(tmp_path / "late.txt", "late")
-    assert not (tmp_path / "late.txt").exists()
-
-
-def test_a_writer_that_keeps_up_uses_one_thread(tmp_path: Path) -> None:
-    """Another thread only when a file finds the queue full: on a disk as fast as the caller,
-    one thread writes everything (more would only contend)."""
-    from advise.output import Writer
-
-    writer = Writer(depth=4, threads=4)
-    try:
-        for number in range(3):
-            writer.write(tmp_path / f"{number}.txt", f"{number}\n")
-        assert writer.results(wait=True) == [None, None, None]
-        assert len(writer._threads) == 1
-    finally:
-        writer.close()
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["0.txt", "1.txt", "2.txt"]

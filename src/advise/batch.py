@@ -17,7 +17,7 @@ shows progress and prints. How it behaves:
   running) they start from a forkserver and load it again. Either way a worker's memory
   does not grow with the size of the batch. With one job everything runs here.
 * A bad sheet is recorded with its error and the others go on. Reports and summaries are
-  written atomically (advise.output.write_atomically; a report by threads of their own while
+  written atomically (advise.output.write_atomically; a report by a thread of its own while
   the next sheet is advised): an interrupted batch leaves whole reports only, and running
   it again rewrites them.
 * Summary: `summary.csv` and `summary.md`, one row per sheet, sorted by file
@@ -302,13 +302,13 @@ class _Worker:
             return Outcome(file, None, status, error=_one_line(error, lang))
         if isinstance(error, Exception):  # a bug: recorded for this sheet, the others go on
             return Outcome(file, None, INTERNAL, error=f"internal error: {type(error).__name__}: {error}")
-        raise error  # a stop (SystemExit, KeyboardInterrupt) met by a writer's thread
+        raise error  # a stop (SystemExit, KeyboardInterrupt) met by the writer's thread
 
     def advise_all(self, sheets: Iterable[Sheet], done: Callable[[Outcome], None], *, worker: bool = False) -> None:
         """Advise `sheets` in order, calling `done` with each outcome in the same order.
 
-        Each report is written (fsync, rename) by threads of their own while the next sheet is
-        advised (advise.output.Writer: more threads when the disk is slow); it is over before this returns or raises. After a
+        Each report is written (fsync, rename) by a thread of its own while the next sheet is
+        advised (advise.output.Writer); it is over before this returns or raises. After a
         report that cannot be written (WRITE_FAILED), no further sheet is advised. Sheets run
         without garbage collections; a `worker` freezes what lives on after its first sheet
         (advise.collecting).

@@ -83,11 +83,10 @@ def _write_then_place(target: Path, text: str, field: str | None, place: Callabl
     gives it the name `target`. The temporary file never outlives the call. `renames`: once
     `place` returns, the temporary name is gone (renamed): it is not removed again."""
     directory = target.parent if str(target.parent) else Path(".")
-    _GATE.enter()  # remove_temporaries waits for the writes in progress, then allows no other
-    try:
+    with _WRITING:  # remove_temporaries waits for a write in progress, then allows no other
+        if _ENDING:
+            raise SystemExit(1)  # the process is ending (remove_temporaries ran): no new file
         _write_and_place(target, text, field, place, mode, directory, renames)
-    finally:
-        _GATE.leave()
 
 
 def _write_and_place(target: Path, text: str, field: str | None, place: Callable[[str], None], mode: int | None,
@@ -135,44 +134,18 @@ def _write_and_place(target: Path, text: str, field: str | None, place: Callable
 _CREATE = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
-class _Gate:
-    """The writes in progress in this process, counted, and whether the process is ending: a
-    write starts only while it is not (remove_temporaries ends it, waiting a bounded time for
-    the writes in progress). No lock is held while a file is written: several threads write
-    at once (Writer), and a signal handler may write too."""
-
-    def __init__(self) -> None:
-        self._changed = threading.Condition(threading.RLock())  # reentrant: a signal handler may take it
-        self.writing = 0
-        self.ending = False
-
-    def enter(self) -> None:
-        with self._changed:
-            if self.ending:
-                raise SystemExit(1)  # the process is ending (remove_temporaries ran): no new file
-            self.writing += 1
-
-    def leave(self) -> None:
-        with self._changed:
-            self.writing -= 1
-            self._changed.notify_all()
-
-    def end(self, wait: float) -> None:
-        """No write starts any more; wait (at most `wait` seconds) for those in progress."""
-        with self._changed:
-            self.ending = True
-            self._changed.wait_for(lambda: not self.writing, timeout=wait)
-
-
 _TEMPORARIES: set[str] = set()  # the temporary files being written, for remove_temporaries
-_GATE = _Gate()
+_WRITING = threading.RLock()  # held while a temporary file exists (reentrant: a signal handler may write)
+_ENDING = False
 
 
 def remove_temporaries(wait: float = 2.0) -> None:
     """For a process about to end outright (a batch worker stopped; see advise.stopping):
-    allow no new write, let the writes in progress finish (at most `wait` seconds), and
-    remove any temporary file still there. Call it from another thread than those writing."""
-    _GATE.end(wait)
+    let a write in progress finish (at most `wait` seconds), allow no new one, and remove
+    any temporary file still there. Call it from another thread than the one writing."""
+    global _ENDING
+    _WRITING.acquire(timeout=wait)  # kept: the process ends holding it
+    _ENDING = True
     for temporary in list(_TEMPORARIES):
         try:
             os.unlink(temporary)
@@ -230,61 +203,40 @@ def resolved_inputs_at(target: Path, real_paths: Sequence[str]) -> list[str]:
 
 
 class Writer:
-    """Files written by `write_atomically` in threads of their own while the caller goes on: a
-    batch advises its next sheet while the disk makes the last reports durable (fsync) and
-    renames them into place. One thread, and another (up to `threads`) each time a file finds
-    `depth` files waiting already: on a slow disk (a few milliseconds an fsync) the writes
-    would hold the batch back, and fsyncs at once take about the time of one; on a fast disk
-    one thread keeps up, and more would only cost the system time of their contention. Same
-    guarantees as `write_atomically`, which does each write; at most `depth` files wait their
-    turn, so memory stays bounded.
+    """Files written by `write_atomically` one after another, in a thread of its own, while
+    the caller goes on: a batch advises its next sheet while the disk makes the last report
+    durable (fsync) and renames it into place. Same guarantees as `write_atomically`, which
+    does each write; at most `depth` files wait their turn, so memory stays bounded.
 
     `results()` gives what became of each write, in the order the files were given: None
     when written, else the exception `write_atomically` raised (never raised here). `close()`
-    starts no further write, waits for those in progress (their temporary files placed or
-    removed) and ends the threads: call it before the outcomes are reported, even on error."""
+    starts no further write, waits for the one in progress (its temporary file placed or
+    removed) and ends the thread: call it before the outcomes are reported, even on error."""
 
-    def __init__(self, depth: int = 2, threads: int = 4) -> None:
-        self._jobs: queue.Queue[tuple[int, str | os.PathLike[str], str, tuple[str | os.PathLike[str], ...]] | None] = \
+    def __init__(self, depth: int = 2) -> None:
+        self._jobs: queue.Queue[tuple[str | os.PathLike[str], str, tuple[str | os.PathLike[str], ...]] | None] = \
             queue.Queue(maxsize=depth)
-        self._finished = threading.Condition()
-        self._done: dict[int, BaseException | None] = {}  # by the order given, until results() takes it
-        self._given = 0  # writes given
-        self._taken = 0  # writes whose result results() gave
+        self._done: queue.SimpleQueue[BaseException | None] = queue.SimpleQueue()
+        self._given = 0  # writes given and not yet collected by results()
         self._closing = False
-        self._most = threads
-        self._threads: list[threading.Thread] = []
-        self._add_thread()
-
-    def _add_thread(self) -> None:
-        thread = threading.Thread(target=self._run, name="advise-writer", daemon=True)
-        self._threads.append(thread)
-        thread.start()
+        self._thread = threading.Thread(target=self._run, name="advise-writer", daemon=True)
+        self._thread.start()
 
     def write(self, path: str | os.PathLike[str], text: str, *, inputs: Iterable[str | os.PathLike[str]] = ()) -> None:
-        """Write `text` to `path` as write_atomically(path, text, inputs=inputs) would."""
-        job = (self._given, path, text, tuple(inputs))
-        try:
-            self._jobs.put_nowait(job)
-        except queue.Full:  # the disk is slower than the caller: one more thread, then wait
-            if len(self._threads) < self._most:
-                self._add_thread()
-            self._jobs.put(job)
+        """Write `text` to `path` as write_atomically(path, text, inputs=inputs) would, in turn."""
+        self._jobs.put((path, text, tuple(inputs)))  # waits while `depth` files wait already
         self._given += 1
 
     def results(self, *, wait: bool = False) -> list[BaseException | None]:
-        """What became of the writes finished since the last call, in the order given (a
-        write finished before an earlier one waits for it); `wait`: of every write given."""
+        """What became of the writes finished since the last call, in order; `wait`: of every
+        write given (waiting for them)."""
         found = []
-        with self._finished:
-            while self._taken < self._given:
-                if self._taken not in self._done:
-                    if not wait:
-                        break
-                    self._finished.wait()
-                    continue
-                found.append(self._done.pop(self._taken))
-                self._taken += 1
+        while self._given:
+            try:
+                found.append(self._done.get(block=wait))
+            except queue.Empty:
+                break
+            self._given -= 1
         return found
 
     def close(self) -> None:
@@ -294,10 +246,8 @@ class Writer:
                 self._jobs.get_nowait()
             except queue.Empty:
                 break
-        for _ in self._threads:
-            self._jobs.put(None)
-        for thread in self._threads:
-            thread.join()
+        self._jobs.put(None)
+        self._thread.join()
 
     def _run(self) -> None:
         while True:
@@ -306,15 +256,12 @@ class Writer:
                 return
             if self._closing:
                 continue
-            index, path, text, inputs = job
             error: BaseException | None = None
             try:
-                write_atomically(path, text, inputs=inputs)
+                write_atomically(job[0], job[1], inputs=job[2])
             except BaseException as caught:  # the caller's to report, for this file
                 error = caught
-            with self._finished:
-                self._done[index] = error
-                self._finished.notify_all()
+            self._done.put(error)
 
 
 def _write_through(target: Path, text: str) -> None:
