@@ -602,6 +602,9 @@ def test_two_advisors_in_one_process_keep_their_rule_bases_and_facts_apart(tmp_p
 
 _PAGES_PROBE = """
 import sys
+import advise.collecting
+if sys.argv[2] == "unkept":  # as if keep_large_blocks had already run: it does nothing
+    advise.collecting._LARGE_BLOCKS_KEPT.append(True)
 from advise.advisor import Advisor
 from advise.sheet.facts import load_fact_sheet
 
@@ -620,12 +623,19 @@ print(counts)
 """
 
 
+def _page_faults_per_run(blocks: str) -> list[int]:
+    done = subprocess.run([sys.executable, "-c", _PAGES_PROBE, str(EXAMPLES / "fleuriste.yaml"), blocks],
+                          capture_output=True, text=True, timeout=120, env={**os.environ, "ADVISE_NO_CACHE": "1"})
+    return ast.literal_eval(done.stdout.strip().splitlines()[-1])
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc",
                     reason="glibc's malloc thresholds, read through /proc")
 def test_the_second_sheet_reuses_the_memory_of_the_first() -> None:
     """durable's state for a sheet (some 3 MB) is not mapped afresh for the second sheet
-    (advise.collecting.keep_large_blocks): the second run faults in few pages."""
-    done = subprocess.run([sys.executable, "-c", _PAGES_PROBE, str(EXAMPLES / "fleuriste.yaml")],
-                          capture_output=True, text=True, timeout=120, env={**os.environ, "ADVISE_NO_CACHE": "1"})
-    first, second, third = ast.literal_eval(done.stdout.strip().splitlines()[-1])
-    assert first > 300 and second < 100 and third < 100, (first, second, third)
+    (advise.collecting.keep_large_blocks): the second run faults in far fewer pages than it
+    does without. Compared with the same process without it, because the counts themselves
+    vary between machines (here 9 against 640; 125 on one CI machine)."""
+    kept, unkept = _page_faults_per_run("kept"), _page_faults_per_run("unkept")
+    assert unkept[1] > 300, unkept  # without: durable's blocks are mapped again for the second sheet
+    assert kept[1] * 2 < unkept[1] and kept[2] * 2 < unkept[1], (kept, unkept)
