@@ -187,7 +187,8 @@ def test_wordwrap_filter_gives_jinjas_text() -> None:
 
 def test_case_safe_characters_match_case_aside_exactly_when_lowercased_equal() -> None:
     for code in range(0x3000):
-        assert (render._NOT_CASE_SAFE.search(chr(code)) is None) == (chr(code) in render._CASE_SAFE)
+        assert render._case_safe(chr(code)) == (chr(code) in render._CASE_SAFE)
+        assert render._case_safe("Très bien : 3\u202fh — œuvre " + chr(code)) == (chr(code) in render._CASE_SAFE)
     for a in render._CASE_SAFE:
         assert len(a.lower()) == 1 and a.lower() in render._CASE_SAFE
         for b in render._CASE_SAFE:
