@@ -19,7 +19,7 @@ from jinja2.bccache import bc_magic
 
 from advise.advisor import Advisor, default_rules_dir, default_templates_dir
 from advise.engine import cache
-from advise.explain import wording
+from advise.explain import because, wording
 from advise.explain.report import build_report
 from advise.render import renderer as render
 from advise.sheet.facts import load_fact_sheet
@@ -44,7 +44,7 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("ADVISE_CACHE_DIR", str(path))
     monkeypatch.delenv("ADVISE_NO_CACHE", raising=False)
     monkeypatch.setattr(cache, "_BYTECODE", [])
-    monkeypatch.setattr("advise.explain.because._BECAUSE_CACHE", {})
+    because._BECAUSE.clear()
     return path
 
 
@@ -122,7 +122,7 @@ def test_compiled_templates_others_may_write_are_never_run(folder: Path, tmp_pat
 
     def report() -> str:
         monkeypatch.setattr(cache, "_BYTECODE", [])
-        monkeypatch.setattr("advise.explain.because._BECAUSE_CACHE", {})
+        because._BECAUSE.clear()
         result = Advisor(None).run(sheet)
         return render.Renderer(default_templates_dir()).render(build_report(result, "en"), "text")
 
@@ -170,7 +170,7 @@ def _read_cldr(monkeypatch: pytest.MonkeyPatch) -> object:
 
 
 def _read_because(monkeypatch: pytest.MonkeyPatch) -> object:
-    monkeypatch.setattr("advise.explain.because._BECAUSE_CACHE", {})  # as in a new process
+    because._BECAUSE.clear()  # as in a new process
     result = Advisor(None).run(load_fact_sheet(EXAMPLES / "fleuriste.yaml"))
     return [step.because for step in build_report(result, "fr").steps]
 

@@ -249,3 +249,35 @@ def test_cli_how_in_text_markdown_html_and_json() -> None:
     assert data["how"]["proof"]["rules"][0]["premises"]
     bad = runner.invoke(main, [sheet, "--how", "verdikt"])
     assert bad.exit_code == 2 and "verdict" in bad.output
+
+
+def test_what_is_kept_per_rule_book_tells_equal_rule_books_apart_and_keeps_none_alive(advisor: Advisor) -> None:
+    """The because texts, the words, the steps' index and the hints' index are kept per rule
+    book (advise.kept.PerRuleBook): an equal copy of the rule book gets its own, reads the
+    same, and once nobody holds it, none of them keeps it alive."""
+    import gc
+    import weakref
+
+    from advise.advisor import Result
+    from advise.explain import because, counterfactual, steps, words
+    from advise.records import replace
+
+    result = advisor.run(load_fact_sheet(EXAMPLES / "fleuriste.yaml"))
+    expected = {lang: report_json(build_report(result, lang)) for lang in ("en", "fr")}
+    copy = replace(result.rulebook)
+    assert copy == result.rulebook and copy is not result.rulebook
+    for lang in ("en", "fr"):
+        assert report_json(build_report(Result(result.sheet, copy, result.trace), lang)) == expected[lang]
+        assert because.because_for(copy, lang) is not because.because_for(result.rulebook, lang)
+        assert words._SHARED.get(copy, lang) is not words._SHARED.get(result.rulebook, lang)
+    assert steps.rule_index(copy) is not steps.rule_index(result.rulebook)
+    assert steps.rule_index(copy) == steps.rule_index(result.rulebook)
+    assert counterfactual._index(copy) is not counterfactual._index(result.rulebook)
+    stores = (because._BECAUSE, words._SHARED, steps._INDEXES, counterfactual._INDEXES)
+    assert all(any(ref() is copy for ref, _ in store.entries.values()) for store in stores)
+    gone = weakref.ref(copy)
+    del copy
+    gc.collect()
+    assert gone() is None
+    assert all(ref() is not None for store in stores for ref, _ in store.entries.values())
+    assert because.because_for(result.rulebook, "en") is because.because_for(result.rulebook, "en")

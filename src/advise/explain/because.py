@@ -13,6 +13,7 @@ import jinja2
 
 from ..engine.cache import KeptMapping
 from ..errors import Problem, RuleBookError, RuleRunError, register_messages
+from ..kept import PerRuleBook
 from ..rulebase.model import Rule, RuleBook
 from ..rulebase.textreads import reads_of
 from ..sandbox import RULE_TEXT_LIMITS, BoundedEnvironment, is_unsafe
@@ -237,16 +238,8 @@ def _read_part(read: tuple[Any, ...], variables: dict[str, Any]) -> Any:
 
 # Compiling the rules' `because` texts costs far more than rendering them (about 10 ms a
 # report): one compiled set per rule book and language, kept while the rule book lives.
-_BECAUSE_CACHE: dict[tuple[int, str], tuple[RuleBook, Because]] = {}
+_BECAUSE: PerRuleBook[Because] = PerRuleBook(Because)
 
 
 def because_for(rulebook: RuleBook, lang: str) -> Because:
-    key = (id(rulebook), lang)
-    cached = _BECAUSE_CACHE.get(key)
-    if cached is None or cached[0] is not rulebook:
-        if len(_BECAUSE_CACHE) >= 8:
-            _BECAUSE_CACHE.clear()
-        cached = _BECAUSE_CACHE[key] = (rulebook, Because(rulebook, lang))
-    return cached[1]
-
-
+    return _BECAUSE.get(rulebook, lang)

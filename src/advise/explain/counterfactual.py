@@ -51,10 +51,10 @@ them to it); a wrong one costs runs, never a wrong hint.
 from __future__ import annotations
 
 import math
-import weakref
 from typing import Any, Callable
 
 from ..advisor import Advisor, Result
+from ..kept import PerRuleBook
 from ..rulebase import expressions
 from ..rulebase.model import Condition, RuleBook
 from ..rulebase.operators import BOOL, LIST, NUMBER, OPERATORS
@@ -235,17 +235,8 @@ class _Index:
                        for key in ("warnings.", "recommendations.")}
 
 
-_INDEXES: dict[int, tuple["weakref.ref[RuleBook]", _Index]] = {}  # id(rule base) -> the rule base, its index
-
-
-def _index(rulebook: RuleBook) -> _Index:
-    found = _INDEXES.get(id(rulebook))
-    if found is not None and found[0]() is rulebook:
-        return found[1]
-    key = id(rulebook)
-    index = _Index(rulebook)
-    _INDEXES[key] = (weakref.ref(rulebook, lambda _, key=key: _INDEXES.pop(key, None)), index)
-    return index
+_INDEXES: PerRuleBook[_Index] = PerRuleBook(_Index)  # what the searches read of each rule base
+_index = _INDEXES.get
 
 
 def replayed(result: Result, name: str, fact: str, values: list[float]) -> list[Any]:

@@ -7,6 +7,7 @@ from functools import lru_cache
 from typing import Any, Iterable
 
 from ..engine.trace import Firing, Trace
+from ..kept import PerRuleBook
 from ..rulebase.model import Rule, RuleBook
 from ..rulebase.operators import LIST
 
@@ -148,10 +149,9 @@ def rule_index(rulebook: RuleBook) -> dict[str, Rule]:
 class _Index:
     """What the functions above read of a rule book, whatever the trace: worked out once."""
 
-    __slots__ = ("rulebook", "rank", "platform_lists", "references", "rules")
+    __slots__ = ("rank", "platform_lists", "references", "rules")
 
-    def __init__(self, rulebook: RuleBook):
-        self.rulebook = rulebook
+    def __init__(self, rulebook: RuleBook):  # kept per rule book: never holds it (advise.kept)
         self.rules: dict[str, Rule] = {}
         for rule in rulebook.rules:
             self.rules.setdefault(rule.id, rule)  # the first rule with an id, as rulebook.rule finds it
@@ -168,13 +168,5 @@ class _Index:
             f"{name}.{key}" for name, table in rulebook.tables.items() for key in table.entries)
 
 
-_INDEXES: dict[int, _Index] = {}
-
-
-def _index(rulebook: RuleBook) -> _Index:
-    index = _INDEXES.get(id(rulebook))
-    if index is None or index.rulebook is not rulebook:
-        if len(_INDEXES) >= 8:
-            _INDEXES.clear()
-        index = _INDEXES[id(rulebook)] = _Index(rulebook)
-    return index
+_INDEXES: PerRuleBook[_Index] = PerRuleBook(_Index)
+_index = _INDEXES.get

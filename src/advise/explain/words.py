@@ -8,7 +8,7 @@ from typing import Any, Callable, Iterable
 
 from ..advisor import Result
 from ..engine.trace import Trace
-from ..kept import TwoGenerations
+from ..kept import PerRuleBook, TwoGenerations
 from ..rulebase.model import Condition, RuleBook
 from ..rulebase.operators import OPERATORS
 from ..sheet.facts import PLATFORMS
@@ -24,14 +24,13 @@ class _Shared:
     labels and shown values already worded (a report words a few hundred; a batch, the same
     ones over and over). Bounded: cleared when full."""
 
-    __slots__ = ("rulebook", "filters", "labels", "shown", "tables", "rows", "premises")
+    __slots__ = ("filters", "labels", "shown", "tables", "rows", "premises")
     LIMIT = 1024
     # Premises kept, in each of two generations (advise.kept): a batch's sheets give many (a
     # value, its line, the steps behind it); most reports share the common ones.
     PREMISES_LIMIT = 1024
 
-    def __init__(self, rulebook: RuleBook, lang: str):
-        self.rulebook = rulebook
+    def __init__(self, rulebook: RuleBook, lang: str):  # kept per rule book: never holds it (advise.kept)
         self.filters = make_filters(rulebook.vocabulary, lang)
         self.labels: dict[str, str] = {}
         self.shown: dict[tuple[str, type, Any], str] = {}
@@ -51,17 +50,7 @@ def _kept(store: dict[Any, Any], key: Any, make: Callable[..., Any], *args: Any)
     return value
 
 
-_SHARED: dict[tuple[int, str], _Shared] = {}
-
-
-def _shared(rulebook: RuleBook, lang: str) -> _Shared:
-    key = (id(rulebook), lang)
-    shared = _SHARED.get(key)
-    if shared is None or shared.rulebook is not rulebook:
-        if len(_SHARED) >= 8:
-            _SHARED.clear()
-        shared = _SHARED[key] = _Shared(rulebook, lang)
-    return shared
+_SHARED: PerRuleBook[_Shared] = PerRuleBook(_Shared)
 
 
 class Words:
@@ -73,7 +62,7 @@ class Words:
         self.trace: Trace = result.trace
         self.vocabulary = self.rulebook.vocabulary
         self.lang = lang
-        self._shared = _shared(self.rulebook, lang)
+        self._shared = _SHARED.get(self.rulebook, lang)
         self.filters = self._shared.filters
         self.overrides = frozenset(overrides)
 
