@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import advise.engine.durable as engine_module
+import advise.engine.durable_json as durable_json
 from advise.advisor import Advisor
 from advise.engine.durable import Engine
 from advise.errors import EngineError
@@ -327,4 +328,4 @@ def test_the_quick_search_for_numbers_to_rewrite_misses_none(value: Any) -> None
     the quick search (a digit before an exponent, 19 digits in a row) skips the rewriting
     only where it would change nothing."""
     text = json.dumps(value, ensure_ascii=False, allow_nan=False)
-    assert engine_module._to_json(value) == re.sub(engine_module._TOKEN, engine_module._rewrite, text)
+    assert engine_module._to_json(value) == re.sub(durable_json._TOKEN, durable_json._rewrite, text)

@@ -103,6 +103,23 @@ def encode_stage(stratum: int) -> dict:
     return {"id": f"stage:{stratum}", "t": STAGE, "stage": stratum}
 
 
+def fact_key(name: str, value: Any) -> tuple | None:
+    """What decides `encode_fact(name, value)` whole, value types included (True == 1 == 1.0,
+    but not as JSON): durable's layer keeps the text of a keyed fact (Session.assert_facts).
+    None for the values left unkept: zeros written as floats (-0.0 == 0.0), anything else."""
+    kind = value.__class__
+    if kind is str or kind is bool or kind is int or (kind is float and value):
+        return (name, kind, value)
+    if (kind is tuple or kind is list) and all(item.__class__ is str for item in value):
+        return (name, tuple, tuple(value))  # a list and a tuple are written alike
+    return None
+
+
+def stage_key(stratum: int) -> tuple:
+    """What decides `encode_stage(stratum)` (a key unlike any of `fact_key`)."""
+    return (STAGE, stratum)
+
+
 class CompiledRule(Record):
     def __init__(self,
                  rule: Rule,

@@ -62,9 +62,8 @@ import contextlib
 import itertools
 import json
 import logging
-import re
 import threading
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Hashable, Iterator
 
 import durable.engine as durable_engine
 import durable_rules_engine as _rules_engine
@@ -72,64 +71,7 @@ import durable_rules_engine as _rules_engine
 from ..collecting import keep_large_blocks
 from ..errors import CycleError, EngineError, Problem, RuleRunError, register_messages
 from ..records import Record
-
-_INT64 = 2**63
-# Where a number might need rewriting: a digit before an exponent, or 19 digits in a row,
-# found in the UTF-8 text with every digit made "0", "e" and "E" made "e", all else " "
-# (translating bytes costs a tenth of searching the text with a regular expression).
-_SHAPES = bytes(48 if 48 <= byte <= 57 else 101 if byte in (69, 101) else 32 for byte in range(256))
-_SUSPECT = (b"0e", b"0" * 19)
-# JSON strings (skipped) and numbers (rewritten by _number when needed).
-_TOKEN = r'"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?'  # compiled when first needed (re's cache)
-
-
-def _number(value: int | float) -> str:
-    """A number as durable reads it exactly: '1.0e-05', never '1e-05' (edge 15)."""
-    if isinstance(value, int):
-        if -_INT64 <= value < _INT64:
-            return int.__repr__(value)
-        value = float(value)  # beyond 64 bits: a float (OverflowError past the largest float)
-    text = float.__repr__(value)
-    if "e" in text:
-        mantissa, _, exponent = text.partition("e")
-        text = f"{mantissa if '.' in mantissa else mantissa + '.0'}e{exponent}"
-    return text
-
-
-def _rewrite(match: re.Match[str]) -> str:
-    token = match.group()
-    if token.startswith('"'):
-        return token
-    if "." in token or "e" in token:  # json.dumps writes floats with repr: a lowercase 'e'
-        return _number(float(token))
-    return _number(int(token))
-
-
-# json.dumps(value, ensure_ascii=False, allow_nan=False) builds an encoder at every call: one, kept.
-_ENCODE = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
-# json.loads without its two wrappers and their regular expressions (`_read`).
-_SCAN = json.JSONDecoder().scan_once
-
-
-def _to_json(value: Any) -> str:
-    """JSON for durable: json.dumps' text, with numbers rewritten by `_number` where needed.
-    NaN and infinities raise ValueError; a lone surrogate raises UnicodeError."""
-    text = _ENCODE(value)
-    shape = text.encode("utf-8").translate(_SHAPES)  # a lone surrogate fails here, in Python, not inside durable
-    if _SUSPECT[0] in shape or _SUSPECT[1] in shape:
-        text = re.sub(_TOKEN, _rewrite, text)
-    return text
-
-
-def _read(text: str) -> Any:
-    """json.loads(text) for the JSON durable writes (compact, one value): the C scanner at
-    once, and json.loads itself for anything else (what it raises, as it raises it)."""
-    try:
-        value, end = _SCAN(text, 0)
-    except StopIteration:
-        return json.loads(text)
-    return value if end == len(text) else json.loads(text)
-
+from .durable_json import Batch as _Batch, batch_text, read as _read, to_json as _to_json
 
 # The ruleset being registered on this thread and its JSON text, written before (the text
 # kept with a cached rule base: `registration_text`): durable's registration dumps that
@@ -142,6 +84,8 @@ class _DurableJson:
 
     @staticmethod
     def dumps(value: Any, **_: Any) -> str:  # durable's ensure_ascii=False: _to_json writes UTF-8
+        if value.__class__ is _Batch:
+            return value.text
         known = getattr(_REGISTERING, "known", None)
         if known is not None and value is known[0]:
             return known[1]
@@ -178,6 +122,7 @@ CLOSE_RULE = "$advise-close"  # the engine's own rule, matching the fact a sessi
 END_RULE = "$advise-end"  # the engine's own rule, matching the fact that ends every batch (edge 15)
 COMPARISONS = ("$lt", "$lte", "$gt", "$gte", "$neq")
 MAX_PRI = 65535
+KEPT_TEXTS = 4096  # keyed facts' texts an engine keeps (durable_json.batch_text): some hundreds are used
 _session_ids = itertools.count(1)
 
 
@@ -276,7 +221,8 @@ class _SynchronousHost(durable_engine.Host):
         handle = rules._handle
         run_by_rule = self._run_by_rule[ruleset_name]
         engine = _rules_engine
-        state_offset = rules._handle_result(engine.assert_facts(handle, _to_json(facts)), facts)
+        text = facts.text if facts.__class__ is _Batch else _to_json(facts)
+        state_offset = rules._handle_result(engine.assert_facts(handle, text), facts)
         started = engine.start_action_for_state(handle, state_offset)
         if not started:
             return
@@ -336,6 +282,7 @@ class Engine:
         self._recorder: _Recorder | None = None
         self._lock = threading.Lock()
         self._batch_ends = itertools.count(1)
+        self._texts: dict[Hashable, str] = {}  # a keyed fact's JSON text, without the sheet's id (batch_text)
         actions = {IGNORE_ACTION: self._ignore, CLOSE_RULE: self._ignore, END_RULE: self._batch_end}
         for rule_id, body in rules.items():
             if body.get("run") != IGNORE_ACTION:
@@ -376,7 +323,7 @@ class Engine:
                     recorder.stopped = True
                     closure.delete_state()  # ends durable's own re-triggering for this sheet
                     return
-                asserted = recorder.asserted  # the session's own copies, which no caller changes
+                asserted = recorder.asserted  # the facts as the session was given them
                 bindings = {alias: asserted.get(matched.get("id")) or matched for alias, matched in _bound_facts(closure)}
                 recorder.activations.append(Activation(rule_id, bindings))
             except BaseException as error:  # edge 1: never let durable swallow it
@@ -387,30 +334,31 @@ class Engine:
 
         return action
 
-    def _call(self, sid: str, facts: list[dict],
-              asserted: dict[str, dict] | None = None) -> tuple[_Recorder, BaseException | None]:
+    def _call(self, sid: str, facts: list[dict], asserted: dict[str, dict] | None = None,
+              keys: list[Hashable | None] | None = None) -> tuple[_Recorder, BaseException | None]:
         """Assert facts for one sheet, on this thread; what durable raised is returned, not raised.
 
         In a batch, durable drops a fact it refuses, and every fact after it, without a word
         (edge 15): every batch ends with a fact that only the engine's own rule matches; when
         it did not fire, the sheet's state is read to name the first fact of the batch missing.
-        `asserted`: the session's facts by id, which firings hand back (and this call adds to)."""
+        `asserted`: the session's facts by id, which firings hand back (and this call adds to);
+        `keys`: see Session.assert_facts."""
         with self._lock:
             recorder = _Recorder(asserted=asserted if asserted is not None else {})
             self._recorder = recorder
             _QUIET.calling.on = True
             failure = None
-            batch = [dict(fact, sid=sid) for fact in facts]
-            for fact in batch:
+            asserted = recorder.asserted
+            for fact in facts:
                 if "id" in fact:
-                    recorder.asserted[str(fact["id"])] = fact
+                    asserted[str(fact["id"])] = fact
             try:
-                self._host.assert_facts(self.ruleset, batch + [
-                    {"id": f"{END_RULE}:{next(self._batch_ends)}", "t": END_RULE, "sid": sid}])
+                self._host.assert_facts(self.ruleset, batch_text(
+                    sid, facts, keys, self._texts, KEPT_TEXTS, (f"{END_RULE}:{next(self._batch_ends)}", END_RULE)))
             except (TypeError, ValueError, OverflowError, UnicodeError) as error:
-                unencodable = _first_unencodable(batch)
+                unencodable = _first_unencodable(facts)
                 if unencodable is not None:  # _DurableJson refused it
-                    recorder.refused = (unencodable, error)
+                    recorder.refused = (dict(unencodable, sid=sid), error)
                 else:  # durable's own error: no fact is to blame
                     failure = error
             except Exception as error:
@@ -423,9 +371,9 @@ class Engine:
                     stored = {fact.get("id") for fact in self._host.get_facts(self.ruleset, sid)}
                 except Exception:  # no state at all (error 309): none of the batch was stored
                     stored = set()
-                missing = [fact for fact in batch if fact.get("id") not in stored]
+                missing = [fact for fact in facts if fact.get("id") not in stored]
                 if missing:
-                    recorder.refused = (missing[0], RuntimeError("not stored (durable gave no reason)"))
+                    recorder.refused = (dict(missing[0], sid=sid), RuntimeError("not stored (durable gave no reason)"))
                 else:  # every fact stored, yet durable stopped before the batch's end
                     failure = RuntimeError("the batch's end was never reached (durable gave no reason)")
             return recorder, failure
@@ -449,15 +397,19 @@ class Session:
         self._acted = False  # ... and ran an action for it (see close)
         self._facts: dict[str, dict] = {}  # id -> every fact asserted, as firings hand them back
 
-    def assert_facts(self, facts: list[dict]) -> list[Activation]:
-        """Assert facts in the order given; return the firings they caused, in firing order."""
+    def assert_facts(self, facts: list[dict], keys: list[Hashable | None] | None = None) -> list[Activation]:
+        """Assert facts in the order given; return the firings they caused, in firing order.
+        Firings hand back these very facts (the caller changes none of them after).
+        `keys`: for each fact, None or a key that decides the whole fact (the same key is only
+        ever given for equal facts, of the same types): its JSON text is then written once
+        and kept with the engine (bounded), not written again for every sheet."""
         if self.closed:
             raise EngineError(Problem("engine-failed", {"reason": f"session {self.sid} is closed"}))
         if not facts:
             return []
         engine = self.engine
         self._asserted = True
-        recorder, failure = engine._call(self.sid, facts, self._facts)
+        recorder, failure = engine._call(self.sid, facts, self._facts, keys)
         self._acted = self._acted or recorder.acted
         for _, error in recorder.errors:
             if not isinstance(error, Exception):

@@ -13,7 +13,7 @@ from typing import Any
 from ..errors import ConflictError, Problem, RuleRunError, register_messages
 from ..rulebase import expressions
 from ..rulebase.model import RuleBook
-from .compiler import Program, encode_fact, encode_stage, normalise
+from .compiler import Program, encode_fact, encode_stage, fact_key, normalise, stage_key
 from .durable import Activation, Engine
 from .trace import Derivation, Firing, Trace
 
@@ -45,11 +45,13 @@ def infer(program: Program, engine: Engine, sheet_facts: dict[str, Any]) -> Trac
         for name, default in program.initial_defaults:
             initial[name] = default
             derivations[name] = kept_defaults[name]
-        pending = _stored(store, initial, tested)
+        pending, keys = _stored(store, initial, tested)
         for stratum in range(1, len(program.strata)):
             # The facts of the stratum before, then the stage fact that lets this stratum's
             # rules fire, in one call to durable (half as many calls as one for each).
-            activations = session.assert_facts(pending + [encode_stage(stratum)])
+            pending.append(encode_stage(stratum))
+            keys.append(stage_key(stratum))
+            activations = session.assert_facts(pending, keys)
             fired = _merge(activations, program, stratum)
             proposals: dict[str, list[tuple[int, Any, str]]] = {}
             added: set[str] = set()  # facts concluded by `add` (summed), not `set` (compared)
@@ -83,25 +85,30 @@ def infer(program: Program, engine: Engine, sheet_facts: dict[str, Any]) -> Trac
                                           firing.concluded, lost, firing.absent) if lost else firing)
             else:
                 firings.extend(stratum_firings)
-            pending = _stored(store, new_facts, tested)
+            pending, keys = _stored(store, new_facts, tested)
         if pending:  # the last stratum's facts: durable still checks every one (edge 15)
-            activations = session.assert_facts(pending)
+            activations = session.assert_facts(pending, keys)
             # Rules wait for their stage fact: asserting facts alone fires none (else: a compiler bug).
             assert not activations, [a.rule for a in activations]
     return Trace(sheet=dict(sheet_facts), firings=tuple(firings), facts=dict(store), derivations=derivations,
                  strata=len(program.strata) - 1)
 
 
-def _stored(store: dict[str, Any], facts: dict[str, Any], tested: frozenset[str] | None) -> list[dict[str, Any]]:
+def _stored(store: dict[str, Any], facts: dict[str, Any],
+            tested: frozenset[str] | None) -> tuple[list[dict[str, Any]], list[tuple | None]]:
     """`facts` put in `store`, and encoded for durable in one canonical order (by name), so
-    that firing order never depends on input order.
+    that firing order never depends on input order; with each its key (compiler.fact_key).
     `tested`: the facts some rule's pattern tests (Program.tested_facts), the only ones durable
     is given: the others (warnings raised, names no rule reads) would cost it work for nothing;
     the store, hence the trace and the report, keeps every fact."""
-    ordered = sorted(facts)
-    for name in ordered:
-        store[name] = facts[name]
-    return [encode_fact(name, facts[name]) for name in ordered if tested is None or name in tested]
+    encoded: list[dict[str, Any]] = []
+    keys: list[tuple | None] = []
+    for name in sorted(facts):
+        value = store[name] = facts[name]
+        if tested is None or name in tested:
+            encoded.append(encode_fact(name, value))
+            keys.append(fact_key(name, value))
+    return encoded, keys
 
 
 def _merge(activations: list[Activation], program: Program, stratum: int) -> list[tuple[str, dict, tuple]]:

@@ -1,0 +1,100 @@
+"""The JSON advise and durable_rules hand each other (edge 15 in advise.engine.durable):
+numbers written as durable reads them exactly, durable's answers read at once, and the
+text of a batch of facts, with the texts of keyed facts kept. Imports nothing of durable."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Hashable
+
+_INT64 = 2**63
+# Where a number might need rewriting: a digit before an exponent, or 19 digits in a row,
+# found in the UTF-8 text with every digit made "0", "e" and "E" made "e", all else " "
+# (translating bytes costs a tenth of searching the text with a regular expression).
+_SHAPES = bytes(48 if 48 <= byte <= 57 else 101 if byte in (69, 101) else 32 for byte in range(256))
+_SUSPECT = (b"0e", b"0" * 19)
+# JSON strings (skipped) and numbers (rewritten by _number when needed).
+_TOKEN = r'"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?'  # compiled when first needed (re's cache)
+
+
+def _number(value: int | float) -> str:
+    """A number as durable reads it exactly: '1.0e-05', never '1e-05' (edge 15)."""
+    if isinstance(value, int):
+        if -_INT64 <= value < _INT64:
+            return int.__repr__(value)
+        value = float(value)  # beyond 64 bits: a float (OverflowError past the largest float)
+    text = float.__repr__(value)
+    if "e" in text:
+        mantissa, _, exponent = text.partition("e")
+        text = f"{mantissa if '.' in mantissa else mantissa + '.0'}e{exponent}"
+    return text
+
+
+def _rewrite(match: re.Match[str]) -> str:
+    token = match.group()
+    if token.startswith('"'):
+        return token
+    if "." in token or "e" in token:  # json.dumps writes floats with repr: a lowercase 'e'
+        return _number(float(token))
+    return _number(int(token))
+
+
+# json.dumps(value, ensure_ascii=False, allow_nan=False) builds an encoder at every call: one, kept.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+# json.loads without its two wrappers and their regular expressions (`read`).
+_SCAN = json.JSONDecoder().scan_once
+
+
+def to_json(value: Any) -> str:
+    """JSON for durable: json.dumps' text, with numbers rewritten by `_number` where needed.
+    NaN and infinities raise ValueError; a lone surrogate raises UnicodeError."""
+    text = _ENCODE(value)
+    shape = text.encode("utf-8").translate(_SHAPES)  # a lone surrogate fails here, in Python, not inside durable
+    if _SUSPECT[0] in shape or _SUSPECT[1] in shape:
+        text = re.sub(_TOKEN, _rewrite, text)
+    return text
+
+
+def read(text: str) -> Any:
+    """json.loads(text) for the JSON durable writes (compact, one value): the C scanner at
+    once, and json.loads itself for anything else (what it raises, as it raises it)."""
+    try:
+        value, end = _SCAN(text, 0)
+    except StopIteration:
+        return json.loads(text)
+    return value if end == len(text) else json.loads(text)
+
+
+class Batch(list):
+    """A batch of facts for one sheet, with the JSON text durable reads for it (`batch_text`);
+    durable's json.dumps hands the text over as it is (advise.engine.durable._DurableJson)."""
+
+    __slots__ = ("text",)
+
+
+def batch_text(sid: str, facts: list[dict], keys: list[Hashable | None] | None, kept: dict[Hashable, str],
+               bound: int, end: tuple[str, str]) -> Batch:
+    """`facts`, then the fact that ends every batch (its id and type: `end`), each with
+    the sheet's id: the text `to_json` writes of the whole, fact by fact. The text of a fact
+    with a key (keys[i], see Session.assert_facts), without the sheet's id, is kept in `kept`
+    (emptied when it holds `bound`) and reused, instead of written again at every sheet."""
+    tail = ', "sid": ' + _ENCODE(sid) + "}"
+    parts = []
+    for index, fact in enumerate(facts):
+        key = keys[index] if keys is not None else None
+        part = kept.get(key) if key is not None else None
+        if part is None:
+            if not fact or "sid" in fact:  # the sheet's id would be the only property, or replace the fact's
+                parts.append(to_json(dict(fact, sid=sid)))
+                continue
+            part = to_json(fact)[:-1]
+            if key is not None:
+                if len(kept) >= bound:
+                    kept.clear()
+                kept[key] = part
+        parts.append(part + tail)
+    parts.append(f'{{"id": {_ENCODE(end[0])}, "t": {_ENCODE(end[1])}{tail}')
+    batch = Batch(facts)
+    batch.text = "[" + ", ".join(parts) + "]"
+    return batch
