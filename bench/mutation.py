@@ -208,8 +208,6 @@ EQUIVALENT: dict[str, str] = {
                                                          "compiler makes a rule wait for every derived fact it reads"
        for n in (15, 16, 17, 18, 19, 20)},
     # durable
-    "advise.engine.durable.xǁ_QuietWhileCallingǁfilter__mutmut_4": "None is falsy as False is: a thread advise never "
-                                                                    "ran on is not silenced either way",
     "advise.engine.durable.x__number__mutmut_14": "float's repr holds at most one 'e': partition and rpartition "
                                                   "split it alike",
     "advise.engine.durable.x__rule_shape_problems__mutmut_9": "the default pri is only checked against 0..65535, "
@@ -369,8 +367,6 @@ NOTES: dict[str, str] = {
 # run and "survive" whatever the tests. They are listed apart and left out of the score.
 IMPORT_TIME: dict[str, str] = {
     "advise.sheet.facts.x__flag": "builds SHEET_FIELDS at import (a wrong default shows in test_facts' defaults)",
-    "advise.engine.durable.xǁ_QuietWhileCallingǁ__init__": "builds the _QUIET filter at import (what it "
-                                                           "silences is tested through caplog)",
     "advise.sheet.facts.x__platform_list": "builds SHEET_FIELDS at import (platform choices are tested in test_facts)",
 }
 

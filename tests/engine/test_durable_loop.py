@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import durable.engine as durable_engine
 import pytest
 
 import advise.engine.durable as engine_module
@@ -34,13 +35,30 @@ LOOSE: dict[str, dict] = {"test": {
 }}
 
 
+class DurablesHost(durable_engine.Host):
+    """durable's own Host, registration and action loop (durable.engine, which advise does
+    not use) in place of advise's _Host: actions from the engine's table, no timer threads
+    (edge 2), JSON written as advise writes it (edge 15)."""
+
+    def __init__(self, definition: dict, actions: dict[str, Any], text: str | None = None) -> None:
+        self._actions = actions  # before Host.__init__, which asks for them
+        super().__init__()
+        self.register_rulesets(definition)
+
+    def get_action(self, action_name: str) -> Any:
+        return self._actions[action_name]
+
+    def _run(self) -> None:  # no dispatch or timer threads
+        return None
+
+
 @pytest.fixture
 def durables_loop(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """Makes the engines built inside the `with` run durable's own Host.assert_facts."""
+    """Makes the engines built inside the `with` registered and run by durable's own Host."""
     class Within:
         def __enter__(self) -> None:
-            monkeypatch.setattr(engine_module._SynchronousHost, "assert_facts",
-                                engine_module.durable_engine.Host.assert_facts)
+            monkeypatch.setattr(engine_module, "_Host", DurablesHost)
+            monkeypatch.setattr(durable_engine, "json", engine_module._DurableJson)
 
         def __exit__(self, *exc: Any) -> None:
             monkeypatch.undo()

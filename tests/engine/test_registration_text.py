@@ -4,6 +4,9 @@ would have written, and behaves as one that wrote it."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +16,7 @@ import pytest
 import advise.engine.durable as engine_module
 from advise.advisor import Advisor
 from advise.engine.durable import Engine, registration_text
+from advise.errors import EngineError
 from advise.sheet.facts import load_fact_sheet
 
 from conftest import ROOT
@@ -58,16 +62,36 @@ def test_an_engine_given_the_text_registers_the_text_it_would_have_written(monke
 
 
 def test_the_text_serves_that_registration_alone(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Anything else durable writes (the facts asserted) is written afresh, and a failed
-    registration leaves nothing behind for the next one."""
-    Engine(ODD, text=registration_text(ODD))
-    assert engine_module._REGISTERING.known is None
+    """Anything else durable is given (the facts asserted) is written afresh, and a failed
+    registration is an engine error that leaves the next one as it was."""
+    given = Engine(ODD, text=registration_text(ODD))
     assert engine_module._DurableJson.dumps([{"value": 1e-05}]) == '[{"value": 1.0e-05}]'
+    texts = registered(monkeypatch)
+    create = durable_engine.durable_rules_engine.create_ruleset
     monkeypatch.setattr(durable_engine.durable_rules_engine, "create_ruleset",
                         lambda name, text: (_ for _ in ()).throw(RuntimeError("refused")))
-    with pytest.raises(Exception):
+    with pytest.raises(EngineError) as caught:
         Engine(ODD, text=registration_text(ODD), check=False)
-    assert engine_module._REGISTERING.known is None
+    assert caught.value.problems[0].message("en") == "the rule engine failed: refused"
+    monkeypatch.setattr(durable_engine.durable_rules_engine, "create_ruleset", create)
+    written = Engine(ODD)
+    assert texts == [registration_text(ODD)] and fired(written, 1e-06, 5) == fired(given, 1e-06, 5)
+
+
+def test_advise_runs_durables_c_engine_without_its_python_layer(tmp_path: Path) -> None:
+    """One `advise facts.yaml`, hints included, never imports durable.engine (nor, through it,
+    Python's logging): registration and firings go to durable's C engine at once."""
+    cache = tmp_path / "cache"
+    cache.mkdir(mode=0o700)
+    probe = ("import sys, advise.cli.main as cli\n"
+             "try:\n    cli.main([sys.argv[1]], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
+             "print(sorted(name for name in sys.modules if name.split('.')[0] in ('durable', 'logging')))\n"
+             "print('durable_rules_engine' in sys.modules)\n")
+    for _ in range(2):  # the rule base built, then read from the cache
+        done = subprocess.run([sys.executable, "-c", probe, str(ROOT / "examples" / "fleuriste.yaml")],
+                              capture_output=True, text=True, check=True,
+                              env={**os.environ, "ADVISE_CACHE_DIR": str(cache)})
+        assert done.stdout.splitlines()[-2:] == ["[]", "True"]
 
 
 def test_a_cached_rule_base_registers_the_kept_text_without_writing_it(tmp_path: Path,

@@ -1,12 +1,19 @@
 """The durable_rules adapter: the only module that imports durable.
 
+advise drives durable's C engine (`durable_rules_engine`, part of durable_rules) itself, as
+durable's Python layer (`durable.engine`: Host, Ruleset) drives it, making the same calls
+in the same order: that layer is never imported. It would bring in Python's logging (3 to
+4 ms of every `advise facts.yaml`), and what it adds on top of the C engine (timer and
+dispatch threads, asynchronous actions, a log) is what the edges below work around.
+
 durable_rules 2.0.28 has sharp edges (../shared/reference/durable-rules.md); each is
 handled here, and tests/engine/test_durable.py shows each one:
 
 1. Exceptions raised in actions are swallowed: every action is wrapped, what it raises is
    kept and raised after the call, with the rule id.
-2. Each Host starts timer threads that lose firings and can crash: `_run` does nothing,
-   so everything runs synchronously on the caller's thread.
+2. Each Host starts timer threads that lose firings and can crash: advise makes no Host
+   (`_Host` registers the ruleset in the C engine itself), so no thread is started and
+   everything runs synchronously on the caller's thread.
 3. Inequalities against another fact inside $and/$or read past an array (segfault):
    `check_definition` refuses any comparison whose operand is not a constant.
 4. Negation is decided when a fact arrives: the compiler stratifies (see compiler.py);
@@ -22,15 +29,16 @@ handled here, and tests/engine/test_durable.py shows each one:
 10. Actions see matched facts as Content objects: advise reads them, as plain data, from the
     firing's message, which maps every alias (nested groups included) to its fact.
 11. Registration deletes `run` keys: the Engine registers its own copy of the definition
-    (made once, `_plain_copy`), and the action table is set before Host.__init__ asks for it.
+    (made once, `_plain_copy`), whose `run` keys `_Host` takes out, as durable's does.
 12. An action running over 10 s ends processing (in durable's own action loop, which advise
     does not use: edge 16): actions only record the firing; all computation happens after
     the call, in advise.engine.inference.
 13. Deleting the state of a sheet for which durable never ran an action (no rule fired, or
     every fact was refused) crashes the process: before deleting such a state, the
     session asserts one fact that only the engine's own rule matches.
-14. durable logs a traceback for errors it also returns: silenced while advise calls it,
-    since they are raised (or, after the firing bound, expected) instead.
+14. durable logs a traceback for errors it also returns: the logging is all in its Python
+    layer, which advise does not use (nothing of durable logs while advise runs; a program
+    using durable.engine beside advise keeps its own log).
 15. durable's JSON reader refuses a number written with an exponent but no decimal point
     (`1e-05`, `1e+16`: error 204, which Python's `repr` writes) and reads integers as
     64 bits; inside a batch, a refused fact is dropped without a word. Every definition
@@ -44,8 +52,8 @@ handled here, and tests/engine/test_durable.py shows each one:
     Firings hand back the facts as advise asserted them, never as durable re-wrote them.
 16. durable's Python loop around its C engine costs more than the engine: per firing a
     Closure, three readings of the clock, and the sheet's state decoded and encoded again.
-    `_SynchronousHost.assert_facts` makes the same calls into the C engine
-    (`durable_rules_engine`, part of durable) in the same order, and nothing else.
+    `_Host.assert_facts` makes the same calls into the C engine (`durable_rules_engine`,
+    part of durable) in the same order, and nothing else.
 17. durable compares an integer with a float as two doubles: past 2**53 (9,007,199,254,740,992)
     an integer and a float that differ can compare equal (9,999,999,999,999,999 equals 1e16
     for durable, not for Python). Two integers compare exactly within 64 bits, two floats
@@ -61,11 +69,9 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
-import logging
 import threading
 from typing import Any, Callable, Hashable, Iterator
 
-import durable.engine as durable_engine
 import durable_rules_engine as _rules_engine
 
 from ..collecting import keep_large_blocks
@@ -73,29 +79,18 @@ from ..errors import CycleError, EngineError, Problem, RuleRunError, register_me
 from ..records import Record
 from .durable_json import Batch as _Batch, batch_text, read as _read, to_json as _to_json
 
-# The ruleset being registered on this thread and its JSON text, written before (the text
-# kept with a cached rule base: `registration_text`): durable's registration dumps that
-# very mapping, and is handed the text instead of dumping it again (0.5 ms of every start).
-_REGISTERING = threading.local()
-
-
 class _DurableJson:
-    """Stands for the `json` module inside durable.engine (edge 15)."""
+    """What durable's JSON is written with (edge 15), in the shape of the `json` module: what a
+    durable.engine made to run beside advise's loop (tests/engine/test_durable_loop.py) uses."""
 
     @staticmethod
     def dumps(value: Any, **_: Any) -> str:  # durable's ensure_ascii=False: _to_json writes UTF-8
         if value.__class__ is _Batch:
             return value.text
-        known = getattr(_REGISTERING, "known", None)
-        if known is not None and value is known[0]:
-            return known[1]
         return _to_json(value)
 
     loads = staticmethod(json.loads)
     JSONDecodeError = json.JSONDecodeError
-
-
-durable_engine.json = _DurableJson  # type: ignore[assignment]
 
 register_messages({
     "engine-failed": {"en": "the rule engine failed: {reason}", "fr": "le moteur de règles a échoué : {reason}"},
@@ -124,23 +119,6 @@ COMPARISONS = ("$lt", "$lte", "$gt", "$gte", "$neq")
 MAX_PRI = 65535
 KEPT_TEXTS = 4096  # keyed facts' texts an engine keeps (durable_json.batch_text): some hundreds are used
 _session_ids = itertools.count(1)
-
-
-class _QuietWhileCalling(logging.Filter):
-    """durable logs a traceback for every error it also hands back to the caller, and for the
-    error it meets after the firing bound deleted a sheet's state: while advise is calling
-    it, on this thread, what it would log is raised (or expected) instead."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.calling = threading.local()
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not getattr(self.calling, "on", False)
-
-
-_QUIET = _QuietWhileCalling()
-logging.getLogger(durable_engine.__name__.rpartition(".")[0]).addFilter(_QUIET)
 
 
 class Activation(Record):
@@ -192,37 +170,56 @@ class _Firing:
         self.deleted = True
 
 
-class _SynchronousHost(durable_engine.Host):
-    """A Host without timer threads (sharp edge 2); actions resolved from our table, and run
-    by its own loop (`assert_facts`)."""
+class _Refused(Exception):
+    """What durable.engine raises for a batch its C engine would not take (result codes 1 and
+    2: MessageNotHandledException, MessageObservedException), in its words (`message`)."""
 
-    def __init__(self, definition: dict, actions: dict[str, Callable]):
-        """`definition`: a copy of its own, which registration alters (edge 11)."""
-        self._actions = actions  # before super().__init__, which asks for them (edge 11)
+    def __init__(self, words: str, text: str) -> None:
         super().__init__()
-        self.register_rulesets(definition)
-        # durable rule name -> the function its Promise runs (every action of advise is synchronous)
-        self._run_by_rule = {name: {rule: promise._func for rule, promise in ruleset._actions.items()}
-                             for name, ruleset in self._ruleset_directory.items()}
+        self.message = f"{words}: {text}"
 
-    def get_action(self, action_name: str) -> Callable:
-        return self._actions[action_name]
 
-    def _run(self) -> None:  # no dispatch or timer threads
-        return None
+def _offset(result: Any, text: str) -> int:
+    """The state's offset in a result of the C engine's assert_facts for the batch `text`, or
+    what durable.engine's Ruleset._handle_result raises for it."""
+    code = result[0]
+    if code == 1:
+        raise _Refused("Could not handle message", text)
+    if code == 2:
+        raise _Refused("Message has already been observed", text)
+    return 0 if code == 3 else result[1]
 
-    def assert_facts(self, ruleset_name: str, facts: list[dict], complete: Any = None) -> None:
+
+def _sid(sid: Any) -> str | None:
+    return None if sid is None else str(sid)  # as durable.engine hands it to its C engine
+
+
+class _Host:
+    """What advise asks of durable's Host, over its C engine alone (see the module docstring):
+    the rulesets registered (their `run` keys taken out, edge 11), each rule's action from
+    our table, and durable's action loop run here (`assert_facts`); no thread (edge 2)."""
+
+    def __init__(self, definition: dict, actions: dict[str, Callable], text: str | None = None):
+        """`definition`: a copy of its own, whose `run` keys are deleted (edge 11). `text`: the
+        JSON text of its one ruleset, written before (`registration_text`), registered as it is."""
+        self._handles: dict[str, Any] = {}
+        # durable rule name -> the function its action runs (every action of advise is synchronous)
+        self._run_by_rule: dict[str, dict[str, Callable]] = {}
+        for name, rules in definition.items():
+            self._run_by_rule[name] = {rule_id: actions[body.pop("run")] for rule_id, body in rules.items()}
+            self._handles[name] = _rules_engine.create_ruleset(name, text if text is not None else _to_json(rules))
+
+    def assert_facts(self, ruleset_name: str, facts: list[dict]) -> None:
         """durable's Host.assert_facts and action loop (Ruleset.do_actions, _flush_actions),
         making the same calls into its C engine in the same order, without what only its
         threads and asynchronous actions need (edge 16): no Closure, clock or lease per
         action, and the state it hands each action goes back to it as it came (no action of
         advise changes it), not decoded and encoded again."""
-        rules = self.get_ruleset(ruleset_name)
-        handle = rules._handle
+        handle = self._handles[ruleset_name]
         run_by_rule = self._run_by_rule[ruleset_name]
         engine = _rules_engine
         text = facts.text if facts.__class__ is _Batch else _to_json(facts)
-        state_offset = rules._handle_result(engine.assert_facts(handle, text), facts)
+        state_offset = _offset(engine.assert_facts(handle, text), text)
         started = engine.start_action_for_state(handle, state_offset)
         if not started:
             return
@@ -242,7 +239,13 @@ class _SynchronousHost(durable_engine.Host):
             finally:
                 if firing.deleted:
                     with contextlib.suppress(Exception):
-                        rules.delete_state(_read(state)["sid"])
+                        engine.delete_state(handle, _sid(_read(state)["sid"]))
+
+    def get_facts(self, ruleset_name: str, sid: Any) -> list[dict]:
+        return json.loads(_rules_engine.get_facts(self._handles[ruleset_name], _sid(sid)))
+
+    def delete_state(self, ruleset_name: str, sid: Any) -> None:
+        _rules_engine.delete_state(self._handles[ruleset_name], _sid(sid))
 
 
 class _Recorder:
@@ -287,17 +290,10 @@ class Engine:
         for rule_id, body in rules.items():
             if body.get("run") != IGNORE_ACTION:
                 actions[body["run"]] = self._action_for(body["run"])
-        registered = _registered(definition)
-        if text is not None:  # what durable would dump: handed over as it is (_DurableJson.dumps)
-            _REGISTERING.known = (registered[self.ruleset], text)
         try:
-            self._host = _SynchronousHost(registered, actions)
-        except EngineError:
-            raise
+            self._host = _Host(_registered(definition), actions, text)
         except Exception as error:  # durable's registration errors (codes 1xx)
             raise EngineError(Problem("engine-failed", {"reason": _durable_message(error)})) from None
-        finally:
-            _REGISTERING.known = None
         keep_large_blocks()
 
     def _ignore(self, closure: Any) -> None:
@@ -346,7 +342,6 @@ class Engine:
         with self._lock:
             recorder = _Recorder(asserted=asserted if asserted is not None else {})
             self._recorder = recorder
-            _QUIET.calling.on = True
             failure = None
             asserted = recorder.asserted
             for fact in facts:
@@ -365,7 +360,6 @@ class Engine:
                 failure = error
             finally:
                 self._recorder = None
-                _QUIET.calling.on = False
             if failure is None and recorder.refused is None and not recorder.stopped and not recorder.ended:
                 try:
                     stored = {fact.get("id") for fact in self._host.get_facts(self.ruleset, sid)}
