@@ -4,10 +4,17 @@
   SIZED_FILTER, so loops and joined texts are bounded (names a template cannot write, so
   they cannot be overridden or avoided).
 * `ScopedCalls`: Jinja's code generator, but a call passes the variables its loop or block
-  sets by position to `BoundedEnvironment.scoped_call`.
+  sets by position to `BoundedEnvironment.scoped_call`; a value output that a call or a filter
+  gives is not checked a second time; and the top level of a template gives one piece for an
+  output whose other parts are the template's own text.
+
+These rely on Jinja 3.1's code generator (visit_Call, visit_Output and the output helpers
+they use): tests/render/test_sandbox_code.py fails loudly if another Jinja changes them.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame, optimizeconst
@@ -30,10 +37,24 @@ class Rewrite(NodeTransformer):
         return nodes.Filter(node, SIZED_FILTER, [], [], None, None, lineno=node.lineno)
 
 
+def _checked_already(node: nodes.Node) -> bool:
+    """Whether the sandbox checks and charges the value of `node` before an output sees it:
+    every call goes through BoundedEnvironment.scoped_call and every filter of a
+    BoundedEnvironment is guarded (or is SIZED_FILTER, the check itself); both give back their
+    value checked (advise.sandbox._checked), which the environment's finalize would do again."""
+    return isinstance(node, (nodes.Call, nodes.Filter))
+
+
 class ScopedCalls(CodeGenerator):
     """Jinja's code, but a call in a loop or block passes the variables they set by position
     (`scoped_call`), not as keywords `_loop_vars=` and `_block_vars=`. Only a callable that takes
-    the context reads them; a report's calls (a few hundred, most in loops) never do."""
+    the context reads them; a report's calls (a few hundred, most in loops) never do.
+
+    And two things every output did for nothing: a call's or a filter's value, checked and
+    charged by the sandbox, went through finalize (the same check) again; at the top level,
+    `{{ wrap(x, 2) }}` and the line break after it were two pieces for the renderer to take
+    and charge, where they are one (the template's own text joined to one value: as bounded
+    as the value alone, see BoundedEnvironment.render)."""
 
     @optimizeconst
     def visit_Call(self, node: nodes.Call, frame: Frame, forward_caller: bool = False) -> None:
@@ -45,3 +66,61 @@ class ScopedCalls(CodeGenerator):
         self.signature(node, frame, {"caller": "caller"} if forward_caller else None)
         self.write(")")
         return None
+
+    def _output_child_pre(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
+        if _checked_already(node) and not self.environment.is_async:
+            finalize = finalize._replace(src=None)
+        super()._output_child_pre(node, frame, finalize)
+
+    def _output_child_post(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
+        if _checked_already(node) and not self.environment.is_async:
+            finalize = finalize._replace(src=None)
+        super()._output_child_post(node, frame, finalize)
+
+    def visit_Output(self, node: nodes.Output, frame: Frame) -> None:
+        if frame.buffer is not None or frame.require_output_check or self.environment.is_async:
+            return super().visit_Output(node, frame)
+        finalize = self._make_finalize()
+        body: list[Any] = []  # as Jinja's visit_Output: lists of constant text, and expressions
+        for child in node.nodes:
+            try:
+                if not (finalize.const or isinstance(child, nodes.TemplateData)):
+                    raise nodes.Impossible()
+                const = self._output_child_to_const(child, frame, finalize)
+            except (nodes.Impossible, Exception):
+                body.append(child)
+                continue
+            if body and isinstance(body[-1], list):
+                body[-1].append(const)
+            else:
+                body.append([const])
+        if len(body) < 2:
+            return super().visit_Output(node, frame)
+        # One piece for each value, with the template's text around it (the text before the first
+        # value goes with it): a piece is never more than one checked value and the template's text.
+        groups: list[list[Any]] = []
+        for item in body:
+            if not groups or (not isinstance(item, list) and any(not isinstance(done, list) for done in groups[-1])):
+                groups.append([])
+            groups[-1].append(item)
+        for group in groups:
+            if len(group) == 1:
+                self._output_item(group[0], frame, finalize, "yield ")
+                continue
+            self.writeline("yield environment.concat((")
+            self.indent()
+            for item in group:
+                self._output_item(item, frame, finalize, "")
+                self.write(",")
+            self.outdent()
+            self.writeline("))")
+        return None
+
+    def _output_item(self, item: Any, frame: Frame, finalize: Any, before: str) -> None:
+        if isinstance(item, list):
+            self.writeline(before + self._output_const_repr(item))
+            return
+        self.writeline(before, item)
+        self._output_child_pre(item, frame, finalize)
+        self.visit(item, frame)
+        self._output_child_post(item, frame, finalize)
