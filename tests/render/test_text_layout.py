@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jinja2.filters import do_indent
 
+from advise.explain.wording import typography
 from advise.render import text_layout
 from advise.render.text_layout import TextLayout
 
@@ -32,8 +33,8 @@ def test_the_memory_is_bounded_and_keeps_what_is_asked_again(monkeypatch: pytest
     monkeypatch.setattr(TextLayout, "_CACHE_MAX", 50)
     layout = TextLayout(30)
     laid_out: list[str] = []
-    wordwrap = text_layout._wordwrap
-    monkeypatch.setattr(text_layout, "_wordwrap", lambda s, *rest: laid_out.append(s) or wordwrap(s, *rest))
+    typography = text_layout.typography  # each text laid out is typeset first, once
+    monkeypatch.setattr(text_layout, "typography", lambda s, *rest: laid_out.append(s) or typography(s, *rest))
     for round_ in range(40):
         layout.wrap("the same sentence in every report", 2)
         layout.bullet("the same item in every report", 2)
@@ -42,7 +43,7 @@ def test_the_memory_is_bounded_and_keeps_what_is_asked_again(monkeypatch: pytest
             layout.bullet(f"an answer of sheet {round_}: {n}", 4, mark="· ")
         assert len(layout._kept.newer) <= 50 and len(layout._kept.older) <= 50
     assert laid_out.count("the same sentence in every report") == 1
-    assert laid_out.count("- the same item in every report") == 1
+    assert laid_out.count("the same item in every report") == 1
     assert len(laid_out) == 2 + 40 * 20  # every other text once
 
 
@@ -54,3 +55,36 @@ def test_indenting_wrapped_lines_gives_what_jinjas_indent_gives(text: str, width
     assert text_layout.indented(wrapped, indent, first) == do_indent(wrapped, indent, first)
     joined = "\n".join(text.splitlines())  # any lines, some empty, none with another break
     assert text_layout.indented(joined, indent, first) == do_indent(joined, indent, first)
+
+
+_LINES = st.text(alphabet=st.sampled_from(list("ab -:?3h\n\r\t\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029\u00a0\u202f")),
+                 max_size=60)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=_LINES, width=st.integers(1, 50), indent=st.integers(0, 8), mark=st.sampled_from(["- ", "· ", "12. ", ""]),
+       lang=st.sampled_from(["en", "fr"]))
+def test_a_text_that_fits_is_laid_out_as_wrapping_it_would(text: str, width: int, indent: int, mark: str,
+                                                            lang: str) -> None:
+    # A line that fits (text_layout.fits) is given as it is, padded: what wrapping then indenting
+    # it gives, on texts with every kind of line break, spaces at either end, no-break spaces.
+    wrap_width, bullet_width = width - indent, width - indent - len(mark)
+    line = typography(text, lang)
+    slow_wrap = do_indent(text_layout._wordwrap(line, wrap_width, False, "\n", False), indent, first=True) \
+        if wrap_width > 0 else None
+    slow_bullet = " " * indent + do_indent(text_layout._wordwrap(mark + line, bullet_width, False, "\n", False),
+                                           indent + len(mark)) if bullet_width > 0 else None
+    if slow_wrap is not None:
+        assert TextLayout(width, lang=lang).wrap(text, indent) == slow_wrap
+    if slow_bullet is not None:
+        assert TextLayout(width, lang=lang).bullet(text, indent, mark) == slow_bullet
+    if text_layout.fits(line, wrap_width):
+        assert slow_wrap == " " * indent + line
+
+
+def test_what_fits_is_one_line_within_the_width_not_ending_with_a_space() -> None:
+    assert text_layout.fits("a short line", 12) and text_layout.fits("", 1)
+    assert not text_layout.fits("a short line", 11)
+    assert not text_layout.fits("a short line ", 40) and not text_layout.fits("a line\u00a0", 40)
+    assert not any(text_layout.fits(f"a{brk}b", 40) for brk in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+    assert not text_layout.fits("a", 0)

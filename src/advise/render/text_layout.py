@@ -163,15 +163,30 @@ class TextLayout:
         return self._kept.get(key, self._bullet, text, indent, mark) if done is None else done
 
     def _wrap(self, text: str, indent: int) -> str:
-        wrapped = _wordwrap(typography(str(text), self.lang), self.width - indent, False, self.newline, False)
+        line = typography(str(text), self.lang)
+        if self.newline == "\n" and fits(line, self.width - indent):  # most texts: a line of their own
+            return " " * indent + line
+        wrapped = _wordwrap(line, self.width - indent, False, self.newline, False)
         return indented(wrapped, indent, first=True) if self.newline == "\n" else do_indent(wrapped, indent, first=True)
 
     def _bullet(self, text: Any, indent: int, mark: str) -> str:
-        wrapped = _wordwrap(str(mark) + typography(str(text), self.lang), self.width - indent - len(mark),
-                            False, self.newline, False)
+        line = str(mark) + typography(str(text), self.lang)
+        if self.newline == "\n" and fits(line, self.width - indent - len(mark)):
+            return " " * indent + line
+        wrapped = _wordwrap(line, self.width - indent - len(mark), False, self.newline, False)
         if self.newline != "\n":
             return " " * indent + do_indent(wrapped, indent + len(mark))
         return " " * indent + indented(wrapped, indent + len(mark))
+
+
+# Where str.splitlines (so _wordwrap) starts a new line.
+_LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def fits(line: str, width: int) -> bool:
+    """Whether `line` is its own layout at `width` (_wordwrap gives it as it is): one line
+    within the width that does not end with a space (which wrapping would drop)."""
+    return 0 < width and len(line) <= width and not line[-1:].isspace() and _LINE_BREAK.search(line) is None
 
 
 def indented(text: str, width: int, first: bool = False) -> str:
