@@ -46,3 +46,27 @@ def test_a_reader_that_went_away_ends_the_command_quietly(tmp_path: Path, args: 
 def test_errors_still_reach_the_terminal_when_the_output_is_gone(tmp_path: Path) -> None:
     done = run_into_closed_pipe(tmp_path, str(tmp_path / "missing.yaml"))
     assert done.returncode == 2 and "missing.yaml" in done.stderr
+
+
+@pytest.mark.parametrize("debug", [True, False], ids=["ADVISE_DEBUG", "plain"])
+def test_an_internal_error_shows_its_traceback_only_when_asked(monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str], debug: bool) -> None:
+    from advise.cli.reporting import EXIT_INTERNAL, report_errors
+
+    if debug:
+        monkeypatch.setenv("ADVISE_DEBUG", "1")
+    else:
+        monkeypatch.delenv("ADVISE_DEBUG", raising=False)
+
+    @report_errors
+    def command(lang: str | None = None) -> None:
+        raise RuntimeError("a bug of advise's")
+
+    with pytest.raises(SystemExit) as stopped:
+        command(lang="en")
+    assert stopped.value.code == EXIT_INTERNAL == 1
+    err = capsys.readouterr().err
+    assert "RuntimeError: a bug of advise's" in err
+    assert ("Traceback (most recent call last)" in err) == debug
+    assert ('raise RuntimeError("a bug of advise\'s")' in err) == debug
+    assert "Set ADVISE_DEBUG=1 to see the traceback." in err
