@@ -57,7 +57,7 @@ def test_a_text_that_loops_calls_or_assigns_is_rendered_every_time(advisor: Advi
     because = Because(advisor.rulebook, "en")
     rule = rule_saying(advisor, "{% for h in [resources.weekly_hours] %}{{ h }}{% endfor %}")
     because.render(rule, context(weekly_hours=4))
-    assert because.texts == {}
+    assert len(because.texts) == 0
 
 
 def test_what_cannot_be_a_key_is_rendered(advisor: Advisor) -> None:
@@ -118,17 +118,28 @@ def test_a_changed_text_is_never_given_the_reads_of_the_old_one(advisor: Advisor
     assert because.reads[rule.id] == (("business", "name"), ("resources", "weekly_hours"))
 
 
-def test_a_full_store_drops_the_text_used_least_recently(advisor: Advisor, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_full_store_keeps_the_texts_asked_again(advisor: Advisor, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two generations of _TEXTS_KEPT texts (advise.kept.TwoGenerations): a text asked again
+    stays, one asked once goes, and a text worded again reads the same."""
     import advise.explain.because as because_module
 
     monkeypatch.setattr(because_module, "_TEXTS_KEPT", 2)
     because = Because(advisor.rulebook, "en")
     rule = rule_saying(advisor, "{{ resources.weekly_hours | hours }}")
-    for hours in (1, 2, 1, 3):  # 1 used again after 2: 2 is the one dropped for 3
-        because.render(rule, context(weekly_hours=hours))
-    assert sorted(because.texts.values()) == ["1\u00a0h", "3\u00a0h"]
-    assert because.render(rule, context(weekly_hours=2)) == "2\u00a0h"  # worded again, the same
-    assert sorted(because.texts.values()) == ["2\u00a0h", "3\u00a0h"]
+    rendered: list[str] = []
+    render = because.environment.render
+
+    def counted(*args: Any, **options: Any) -> Any:
+        rendered.append("x")
+        return render(*args, **options)
+
+    monkeypatch.setattr(because.environment, "render", counted)
+    for hours in (1, 2, 3, 1, 4, 5, 1, 6, 7, 1):  # 1 asked again and again: never worded again
+        assert because.render(rule, context(weekly_hours=hours)) == f"{hours}\u00a0h"
+        assert len(because.texts.newer) <= 2 and len(because.texts.older) <= 2
+    assert len(rendered) == 7  # 1, 2, 3, 4, 5, 6, 7 once each
+    assert because.render(rule, context(weekly_hours=2)) == "2\u00a0h"  # dropped: worded again, the same
+    assert len(rendered) == 8
 
 
 def test_the_parts_of_keys_kept_for_one_report_give_the_keys_found_afresh(advisor: Advisor) -> None:

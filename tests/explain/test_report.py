@@ -281,3 +281,27 @@ def test_what_is_kept_per_rule_book_tells_equal_rule_books_apart_and_keeps_none_
     assert gone() is None
     assert all(ref() is not None for store in stores for ref, _ in store.entries.values())
     assert because.because_for(result.rulebook, "en") is because.because_for(result.rulebook, "en")
+
+
+def test_warnings_and_recommendations_are_those_raised_in_the_order_the_argument_reaches_them(
+        advisor: Advisor, tmp_path: Any) -> None:
+    """build_report finds what was raised in one pass over the derivations: the same items as
+    steps.raised, ordered by the place of their first step in the reading order (ties, one
+    step raising two, in the trace's order)."""
+    import sys
+    from pathlib import Path
+
+    from advise.explain.steps import raised, reading_order
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    try:
+        from generate import write_sheets
+    finally:
+        sys.path.pop(0)
+    for path in write_sheets(tmp_path, 60, seed=9) + [EXAMPLES / name for name in SHEETS]:
+        result = advisor.run(load_fact_sheet(path))
+        position = {firing.step: index for index, firing in enumerate(reading_order(result.rulebook, result.trace))}
+        report = build_report(result, "en")
+        for items, prefix in ((report.warnings, "warnings."), (report.recommendations, "recommendations.")):
+            expected = sorted(raised(result.trace, prefix), key=lambda pair: position[pair[1].steps[0]])
+            assert [item.id for item in items] == [item_id for item_id, _ in expected], path

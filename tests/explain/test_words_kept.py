@@ -10,8 +10,9 @@ import pytest
 
 from advise.advisor import Advisor
 from advise.explain.report import build_report
-from advise.explain.steps import step_numbers, supporting_steps
+from advise.explain.steps import platform_keys, step_numbers, supporting_steps
 from advise.explain.words import Words
+from advise.records import replace
 from advise.sheet.facts import load_fact_sheet
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.yaml"))
@@ -83,6 +84,10 @@ def _assert_premises_worded_afresh(result, report, lang: str, overrides: tuple[s
                                           list(firing.premises.items()) + list(firing.concluded.items())):
             if not premise.table:
                 assert premise == words.premise(name, value, number_of=number_of), (step.rule, name)
+            else:  # a whole table kept (Words.kept_table_premise) or a table value; sources cited apart
+                keys = platform_keys(result.rulebook, firing.premises) if name in result.rulebook.tables else None
+                uncited = replace(premise, entries=tuple(replace(entry, cited_at=None) for entry in premise.entries))
+                assert uncited == words.premise(name, value, number_of=number_of, keys=keys), (step.rule, name)
 
 
 def test_a_kept_premise_names_the_line_of_its_own_sheet(advisor: Advisor, tmp_path: Path) -> None:
@@ -168,3 +173,45 @@ def test_the_rows_of_the_time_picture_read_as_worded_afresh(advisor: Advisor) ->
                     words.member_name(row.platform), words.show_value(entry.value, table.unit), entry.source_in(lang))
                 seen += 1
     assert seen
+
+
+def test_a_whole_table_kept_reads_as_worded_afresh_for_its_own_keys_and_values(advisor: Advisor) -> None:
+    """A whole table a step read (the hours per network) is kept per its keys and its values
+    as read, each number with its type: other keys, another order, 2 against 2.0, each get
+    their own words; values that cannot be a key are worded afresh."""
+    result = advisor.run(load_fact_sheet(EXAMPLES[0]))
+    name = next(name for name, table in result.rulebook.tables.items() if table.keys == "platform")
+    values = result.rulebook.tables[name].values()
+    retyped = {key: float(value) if type(value) is int else int(value) if float(value).is_integer() else value
+               for key, value in values.items()}
+    for lang in ("en", "fr"):
+        words = Words(result, lang)
+        for value in (values, retyped, dict(values, facebook=[1]), {"facebook": 2}):
+            for keys in (["instagram", "facebook"], ["facebook", "instagram"], ["facebook"], [], ["nowhere"]):
+                for _ in range(2):
+                    kept = words.kept_table_premise(name, value, keys)
+                    assert kept == words.premise(name, value, keys=keys), (value, keys)
+                    assert [type(number) for number in kept.value.values()] == [
+                        type(number) for number in value.values()]  # 2 and 2.0 are equal: their types tell
+        assert words.kept_table_premise(name, values, ["x"]).value is not None
+
+
+def test_values_shown_from_a_full_store_read_as_shown_afresh(advisor: Advisor,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The values shown are kept in two generations of _Shared.LIMIT (a small one here): the
+    hours of many sheets come and go, each reads as shown afresh, and the store stays bounded."""
+    import advise.explain.words as words_module
+
+    monkeypatch.setattr(words_module._Shared, "LIMIT", 8)
+    words_module._SHARED.clear()
+    result = advisor.run(load_fact_sheet(EXAMPLES[0]))
+    for lang in ("en", "fr"):
+        words = Words(result, lang)
+        for round_ in range(3):
+            for tenth in range(0, 400, 7):
+                value = tenth / 10 if tenth % 3 else tenth // 10
+                assert words.show("weekly_hours_needed", value) == words._show("weekly_hours_needed", value)
+                assert words.show("weekly_hours_needed", 1.5) == words._show("weekly_hours_needed", 1.5)
+                shown = words._shared.shown
+                assert len(shown.newer) <= 8 and len(shown.older) <= 8
+    words_module._SHARED.clear()

@@ -30,7 +30,7 @@ from .because import because_for, fact_context
 from .model import (ChangeRow, HintView, Item, Premise, Report, SheetChange, Step, TableValue, ThemeSection, TimeBudget,
                     TimeRow, WhatIfView)
 from .existing import existing_actions, later_platforms
-from .steps import (platform_keys, raised, reading_order, reference_names, rule_index, step_numbers, steps_in,
+from .steps import (platform_keys, reading_order, reference_names, rule_index, step_numbers, steps_in,
                     steps_of, support_closure)
 from .summary import AUDIENCES, build_summary, make_signature, report_date
 from .words import Words
@@ -86,7 +86,7 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
             mask &= ~(1 << step)
         return numbered(mask)
 
-    word, kept, tables = words.premise, words.kept_premise, rulebook.tables
+    word, kept, whole_table, tables = words.premise, words.kept_premise, words.kept_table_premise, rulebook.tables
     worded: dict[tuple[str, type, Any], Premise] = {}
 
     def premise(name: str, value: Any) -> Premise:
@@ -121,7 +121,11 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
                 changed = True
             entries.append(entry)
             cited.setdefault(key, number)
-        return replace(premise, entries=tuple(entries)) if changed else premise
+        if not changed:
+            return premise
+        return Premise(premise.name, premise.label, premise.value, premise.shown, premise.from_sheet,  # by position
+                       premise.sheet_line, premise.stated, premise.by_steps, premise.table, premise.kind,
+                       premise.numbers, tuple(entries))
 
     # Each rule's text in firing order (the first that cannot be written is the one reported),
     # then the steps in reading order, which decides where a source is cited.
@@ -140,7 +144,7 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
                 if name in tables:
                     if keys is None:
                         keys = platform_keys(rulebook, fired)
-                    found = word(name, value, number_of=number_of, keys=keys)
+                    found = whole_table(name, value, keys)
                 else:
                     found = premise(name, value)
                 worded_premises.append(cite(found, number) if found.entries else found)
@@ -160,10 +164,17 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
     steps = tuple(steps_by_firing[firing.step] for firing in trace.firings)
 
     items: dict[str, list[Item]] = {"warning": [], "recommendation": []}
-    # Warnings and recommendations in the order the argument reaches them.
+    # Warnings and recommendations in the order the argument reaches them (raised(), in one pass:
+    # sorted by the place of their first step alone, since that place follows from the step).
+    found_raised: dict[str, list[tuple[str, Any]]] = {"warnings.": [], "recommendations.": []}
+    for name, derivation in trace.derivations.items():
+        if derivation.value is True and derivation.steps:
+            prefix = name[:name.find(".") + 1]
+            if prefix in found_raised:
+                found_raised[prefix].append((name[len(prefix):], derivation))
     for kind, prefix, section in (("warning", "warnings.", vocabulary.warnings),
                                   ("recommendation", "recommendations.", vocabulary.recommendations)):
-        for item_id, derivation in sorted(raised(trace, prefix), key=lambda pair: position[pair[1].steps[0]]):
+        for item_id, derivation in sorted(found_raised[prefix], key=lambda pair: position[pair[1].steps[0]]):
             first = steps_by_firing[derivation.steps[0]]
             item_support = support(derivation.steps)
             item_hints = hints.warnings.get(item_id, ()) if hints is not None and kind == "warning" else ()

@@ -65,8 +65,40 @@ def support_closure(trace: Trace, rulebook: RuleBook,
                     premises: dict[int, dict[str, Any]] | None = None) -> dict[int, int]:
     """For every firing, the firings it builds on, transitively (as supporting_steps), as a
     bit set: bit `s` is set when it builds on step `s`. Computed once for all the firings of
-    a trace, to a fixpoint (a firing may build on a later one, e.g. points added up after it
-    read them); `premises`, each firing's premises if already at hand."""
+    a trace; `premises`, each firing's premises if already at hand.
+
+    The usual case is one pass in firing order, every firing building on earlier ones only:
+    then what a fact adds to a bit set (the steps that concluded it and what they build on)
+    is final once worked out, and each fact read by several firings is worked out once. A
+    firing that builds on a later one, or on itself (points added up after it read them),
+    needs the fixpoint (_support_fixpoint)."""
+    families = rulebook.vocabulary.families
+    derivations = trace.derivations
+    reach: dict[int, int] = {}
+    adds: dict[str, int] = {}  # fact -> its steps and what they build on
+    for firing in trace.firings:
+        mask = 0
+        for name in (premises[firing.step] if premises is not None else firing.premises):
+            part = adds.get(name)
+            if part is None:
+                part = 0
+                for member in families.get(name, (name,)):
+                    derivation = derivations.get(member)
+                    if derivation is not None:
+                        for other in derivation.steps:
+                            known = reach.get(other)
+                            if known is None:  # a later firing (or itself): not known yet
+                                return _support_fixpoint(trace, rulebook, premises)
+                            part |= (1 << other) | known
+                adds[name] = part
+            mask |= part
+        reach[firing.step] = mask
+    return reach
+
+
+def _support_fixpoint(trace: Trace, rulebook: RuleBook,
+                      premises: dict[int, dict[str, Any]] | None = None) -> dict[int, int]:
+    """support_closure, to a fixpoint: for a trace where a firing builds on a later one."""
     families = rulebook.vocabulary.families
     derivations = trace.derivations
     direct: list[tuple[int, tuple[int, ...]]] = []
@@ -74,30 +106,13 @@ def support_closure(trace: Trace, rulebook: RuleBook,
         found: list[int] = []
         names = premises[firing.step] if premises is not None else firing.premises
         for name in names:
-            members = families.get(name)
-            if members is None:
-                derivation = derivations.get(name)
+            for member in families.get(name, (name,)):
+                derivation = derivations.get(member)
                 if derivation is not None:
                     found += derivation.steps
-            else:
-                for member in members:
-                    derivation = derivations.get(member)
-                    if derivation is not None:
-                        found += derivation.steps
         direct.append((firing.step, tuple(dict.fromkeys(found))))
-    # The first pass, in firing order, is final when every firing builds on earlier ones only
-    # (the usual case): a second pass would change nothing.
-    reach: dict[int, int] = {}
-    changed = False
-    for step, built_on in direct:
-        mask = 0
-        for other in built_on:
-            known = reach.get(other)
-            if known is None:
-                changed = True  # a later firing (or itself): not known yet
-                known = 0
-            mask |= (1 << other) | known
-        reach[step] = mask
+    reach = {step: 0 for step, _ in direct}
+    changed = True
     while changed:
         changed = False
         for step, built_on in direct:

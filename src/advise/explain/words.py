@@ -17,14 +17,19 @@ from .wording import count_items, join_or, make_filters, others_zero
 
 
 _NUMBERS = frozenset({int, float, bool})
+# Where a premise's value comes from (Words.kept_premise): an answer of the sheet, a derived
+# fact, a table value (or a name the rule book does not know), or a family or whole table
+# (worded afresh).
+_SHEET, _DERIVED, _VALUE, _AFRESH = object(), object(), object(), object()
 
 
 class _Shared:
     """What every report of one rule book in one language shows alike: the filters, and the
     labels and shown values already worded (a report words a few hundred; a batch, the same
-    ones over and over). Bounded: cleared when full."""
+    ones over and over). Bounded: the values shown and the premises in two generations
+    (advise.kept.TwoGenerations), the rest cleared when full."""
 
-    __slots__ = ("filters", "labels", "shown", "tables", "rows", "premises")
+    __slots__ = ("filters", "labels", "shown", "tables", "rows", "premises", "origins")
     LIMIT = 1024
     # Premises kept, in each of two generations (advise.kept): a batch's sheets give many (a
     # value, its line, the steps behind it); most reports share the common ones.
@@ -33,10 +38,13 @@ class _Shared:
     def __init__(self, rulebook: RuleBook, lang: str):  # kept per rule book: never holds it (advise.kept)
         self.filters = make_filters(rulebook.vocabulary, lang)
         self.labels: dict[str, str] = {}
-        self.shown: dict[tuple[str, type, Any], str] = {}
+        # values shown: a batch's sheets give many (hours, budgets, sets of networks): two
+        # generations (advise.kept), so the common ones stay when the rest come and go
+        self.shown: TwoGenerations[str] = TwoGenerations(_Shared.LIMIT)
         self.tables: dict[tuple[str, str], TableValue] = {}  # (table, key) -> its entry, worded
         self.rows: dict[tuple[str, str], tuple[str, str, str]] = {}  # see Words.row_words
         self.premises: TwoGenerations[Premise] = TwoGenerations(_Shared.PREMISES_LIMIT)  # Words.kept_premise
+        self.origins: dict[str, object] = {}  # fact -> where its value comes from (Words._origin)
 
 
 def _kept(store: dict[Any, Any], key: Any, make: Callable[..., Any], *args: Any) -> Any:
@@ -130,7 +138,7 @@ class Words:
         else:
             key = (name, kind, value)  # typed: 1, 1.0 and True are equal keys otherwise
         try:
-            return _kept(self._shared.shown, key, self._show, name, value)
+            return self._shared.shown.get(key, self._show, name, value)
         except TypeError:  # a tuple holding what has no hash
             return self._show(name, value)
 
@@ -264,19 +272,46 @@ class Words:
         it; for a derived fact, the steps that concluded it (its numbers, here) and whether it
         is the default. A table value depends on nothing else; points per network (a family)
         are worded afresh."""
-        rulebook = self.rulebook
-        fact = rulebook.facts.get(name)
-        if fact is None:
-            if name in self.vocabulary.families or name in rulebook.tables:
-                return self.premise(name, value)
-            where: tuple[Any, ...] = ()  # a table value, or a name the rule book does not know
-        elif not fact.derived:
+        origins = self._shared.origins
+        origin = origins.get(name)
+        if origin is None:
+            origin = self._origin(name)
+            if len(origins) >= _Shared.LIMIT:
+                origins.clear()
+            origins[name] = origin
+        if origin is _DERIVED:
+            derivation = self.trace.derivations.get(name)
+            where: tuple[Any, ...] = (derivation.steps, derivation.default) if derivation is not None else (None,)
+        elif origin is _SHEET:
             sheet = self.result.sheet
             where = (name in self.overrides, sheet.positions.get(name), name in sheet.given)
+        elif origin is _VALUE:
+            where = ()  # a table value, or a name the rule book does not know
         else:
-            derivation = self.trace.derivations.get(name)
-            where = (derivation.steps, derivation.default) if derivation is not None else (None,)
-        return self._shared.premises.get((key, where), self.premise, name, value)
+            return self.premise(name, value)
+        premises, kept = self._shared.premises, (key, where)
+        found = premises.newer.get(kept)  # what most reports ask (premises.get, without a call)
+        return found if found is not None else premises.get(kept, self.premise, name, value)
+
+    def _origin(self, name: str) -> object:
+        """Where a value of `name` comes from, as kept_premise keys it."""
+        fact = self.rulebook.facts.get(name)
+        if fact is None:
+            return _AFRESH if name in self.vocabulary.families or name in self.rulebook.tables else _VALUE
+        return _DERIVED if fact.derived else _SHEET
+
+    def kept_table_premise(self, name: str, value: Any, keys: list[str]) -> Premise:
+        """self.premise(name, value, keys=keys) of a whole table (a step reads one keyed by
+        network), kept for the next reports of the rule book in this language: it depends on
+        the table's values, as the step read them, and the keys alone."""
+        try:
+            key = (name, tuple(keys), tuple([(entry, type(number), number) for entry, number in value.items()]))
+            return self._shared.premises.get(key, self._table_premise, name, value, keys)
+        except (TypeError, AttributeError):  # values that have no hash, or not a mapping
+            return self.premise(name, value, keys=keys)
+
+    def _table_premise(self, name: str, value: Any, keys: list[str]) -> Premise:
+        return self.premise(name, value, keys=keys)
 
     def table_values(self, name: str, keys: Iterable[str] | None = None) -> tuple[TableValue, ...]:
         rulebook = self.rulebook
