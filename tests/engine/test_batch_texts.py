@@ -38,7 +38,8 @@ def expected(sid: str, facts: list[dict], end: int) -> str:
 
 def text_of(engine: Engine, sid: str, facts: list[dict], keys: list | None) -> tuple[str, int]:
     end = next(engine._batch_ends)
-    return batch_text(sid, facts, keys, engine._texts, engine_module.KEPT_TEXTS, (f"{END_RULE}:{end}", END_RULE)).text, end
+    tail = ', "sid": ' + _to_json(sid) + "}"
+    return batch_text(facts, keys, sid, tail, engine._texts, engine_module.KEPT_TEXTS, (f"{END_RULE}:{end}", END_RULE)).text, end
 
 
 @settings(max_examples=200, deadline=None)

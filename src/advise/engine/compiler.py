@@ -115,6 +115,25 @@ def fact_key(name: str, value: Any) -> tuple | None:
     return None
 
 
+# encode_fact's facts by fact_key, shared by every sheet (never changed: durable's layer and
+# inference only read them); bounded, emptied when full.
+KEPT_FACTS = 4096
+_kept_facts: dict[tuple, dict] = {}
+
+
+def keyed_fact(name: str, value: Any) -> tuple[dict, tuple | None]:
+    """`encode_fact(name, value)` and its `fact_key`; a keyed fact is made once, then shared."""
+    key = fact_key(name, value)
+    if key is None:
+        return encode_fact(name, value), None
+    fact = _kept_facts.get(key)
+    if fact is None:
+        if len(_kept_facts) >= KEPT_FACTS:
+            _kept_facts.clear()
+        fact = _kept_facts[key] = encode_fact(name, value)
+    return fact, key
+
+
 def stage_key(stratum: int) -> tuple:
     """What decides `encode_stage(stratum)` (a key unlike any of `fact_key`)."""
     return (STAGE, stratum)

@@ -53,7 +53,8 @@ handled here, and tests/engine/test_durable.py shows each one:
 16. durable's Python loop around its C engine costs more than the engine: per firing a
     Closure, three readings of the clock, and the sheet's state decoded and encoded again.
     `_Host.assert_facts` makes the same calls into the C engine (`durable_rules_engine`,
-    part of durable) in the same order, and nothing else.
+    part of durable) in the same order, and nothing else; but update_state, which only
+    retracts and re-asserts the unchanged state fact, when no pattern could match that fact.
 17. durable compares an integer with a float as two doubles: past 2**53 (9,007,199,254,740,992)
     an integer and a float that differ can compare equal (9,999,999,999,999,999 equals 1e16
     for durable, not for Python). Two integers compare exactly within 64 bits, two floats
@@ -203,6 +204,7 @@ class _Host:
         """`definition`: a copy of its own, whose `run` keys are deleted (edge 11). `text`: the
         JSON text of its one ruleset, written before (`registration_text`), registered as it is."""
         self._handles: dict[str, Any] = {}
+        self._state_matched = {name: _state_fact_may_match(rules) for name, rules in definition.items()}
         # durable rule name -> the function its action runs (every action of advise is synchronous)
         self._run_by_rule: dict[str, dict[str, Callable]] = {}
         for name, rules in definition.items():
@@ -214,25 +216,35 @@ class _Host:
         making the same calls into its C engine in the same order, without what only its
         threads and asynchronous actions need (edge 16): no Closure, clock or lease per
         action, and the state it hands each action goes back to it as it came (no action of
-        advise changes it), not decoded and encoded again."""
+        advise changes it), not decoded and encoded again; nor at all when no pattern can
+        match it (`_state_fact_may_match`): update_state then only retracts and re-asserts a
+        fact no rule sees. The firing of the batch's end is known by its text, not read."""
         handle = self._handles[ruleset_name]
         run_by_rule = self._run_by_rule[ruleset_name]
         engine = _rules_engine
-        text = facts.text if facts.__class__ is _Batch else _to_json(facts)
+        update_state = engine.update_state if self._state_matched[ruleset_name] else None
+        complete_and_start = engine.complete_and_start_action
+        if facts.__class__ is _Batch:
+            text, end = facts.text, facts.end
+        else:
+            text, end = _to_json(facts), None
         state_offset = _offset(engine.assert_facts(handle, text), text)
         started = engine.start_action_for_state(handle, state_offset)
         if not started:
             return
-        state, message = started[0], _read(started[1])
-        while message is not None:
-            for rule_name, bound in message.items():  # one firing per message
-                break
+        state, following = started[0], started[1]
+        while following:
+            if following == end:  # the last firing of a batch durable took whole (edge 15)
+                rule_name, bound = END_RULE, {}
+            else:
+                for rule_name, bound in _read(following).items():  # one firing per message
+                    break
             firing = _Firing(bound)
             try:
                 run_by_rule[rule_name](firing)  # advise's actions keep what they raise (edge 1)
-                engine.update_state(handle, state)
-                following = engine.complete_and_start_action(handle, state_offset)
-                message = _read(following) if following else None
+                if update_state is not None:
+                    update_state(handle, state)
+                following = complete_and_start(handle, state_offset)
             except BaseException:
                 engine.abandon_action(handle, state_offset)
                 raise
@@ -240,12 +252,27 @@ class _Host:
                 if firing.deleted:
                     with contextlib.suppress(Exception):
                         engine.delete_state(handle, _sid(_read(state)["sid"]))
+                    update_state = engine.update_state  # which makes the state anew: the loop goes on with it
 
     def get_facts(self, ruleset_name: str, sid: Any) -> list[dict]:
         return json.loads(_rules_engine.get_facts(self._handles[ruleset_name], _sid(sid)))
 
     def delete_state(self, ruleset_name: str, sid: Any) -> None:
         _rules_engine.delete_state(self._handles[ruleset_name], _sid(sid))
+
+
+def _state_fact_may_match(rules: dict[str, dict]) -> bool:
+    """Whether some pattern may match the sheet's state fact ({"sid", "id", "$s"}), which
+    durable re-asserts after every action: not when every pattern first tests "t" (which
+    that fact has not) for a text, as every pattern advise compiles does."""
+    def typed(alias: str, pattern: Any) -> bool:
+        if alias.endswith(("$any", "$all")):
+            return all(typed(inner_alias, inner) for entry in pattern for inner_alias, inner in entry.items())
+        first = pattern["$and"][0] if isinstance(pattern, dict) and "$and" in pattern else pattern
+        return isinstance(first, dict) and len(first) == 1 and isinstance(first.get("t"), str)
+
+    return not all(typed(alias, pattern) for body in rules.values() for key in ("all", "any")
+                   for entry in body.get(key, []) for alias, pattern in entry.items())
 
 
 class _Recorder:
@@ -286,6 +313,7 @@ class Engine:
         self._lock = threading.Lock()
         self._batch_ends = itertools.count(1)
         self._texts: dict[Hashable, str] = {}  # a keyed fact's JSON text, without the sheet's id (batch_text)
+        self._tail = ("", "")  # the last sheet's id, and what follows each of its facts in a batch
         actions = {IGNORE_ACTION: self._ignore, CLOSE_RULE: self._ignore, END_RULE: self._batch_end}
         for rule_id, body in rules.items():
             if body.get("run") != IGNORE_ACTION:
@@ -348,8 +376,11 @@ class Engine:
                 if "id" in fact:
                     asserted[str(fact["id"])] = fact
             try:
+                if sid != self._tail[0]:
+                    self._tail = (sid, ', "sid": ' + _to_json(sid) + "}")
                 self._host.assert_facts(self.ruleset, batch_text(
-                    sid, facts, keys, self._texts, KEPT_TEXTS, (f"{END_RULE}:{next(self._batch_ends)}", END_RULE)))
+                    facts, keys, sid, self._tail[1], self._texts, KEPT_TEXTS,
+                    (f"{END_RULE}:{next(self._batch_ends)}", END_RULE)))
             except (TypeError, ValueError, OverflowError, UnicodeError) as error:
                 unencodable = _first_unencodable(facts)
                 if unencodable is not None:  # _DurableJson refused it

@@ -68,18 +68,19 @@ def read(text: str) -> Any:
 
 class Batch(list):
     """A batch of facts for one sheet, with the JSON text durable reads for it (`batch_text`);
-    durable's json.dumps hands the text over as it is (advise.engine.durable._DurableJson)."""
+    durable's json.dumps hands the text over as it is (advise.engine.durable._DurableJson).
+    `end`: the text durable writes of the firing of the fact that ends the batch."""
 
-    __slots__ = ("text",)
+    __slots__ = ("text", "end")
 
 
-def batch_text(sid: str, facts: list[dict], keys: list[Hashable | None] | None, kept: dict[Hashable, str],
-               bound: int, end: tuple[str, str]) -> Batch:
-    """`facts`, then the fact that ends every batch (its id and type: `end`), each with
-    the sheet's id: the text `to_json` writes of the whole, fact by fact. The text of a fact
-    with a key (keys[i], see Session.assert_facts), without the sheet's id, is kept in `kept`
-    (emptied when it holds `bound`) and reused, instead of written again at every sheet."""
-    tail = ', "sid": ' + _ENCODE(sid) + "}"
+def batch_text(facts: list[dict], keys: list[Hashable | None] | None, sid: str, tail: str,
+               kept: dict[Hashable, str], bound: int, end: tuple[str, str]) -> Batch:
+    """`facts`, then the fact that ends every batch (its id and type: `end`), each with the
+    sheet's id `sid` (`tail`: ', "sid": ', its JSON text, then '}'): the text `to_json` writes of
+    the whole, fact by fact. The text of a fact with a key (keys[i], see
+    Session.assert_facts), without the sheet's id, is kept in `kept` (emptied when it holds
+    `bound`) and reused, instead of written again at every sheet."""
     parts = []
     for index, fact in enumerate(facts):
         key = keys[index] if keys is not None else None
@@ -94,7 +95,9 @@ def batch_text(sid: str, facts: list[dict], keys: list[Hashable | None] | None, 
                     kept.clear()
                 kept[key] = part
         parts.append(part + tail)
-    parts.append(f'{{"id": {_ENCODE(end[0])}, "t": {_ENCODE(end[1])}{tail}')
+    last = f'{{"id": {_ENCODE(end[0])}, "t": {_ENCODE(end[1])}{tail}'
+    parts.append(last)
     batch = Batch(facts)
     batch.text = "[" + ", ".join(parts) + "]"
+    batch.end = f'{{{_ENCODE(end[1])}:{{"m":{last}}}}}'
     return batch

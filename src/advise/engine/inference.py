@@ -13,7 +13,7 @@ from typing import Any
 from ..errors import ConflictError, Problem, RuleRunError, register_messages
 from ..rulebase import expressions
 from ..rulebase.model import RuleBook
-from .compiler import Program, encode_fact, encode_stage, fact_key, normalise, stage_key
+from .compiler import Program, encode_stage, keyed_fact, normalise, stage_key
 from .durable import Activation, Engine
 from .trace import Derivation, Firing, Trace
 
@@ -97,7 +97,7 @@ def infer(program: Program, engine: Engine, sheet_facts: dict[str, Any]) -> Trac
 def _stored(store: dict[str, Any], facts: dict[str, Any],
             tested: frozenset[str] | None) -> tuple[list[dict[str, Any]], list[tuple | None]]:
     """`facts` put in `store`, and encoded for durable in one canonical order (by name), so
-    that firing order never depends on input order; with each its key (compiler.fact_key).
+    that firing order never depends on input order; with each its key (compiler.keyed_fact).
     `tested`: the facts some rule's pattern tests (Program.tested_facts), the only ones durable
     is given: the others (warnings raised, names no rule reads) would cost it work for nothing;
     the store, hence the trace and the report, keeps every fact."""
@@ -106,8 +106,9 @@ def _stored(store: dict[str, Any], facts: dict[str, Any],
     for name in sorted(facts):
         value = store[name] = facts[name]
         if tested is None or name in tested:
-            encoded.append(encode_fact(name, value))
-            keys.append(fact_key(name, value))
+            fact, key = keyed_fact(name, value)
+            encoded.append(fact)
+            keys.append(key)
     return encoded, keys
 
 
