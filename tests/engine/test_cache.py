@@ -4,6 +4,7 @@ that an edit anywhere in the code never serves a rule base compiled by older cod
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -199,3 +200,91 @@ def test_the_template_cache_keeps_a_bounded_number_of_files(tmp_path: Path, monk
     newest = Bucket(environment, "template 19", "checksum")
     store.load_bytecode(newest)
     assert newest.code is not None  # the last one written is still there
+
+
+# --- the note of the rules' files (cache._key with a folder) -----------------------------------
+
+
+@pytest.fixture
+def noting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path, list[str]]:
+    """A private cache folder, a rules folder of three files, every file taken as settled
+    (written long enough ago), and the list of the files read to hash them."""
+    folder, rules = tmp_path / "cache", tmp_path / "rules"
+    folder.mkdir(mode=0o700)
+    (rules / "tables").mkdir(parents=True)
+    (rules / "10-a.yaml").write_text("rules: []\n")
+    (rules / "tables" / "t.yaml").write_text("name: t\n")
+    (rules / "README.md").write_text("# rules\n")
+    monkeypatch.setattr(cache, "SETTLED_NS", 0)
+    read: list[str] = []
+    digest = cache._content_digest
+    monkeypatch.setattr(cache, "_content_digest", lambda path: read.append(os.path.basename(path)) or digest(path))
+    return folder, rules, read
+
+
+def test_the_noted_key_is_the_key_of_the_files_and_spares_reading_them(noting: tuple[Path, Path, list[str]]) -> None:
+    folder, rules, read = noting
+    plain = cache._key(rules)
+    assert cache._key(rules, folder) == plain and len(read) == 6  # hashed twice: nothing was noted yet
+    [note] = folder.glob("rulefiles-*.json")
+    assert stat.S_IMODE(note.stat().st_mode) & 0o077 == 0
+    read.clear()
+    assert cache._key(rules, folder) == plain and read == []
+
+
+@pytest.mark.parametrize("change", ["same size and times", "new file", "removed", "renamed", "replaced"])
+def test_any_change_of_a_file_gives_the_key_of_its_new_content(noting: tuple[Path, Path, list[str]], change: str) -> None:
+    folder, rules, read = noting
+    cache._key(rules, folder)
+    target = rules / "10-a.yaml"
+    if change == "same size and times":  # what no timestamp shows but the change time
+        before = target.stat()
+        target.write_text("rules: {}\n")  # as long as "rules: []\n"
+        os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+        assert target.stat().st_size == before.st_size and target.stat().st_mtime_ns == before.st_mtime_ns
+    elif change == "new file":
+        (rules / "tables" / "u.yaml").write_text("name: u\n")
+    elif change == "removed":
+        (rules / "README.md").unlink()
+    elif change == "renamed":
+        (rules / "README.md").rename(rules / "README.txt")
+    else:  # another file of the same size moved in its place
+        other = rules / "other.yaml"
+        other.write_text("rules: {}\n")
+        other.replace(target)
+    read.clear()
+    assert cache._key(rules, folder) == cache._key(rules) and read
+
+
+def test_files_changed_just_now_are_hashed_until_they_settle(noting: tuple[Path, Path, list[str]],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    folder, rules, read = noting
+    monkeypatch.setattr(cache, "SETTLED_NS", 3_000_000_000)
+    assert cache._key(rules, folder) == cache._key(rules)
+    assert list(folder.glob("rulefiles-*.json")) == []  # nothing noted: a second write might keep the times
+    read.clear()
+    cache._key(rules, folder)
+    assert len(read) == 3
+
+
+@pytest.mark.parametrize("damage", ["others may write it", "damaged", "wrong key", "not json"])
+def test_a_note_that_is_not_ours_or_not_sound_is_never_trusted(noting: tuple[Path, Path, list[str]],
+                                                                damage: str) -> None:
+    folder, rules, read = noting
+    plain = cache._key(rules, folder)
+    [note] = folder.glob("rulefiles-*.json")
+    if damage == "others may write it":
+        note.write_text(note.read_text().replace(plain, "0" * 64))
+        note.chmod(0o666)
+    elif damage == "damaged":
+        note.write_bytes(note.read_bytes()[:-5])
+    elif damage == "wrong key":
+        note.write_text(note.read_text().replace(plain, "0" * 64).replace('"files": [[', '"files": [["x", 1, 2, 3, 4, 5], ['))
+    else:
+        note.write_bytes(b"\x80\x04K\x01.")
+    read.clear()
+    assert cache._key(rules, folder) == plain and read
+    read.clear()
+    assert cache._key(rules, folder) == plain
+    if damage != "others may write it":
+        assert read == []  # replaced by a sound note

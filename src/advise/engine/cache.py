@@ -22,12 +22,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import json
 import marshal
 import os
 import pickle
 import stat
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any, BinaryIO, Callable
 
@@ -89,34 +91,85 @@ def private_folder() -> Path | None:
     return folder
 
 
-def _key(rules_dir: Path) -> str | None:
+def _key(rules_dir: Path, folder: Path | None = None) -> str | None:
+    """The rule base's key: a hash of advise's code stamp, the rules folder as given and
+    resolved, and the name and content of every file in it. `folder`: the cache folder, in
+    which the key is noted with each file's size, times and inode (`rulefiles-*.json`):
+    while none of them has changed, the files are not read and hashed again (0.4 ms of
+    every start). Writing a file always moves its change time (st_ctime, which no program
+    can set), so a file whose content changed never matches its note; a note is only
+    written when every file changed SETTLED_NS or more before (timestamps are coarse), and
+    read only as the other entries are (open_entry: ours, and nobody else may write it)."""
     stamp = code_stamp()
     if stamp is None:
         return None
-    digest = hashlib.sha256()
-    digest.update(f"{_FORMAT}|{stamp}|{rules_dir}|{rules_dir.resolve()}".encode())
+    head = f"{_FORMAT}|{stamp}|{rules_dir}|{rules_dir.resolve()}"
     try:
-        for relative, path in _files(str(rules_dir)):
-            digest.update(b"|" + relative.encode() + b"|")
-            with open(path, "rb") as handle:
-                digest.update(hashlib.sha256(handle.read()).digest())
+        files = _files(str(rules_dir))
     except OSError:
         return None
-    return digest.hexdigest()
+    noted = [[relative, status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino, status.st_dev]
+             for relative, _, status in files]
+    note = None
+    if folder is not None and _private(folder):
+        note = folder / f"rulefiles-{hashlib.sha256(head.encode()).hexdigest()}.json"
+        found = _read_note(note)
+        if found is not None and found[1] == noted:
+            return found[0]
+    digest = hashlib.sha256()
+    digest.update(head.encode())
+    try:
+        for relative, path, _ in files:
+            digest.update(b"|" + relative.encode() + b"|")
+            digest.update(_content_digest(path))
+    except OSError:
+        return None
+    key = digest.hexdigest()
+    if note is not None:
+        settled = time.time_ns() - SETTLED_NS
+        if all(max(entry[2], entry[3]) < settled for entry in noted):
+            _write(folder, "rulefiles", note, json.dumps({"key": key, "files": noted}).encode())
+    return key
 
 
-def _files(root: str) -> list[tuple[str, str]]:
-    """(relative name with /, path) of every file under `root`, in a stable order: what
-    Path.rglob("*") finds (links to folders not followed), several times faster."""
+SETTLED_NS = 3_000_000_000  # coarser than any file system's timestamps (FAT's are 2 s)
+
+
+def _content_digest(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return hashlib.sha256(handle.read()).digest()
+
+
+def _read_note(path: Path) -> tuple[str, list] | None:
+    """(key, files) of the note at `path`, if we alone could have written it and it reads as one."""
+    handle = open_entry(path)
+    if handle is None:
+        return None
+    try:
+        with handle:
+            found = json.loads(handle.read())
+        key, files = found["key"], found["files"]
+    except (OSError, ValueError, TypeError, KeyError):  # a damaged note: hashed afresh, and replaced
+        return None
+    return (key, files) if isinstance(key, str) and isinstance(files, list) else None
+
+
+def _files(root: str) -> list[tuple[str, str, os.stat_result]]:
+    """(relative name with /, path, status) of every file under `root`, in a stable order:
+    what Path.rglob("*") finds (links to folders not followed), several times faster."""
     found = []
     for folder, subfolders, names in os.walk(root, onerror=_raise):
         relative = os.path.relpath(folder, root).replace(os.sep, "/")
         for name in names:
             path = os.path.join(folder, name)
-            if os.path.isfile(path):
-                found.append((tuple(relative.split("/")) + (name,) if relative != "." else (name,), path))
-    found.sort()
-    return [("/".join(parts), path) for parts, path in found]
+            try:
+                status = os.stat(path)  # as os.path.isfile: links followed, a broken one skipped
+            except (OSError, ValueError):
+                continue
+            if stat.S_ISREG(status.st_mode):
+                found.append((tuple(relative.split("/")) + (name,) if relative != "." else (name,), path, status))
+    found.sort(key=lambda item: item[:2])
+    return [("/".join(parts), path, status) for parts, path, status in found]
 
 
 def _raise(error: OSError) -> None:
@@ -159,7 +212,7 @@ def cached(rules_dir: Path, build: Callable[[], Any], valid: Callable[[Any], boo
     """`build()`'s result for this rule base, from the cache when it holds an entry that we
     alone could have written and that loads to a `valid` value; else built and stored."""
     folder = cache_dir()
-    key = _key(rules_dir) if folder is not None else None
+    key = _key(rules_dir, folder) if folder is not None else None
     if folder is None or key is None:
         return build()
     return _through(folder, "rulebase", key, build, valid)
@@ -208,21 +261,32 @@ def _through(folder: Path, kind: str, key: str, build: Callable[[], Any], valid:
 def _store(folder: Path, kind: str, entry: Path, value: Any) -> None:
     """`value` written to `entry` (atomically), in the folder if only we may write it."""
     try:
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return  # no cache then; the run goes on
+    _write(folder, kind, entry, data)
+
+
+def _write(folder: Path, kind: str, entry: Path, data: bytes) -> None:
+    """`data` written to `entry` (atomically), in the folder if only we may write it; the
+    latest few entries of `kind` are kept."""
+    try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         if not _private(folder):
             return
-        for old in folder.glob(f"{kind}-*.pickle"):  # keep the cache small: the latest few entries
-            if old != entry and len(list(folder.glob(f"{kind}-*.pickle"))) > 16:
+        suffix = entry.suffix
+        for old in folder.glob(f"{kind}-*{suffix}"):  # keep the cache small: the latest few entries
+            if old != entry and len(list(folder.glob(f"{kind}-*{suffix}"))) > 16:
                 old.unlink(missing_ok=True)
         descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f".{kind}-", suffix=".tmp")
         try:
             with os.fdopen(descriptor, "wb") as handle:
-                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                handle.write(data)
             os.replace(temporary, entry)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
-    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+    except OSError:
         pass  # no cache then; the run goes on
 
 
