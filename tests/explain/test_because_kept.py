@@ -193,7 +193,8 @@ def test_the_context_of_the_texts_is_the_facts_nested_at_their_dots_whatever_cam
     cases = [{"b.y": 1, "a": (1, 2), "b.x": "v", "c.d.e": 2.5, "z": None},
              {"z": 0, "c.d.e": -0.0, "b.x": "w", "a": ("p",), "b.y": True},
              {"b.y": 1, "a": [], "b.x": "v", "c.d.e": 3, "z": None, "c.d.f": False},
-             {}, {"only": 1}]
+             {}, {"only": 1},
+             {"e.f.g.h": 1, "a.d": 2, "a.b.e": (3,), "a.b.c": 4, "e.f.i": 5, "b.": 7, "": 8, "e.f.j.k": None}]
     for facts in cases + cases:
         made = fact_context(facts, advisor.rulebook)
         plain = _plain_fact_context(facts, advisor.rulebook)

@@ -34,13 +34,13 @@ register_messages({
 def fact_context(trace_facts: dict[str, Any], rulebook: RuleBook) -> dict[str, Any]:
     """Dotted facts as nested mappings, so templates write {{ resources.weekly_hours }}."""
     context: dict[str, Any] = {}
-    for name, parents, leaf in _context_plan(trace_facts):
-        value = trace_facts[name]
-        value = list(value) if isinstance(value, tuple) else value
-        node = context
-        for part in parents:
-            node = node.setdefault(part, {})
-        node[leaf] = value
+    mappings = [context]  # the mappings made so far, in the order made (_context_plan)
+    for name, parent, key in _context_plan(trace_facts):
+        if name is None:
+            mappings.append(mappings[parent].setdefault(key, {}))
+        else:
+            value = trace_facts[name]
+            mappings[parent][key] = list(value) if isinstance(value, tuple) else value
     for table_name, table in rulebook.tables.items():
         context[table_name] = table.values()
     return context
@@ -48,17 +48,28 @@ def fact_context(trace_facts: dict[str, Any], rulebook: RuleBook) -> dict[str, A
 
 # The names of a trace's facts, sorted and split at their dots: the same few sets of names
 # come again and again (12 over 1,000 generated sheets), each is worked out once.
-_PLANS: dict[tuple[str, ...], tuple[tuple[str, tuple[str, ...], str], ...]] = {}
+_PLANS: dict[tuple[str, ...], tuple[tuple[str | None, int, str], ...]] = {}
 _PLANS_KEPT = 64
 
 
-def _context_plan(trace_facts: dict[str, Any]) -> tuple[tuple[str, tuple[str, ...], str], ...]:
-    """(name, the mappings it is in, its own key) for each fact, in the order of the names."""
+def _context_plan(trace_facts: dict[str, Any]) -> tuple[tuple[str | None, int, str], ...]:
+    """How fact_context nests the facts, in the order of their names: (None, parent, key)
+    makes the mapping `key` in the mapping numbered `parent` (0 is the context; each one made
+    takes the next number), (name, parent, key) puts the fact there."""
     names = tuple(trace_facts)
     plan = _PLANS.get(names)
     if plan is None:
-        split = [(name, name.split(".")) for name in sorted(names)]
-        plan = tuple((name, tuple(parts[:-1]), parts[-1]) for name, parts in split)
+        numbers: dict[tuple[str, ...], int] = {(): 0}
+        steps: list[tuple[str | None, int, str]] = []
+        for name in sorted(names):
+            parts = name.split(".")
+            for depth in range(1, len(parts)):
+                path = tuple(parts[:depth])
+                if path not in numbers:
+                    numbers[path] = len(numbers)
+                    steps.append((None, numbers[path[:-1]], parts[depth - 1]))
+            steps.append((name, numbers[tuple(parts[:-1])], parts[-1]))
+        plan = tuple(steps)
         if len(_PLANS) >= _PLANS_KEPT:
             _PLANS.clear()
         _PLANS[names] = plan
