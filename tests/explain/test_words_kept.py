@@ -23,6 +23,13 @@ def advisor() -> Advisor:
     return Advisor()
 
 
+class _Name(str):
+    """A str of another type: never a key among names (only str items are)."""
+
+    def __str__(self) -> str:
+        return "named " + super().__str__()
+
+
 def test_a_value_shown_from_the_store_reads_as_shown_afresh(advisor: Advisor) -> None:
     result = advisor.run(load_fact_sheet(EXAMPLES[0]))
     family = next(iter(result.rulebook.vocabulary.families))
@@ -33,7 +40,9 @@ def test_a_value_shown_from_the_store_reads_as_shown_afresh(advisor: Advisor) ->
         words = Words(result, lang)
         for name, value in [(family, value) for value in values] + [
                 ("platforms", ["facebook", "instagram"]), ("platforms", ("facebook", "instagram")),
-                ("platforms", []), ("weekly_hours_needed", 1), ("weekly_hours_needed", 1.0),
+                ("platforms", []), ("platforms", ("facebook", 1)), ("platforms", [1.0, "x"]),
+                ("platforms", (_Name("facebook"),)), ("platforms", (_Name("facebook"), "instagram")),
+                ("weekly_hours_needed", 1), ("weekly_hours_needed", 1.0),
                 ("weekly_hours_needed", True), ("weekly_hours_needed", -0.0), ("thresholds.hourly_cost", 25)]:
             first, again = words.show(name, value), words.show(name, value)
             assert first == again == words._show(name, value), (name, value)

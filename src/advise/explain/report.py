@@ -96,7 +96,7 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
         kind = type(value)
         if kind in _WORDED_ONCE or (kind is float and value == value and value != 0):
             key: tuple[str, type, Any] = (name, kind, value)  # typed: 1, 1.0 and True apart; not 0.0 and -0.0
-        elif (kind is tuple or kind is list) and all(type(item) is str for item in value):
+        elif (kind is tuple or kind is list) and _ONLY_STR.issuperset(map(type, value)):  # each item a str
             key = (name, kind, tuple(value))
         else:
             return word(name, value, number_of=number_of)
@@ -244,6 +244,7 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
 
 
 _WORDED_ONCE = frozenset({str, int, bool, type(None)})
+_ONLY_STR = frozenset({str})  # a list whose items' types are all in it is a list of names
 
 
 def what_if_view(words: Words, what_if: "WhatIf") -> WhatIfView:

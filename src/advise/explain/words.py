@@ -17,6 +17,7 @@ from .wording import count_items, join_or, make_filters, others_zero
 
 
 _NUMBERS = frozenset({int, float, bool})
+_ONLY_STR = frozenset({str})
 # Where a premise's value comes from (Words.kept_premise): an answer of the sheet, a derived
 # fact, a table value (or a name the rule book does not know), or a family or whole table
 # (worded afresh).
@@ -126,7 +127,7 @@ class Words:
     def show(self, name: str, value: Any) -> str:
         """A value of the fact (or table, or family) `name`, in the reader's words."""
         kind = type(value)
-        if kind in (list, tuple) and all(type(item) is str for item in value):
+        if kind in (list, tuple) and _ONLY_STR.issuperset(map(type, value)):  # each item a str (not a subclass)
             key: tuple[str, type, Any] = (name, kind, tuple(value))  # a list of names (networks...): a key as a tuple
         elif kind is dict and all(type(item) in _NUMBERS and type(member) is str for member, item in value.items()):
             # points per network: in order (ties keep it), each number typed
