@@ -61,13 +61,19 @@ _LINES = st.text(alphabet=st.sampled_from(list("ab -:?3h\n\r\t\x0b\x0c\x1c\x1d\x
                  max_size=60)
 
 
-@settings(max_examples=500, deadline=None)
-@given(text=_LINES, width=st.integers(1, 50), indent=st.integers(0, 8), mark=st.sampled_from(["- ", "· ", "12. ", ""]),
+_SENTENCES = st.lists(st.sampled_from(["a", "word", "ceux-ci", "3", "h", "€", "10", "000", ":", "?", "«", "»", "\u00a0",
+                                       "averyveryverylongwordthatdoesnotfit", "x\ty", "x\u2028y"]),
+                      max_size=30).map(" ".join)
+
+
+@settings(max_examples=800, deadline=None)
+@given(text=_LINES | _SENTENCES, width=st.integers(1, 50), indent=st.integers(0, 8), mark=st.sampled_from(["- ", "· ", "12. ", ""]),
        lang=st.sampled_from(["en", "fr"]))
 def test_a_text_that_fits_is_laid_out_as_wrapping_it_would(text: str, width: int, indent: int, mark: str,
                                                             lang: str) -> None:
-    # A line that fits (text_layout.fits) is given as it is, padded: what wrapping then indenting
-    # it gives, on texts with every kind of line break, spaces at either end, no-break spaces.
+    # A line that fits (text_layout.fits) is given as it is, padded, and words between single
+    # spaces are cut where they must (text_layout.single_spaced): what wrapping then indenting
+    # gives, on texts with every kind of line break, spaces at either end, no-break spaces.
     wrap_width, bullet_width = width - indent, width - indent - len(mark)
     line = typography(text, lang)
     slow_wrap = do_indent(text_layout._wordwrap(line, wrap_width, False, "\n", False), indent, first=True) \
@@ -80,6 +86,9 @@ def test_a_text_that_fits_is_laid_out_as_wrapping_it_would(text: str, width: int
         assert TextLayout(width, lang=lang).bullet(text, indent, mark) == slow_bullet
     if text_layout.fits(line, wrap_width):
         assert slow_wrap == " " * indent + line
+    lines = text_layout.single_spaced(line, wrap_width)
+    if lines is not None:
+        assert slow_wrap == " " * indent + ("\n" + " " * indent).join(lines)
 
 
 def test_what_fits_is_one_line_within_the_width_not_ending_with_a_space() -> None:

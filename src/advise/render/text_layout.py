@@ -164,15 +164,24 @@ class TextLayout:
 
     def _wrap(self, text: str, indent: int) -> str:
         line = typography(str(text), self.lang)
-        if self.newline == "\n" and fits(line, self.width - indent):  # most texts: a line of their own
-            return " " * indent + line
+        if self.newline == "\n":
+            if fits(line, self.width - indent):  # most texts: a line of their own
+                return " " * indent + line
+            lines = single_spaced(line, self.width - indent)  # most others: words between single spaces
+            if lines is not None:
+                pad = " " * indent
+                return pad + ("\n" + pad).join(lines)
         wrapped = _wordwrap(line, self.width - indent, False, self.newline, False)
         return indented(wrapped, indent, first=True) if self.newline == "\n" else do_indent(wrapped, indent, first=True)
 
     def _bullet(self, text: Any, indent: int, mark: str) -> str:
         line = str(mark) + typography(str(text), self.lang)
-        if self.newline == "\n" and fits(line, self.width - indent - len(mark)):
-            return " " * indent + line
+        if self.newline == "\n":
+            if fits(line, self.width - indent - len(mark)):
+                return " " * indent + line
+            lines = single_spaced(line, self.width - indent - len(mark))
+            if lines is not None:
+                return " " * indent + ("\n" + " " * (indent + len(mark))).join(lines)
         wrapped = _wordwrap(line, self.width - indent - len(mark), False, self.newline, False)
         if self.newline != "\n":
             return " " * indent + do_indent(wrapped, indent + len(mark))
@@ -187,6 +196,21 @@ def fits(line: str, width: int) -> bool:
     """Whether `line` is its own layout at `width` (_wordwrap gives it as it is): one line
     within the width that does not end with a space (which wrapping would drop)."""
     return 0 < width and len(line) <= width and not line[-1:].isspace() and _LINE_BREAK.search(line) is None
+
+
+# What makes a line other than words between single spaces for _single_spaced: a line break
+# of any kind (str.splitlines), textwrap's other whitespace, two spaces in a row.
+_NOT_SINGLE_SPACED = re.compile("[\t\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]|  ")
+
+
+def single_spaced(line: str, width: int) -> list[str] | None:
+    """The lines _wordwrap(line, width, False, "\n", False) makes of `line`, for words between
+    single spaces (none first or last): what wrap_line gives such a line, without the splitting
+    into lines and the checks around it; None for any other line (or where _single_spaced
+    leaves it to textwrap)."""
+    if width <= 0 or not line or line[0] == " " or line[-1] == " " or _NOT_SINGLE_SPACED.search(line):
+        return None
+    return _single_spaced(line, width, keep_long=True)
 
 
 def indented(text: str, width: int, first: bool = False) -> str:
