@@ -60,11 +60,14 @@ MODULES = [
     # function signature"). In the copy only, the bound method goes through a lambda.
     Module("durable", "the durable_rules adapter", "src/advise/engine/durable.py",
            ("tests/engine/test_durable.py", "tests/engine/test_durable_reports.py", "tests/engine/test_durable_limits.py",
-            "tests/engine/test_hostile_numbers.py"),
+            "tests/engine/test_hostile_numbers.py", "tests/engine/test_durable_shortcuts.py"),
            ("-k", "not 2000_rules"),  # 40 s a mutant for a size limit the compiler's run covers
            patches=(("actions = {IGNORE_ACTION: self._ignore, CLOSE_RULE: self._ignore}",
                      "actions = {IGNORE_ACTION: lambda closure: self._ignore(closure), "
                      "CLOSE_RULE: lambda closure: self._ignore(closure)}"),)),
+    Module("durable_json", "the JSON durable reads and writes, and batch texts", "src/advise/engine/durable_json.py",
+           ("tests/engine/test_hostile_numbers.py", "tests/engine/test_batch_texts.py",
+            "tests/engine/test_durable_loop.py")),
     Module("inference", "inference, agreement, priority and conflict", "src/advise/engine/inference.py",
            ("tests/engine/test_inference.py",)),
     Module("output", "atomic output", "src/advise/output.py",
