@@ -134,3 +134,70 @@ def test_a_keyed_fact_is_the_fact_encode_fact_makes_shared_and_bounded(monkeypat
         if key is not None:
             assert keyed_fact(name, value)[0] is fact
         assert len(compiler._kept_facts) <= 5
+
+
+# --- a sheet's state cleared for the next one -------------------------------------------------
+
+
+def test_sheets_in_sequence_share_one_cleared_state_and_fire_as_with_fresh_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each session retracts what it asserted, the last first, and the next one uses the same
+    state: the same traces as with every state deleted and made anew, a failing sheet between."""
+    cleared, fresh = Advisor(None), Advisor(None)
+    fresh.engine._clear = lambda sid, sent: False  # type: ignore[method-assign]
+    counting = Counting(monkeypatch)
+    sids = set()
+    for sheet in sheets():
+        trace = cleared.run(sheet).trace
+        sids.add(cleared.engine._free[-1])
+        assert fresh.run(sheet).trace == trace
+        assert cleared.engine._host.get_facts(cleared.engine.ruleset, cleared.engine._free[-1]) == []
+    assert len(sids) == 1 and len(cleared.engine._free) == 1
+    assert counting.calls["delete_state"] == len(sheets())  # the fresh advisor's only
+
+
+def test_a_sheet_whose_call_went_wrong_is_deleted_and_its_state_not_used_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = Engine({"test": {"small": SMALL, "$catch-all": CATCH_ALL}})
+    with engine.session() as session:
+        session.assert_facts([{"id": "a", "t": "fact", "value": 1}])
+    [kept] = engine._free
+    real = engine_module._bound_facts
+
+    def broken(closure: Any) -> Any:
+        raise RuntimeError("broken")
+
+    monkeypatch.setattr(engine_module, "_bound_facts", broken)
+    with pytest.raises(Exception, match="broken"):
+        with engine.session() as session:
+            assert session.sid == kept
+            session.assert_facts([{"id": "a", "t": "fact", "value": 1}])
+    assert engine._free == []  # deleted, not kept
+    monkeypatch.setattr(engine_module, "_bound_facts", real)
+    with engine.session() as session:
+        assert session.sid != kept
+        assert [a.rule for a in session.assert_facts([{"id": "a", "t": "fact", "value": 1}])] == ["small"]
+
+
+def test_a_state_not_as_new_after_retracting_is_deleted(monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = Engine({"test": {"small": SMALL, "$catch-all": CATCH_ALL}})
+    monkeypatch.setattr(engine._host, "retract_all", lambda *args: False)
+    deleted = []
+    delete = engine._host.delete_state
+    monkeypatch.setattr(engine._host, "delete_state", lambda *args: deleted.append(args) or delete(*args))
+    for _ in range(3):
+        with engine.session() as session:
+            assert [a.rule for a in session.assert_facts([{"id": "a", "t": "fact", "value": 1}])] == ["small"]
+    assert len(deleted) == 3 and engine._free == []
+
+
+def test_open_sessions_never_share_a_state_and_each_is_cleared() -> None:
+    engine = Engine({"test": {"small": SMALL, "$catch-all": CATCH_ALL}})
+    with engine.session() as one, engine.session() as two:
+        assert one.sid != two.sid
+        assert [a.rule for a in one.assert_facts([{"id": "a", "t": "fact", "value": 1}])] == ["small"]
+        assert [a.rule for a in two.assert_facts([{"id": "a", "t": "fact", "value": 2}])] == ["small"]
+    assert sorted(engine._free) == sorted([one.sid, two.sid])
+    for sid in engine._free:
+        assert engine._host.get_facts(engine.ruleset, sid) == []
+    with engine.session() as three:
+        assert three.sid in (one.sid, two.sid)
+        assert [a.rule for a in three.assert_facts([{"id": "a", "t": "fact", "value": 3}])] == ["small"]

@@ -60,8 +60,9 @@ handled here, and tests/engine/test_durable.py shows each one:
     for durable, not for Python). Two integers compare exactly within 64 bits, two floats
     exactly, and an integer with a float exactly up to 2**53. Only a rule constant written
     as a float past 2**53 could be met wrongly (by a budget of that size): none is shipped.
-Limits: at most 1024 live sheets per ruleset, so every session deletes its state when it
-closes. Python 3.13 needs CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject at install
+Limits: at most 1024 live sheets per ruleset: no session leaves its state. It retracts every
+fact it asserted, the last first, for the next session (making a state touches some 3 MB);
+a state a call left in doubt, or not as new after, is deleted. Python 3.13 needs CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject at install
 (scripts/setup.sh).
 """
 
@@ -254,6 +255,14 @@ class _Host:
                         engine.delete_state(handle, _sid(_read(state)["sid"]))
                     update_state = engine.update_state  # which makes the state anew: the loop goes on with it
 
+    def retract_all(self, ruleset_name: str, sid: str, text: str) -> bool:
+        """Retract the facts `text` from the sheet `sid`: whether none is left, nor any action."""
+        handle, engine = self._handles[ruleset_name], _rules_engine
+        result = engine.retract_facts(handle, text)
+        if result[0] != 0 or engine.start_action_for_state(handle, result[1]):
+            return False  # the state is deleted, its pending action with it
+        return engine.get_facts(handle, _sid(sid)) == "[]"
+
     def get_facts(self, ruleset_name: str, sid: Any) -> list[dict]:
         return json.loads(_rules_engine.get_facts(self._handles[ruleset_name], _sid(sid)))
 
@@ -278,7 +287,8 @@ def _state_fact_may_match(rules: dict[str, dict]) -> bool:
 class _Recorder:
     """Collects the firings of one call, and anything an action raised."""
 
-    __slots__ = ("activations", "errors", "counts", "fired", "stopped", "acted", "asserted", "refused", "ended")
+    __slots__ = ("activations", "errors", "counts", "fired", "stopped", "acted", "asserted", "refused", "ended",
+                 "parts")
 
     def __init__(self, asserted: dict[str, dict] | None = None) -> None:
         self.activations: list[Activation] = []
@@ -290,6 +300,7 @@ class _Recorder:
         self.asserted = asserted if asserted is not None else {}  # id -> the fact as advise asserted it
         self.refused: tuple[dict, BaseException] | None = None  # a fact durable would not take, and why
         self.ended = False  # durable reached the fact that ends the batch: it took every fact before it
+        self.parts: list[str] | None = None  # the text of each fact of the batch, its end included
 
 
 class Engine:
@@ -314,6 +325,7 @@ class Engine:
         self._batch_ends = itertools.count(1)
         self._texts: dict[Hashable, str] = {}  # a keyed fact's JSON text, without the sheet's id (batch_text)
         self._tail = ("", "")  # the last sheet's id, and what follows each of its facts in a batch
+        self._free: list[str] = []  # sheets' ids whose state is as new (cleared) or was never made
         actions = {IGNORE_ACTION: self._ignore, CLOSE_RULE: self._ignore, END_RULE: self._batch_end}
         for rule_id, body in rules.items():
             if body.get("run") != IGNORE_ACTION:
@@ -378,9 +390,10 @@ class Engine:
             try:
                 if sid != self._tail[0]:
                     self._tail = (sid, ', "sid": ' + _to_json(sid) + "}")
-                self._host.assert_facts(self.ruleset, batch_text(
-                    facts, keys, sid, self._tail[1], self._texts, KEPT_TEXTS,
-                    (f"{END_RULE}:{next(self._batch_ends)}", END_RULE)))
+                batch = batch_text(facts, keys, sid, self._tail[1], self._texts, KEPT_TEXTS,
+                                   (f"{END_RULE}:{next(self._batch_ends)}", END_RULE))
+                recorder.parts = batch.parts
+                self._host.assert_facts(self.ruleset, batch)
             except (TypeError, ValueError, OverflowError, UnicodeError) as error:
                 unencodable = _first_unencodable(facts)
                 if unencodable is not None:  # _DurableJson refused it
@@ -403,10 +416,19 @@ class Engine:
                     failure = RuntimeError("the batch's end was never reached (durable gave no reason)")
             return recorder, failure
 
+    def _clear(self, sid: str, sent: list[str]) -> bool:
+        """Retract every fact a sheet asserted, the last first; whether its state is as new."""
+        with self._lock:
+            try:
+                return self._host.retract_all(self.ruleset, sid, "[" + ", ".join(reversed(sent)) + "]")
+            except Exception:  # durable's own error, or a host that cannot: the state is deleted
+                return False
+
     @contextlib.contextmanager
     def session(self) -> Iterator["Session"]:
-        """One sheet's working memory; its state is deleted at the end (1024-sheet limit)."""
-        session = Session(self, f"s{next(_session_ids)}")
+        """One sheet's working memory; its state is cleared or deleted at the end (1024-sheet
+        limit), and a cleared state serves the next session (`_free`)."""
+        session = Session(self, self._free.pop() if self._free else f"s{next(_session_ids)}")
         try:
             yield session
         finally:
@@ -421,6 +443,7 @@ class Session:
         self._asserted = False  # durable holds a state for this sheet
         self._acted = False  # ... and ran an action for it (see close)
         self._facts: dict[str, dict] = {}  # id -> every fact asserted, as firings hand them back
+        self._sent: list[str] | None = []  # every fact durable took, as text (None: a call went wrong)
 
     def assert_facts(self, facts: list[dict], keys: list[Hashable | None] | None = None) -> list[Activation]:
         """Assert facts in the order given; return the firings they caused, in firing order.
@@ -436,6 +459,7 @@ class Session:
         self._asserted = True
         recorder, failure = engine._call(self.sid, facts, self._facts, keys)
         self._acted = self._acted or recorder.acted
+        self._keep(recorder, failure)
         for _, error in recorder.errors:
             if not isinstance(error, Exception):
                 raise error
@@ -462,19 +486,35 @@ class Session:
                 rule=busiest[0][0]))  # the bound counts firings: there is at least one
         return recorder.activations
 
+    def _keep(self, recorder: _Recorder, failure: BaseException | None) -> None:
+        if self._sent is None:
+            return
+        if recorder.ended and recorder.parts and failure is None and recorder.refused is None \
+                and not recorder.errors and not recorder.stopped:
+            self._sent.extend(recorder.parts)
+        else:
+            self._sent = None
+
     def close(self) -> None:
-        """Delete the sheet's state. durable crashes the process when deleting a state for
-        which it never ran an action (no rule fired, or every fact was refused): one fact
-        that only the engine's own rule matches makes it run one first."""
+        """Clear the sheet's state for the next sheet (see Limits), or delete it. durable
+        crashes the process when deleting a state for which it never ran an action (no rule
+        fired, or every fact was refused): one fact only the engine's own rule matches makes
+        it run one first."""
         if self.closed:
             return
         self.closed = True
+        engine = self.engine
         if not self._asserted:
-            return  # durable holds nothing for this sheet
+            engine._free.append(self.sid)  # durable holds nothing for this sheet
+            return
         if not self._acted:
-            recorder, _ = self.engine._call(self.sid, [{"id": CLOSE_RULE, "t": CLOSE_RULE}])
+            recorder, failure = engine._call(self.sid, [{"id": CLOSE_RULE, "t": CLOSE_RULE}])
             if not recorder.acted:
                 return  # leave it: a leaked state is better than a crashed process
+            self._keep(recorder, failure)
+        if self._sent is not None and engine._clear(self.sid, self._sent):
+            engine._free.append(self.sid)
+            return
         try:
             self.engine._host.delete_state(self.engine.ruleset, self.sid)
         except Exception:

@@ -69,9 +69,10 @@ def read(text: str) -> Any:
 class Batch(list):
     """A batch of facts for one sheet, with the JSON text durable reads for it (`batch_text`);
     durable's json.dumps hands the text over as it is (advise.engine.durable._DurableJson).
-    `end`: the text durable writes of the firing of the fact that ends the batch."""
+    `end`: the text durable writes of the firing of the fact that ends the batch; `parts`:
+    the text of each fact, the batch's end included, in order."""
 
-    __slots__ = ("text", "end")
+    __slots__ = ("text", "end", "parts")
 
 
 def batch_text(facts: list[dict], keys: list[Hashable | None] | None, sid: str, tail: str,
@@ -99,5 +100,6 @@ def batch_text(facts: list[dict], keys: list[Hashable | None] | None, sid: str, 
     parts.append(last)
     batch = Batch(facts)
     batch.text = "[" + ", ".join(parts) + "]"
+    batch.parts = parts
     batch.end = f'{{{_ENCODE(end[1])}:{{"m":{last}}}}}'
     return batch
