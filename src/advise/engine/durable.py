@@ -217,9 +217,8 @@ class _Host:
         making the same calls into its C engine in the same order, without what only its
         threads and asynchronous actions need (edge 16): no Closure, clock or lease per
         action, and the state it hands each action goes back to it as it came (no action of
-        advise changes it), not decoded and encoded again; nor at all when no pattern can
-        match it (`_state_fact_may_match`): update_state then only retracts and re-asserts a
-        fact no rule sees. The firing of the batch's end is known by its text, not read."""
+        advise changes it), not decoded and encoded again; nor at all when no pattern can match
+        it (`_state_fact_may_match`). The firing of the batch's end is known by its text."""
         handle = self._handles[ruleset_name]
         run_by_rule = self._run_by_rule[ruleset_name]
         engine = _rules_engine
@@ -271,9 +270,8 @@ class _Host:
 
 
 def _state_fact_may_match(rules: dict[str, dict]) -> bool:
-    """Whether some pattern may match the sheet's state fact ({"sid", "id", "$s"}), which
-    durable re-asserts after every action: not when every pattern first tests "t" (which
-    that fact has not) for a text, as every pattern advise compiles does."""
+    """Whether a pattern may match the state fact ({"sid", "id", "$s"}), which update_state
+    re-asserts: not when each first tests "t" (which it has not), as advise's all do."""
     def typed(alias: str, pattern: Any) -> bool:
         if alias.endswith(("$any", "$all")):
             return all(typed(inner_alias, inner) for entry in pattern for inner_alias, inner in entry.items())
@@ -426,9 +424,12 @@ class Engine:
 
     @contextlib.contextmanager
     def session(self) -> Iterator["Session"]:
-        """One sheet's working memory; its state is cleared or deleted at the end (1024-sheet
-        limit), and a cleared state serves the next session (`_free`)."""
-        session = Session(self, self._free.pop() if self._free else f"s{next(_session_ids)}")
+        """One sheet's working memory, in a state cleared by the session before, or new (Limits)."""
+        try:
+            sid = self._free.pop()  # one step: two threads never take the same
+        except IndexError:
+            sid = f"s{next(_session_ids)}"
+        session = Session(self, sid)
         try:
             yield session
         finally:
@@ -487,12 +488,10 @@ class Session:
         return recorder.activations
 
     def _keep(self, recorder: _Recorder, failure: BaseException | None) -> None:
-        if self._sent is None:
-            return
-        if recorder.ended and recorder.parts and failure is None and recorder.refused is None \
-                and not recorder.errors and not recorder.stopped:
+        if self._sent is not None and recorder.ended and recorder.parts and failure is None \
+                and recorder.refused is None and not recorder.errors and not recorder.stopped:
             self._sent.extend(recorder.parts)
-        else:
+        else:  # kept no more: the state is deleted at close
             self._sent = None
 
     def close(self) -> None:
