@@ -67,7 +67,21 @@ def test_strings_kept_stay_bounded_and_are_written_as_json_dumps_writes_them() -
     many = {f"key {index}": [f"text {index} « é » \"quoted\" \\ \n", f"text {index}"] for index in range(5000)}
     assert json_text(many) == reference(many)
     assert len(json_report._ESCAPED) <= 2 * json_report._ESCAPED.size
+    assert len(json_report._KEYED) <= 2 * json_report._KEYED.size  # the keys with their ": "
     assert json_text(many) == reference(many)  # read back from the kept strings, older and newer
+
+
+def test_any_depth_is_indented_as_json_dumps_indents_it() -> None:
+    # The indentations of the first levels are kept (a report's); deeper ones are made each time.
+    from advise.render import json_report
+
+    deep: object = {"leaf": "x", "list": [1, "y"]}
+    for depth in range(60):
+        deep = {f"level {depth}": deep, "items": [depth, [deep] if depth % 7 == 0 else []]} if depth % 2 \
+            else [deep, {"n": depth}]
+        assert json_text(deep) == reference(deep)
+    assert json_text(deep) == reference(deep)
+    assert max(map(len, json_report._INDENTS)) <= 64 and len(json_report._INDENTS) <= 32
 
 
 def test_subclasses_of_plain_types_are_written_as_json_dumps_writes_them() -> None:

@@ -155,6 +155,31 @@ def _escaped(text: str) -> str:
     return _ESCAPED.get(text, _string, text)
 
 
+# A key's JSON text and the ": " after it (kept as the strings are: a report's keys are its
+# own and the rule base's fact names and ids, in every report).
+_KEYED: TwoGenerations[str] = TwoGenerations(2048)
+
+
+def _key_text(key: str) -> str:
+    return _escaped(key) + ": "
+
+
+def _keyed(key: str) -> str:
+    return _KEYED.get(key, _key_text, key)
+
+
+# The indentation inside a container at `newline`, and what separates its items: the same
+# few for every report (a report nests a few levels; deeper ones are made, not kept).
+_INDENTS: dict[str, tuple[str, str]] = {}
+
+
+def _indents(newline: str) -> tuple[str, str]:
+    inner = newline + "  "
+    if len(newline) <= 64:
+        _INDENTS[newline] = (inner, "," + inner)
+    return inner, "," + inner
+
+
 def _text(value: Any, newline: str) -> str:
     """The text of `value` at the indentation `newline` (a newline and spaces): a container
     joins the texts of its items, each leaf written at once by its type's function."""
@@ -162,10 +187,12 @@ def _text(value: Any, newline: str) -> str:
     if kind is dict or kind is list or kind is tuple:
         if not value:
             return "{}" if kind is dict else "[]"
-        inner = newline + "  "
+        indents = _INDENTS.get(newline) or _indents(newline)
+        inner = indents[0]
         leaf, kept = _LEAF.get, _ESCAPED.newer.get  # found at once, else _escaped
         pieces = []
         if kind is dict:
+            keyed = _KEYED.newer.get
             for key, item in value.items():
                 if type(key) is not str:
                     if not isinstance(key, str):
@@ -177,8 +204,8 @@ def _text(value: Any, newline: str) -> str:
                 else:
                     write = leaf(kind)
                     text = write(item) if write is not None else _text(item, inner)
-                pieces.append((kept(key) or _escaped(key)) + ": " + text)
-            return "{" + inner + ("," + inner).join(pieces) + newline + "}"
+                pieces.append((keyed(key) or _keyed(key)) + text)
+            return "{" + inner + indents[1].join(pieces) + newline + "}"
         for item in value:
             kind = type(item)
             if kind is str:
@@ -186,7 +213,7 @@ def _text(value: Any, newline: str) -> str:
             else:
                 write = leaf(kind)
                 pieces.append(write(item) if write is not None else _text(item, inner))
-        return "[" + inner + ("," + inner).join(pieces) + newline + "]"
+        return "[" + inner + indents[1].join(pieces) + newline + "]"
     # Anything but a plain container or leaf, in the order of json's own checks: str, None,
     # True, False, int, float, list/tuple, dict.
     if isinstance(value, str):

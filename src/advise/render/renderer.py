@@ -452,7 +452,11 @@ class _TermFinder:
         found: set[str] = set()
         kept, found_in = self._kept, self._found_in
         for text in texts:
-            found |= kept.get(text, found_in, text)
+            held = kept.newer.get(text)  # most texts: looked up here, a call less
+            if held is None:
+                held = kept.get(text, found_in, text)
+            if held:  # most texts hold no term
+                found |= held
         return self._names(found)
 
     def _names(self, found: set[str]) -> list[str]:
