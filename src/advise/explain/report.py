@@ -74,7 +74,7 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
         """numbers(steps_in(mask))."""
         return steps_of(mask) if as_numbered else numbers(steps_in(mask))
 
-    premises_of = {firing.step: firing.premises for firing in trace.firings}  # built once each
+    premises_of = {firing.step: _premises(firing) for firing in trace.firings}  # built once each
     reach = support_closure(trace, rulebook, premises_of)  # what each step builds on (supporting_steps)
 
     def support(steps: Iterable[int]) -> tuple[int, ...]:
@@ -241,6 +241,12 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
         signature=make_signature(consultant, date or report_date(), lang, result.sheet.path),
     )
     return replace(report, summary=build_summary(report, words))
+
+
+def _premises(firing: Any) -> dict[str, Any]:
+    """firing.premises, for a report that only reads them: a firing that read nothing besides
+    what it matched (half of them) gives its matched facts themselves, not a copy."""
+    return firing.premises if firing.read else firing.matched
 
 
 _WORDED_ONCE = frozenset({str, int, bool, type(None)})
