@@ -47,6 +47,19 @@ def test_a_value_of_the_older_generation_comes_back_without_being_made_again() -
     assert made == [1, 2, 3, 4, 2]
 
 
+def test_find_gives_a_kept_value_brings_it_back_and_never_makes_one() -> None:
+    kept: TwoGenerations[str] = TwoGenerations(2)
+    assert kept.find("a") is None and len(kept) == 0
+    kept.keep("a", "A")
+    kept.keep("b", "B")
+    kept.keep("c", "C")  # the newer generation was full: a and b are the older one
+    assert kept.find("a") == "A"  # brought back into the newer generation
+    kept.keep("d", "D")  # the newer one (c, a) becomes the older: b is forgotten
+    assert kept.find("a") == "A" and kept.find("b") is None and kept.find("d") == "D"
+    kept.clear()
+    assert len(kept) == 0 and kept.find("a") is None
+
+
 class Book:
     """A rule book as PerRuleBook sees one: every two are equal (same files, same digest)."""
 

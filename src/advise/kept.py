@@ -43,6 +43,15 @@ class TwoGenerations(Generic[V]):
             self.keep(key, value)
         return value
 
+    def find(self, key: Hashable) -> V | None:
+        """The value kept for `key` (brought back into the newer generation), else None."""
+        value = self.newer.get(key)
+        if value is None:
+            value = self.older.get(key)
+            if value is not None:
+                self.keep(key, value)
+        return value
+
     def keep(self, key: Hashable, value: V) -> None:
         """Keep `value` for `key` in the newer generation, which, if full, becomes the older."""
         if len(self.newer) >= self.size:
@@ -52,6 +61,10 @@ class TwoGenerations(Generic[V]):
     def __len__(self) -> int:
         """The values kept, in both generations (a key may be in both)."""
         return len(self.newer) + len(self.older)
+
+    def clear(self) -> None:
+        """Forget every value."""
+        self.newer, self.older = {}, {}
 
 
 class PerRuleBook(Generic[V]):

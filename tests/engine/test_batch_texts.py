@@ -39,7 +39,7 @@ def expected(sid: str, facts: list[dict], end: int) -> str:
 def text_of(engine: Engine, sid: str, facts: list[dict], keys: list | None) -> tuple[str, int]:
     end = next(engine._batch_ends)
     tail = ', "sid": ' + _to_json(sid) + "}"
-    return batch_text(facts, keys, sid, tail, engine._texts, engine_module.KEPT_TEXTS, (f"{END_RULE}:{end}", END_RULE)).text, end
+    return batch_text(facts, keys, sid, tail, engine._texts, (f"{END_RULE}:{end}", END_RULE)).text, end
 
 
 @settings(max_examples=200, deadline=None)
@@ -71,7 +71,7 @@ def test_kept_texts_are_bounded_and_stay_right_past_the_bound(monkeypatch: Any) 
         facts = [encode_fact(name, value) for name, value in named]
         text, end = text_of(engine, "s1", facts, [fact_key(name, value) for name, value in named])
         assert text == expected("s1", facts, end)
-        assert len(engine._texts) <= 8
+        assert len(engine._texts) <= 2 * 8  # two generations
 
 
 def test_facts_without_properties_or_with_their_own_sid_are_written_as_before() -> None:
@@ -80,7 +80,7 @@ def test_facts_without_properties_or_with_their_own_sid_are_written_as_before() 
     for _ in range(2):
         text, end = text_of(engine, "s9", facts, ["k1", "k2", "k3"])
         assert text == expected("s9", facts, end)
-    assert set(engine._texts) == {"k3"}  # the other two are never kept: their text holds the sheet's id
+    assert {*engine._texts.newer, *engine._texts.older} == {"k3"}  # the other two are never kept: their text holds the sheet's id
 
 
 def test_a_refused_value_is_never_kept_and_is_named_every_time() -> None:
@@ -93,21 +93,18 @@ def test_a_refused_value_is_never_kept_and_is_named_every_time() -> None:
                 assert "'x' (nan)" in str(error)
             else:
                 raise AssertionError("a NaN was taken")
-    assert engine._texts == {}
+    assert len(engine._texts) == 0
 
 
-def test_runs_with_kept_texts_fire_as_runs_writing_every_text(monkeypatch: Any) -> None:
+def test_runs_with_kept_texts_fire_as_runs_writing_every_text() -> None:
     """The examples, each run three times on one advisor (texts kept from the first run and
     from the other sheets), against an advisor whose engine keeps nothing."""
     kept = Advisor(None)
     sheets = [load_fact_sheet(path) for path in sorted(EXAMPLES.glob("*.yaml"))]
-    monkeypatch.setattr(engine_module, "KEPT_TEXTS", 0)
     fresh = Advisor(None)
     for sheet in sheets:
-        reference = fresh.run(sheet).trace
         fresh.engine._texts.clear()
-        monkeypatch.setattr(engine_module, "KEPT_TEXTS", 4096)
+        reference = fresh.run(sheet).trace
         for _ in range(3):
             assert kept.run(sheet).trace == reference
-        monkeypatch.setattr(engine_module, "KEPT_TEXTS", 0)
-    assert kept.engine._texts
+    assert len(kept.engine._texts)

@@ -15,6 +15,7 @@ import advise.engine.durable as engine_module
 import advise.engine.durable_json as durable_json
 from advise.advisor import Advisor
 from advise.engine.compiler import encode_fact, fact_key, keyed_fact
+from advise.kept import TwoGenerations
 from advise.engine.durable import END_RULE, Engine, _state_fact_may_match
 from advise.sheet.facts import fact_sheet_from_mapping, load_fact_sheet
 
@@ -122,8 +123,7 @@ def test_the_batch_ends_firing_is_known_by_its_text_and_read_when_it_differs(mon
 
 
 def test_a_keyed_fact_is_the_fact_encode_fact_makes_shared_and_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(compiler, "_kept_facts", {})
-    monkeypatch.setattr(compiler, "KEPT_FACTS", 5)
+    monkeypatch.setattr(compiler, "_kept_facts", TwoGenerations(5))
     rng = random.Random(5)
     for _ in range(200):
         name = rng.choice(["a", "b.c", "d"])
@@ -133,7 +133,7 @@ def test_a_keyed_fact_is_the_fact_encode_fact_makes_shared_and_bounded(monkeypat
         assert [type(item) for item in fact.values()] == [type(item) for item in encode_fact(name, value).values()]
         if key is not None:
             assert keyed_fact(name, value)[0] is fact
-        assert len(compiler._kept_facts) <= 5
+        assert len(compiler._kept_facts) <= 2 * 5  # two generations
 
 
 # --- a sheet's state cleared for the next one -------------------------------------------------

@@ -78,6 +78,7 @@ import durable_rules_engine as _rules_engine
 
 from ..collecting import keep_large_blocks
 from ..errors import CycleError, EngineError, Problem, RuleRunError, register_messages
+from ..kept import TwoGenerations
 from ..records import Record
 from .durable_json import Batch as _Batch, batch_text, read as _read, to_json as _to_json
 
@@ -119,7 +120,7 @@ CLOSE_RULE = "$advise-close"  # the engine's own rule, matching the fact a sessi
 END_RULE = "$advise-end"  # the engine's own rule, matching the fact that ends every batch (edge 15)
 COMPARISONS = ("$lt", "$lte", "$gt", "$gte", "$neq")
 MAX_PRI = 65535
-KEPT_TEXTS = 4096  # keyed facts' texts an engine keeps (durable_json.batch_text): some hundreds are used
+KEPT_TEXTS = 512  # keyed facts' texts an engine keeps, in each of two generations (durable_json.batch_text; see compiler.KEPT_FACTS)
 _session_ids = itertools.count(1)
 
 
@@ -321,7 +322,7 @@ class Engine:
         self._recorder: _Recorder | None = None
         self._lock = threading.Lock()
         self._batch_ends = itertools.count(1)
-        self._texts: dict[Hashable, str] = {}  # a keyed fact's JSON text, without the sheet's id (batch_text)
+        self._texts: TwoGenerations[str] = TwoGenerations(KEPT_TEXTS)  # a keyed fact's JSON text, without the sheet's id (batch_text)
         self._tail = ("", "")  # the last sheet's id, and what follows each of its facts in a batch
         self._free: list[str] = []  # sheets' ids whose state is as new (cleared) or was never made
         actions = {IGNORE_ACTION: self._ignore, CLOSE_RULE: self._ignore, END_RULE: self._batch_end}
@@ -388,7 +389,7 @@ class Engine:
             try:
                 if sid != self._tail[0]:
                     self._tail = (sid, ', "sid": ' + _to_json(sid) + "}")
-                batch = batch_text(facts, keys, sid, self._tail[1], self._texts, KEPT_TEXTS,
+                batch = batch_text(facts, keys, sid, self._tail[1], self._texts,
                                    (f"{END_RULE}:{next(self._batch_ends)}", END_RULE))
                 recorder.parts = batch.parts
                 self._host.assert_facts(self.ruleset, batch)

@@ -8,6 +8,8 @@ import json
 import re
 from typing import Any, Hashable
 
+from ..kept import TwoGenerations
+
 _INT64 = 2**63
 # Where a number might need rewriting: a digit before an exponent, or 19 digits in a row,
 # found in the UTF-8 text with every digit made "0", "e" and "E" made "e", all else " "
@@ -76,25 +78,23 @@ class Batch(list):
 
 
 def batch_text(facts: list[dict], keys: list[Hashable | None] | None, sid: str, tail: str,
-               kept: dict[Hashable, str], bound: int, end: tuple[str, str]) -> Batch:
+               kept: TwoGenerations[str], end: tuple[str, str]) -> Batch:
     """`facts`, then the fact that ends every batch (its id and type: `end`), each with the
     sheet's id `sid` (`tail`: ', "sid": ', its JSON text, then '}'): the text `to_json` writes of
     the whole, fact by fact. The text of a fact with a key (keys[i], see
-    Session.assert_facts), without the sheet's id, is kept in `kept` (emptied when it holds
-    `bound`) and reused, instead of written again at every sheet."""
+    Session.assert_facts), without the sheet's id, is kept in `kept` and reused, instead of
+    written again at every sheet."""
     parts = []
     for index, fact in enumerate(facts):
         key = keys[index] if keys is not None else None
-        part = kept.get(key) if key is not None else None
+        part = None if key is None else (kept.newer.get(key) or kept.find(key))  # most are in the newer
         if part is None:
             if not fact or "sid" in fact:  # the sheet's id would be the only property, or replace the fact's
                 parts.append(to_json(dict(fact, sid=sid)))
                 continue
             part = to_json(fact)[:-1]
             if key is not None:
-                if len(kept) >= bound:
-                    kept.clear()
-                kept[key] = part
+                kept.keep(key, part)
         parts.append(part + tail)
     last = f'{{"id": {_ENCODE(end[0])}, "t": {_ENCODE(end[1])}{tail}'
     parts.append(last)
