@@ -5,6 +5,7 @@ same errors, on the real rule base and on hand-written definitions."""
 from __future__ import annotations
 
 import copy
+import json
 import random
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ import durable.engine as durable_engine
 import pytest
 
 import advise.engine.durable as engine_module
+from advise.engine.durable_json import Batch, to_json
 from advise.advisor import Advisor
 from advise.engine.durable import Engine
 from advise.errors import AdviseError, CycleError
@@ -33,6 +35,18 @@ LOOSE: dict[str, dict] = {"test": {
     "small": {"all": [{"m": {"$and": [{"t": "fact"}, {"$lte": {"value": 10}}]}}], "run": "small"},
     "$catch-all": CATCH_ALL,
 }}
+
+
+class DurablesJson:
+    """The `json` module as durable.engine sees it here: what it writes is written as advise
+    writes it (edge 15), a batch's text as advise made it."""
+
+    @staticmethod
+    def dumps(value: Any, **_: Any) -> str:
+        return value.text if isinstance(value, Batch) else to_json(value)
+
+    loads = staticmethod(json.loads)
+    JSONDecodeError = json.JSONDecodeError
 
 
 class DurablesHost(durable_engine.Host):
@@ -58,7 +72,7 @@ def durables_loop(monkeypatch: pytest.MonkeyPatch) -> Any:
     class Within:
         def __enter__(self) -> None:
             monkeypatch.setattr(engine_module, "_Host", DurablesHost)
-            monkeypatch.setattr(durable_engine, "json", engine_module._DurableJson)
+            monkeypatch.setattr(durable_engine, "json", DurablesJson)
 
         def __exit__(self, *exc: Any) -> None:
             monkeypatch.undo()

@@ -16,6 +16,7 @@ import pytest
 import advise.engine.durable as engine_module
 from advise.advisor import Advisor
 from advise.engine.durable import Engine, registration_text
+from advise.engine.durable_json import to_json
 from advise.errors import EngineError
 from advise.sheet.facts import load_fact_sheet
 
@@ -65,7 +66,7 @@ def test_the_text_serves_that_registration_alone(monkeypatch: pytest.MonkeyPatch
     """Anything else durable is given (the facts asserted) is written afresh, and a failed
     registration is an engine error that leaves the next one as it was."""
     given = Engine(ODD, text=registration_text(ODD))
-    assert engine_module._DurableJson.dumps([{"value": 1e-05}]) == '[{"value": 1.0e-05}]'
+    assert to_json([{"value": 1e-05}]) == '[{"value": 1.0e-05}]'
     texts = registered(monkeypatch)
     create = durable_engine.durable_rules_engine.create_ruleset
     monkeypatch.setattr(durable_engine.durable_rules_engine, "create_ruleset",

@@ -42,7 +42,7 @@ handled here, and tests/engine/test_durable.py shows each one:
 15. durable's JSON reader refuses a number written with an exponent but no decimal point
     (`1e-05`, `1e+16`: error 204, which Python's `repr` writes) and reads integers as
     64 bits; inside a batch, a refused fact is dropped without a word. Every definition
-    and fact goes to durable through `_DurableJson`, which writes such numbers as
+    and fact goes to durable through `durable_json.to_json`, which writes such numbers as
     `1.0e-05` (read exactly) and an integer beyond 64 bits as a float. durable drops a
     refused fact and every one after it: every batch ends with a fact that only the
     engine's own rule (END_RULE, fired last) matches, so its firing shows that durable
@@ -81,19 +81,6 @@ from ..errors import CycleError, EngineError, Problem, RuleRunError, register_me
 from ..kept import TwoGenerations
 from ..records import Record
 from .durable_json import Batch as _Batch, batch_text, read as _read, to_json as _to_json
-
-class _DurableJson:
-    """What durable's JSON is written with (edge 15), in the shape of the `json` module: what a
-    durable.engine made to run beside advise's loop (tests/engine/test_durable_loop.py) uses."""
-
-    @staticmethod
-    def dumps(value: Any, **_: Any) -> str:  # durable's ensure_ascii=False: _to_json writes UTF-8
-        if value.__class__ is _Batch:
-            return value.text
-        return _to_json(value)
-
-    loads = staticmethod(json.loads)
-    JSONDecodeError = json.JSONDecodeError
 
 register_messages({
     "engine-failed": {"en": "the rule engine failed: {reason}", "fr": "le moteur de règles a échoué : {reason}"},
@@ -395,7 +382,7 @@ class Engine:
                 self._host.assert_facts(self.ruleset, batch)
             except (TypeError, ValueError, OverflowError, UnicodeError) as error:
                 unencodable = _first_unencodable(facts)
-                if unencodable is not None:  # _DurableJson refused it
+                if unencodable is not None:  # to_json refused it
                     recorder.refused = (dict(unencodable, sid=sid), error)
                 else:  # durable's own error: no fact is to blame
                     failure = error
@@ -524,7 +511,7 @@ class Session:
 def _first_unencodable(batch: list[dict]) -> dict | None:
     for fact in batch:
         try:
-            _DurableJson.dumps(fact)
+            _to_json(fact)
         except (TypeError, ValueError, OverflowError, UnicodeError):
             return fact
     return None

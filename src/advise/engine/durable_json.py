@@ -69,8 +69,8 @@ def read(text: str) -> Any:
 
 
 class Batch(list):
-    """A batch of facts for one sheet, with the JSON text durable reads for it (`batch_text`);
-    durable's json.dumps hands the text over as it is (advise.engine.durable._DurableJson).
+    """A batch of facts for one sheet, with the JSON text durable reads for it (`batch_text`),
+    which advise's loop hands to durable's C engine as it is (advise.engine.durable._Host).
     `end`: the text durable writes of the firing of the fact that ends the batch; `parts`:
     the text of each fact, the batch's end included, in order."""
 
