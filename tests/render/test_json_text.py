@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -117,3 +118,107 @@ def test_each_step_s_premises_are_its_firing_s(path) -> None:
     for step, firing in zip(steps, result.trace.firings):
         expected = json.loads(json.dumps(firing.premises))
         assert list(step["premises"].items()) == list(expected.items())
+
+
+# ---------------------------------------------------------------- a report's text, its trace written from its steps
+
+
+def _generated_sheets(folder: Path, count: int, seed: int) -> list[Path]:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    try:
+        from generate import write_sheets
+    finally:
+        sys.path.pop(0)
+    return write_sheets(folder, count, seed=seed)
+
+
+def _report_reference(report, glossary=None) -> str:
+    data = report_json(report)
+    if glossary is not None:
+        data["glossary"] = glossary
+    return reference(data)
+
+
+def test_a_report_s_text_is_json_dumps_of_its_json(tmp_path: Path) -> None:
+    """report_text writes the trace from the report's steps, without report_json's dicts (and
+    keeps each rule's pieces): the same text as json.dumps of report_json, for the examples
+    and generated sheets, in both languages, with a glossary and without, without the sheet."""
+    from advise.records import replace
+    from advise.render.json_report import report_text
+
+    glossary = [{"term": "profil", "meaning": "une « page » \"à soi\"\n"}]
+    for path in sorted(EXAMPLES.glob("*.yaml")) + _generated_sheets(tmp_path, 40, seed=5):
+        result = ADVISOR.run(load_fact_sheet(path))
+        for lang in ("en", "fr"):
+            report = build_report(result, lang)
+            assert report_text(report) == _report_reference(report)
+            assert report_text(report, glossary) == _report_reference(report, glossary)
+        hidden = replace(report, include_sheet=False)
+        assert report_text(hidden, []) == _report_reference(hidden, [])
+
+
+def test_a_report_s_text_with_hints_and_rules_not_applied_is_json_dumps_of_its_json() -> None:
+    from advise.explain.counterfactual import find_hints
+    from advise.render.json_report import report_text
+
+    result = ADVISOR.run(load_fact_sheet(EXAMPLES / "fleuriste.yaml"))
+    report = build_report(result, "fr", hints=find_hints(ADVISOR, result), not_applied=())
+    assert report.hints_computed
+    assert report_text(report, []) == _report_reference(report, [])
+
+
+def test_odd_values_in_a_step_are_written_as_json_dumps_writes_them() -> None:
+    """Tuples, subclasses of str, int and dict, numbers json writes its own way, a premise both
+    matched and read, a step without premises: as json.dumps writes report_json's copies."""
+    import enum
+
+    from markupsafe import Markup
+
+    from advise.records import replace
+    from advise.render.json_report import report_text
+
+    class Level(enum.IntEnum):
+        HIGH = 3
+
+    class Facts(dict):
+        pass
+
+    result = ADVISOR.run(load_fact_sheet(EXAMPLES / "fleuriste.yaml"))
+    report = build_report(result, "en")
+    first, second, *others = report.steps
+    odd_firing = replace(first.raw, matched={"a": (1, ("x", 2.5)), "b": Level.HIGH, "c": math.inf},
+                         read={"a": "read again", "d": Facts(e=[Markup("<i>é</i>")], f=-0.0), "g": None},
+                         concluded=Facts({"h": (True, False)}))
+    odd = replace(first, title=Markup("A <b>title</b> « x »"), theme=Markup("time"), because=Markup("é\n\"q\""),
+                  overruled=Facts(x="rule"), raw=odd_firing)
+    empty = replace(second, raw=replace(second.raw, matched={}, read={}, concluded={}))
+    changed = replace(report, steps=(odd, empty, *others))
+    assert report_text(changed) == _report_reference(changed)
+    assert report_text(changed) == report_text(changed)  # its rule's pieces read back
+
+
+def test_what_json_dumps_refuses_in_a_step_is_refused_the_same_way() -> None:
+    from advise.records import replace
+    from advise.render.json_report import report_text
+
+    result = ADVISOR.run(load_fact_sheet(EXAMPLES / "fleuriste.yaml"))
+    report = build_report(result, "en")
+    first, *others = report.steps
+    for firing in (replace(first.raw, matched={"a": object()}), replace(first.raw, read={(1, 2): "a tuple as a key"})):
+        with pytest.raises(TypeError):
+            report_text(replace(report, steps=(replace(first, raw=firing), *others)))
+
+
+def test_the_rules_pieces_kept_stay_bounded() -> None:
+    from advise.records import replace
+    from advise.render import json_report
+
+    result = ADVISOR.run(load_fact_sheet(EXAMPLES / "fleuriste.yaml"))
+    report = build_report(result, "en")
+    for index in range(1200):
+        steps = tuple(replace(step, title=f"{step.title} {index}") for step in report.steps[:2])
+        changed = replace(report, steps=steps)
+        assert json_report.report_text(changed) == _report_reference(changed)
+    assert len(json_report._RULE_PIECES) <= 2 * json_report._RULE_PIECES.size

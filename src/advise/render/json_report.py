@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import math
 from json.encoder import encode_basestring as _string  # json's own (in C when available)
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from ..engine.trace import Firing
-from ..explain.model import REPORT_VERSION, HintView, Item, Report
+from ..explain.model import REPORT_VERSION, HintView, Item, Report, Step
 from ..kept import TwoGenerations
 from ..rulebase.digest import sheet_digest
 
@@ -49,6 +49,26 @@ def hint_json(hint: HintView) -> dict[str, Any]:
 
 def report_json(report: Report) -> dict[str, Any]:
     """The JSON report of the contract (shared/contract/report.md), plus documented additions."""
+    return _report_data(report, [_step_json(step) for step in report.steps])
+
+
+def _step_json(step: Step) -> dict[str, Any]:
+    """A step of the report's "trace" (written as such by _trace_text)."""
+    return {
+        "step": step.step,
+        "rule": step.rule,
+        "title": step.title,
+        "premises": _premises(step.raw),
+        "concluded": _plain_values(step.raw.concluded),
+        "source": " | ".join(step.sources),
+        "theme": step.theme,
+        "because": step.because,
+        "overruled": dict(step.overruled),
+    }
+
+
+def _report_data(report: Report, trace: Any) -> dict[str, Any]:
+    """report_json's dict, its "trace" given."""
     answers = report.sheet_answers  # made once: the digest is of the answers the report carries
     data: dict[str, Any] = {
         "version": REPORT_VERSION,
@@ -61,17 +81,7 @@ def report_json(report: Report) -> dict[str, Any]:
         "existing": [action.as_json() for action in report.existing],
         "warnings": [_item_json(item) for item in report.warnings],
         "recommendations": [_item_json(item) for item in report.recommendations],
-        "trace": [{
-            "step": step.step,
-            "rule": step.rule,
-            "title": step.title,
-            "premises": _premises(step.raw),
-            "concluded": _plain_values(step.raw.concluded),
-            "source": " | ".join(step.sources),
-            "theme": step.theme,
-            "because": step.because,
-            "overruled": dict(step.overruled),
-        } for step in report.steps],
+        "trace": trace,
         "lang": report.lang,
         "verdict_rule": report.verdict_rule,
         # What waits until the business is ready (a verdict that animates nothing now): the
@@ -105,6 +115,83 @@ def _item_json(item: Item) -> dict[str, Any]:
             "rules": list(item.rules), "steps": list(item.steps)}
 
 
+
+def report_text(report: Report, glossary: list[dict[str, str]] | None = None) -> str:
+    """json_text of report_json(report) (with its "glossary" last, when given): the same text,
+    its trace written from the report's steps without making their dicts (_trace_text)."""
+    try:
+        data = _report_data(report, _Written(_trace_text(report.steps, "\n  ")))
+        if glossary is not None:
+            data["glossary"] = glossary
+        return _text(data, "\n")
+    except _NotPlain:
+        data = report_json(report)
+        if glossary is not None:
+            data["glossary"] = glossary
+        return json_text(data)
+
+
+class _Written:
+    """A value's JSON text, written already (_text writes it as it is)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def _trace_text(steps: Sequence[Step], newline: str) -> str:
+    """_text([_step_json(step) for step in steps], newline): the same text. A step's premises
+    are written from what its firing matched and read, with no copy of their values; what
+    is the same in every report (each rule's id, title, sources and theme, between the keys
+    around them) is written once and kept."""
+    if not steps:
+        return "[]"
+    inner = newline + "  "
+    field = inner + "  "
+    separator = "," + field
+    head = "{" + field + '"step": '
+    concluded = separator + '"concluded": '
+    overruled = separator + '"overruled": '
+    end = inner + "}"
+    kept = _RULE_PIECES.newer.get
+    texts = []
+    for step in steps:
+        number, because = step.step, step.because
+        key = (step.rule, step.title, step.sources, step.theme, field)
+        pieces = kept(key) or _RULE_PIECES.get(key, _rule_pieces, *key)
+        firing = step.raw
+        texts.append(head + (int.__repr__(number) if type(number) is int else _text(number, field))
+                     + separator + pieces[0] + _text(_premises_of(firing), field)
+                     + concluded + _text(firing.concluded, field)
+                     + pieces[1] + (_string(because) if type(because) is str else _text(because, field))
+                     + overruled + _text(step.overruled, field) + end)
+    return "[" + inner + ("," + inner).join(texts) + newline + "]"
+
+
+def _premises_of(firing: Firing) -> dict[str, Any]:
+    """The mapping _premises makes, its values as they are (_text writes a value as it
+    writes its _plain copy)."""
+    read = firing.read
+    if not read:
+        return firing.matched
+    premises = dict(firing.matched)
+    for name, value in read.items():
+        premises.setdefault(name, value)
+    return premises
+
+
+# What a step's text holds of its rule, at an indentation (advise.kept): from "rule" to
+# "premises", and from "source" to "because"; the same in every report of a rule book.
+_RULE_PIECES: TwoGenerations[tuple[str, str]] = TwoGenerations(512)
+
+
+def _rule_pieces(rule: str, title: str, sources: tuple[str, ...], theme: str, field: str) -> tuple[str, str]:
+    separator = "," + field
+    return ('"rule": ' + _text(rule, field) + separator + '"title": ' + _text(title, field) + separator
+            + '"premises": ',
+            separator + '"source": ' + _text(" | ".join(sources), field) + separator + '"theme": '
+            + _text(theme, field) + separator + '"because": ')
 
 
 class _NotPlain(Exception):
@@ -141,7 +228,8 @@ def _null(value: None) -> str:
 # The text of a plain value of each exact type (a subclass, e.g. an IntEnum or Markup, goes
 # to _text, which writes it as json.dumps does).
 _LEAF: dict[type, Callable[[Any], str]] = {
-    str: _string, int: int.__repr__, float: _float, bool: _true, type(None): _null}
+    str: _string, int: int.__repr__, float: _float, bool: _true, type(None): _null,
+    _Written: lambda written: written.text}
 
 
 # The JSON text of each string written lately (advise.kept): most strings of a report are in
