@@ -369,11 +369,10 @@ class Renderer:
         vocabulary = report.result.rulebook.vocabulary
         glossary = self.glossary_for(report_texts(report), vocabulary, report.lang)
         if fmt == "json":
-            from .json_report import json_text, report_json  # not loaded for the other formats
+            from .json_report import report_text  # not loaded for the other formats
 
-            data = report_json(report)
-            data["glossary"] = [{"term": entry["term"], "meaning": entry["meaning"]} for entry in glossary]
-            return json_text(data) + "\n"
+            terms = [{"term": entry["term"], "meaning": entry["meaning"]} for entry in glossary]
+            return report_text(report, terms) + "\n"
         chart = None
         if fmt == "html" and report.time is not None:
             from .chart import time_chart
