@@ -44,6 +44,8 @@ def _rewrite(match: re.Match[str]) -> str:
 
 # json.dumps(value, ensure_ascii=False, allow_nan=False) builds an encoder at every call: one, kept.
 _ENCODE = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+# What _ENCODE writes of a text (json.encoder.JSONEncoder.encode: encode_basestring when not ensure_ascii).
+_ENCODE_TEXT = json.encoder.encode_basestring
 # json.loads without its two wrappers and their regular expressions (`read`).
 _SCAN = json.JSONDecoder().scan_once
 
@@ -85,9 +87,13 @@ def batch_text(facts: list[dict], keys: list[Hashable | None] | None, sid: str, 
     Session.assert_facts), without the sheet's id, is kept in `kept` and reused, instead of
     written again at every sheet."""
     parts = []
+    newer = kept.newer
     for index, fact in enumerate(facts):
         key = keys[index] if keys is not None else None
-        part = None if key is None else (kept.newer.get(key) or kept.find(key))  # most are in the newer
+        part = None if key is None else newer.get(key)  # most are in the newer
+        if part is None and key is not None:
+            part = kept.find(key)
+            newer = kept.newer  # a new generation, if the newer one was full
         if part is None:
             if not fact or "sid" in fact:  # the sheet's id would be the only property, or replace the fact's
                 parts.append(to_json(dict(fact, sid=sid)))
@@ -95,11 +101,13 @@ def batch_text(facts: list[dict], keys: list[Hashable | None] | None, sid: str, 
             part = to_json(fact)[:-1]
             if key is not None:
                 kept.keep(key, part)
+                newer = kept.newer  # a new generation, if that one was full
         parts.append(part + tail)
-    last = f'{{"id": {_ENCODE(end[0])}, "t": {_ENCODE(end[1])}{tail}'
+    end_type = _ENCODE_TEXT(end[1])  # as _ENCODE writes a text, without its call through the encoder
+    last = f'{{"id": {_ENCODE_TEXT(end[0])}, "t": {end_type}{tail}'
     parts.append(last)
     batch = Batch(facts)
     batch.text = "[" + ", ".join(parts) + "]"
     batch.parts = parts
-    batch.end = f'{{{_ENCODE(end[1])}:{{"m":{last}}}}}'
+    batch.end = f'{{{end_type}:{{"m":{last}}}}}'
     return batch

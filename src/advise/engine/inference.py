@@ -12,8 +12,9 @@ from typing import Any
 
 from ..errors import ConflictError, Problem, RuleRunError, register_messages
 from ..rulebase import expressions
+from ..kept import PerRuleBook
 from ..rulebase.model import RuleBook
-from .compiler import Program, encode_stage, keyed_fact, normalise, stage_key
+from .compiler import Program, encode_stage, keyed_facts, normalise, stage_key
 from .durable import Activation, Engine
 from .trace import Derivation, Firing, Trace
 
@@ -32,146 +33,170 @@ register_messages({
 
 
 def infer(program: Program, engine: Engine, sheet_facts: dict[str, Any]) -> Trace:
-    rulebook = program.rulebook
+    plan = _PLANS.get(program)
     store: dict[str, Any] = {}
     derivations: dict[str, Derivation] = {}
     firings: list[Firing] = []
-    tested = program.tested_facts
-    added_by = program.added
-    constants = program.constants
+    rulebook = program.rulebook
+    stages = plan.stages
     with engine.session() as session:
         initial = dict(sheet_facts)
         kept_defaults = program.default_derivations
         for name, default in program.initial_defaults:
             initial[name] = default
             derivations[name] = kept_defaults[name]
-        pending, keys = _stored(store, initial, tested)
-        for stratum in range(1, len(program.strata)):
+        pending, keys = plan.stored(store, initial)
+        for stratum in range(1, len(stages)):
             # The facts of the stratum before, then the stage fact that lets this stratum's
             # rules fire, in one call to durable (half as many calls as one for each).
-            pending.append(encode_stage(stratum))
-            keys.append(stage_key(stratum))
+            stage, key = stages[stratum]
+            pending.append(stage)
+            keys.append(key)
             activations = session.assert_facts(pending, keys)
-            fired = _merge(activations, program, stratum)
-            proposals: dict[str, list[tuple[int, Any, str]]] = {}
-            added: set[str] = set()  # facts concluded by `add` (summed), not `set` (compared)
-            stratum_firings: list[Firing] = []
-            step = len(firings)
-            for rule_id, matched, absent in fired:
-                step += 1
-                constant = constants.get(rule_id)
-                if constant is not None:  # the same at every firing: computed once (Program.constants)
-                    concluded, read = dict(constant), {}
+            new_facts: dict[str, Any] = {}
+            if activations:
+                stratum_firings, proposals, added = plan.fire(activations, stratum, len(firings), store)
+                new_facts, overruled = resolve(rulebook, proposals, derivations, added)
+                if overruled:
+                    for firing in stratum_firings:
+                        lost = {fact: winner for (step, fact), winner in overruled.items() if step == firing.step}
+                        firings.append(Firing(firing.step, firing.rule, firing.stratum, firing.matched, firing.read,
+                                              firing.concluded, lost, firing.absent) if lost else firing)
                 else:
-                    concluded, read = conclude(program, rule_id, store)
-                for name, value in concluded.items():
-                    entry = (step, value, rule_id)
-                    if name in proposals:
-                        proposals[name].append(entry)
-                    else:
-                        proposals[name] = [entry]
-                if added_by[rule_id]:
-                    added.update(added_by[rule_id])
-                stratum_firings.append(Firing(step, rule_id, stratum, matched, read, concluded, absent=absent))
-            new_facts, overruled = resolve(rulebook, proposals, derivations, added)
+                    firings.extend(stratum_firings)
             for name, default in program.defaults_at[stratum]:
                 if name not in new_facts:
                     new_facts[name] = default
                     derivations[name] = kept_defaults[name]
-            if overruled:
-                for firing in stratum_firings:
-                    lost = {fact: winner for (step, fact), winner in overruled.items() if step == firing.step}
-                    firings.append(Firing(firing.step, firing.rule, firing.stratum, firing.matched, firing.read,
-                                          firing.concluded, lost, firing.absent) if lost else firing)
-            else:
-                firings.extend(stratum_firings)
-            pending, keys = _stored(store, new_facts, tested)
+            pending, keys = plan.stored(store, new_facts)
         if pending:  # the last stratum's facts: durable still checks every one (edge 15)
             activations = session.assert_facts(pending, keys)
             # Rules wait for their stage fact: asserting facts alone fires none (else: a compiler bug).
             assert not activations, [a.rule for a in activations]
-    return Trace(sheet=dict(sheet_facts), firings=tuple(firings), facts=dict(store), derivations=derivations,
+    return Trace(sheet=dict(sheet_facts), firings=tuple(firings), facts=store, derivations=derivations,
                  strata=len(program.strata) - 1)
 
 
-def _stored(store: dict[str, Any], facts: dict[str, Any],
-            tested: frozenset[str] | None) -> tuple[list[dict[str, Any]], list[tuple | None]]:
-    """`facts` put in `store`, and encoded for durable in one canonical order (by name), so
-    that firing order never depends on input order; with each its key (compiler.keyed_fact).
-    `tested`: the facts some rule's pattern tests (Program.tested_facts), the only ones durable
-    is given: the others (warnings raised, names no rule reads) would cost it work for nothing;
-    the store, hence the trace and the report, keeps every fact."""
-    encoded: list[dict[str, Any]] = []
-    keys: list[tuple | None] = []
-    for name in sorted(facts):
-        value = store[name] = facts[name]
-        if tested is None or name in tested:
-            fact, key = keyed_fact(name, value)
-            encoded.append(fact)
-            keys.append(key)
-    return encoded, keys
+_MISSING = object()
 
 
-def _merge(activations: list[Activation], program: Program, stratum: int) -> list[tuple[str, dict, tuple]]:
-    """One firing per rule: a rule with `any` may match several alternatives at once."""
-    rules = program.rules
-    merged: dict[str, dict[str, Any]] = {}
-    for activation in activations:
-        rule_id = activation.rule
-        compiled = rules[rule_id]
-        assert compiled.stratum == stratum, (rule_id, compiled.stratum, stratum)
-        matched = merged.get(rule_id)
-        if matched is None:
-            matched = merged[rule_id] = {}
-        aliases = compiled.aliases
-        for alias, fact in activation.bindings.items():
-            if alias in aliases and "name" in fact:
-                value = fact["value"]
-                matched[fact["name"]] = tuple(value) if isinstance(value, list) else value
-    order = program.matched_order
-    absent = program.absent
-    # Each rule's facts in condition order (Program.matched_order)
-    return [(rule_id, {name: matched[name] for name in order[rule_id] if name in matched}, absent[rule_id])
-            for rule_id, matched in merged.items()]
+class _Plan:
+    """What a run reads of a program at every sheet and every firing, worked out once per
+    program (kept in _PLANS): each rule's aliases, conclusions and what they need; the stage facts."""
+
+    def __init__(self, program: Program) -> None:
+        rulebook = program.rulebook
+        self.tested = program.tested_facts
+        self.stages = tuple((encode_stage(stratum), stage_key(stratum)) for stratum in range(len(program.strata)))
+        constants, added, order, absent = program.constants, program.added, program.matched_order, program.absent
+        # rule -> (its stratum, its aliases, its facts in condition order, the facts its `not`
+        # conditions require absent, what it concludes when all constants, the facts it adds to)
+        self.rules = {rule_id: (compiled.stratum, compiled.aliases, order[rule_id], absent[rule_id],
+                                constants.get(rule_id), added[rule_id])
+                      for rule_id, compiled in program.rules.items()}
+        # rule -> the rule, and (fact, expression, constant, fact type, line) for each conclusion
+        self.then = {rule_id: (compiled.rule, tuple((conclusion.fact, conclusion.expression, conclusion.value,
+                                                     rulebook.facts[conclusion.fact], conclusion.line)
+                                                    for conclusion in compiled.rule.then))
+                     for rule_id, compiled in program.rules.items()}
+        self.families = rulebook.vocabulary.families
+        self.rulebook = rulebook
+
+    def stored(self, store: dict[str, Any], facts: dict[str, Any]) -> tuple[list[dict[str, Any]], list[tuple | None]]:
+        """`facts` put in `store`, and encoded for durable in one canonical order (by name), so
+        that firing order never depends on input order; with each its key (compiler.keyed_facts).
+        Only the facts some rule's pattern tests (Program.tested_facts) are given to durable:
+        the others (warnings raised, names no rule reads) would cost it work for nothing; the
+        store, hence the trace and the report, keeps every fact."""
+        tested = self.tested
+        named = []
+        for name in sorted(facts):
+            value = store[name] = facts[name]
+            if tested is None or name in tested:
+                named.append((name, value))
+        return keyed_facts(named)
+
+    def fire(self, activations: list[Activation], stratum: int, step: int, store: dict[str, Any]
+             ) -> tuple[list[Firing], dict[str, list[tuple[int, Any, str]]], set[str]]:
+        """The stratum's firings (one per rule: a rule with `any` may match several alternatives
+        at once), numbered after `step`; what each concludes, by fact; the facts concluded by
+        `add` (summed), not `set` (compared)."""
+        rules = self.rules
+        merged: dict[str, dict[str, Any]] = {}
+        for activation in activations:
+            rule_id = activation.rule
+            matched = merged.get(rule_id)
+            if matched is None:
+                matched = merged[rule_id] = {}
+            aliases = rules[rule_id][1]
+            for alias, fact in activation.bindings.items():
+                if alias in aliases and "name" in fact:
+                    value = fact["value"]
+                    matched[fact["name"]] = tuple(value) if value.__class__ is list else value
+        proposals: dict[str, list[tuple[int, Any, str]]] = {}
+        added: set[str] = set()
+        stratum_firings: list[Firing] = []
+        for rule_id, matched in merged.items():
+            rule_stratum, _, order, absent, constant, adds = rules[rule_id]
+            assert rule_stratum == stratum, (rule_id, rule_stratum, stratum)
+            if len(matched) > 1:  # in condition order (Program.matched_order)
+                matched = {name: matched[name] for name in order if name in matched}
+            step += 1
+            if constant is not None:  # the same at every firing: computed once (Program.constants)
+                concluded, read = dict(constant), {}
+            else:
+                concluded, read = self.conclude(rule_id, store)
+            for name, value in concluded.items():
+                entry = (step, value, rule_id)
+                if name in proposals:
+                    proposals[name].append(entry)
+                else:
+                    proposals[name] = [entry]
+            if adds:
+                added.update(adds)
+            stratum_firings.append(Firing(step, rule_id, stratum, matched, read, concluded, absent=absent))
+        return stratum_firings, proposals, added
+
+    def conclude(self, rule_id: str, store: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """What the fired rule concludes from the facts in `store`, and what its computations read."""
+        rule, then = self.then[rule_id]
+        read: dict[str, Any] = {}
+        families = self.families
+
+        def lookup(name: str) -> Any:
+            value = store.get(name, _MISSING)
+            if value is _MISSING or name in families:
+                value = _lookup(self.rulebook, store, name)
+            elif value.__class__ is tuple:
+                value = list(value)
+            read[name] = value
+            return value
+
+        concluded: dict[str, Any] = {}
+        for fact, expression, value, fact_type, line in then:
+            if expression is not None:
+                try:
+                    value = expression.evaluate(lookup)
+                except expressions.ExpressionError as error:
+                    reason = Problem(error.code, error.params)
+                    raise RuleRunError(Problem("rule-expression-failed", {
+                        "fact": fact, "reason": reason.message("en"), "reason_fr": reason.message("fr")},
+                        file=rule.file, line=line, rule=rule.id)) from None
+                except (ArithmeticError, TypeError, ValueError) as error:
+                    raise RuleRunError(Problem("rule-expression-failed", {
+                        "fact": fact, "reason": str(error), "reason_fr": str(error)},
+                        file=rule.file, line=line, rule=rule.id)) from None
+            # One conclusion per fact in a rule: `set` and `add` are mappings, never mixed (loading)
+            concluded[fact] = normalise(fact_type, value, rule.id, rule.file, line)
+        return concluded, read
+
+
+_PLANS: PerRuleBook[_Plan] = PerRuleBook(_Plan)
 
 
 def conclude(program: Program, rule_id: str, store: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """What the fired rule concludes from the facts in `store`, and what its computations read."""
-    rulebook = program.rulebook
-    rule = program.rules[rule_id].rule
-    read: dict[str, Any] = {}
-    families = rulebook.vocabulary.families
-
-    def lookup(name: str) -> Any:
-        if name in store and name not in families:  # most reads: _lookup's second case, inline
-            value = store[name]
-            if isinstance(value, tuple):
-                value = list(value)
-        else:
-            value = _lookup(rulebook, store, name)
-        read[name] = value
-        return value
-
-    concluded: dict[str, Any] = {}
-    for conclusion in rule.then:
-        if conclusion.expression is None:
-            value = conclusion.value
-        else:
-            try:
-                value = conclusion.expression.evaluate(lookup)
-            except expressions.ExpressionError as error:
-                reason = Problem(error.code, error.params)
-                raise RuleRunError(Problem("rule-expression-failed", {
-                    "fact": conclusion.fact, "reason": reason.message("en"), "reason_fr": reason.message("fr")},
-                    file=rule.file, line=conclusion.line, rule=rule.id)) from None
-            except (ArithmeticError, TypeError, ValueError) as error:
-                raise RuleRunError(Problem("rule-expression-failed", {
-                    "fact": conclusion.fact, "reason": str(error), "reason_fr": str(error)},
-                    file=rule.file, line=conclusion.line, rule=rule.id)) from None
-        # One conclusion per fact in a rule: `set` and `add` are mappings, never mixed (loading)
-        concluded[conclusion.fact] = normalise(rulebook.facts[conclusion.fact], value, rule.id, rule.file,
-                                               conclusion.line)
-    return concluded, read
+    return _PLANS.get(program).conclude(rule_id, store)
 
 
 def _lookup(rulebook: RuleBook, store: dict[str, Any], name: str) -> Any:
