@@ -15,7 +15,7 @@ handled here, and tests/engine/test_durable.py shows each one:
    (`_Host` registers the ruleset in the C engine itself), so no thread is started and
    everything runs synchronously on the caller's thread.
 3. Inequalities against another fact inside $and/$or read past an array (segfault):
-   `check_definition` refuses any comparison whose operand is not a constant.
+   `check_definition` (durable_shapes.py) refuses any comparison whose operand is not a constant.
 4. Negation is decided when a fact arrives: the compiler stratifies (see compiler.py);
    here facts are asserted in the order given, which the caller makes canonical.
 5. Firing order follows assertion order: same here, same canonical order.
@@ -81,6 +81,7 @@ from ..errors import CycleError, EngineError, Problem, RuleRunError, register_me
 from ..kept import TwoGenerations
 from ..records import Record
 from .durable_json import Batch as _Batch, batch_text, read as _read, to_json as _to_json
+from .durable_shapes import MAX_PRI, check_definition
 
 register_messages({
     "engine-failed": {"en": "the rule engine failed: {reason}", "fr": "le moteur de règles a échoué : {reason}"},
@@ -96,17 +97,11 @@ register_messages({
         "en": "the rule engine refused the fact '{fact}' ({value}): {reason}",
         "fr": "le moteur de règles a refusé le fait « {fact} » ({value}) : {reason}",
     },
-    "engine-bad-definition": {
-        "en": "the compiled ruleset has a shape the engine cannot run safely: {reason}",
-        "fr": "le jeu de règles compilé a une forme que le moteur ne peut exécuter sans risque : {reason}",
-    },
 })
 
 IGNORE_ACTION = "$ignore"
 CLOSE_RULE = "$advise-close"  # the engine's own rule, matching the fact a session closes with
 END_RULE = "$advise-end"  # the engine's own rule, matching the fact that ends every batch (edge 15)
-COMPARISONS = ("$lt", "$lte", "$gt", "$gte", "$neq")
-MAX_PRI = 65535
 KEPT_TEXTS = 512  # keyed facts' texts an engine keeps, in each of two generations (durable_json.batch_text; see compiler.KEPT_FACTS)
 _session_ids = itertools.count(1)
 
@@ -522,62 +517,6 @@ def _bound_facts(closure: Any) -> list[tuple[str, dict]]:
     those of nested groups ($any, $all) included; batched firings (count, cap), which bind
     no alias, are refused by check_definition."""
     return list(closure._m.items())
-
-
-def check_definition(definition: dict[str, dict]) -> None:
-    """Refuse the shapes that crash or loop durable (edges 3, 8, 9)."""
-    problems = []
-    for ruleset, rules in definition.items():
-        for rule_id, body in rules.items():
-            for reason in _rule_shape_problems(body):
-                problems.append(Problem("engine-bad-definition", {"reason": reason}, rule=rule_id))
-    if problems:
-        raise EngineError(problems)
-
-
-def _rule_shape_problems(body: dict) -> list[str]:
-    problems = []
-    pri = body.get("pri", 0)
-    if isinstance(pri, bool) or not isinstance(pri, int) or not 0 <= pri <= MAX_PRI:
-        problems.append(f"pri must be 0..{MAX_PRI} (durable reads it unsigned), found {pri!r}")
-    if not isinstance(body.get("run"), str):  # an action's name, looked up in the Engine's table
-        problems.append("no action")
-    for batched in ("count", "cap"):  # one firing for many facts: durable then binds them to no alias
-        if batched in body:
-            problems.append(f"'{batched}' is not supported: each firing must bind its facts to aliases")
-    patterns = [(key, value) for key in ("all", "any") for value in body.get(key, [])]
-    if not patterns:
-        problems.append("no pattern")
-    for _, entry in patterns:
-        for alias, pattern in entry.items():
-            problems.extend(_pattern_problems(alias, pattern))
-    return problems
-
-
-def _pattern_problems(alias: str, pattern: Any) -> list[str]:
-    if alias.endswith(("$any", "$all")):
-        return [problem for entry in pattern for inner_alias, inner in entry.items()
-                for problem in _pattern_problems(inner_alias, inner)]
-    problems = []
-    first = pattern["$and"][0] if isinstance(pattern, dict) and "$and" in pattern else pattern
-    if not (isinstance(first, dict) and len(first) == 1 and not next(iter(first)).startswith("$")
-            and not isinstance(next(iter(first.values())), dict)):
-        problems.append(f"pattern '{alias}' must start with a positive test on a property (edge 9)")
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key in COMPARISONS and isinstance(value, dict):
-                    for operand in value.values():
-                        if isinstance(operand, dict):  # another fact's property, or an expression
-                            problems.append(f"pattern '{alias}' compares with another fact (edge 3)")
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(pattern)
-    return problems
 
 
 def _durable_message(error: BaseException) -> str:
