@@ -7,7 +7,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .engine.compiler import Program, compile_rulebook
+from .engine.compiler import STAGE, Program, compile_rulebook
 from .engine.durable import Engine, check_definition, registration_text
 from .engine.inference import infer
 from .engine.trace import Trace
@@ -69,7 +69,8 @@ class Advisor:
             self.rulebook, self.program, text, _ = self._load()
         # Checked by `_load`, before the cache kept it: not again at every start; registered
         # with the JSON text kept in the cache, not written again.
-        self.engine = Engine(self.program.definition, check=False, text=text)
+        # Every batch of a run ends with a stage fact (advise.engine.inference), which ends it for durable too.
+        self.engine = Engine(self.program.definition, check=False, text=text, end_type=STAGE)
 
     def _load(self, with_text: bool = False) -> tuple[RuleBook, Program, str | None, dict[str, Any] | None]:
         """The rule base read and compiled, its durable definition checked (only a rule base
@@ -88,7 +89,7 @@ class Advisor:
             return rulebook, program, None, None
         from .engine.prediction import Predictor
 
-        return rulebook, program, registration_text(program.definition), Predictor(program).index()
+        return rulebook, program, registration_text(program.definition, STAGE), Predictor(program).index()
 
     def run(self, sheet: FactSheet) -> Result:
         check_open_choices(sheet, self.rulebook.vocabulary.open_choices())

@@ -46,7 +46,9 @@ handled here, and tests/engine/test_durable.py shows each one:
     `1.0e-05` (read exactly) and an integer beyond 64 bits as a float. durable drops a
     refused fact and every one after it: every batch ends with a fact that only the
     engine's own rule (END_RULE, fired last) matches, so its firing shows that durable
-    took the whole batch. When it did not fire, the sheet's state is read back (which
+    took the whole batch; or, for an Engine given an `end_type`, with a fact of that type
+    (the inference's stage facts), which its own LAST_RULE matches, fired last, in place of
+    one more fact to assert and retract. When neither fired, the sheet's state is read back (which
     costs more than the rest of a batch) and a fact durable refused is an internal error
     naming it.
     Firings hand back the facts as advise asserted them, never as durable re-wrote them.
@@ -102,6 +104,7 @@ register_messages({
 IGNORE_ACTION = "$ignore"
 CLOSE_RULE = "$advise-close"  # the engine's own rule, matching the fact a session closes with
 END_RULE = "$advise-end"  # the engine's own rule, matching the fact that ends every batch (edge 15)
+LAST_RULE = "$advise-end-last"  # the engine's own rule, matching the facts of its `end_type` (edge 15)
 KEPT_TEXTS = 512  # keyed facts' texts an engine keeps, in each of two generations (durable_json.batch_text; see compiler.KEPT_FACTS)
 _session_ids = itertools.count(1)
 
@@ -121,22 +124,24 @@ def _plain_copy(definition: dict) -> dict:
             for ruleset, rules in definition.items()}
 
 
-def _registered(definition: dict[str, dict]) -> dict[str, dict]:
+def _registered(definition: dict[str, dict], end_type: str | None = None) -> dict[str, dict]:
     """The definition as an Engine registers it: a copy (durable deletes its `run` keys, edge
-    11) with the engine's own two rules."""
+    11) with the engine's own rules (LAST_RULE only with an `end_type`)."""
     registered = _plain_copy(definition)
     rules = registered[next(iter(registered))]
     rules[CLOSE_RULE] = {"all": [{"m": {"t": CLOSE_RULE}}], "run": CLOSE_RULE}
     # Last of every firing (pri), so that it never comes between two of the rule base's.
     rules[END_RULE] = {"all": [{"m": {"t": END_RULE}}], "pri": MAX_PRI, "run": END_RULE}
+    if end_type is not None:
+        rules[LAST_RULE] = {"all": [{"m": {"t": end_type}}], "pri": MAX_PRI, "run": LAST_RULE}
     return registered
 
 
-def registration_text(definition: dict[str, dict]) -> str:
+def registration_text(definition: dict[str, dict], end_type: str | None = None) -> str:
     """The JSON text durable makes of `definition` when an Engine registers it (its rules
     as `_registered` gives them, each without its `run` key, which durable deletes first),
     to be kept and handed to a later Engine (`text`)."""
-    rules = next(iter(_registered(definition).values()))
+    rules = next(iter(_registered(definition, end_type).values()))
     return _to_json({rule_id: {key: value for key, value in body.items() if key != "run"}
                      for rule_id, body in rules.items()})
 
@@ -269,7 +274,7 @@ class _Recorder:
     """Collects the firings of one call, and anything an action raised."""
 
     __slots__ = ("activations", "errors", "counts", "fired", "stopped", "acted", "asserted", "refused", "ended",
-                 "parts")
+                 "parts", "last")
 
     def __init__(self, asserted: dict[str, dict] | None = None) -> None:
         self.activations: list[Activation] = []
@@ -282,22 +287,25 @@ class _Recorder:
         self.refused: tuple[dict, BaseException] | None = None  # a fact durable would not take, and why
         self.ended = False  # durable reached the fact that ends the batch: it took every fact before it
         self.parts: list[str] | None = None  # the text of each fact of the batch, its end included
+        self.last: str | None = None  # the id of the batch's last fact, when its type ends the batch (end_type)
 
 
 class Engine:
     """A compiled ruleset registered in its own Host. Reusable for many sheets, one at a time."""
 
     def __init__(self, definition: dict[str, dict], *, firing_bound: int | None = None, check: bool = True,
-                 text: str | None = None):
-        """`text`: `registration_text(definition)`, kept from an earlier process (advise's
-        cache keeps it with the rule base), so that registering does not write it again."""
+                 text: str | None = None, end_type: str | None = None):
+        """`text`: `registration_text(definition, end_type)`, kept from an earlier process (advise's
+        cache keeps it with the rule base), so that registering does not write it again.
+        `end_type`: the type ("t") of the facts that may end a batch: a batch whose last fact
+        has it needs no end fact of its own (edge 15)."""
         if len(definition) != 1:
             raise EngineError(Problem("engine-bad-definition", {"reason": "exactly one ruleset expected"}))
         if check:
             check_definition(definition)
         self.ruleset = next(iter(definition))
         rules = definition[self.ruleset]
-        for own in (CLOSE_RULE, END_RULE):
+        for own in (CLOSE_RULE, END_RULE, LAST_RULE):
             if own in rules:
                 raise EngineError(Problem("engine-bad-definition", {"reason": f"'{own}' is the engine's own rule"}))
         self.firing_bound = firing_bound if firing_bound is not None else 10 * len(rules) + 100
@@ -307,12 +315,14 @@ class Engine:
         self._texts: TwoGenerations[str] = TwoGenerations(KEPT_TEXTS)  # a keyed fact's JSON text, without the sheet's id (batch_text)
         self._tail = ("", "")  # the last sheet's id, and what follows each of its facts in a batch
         self._free: list[str] = []  # sheets' ids whose state is as new (cleared) or was never made
-        actions = {IGNORE_ACTION: self._ignore, CLOSE_RULE: self._ignore, END_RULE: self._batch_end}
+        self.end_type = end_type
+        actions = {IGNORE_ACTION: self._ignore, CLOSE_RULE: self._ignore, END_RULE: self._batch_end,
+                   LAST_RULE: self._batch_last}
         for rule_id, body in rules.items():
             if body.get("run") != IGNORE_ACTION:
                 actions[body["run"]] = self._action_for(body["run"])
         try:
-            self._host = _Host(_registered(definition), actions, text)
+            self._host = _Host(_registered(definition, end_type), actions, text)
         except Exception as error:  # durable's registration errors (codes 1xx)
             raise EngineError(Problem("engine-failed", {"reason": _durable_message(error)})) from None
         keep_large_blocks()
@@ -325,6 +335,15 @@ class Engine:
         if self._recorder is not None:
             self._recorder.acted = True
             self._recorder.ended = True
+
+    def _batch_last(self, closure: Any) -> None:
+        """LAST_RULE fired on a fact of the end type: the batch's end when it is its last fact
+        (the loop knows that firing by its text, and runs _batch_end for it, without this)."""
+        recorder = self._recorder
+        if recorder is not None:
+            recorder.acted = True
+            if recorder.last is not None and str(closure._m.get("m", {}).get("id")) == recorder.last:
+                recorder.ended = True
 
     def _action_for(self, rule_id: str) -> Callable:
         def action(closure: Any) -> None:
@@ -371,8 +390,13 @@ class Engine:
             try:
                 if sid != self._tail[0]:
                     self._tail = (sid, ', "sid": ' + _to_json(sid) + "}")
-                batch = batch_text(facts, keys, sid, self._tail[1], self._texts,
-                                   (f"{END_RULE}:{next(self._batch_ends)}", END_RULE))
+                last = facts[-1]
+                if self.end_type is not None and last.get("t") == self.end_type and "id" in last:
+                    recorder.last = str(last["id"])  # it ends the batch: LAST_RULE's firing on it
+                    end: tuple[str, str] | str = LAST_RULE
+                else:
+                    end = (f"{END_RULE}:{next(self._batch_ends)}", END_RULE)
+                batch = batch_text(facts, keys, sid, self._tail[1], self._texts, end)
                 recorder.parts = batch.parts
                 self._host.assert_facts(self.ruleset, batch)
             except (TypeError, ValueError, OverflowError, UnicodeError) as error:

@@ -74,15 +74,16 @@ class Batch(list):
     """A batch of facts for one sheet, with the JSON text durable reads for it (`batch_text`),
     which advise's loop hands to durable's C engine as it is (advise.engine.durable._Host).
     `end`: the text durable writes of the firing of the fact that ends the batch; `parts`:
-    the text of each fact, the batch's end included, in order."""
+    the text of each fact, the end fact included when there is one, in order."""
 
     __slots__ = ("text", "end", "parts")
 
 
 def batch_text(facts: list[dict], keys: list[Hashable | None] | None, sid: str, tail: str,
-               kept: TwoGenerations[str], end: tuple[str, str]) -> Batch:
+               kept: TwoGenerations[str], end: tuple[str, str] | str) -> Batch:
     """`facts`, then the fact that ends every batch (its id and type: `end`), each with the
-    sheet's id `sid` (`tail`: ', "sid": ', its JSON text, then '}'): the text `to_json` writes of
+    sheet's id `sid`; or, when `end` is the name of the rule that fires on the last of
+    `facts` to end the batch, `facts` alone (`tail`: ', "sid": ', its JSON text, then '}'): the text `to_json` writes of
     the whole, fact by fact. The text of a fact with a key (keys[i], see
     Session.assert_facts), without the sheet's id, is kept in `kept` and reused, instead of
     written again at every sheet."""
@@ -103,11 +104,14 @@ def batch_text(facts: list[dict], keys: list[Hashable | None] | None, sid: str, 
                 kept.keep(key, part)
                 newer = kept.newer  # a new generation, if that one was full
         parts.append(part + tail)
-    end_type = _ENCODE_TEXT(end[1])  # as _ENCODE writes a text, without its call through the encoder
-    last = f'{{"id": {_ENCODE_TEXT(end[0])}, "t": {end_type}{tail}'
-    parts.append(last)
+    if end.__class__ is str:
+        end_rule, last = _ENCODE_TEXT(end), parts[-1]  # as _ENCODE writes a text, without its call through the encoder
+    else:
+        end_rule = _ENCODE_TEXT(end[1])  # the type of the end fact, and the name of the rule that matches it
+        last = f'{{"id": {_ENCODE_TEXT(end[0])}, "t": {end_rule}{tail}'
+        parts.append(last)
     batch = Batch(facts)
     batch.text = "[" + ", ".join(parts) + "]"
     batch.parts = parts
-    batch.end = f'{{{end_type}:{{"m":{last}}}}}'
+    batch.end = f'{{{end_rule}:{{"m":{last}}}}}'
     return batch

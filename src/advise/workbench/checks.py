@@ -316,7 +316,7 @@ class _SampleRunner:
         return facts
 
     def conflicts(self, facts: dict[str, Any], rules: set[str]) -> bool:
-        from ..engine.compiler import compile_rulebook
+        from ..engine.compiler import STAGE, compile_rulebook
         from ..engine.durable import Engine
         from ..engine.inference import infer
         from ..errors import ConflictError
@@ -327,7 +327,7 @@ class _SampleRunner:
         try:
             if self._program is None:
                 self._program = compile_rulebook(self.rulebook)
-                self._engine = Engine(self._program.definition)
+                self._engine = Engine(self._program.definition, end_type=STAGE)
             mapping: dict[str, Any] = {}
             for name, value in facts.items():
                 _put(mapping, name, value)
