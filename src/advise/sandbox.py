@@ -35,13 +35,12 @@ from typing import Any, Callable
 import jinja2
 from jinja2 import nodes
 from jinja2.runtime import LoopContext, Macro
-from jinja2 import sandbox as _jinja_sandbox
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment, SecurityError
 from jinja2.utils import Namespace
 from markupsafe import Markup
 
 from .records import Record
-from .sandbox_code import LOOP_FILTER, SIZED_FILTER, Rewrite, ScopedCalls
+from .sandbox_code import LOOP_FILTER, SIZED_FILTER, EveryName as _EveryName, Rewrite, ScopedCalls, mutating_names
 
 
 class RenderLimit(SecurityError):
@@ -108,23 +107,7 @@ _PRINTF_FIELD = re.compile(r"%(?:\([^)]*\))?[#0 +-]*(\*|\d+)?(?:\.(\*|\d+))?")
 
 
 _SAFE_ATTRIBUTES: dict[tuple[type, type, str, type], bool] = {}
-# The names Jinja's immutable sandbox refuses on a mutable set, mapping, sequence or deque
-# (jinja2.sandbox.modifies_known_mutable): for any other name it asks nothing more than the
-# sandbox does, and is_safe_attribute skips its isinstance checks against the ABCs (slow the
-# first time for each class: some 0.2 ms of a report). Unknown (another Jinja): every name.
-class _EveryName:
-    def __contains__(self, name: object) -> bool:
-        return True
-
-
-def _mutating_names() -> frozenset[str] | _EveryName:
-    try:
-        return frozenset().union(*(names for _, names in _jinja_sandbox._mutable_spec))  # type: ignore[attr-defined]
-    except (AttributeError, TypeError, ValueError):
-        return _EveryName()
-
-
-_MUTATING = _mutating_names()
+_MUTATING = mutating_names()  # the names the immutable sandbox refuses (see advise.sandbox_code)
 
 
 class _Budget:
@@ -461,14 +444,19 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
             plain = not __obj.__dict__
         elif kind is Macro:
             plain = __obj.__dict__.keys().isdisjoint(_MACRO_MARKS)  # looks up the 4 marks, not the ~10 keys
+        elif kind is _METHOD and type(__obj.__self__) in _HELPERS:
+            # TextLayout.wrap and the like (~150 a text report): a number is a size (_check_argument's test)
+            limit = budget.limits.argument
+            for argument in (*args, *kwargs.values()) if kwargs else args:
+                if type(argument) is not str and isinstance(argument, (int, float)) and abs(argument) > limit:
+                    _check_argument(argument, f"the argument of {getattr(__obj, '__name__', '')}()")
+            function = __obj.__func__
+            plain = type(function) is _FUNCTION and not function.__dict__
         else:
             owner = getattr(__obj, "__self__", None)
-            if type(owner) in _HELPERS:  # TextLayout.wrap and the like: a report calls them ~150 times
-                limit = budget.limits.argument
-                for argument in (*args, *kwargs.values()) if kwargs else args:
-                    # a size: the same test as _check_argument's, which words the refusal
-                    if isinstance(argument, (int, float)) and abs(argument) > limit:
-                        _check_argument(argument, f"the argument of {getattr(__obj, '__name__', '')}()")
+            if type(owner) in _HELPERS:  # a helper's method that is not a plain one (a builtin)
+                for argument in (*args, *kwargs.values()):
+                    _check_argument(argument, f"the argument of {getattr(__obj, '__name__', '')}()")
             elif owner is not None:
                 name = getattr(__obj, "__name__", "")
                 if isinstance(owner, str):
@@ -512,6 +500,19 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
                 _spent(budget)  # type: ignore[arg-type]
             return result
         return _checked(result)
+
+    @staticmethod
+    def joined(pieces: tuple[Any, ...]) -> str:
+        """`a ~ b ~ c` outside autoescaping (advise.sandbox_code.ScopedCalls): what
+        _sized(str_join(pieces)) gives, in one call."""
+        text = "".join(map(str, pieces))
+        budget = _local.budget
+        if len(text) > budget.text:
+            return _checked(text)  # refused, with its message
+        budget.left -= 1 + len(text) // 64
+        if budget.left < 0:
+            _spent(budget)  # type: ignore[arg-type]
+        return text
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         budget = _local.budget

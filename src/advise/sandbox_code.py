@@ -4,12 +4,14 @@
   SIZED_FILTER, so loops and joined texts are bounded (names a template cannot write, so
   they cannot be overridden or avoided).
 * `ScopedCalls`: Jinja's code generator, but a call passes the variables its loop or block
-  sets by position to `BoundedEnvironment.scoped_call`; a value output that a call or a filter
+  sets by position to `BoundedEnvironment.scoped_call`; a `~` outside autoescaping is joined
+  and checked in one call (`BoundedEnvironment.joined`); a value output that a call or a filter
   gives is not checked a second time; and the top level of a template gives one piece for an
   output whose other parts are the template's own text.
 
 These rely on Jinja 3.1's code generator (visit_Call, visit_Output and the output helpers
 they use): tests/render/test_sandbox_code.py fails loudly if another Jinja changes them.
+`mutating_names` reads, from Jinja's sandbox, the names its immutable sandbox refuses.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame, optimizeconst
+from jinja2 import sandbox as _jinja_sandbox
 from jinja2.visitor import NodeTransformer
 
 LOOP_FILTER = "advise:loop"
@@ -66,6 +69,22 @@ class ScopedCalls(CodeGenerator):
         self.signature(node, frame, {"caller": "caller"} if forward_caller else None)
         self.write(")")
         return None
+
+    @optimizeconst
+    def visit_Filter(self, node: nodes.Filter, frame: Frame) -> None:
+        # `a ~ b ~ c` outside autoescaping: one call that joins the pieces as Jinja's str_join
+        # does and checks the text (BoundedEnvironment.joined), instead of str_join, then the
+        # SIZED_FILTER's check (a report has ~185 of them).
+        if node.name == SIZED_FILTER and isinstance(node.node, nodes.Concat) and not node.args and not node.kwargs \
+                and node.dyn_args is None and node.dyn_kwargs is None and not frame.eval_ctx.volatile \
+                and not frame.eval_ctx.autoescape and not self.environment.is_async:
+            self.write("environment.joined((")
+            for piece in node.node.nodes:
+                self.visit(piece, frame)
+                self.write(", ")
+            self.write("))")
+            return
+        super().visit_Filter(node, frame)
 
     def _output_child_pre(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
         if _checked_already(node) and not self.environment.is_async:
@@ -124,3 +143,21 @@ class ScopedCalls(CodeGenerator):
         self._output_child_pre(item, frame, finalize)
         self.visit(item, frame)
         self._output_child_post(item, frame, finalize)
+
+
+# The names Jinja's immutable sandbox refuses on a mutable set, mapping, sequence or deque
+# (jinja2.sandbox.modifies_known_mutable): for any other name it asks nothing more than the
+# sandbox does, and advise.sandbox's is_safe_attribute skips its isinstance checks against the
+# ABCs (slow the first time for each class: some 0.2 ms of a report). Unknown (another Jinja):
+# every name.
+class EveryName:
+    def __contains__(self, name: object) -> bool:
+        return True
+
+
+def mutating_names() -> frozenset[str] | EveryName:
+    try:
+        return frozenset().union(*(names for _, names in _jinja_sandbox._mutable_spec))  # type: ignore[attr-defined]
+    except (AttributeError, TypeError, ValueError):
+        return EveryName()
+

@@ -67,6 +67,8 @@ def test_a_plain_method_is_called_with_its_arguments_and_its_sizes_bounded() -> 
         _render("{{ h.pad('x', width=10 ** 6) }}", h=_Helper())
     with pytest.raises(RenderLimit, match="the argument of pad"):
         _render("{{ h.pad('x', -10 ** 6) }}", h=_Helper())
+    with pytest.raises(RenderLimit, match="the argument of pad"):
+        _render("{{ h.pad('x', 1e7) }}", h=_Helper())
     assert _render("{{ h.pad('x', True) }}", h=_Helper()) == "x."  # a yes/no is not a size
 
 

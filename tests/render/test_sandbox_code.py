@@ -44,6 +44,10 @@ def test_the_parts_of_jinja_the_code_generator_relies_on_are_there() -> None:
     assert "yield environment.concat((" in code  # a value and the text after it: one piece
     assert "environment.finalize(environment.scoped_call(" not in code  # a call's value is checked once
     assert "str(environment.finalize((undefined(name=" in code  # any other value as before
+    joined = environment.compile("{{ x ~ y }}{% set z = x ~ 1 %}", raw=True)
+    assert "environment.joined((" in joined and "str_join((" not in joined  # `~`: joined and checked in one call
+    escaped = BoundedEnvironment(limits=REPORT_LIMITS, autoescape=True).compile("{{ x ~ y }}", raw=True)
+    assert "markup_join((" in escaped and "environment.joined" not in escaped  # autoescaped: Jinja's own
 
 
 _SOURCES = [
@@ -62,6 +66,9 @@ _SOURCES = [
     "{% filter upper %}in {{ x }} filter{% endfilter %}\n{{ gen() | list }}",
     "{% block b %}block {{ x }}\n{% endblock %}after {{ y }}",
     "{% raw %}{{ not a value }}{% endraw %}{{ x }}",
+    "{{ x ~ y ~ none ~ 2.5 ~ true ~ items ~ '' }}|{% set s = y ~ x %}{{ s ~ s }}|{{ f(x ~ y) ~ (x ~ 1) | upper }}",
+    "{% macro m(a) %}{{ a ~ '!' }}{% set b = a ~ a %}{{ b }}{% endmacro %}{{ m(x) ~ m(y) }}{% for i in items %}{{ i ~ loop.index }}{% endfor %}",
+    "{% autoescape true %}{{ x ~ y }}{% endautoescape %}{% autoescape false %}{{ x ~ y }}{% endautoescape %}{{ x ~ y }}",
 ]
 
 
@@ -112,6 +119,26 @@ def test_a_call_or_filter_output_is_still_bounded() -> None:
     # A call giving an iterator: bounded as it is read, as before.
     with pytest.raises(RenderLimit):
         environment.render(environment.from_string("{{ f() | list }}"), {"f": lambda: iter(range(10**6))})
+
+
+@pytest.mark.parametrize("source", ["{{ x ~ y }}", "{% set s = x ~ x ~ x %}", "{% for i in range(50) %}{{ x ~ i ~ y }}{% endfor %}",
+                                    "{{ (x * 40) ~ (x * 40) }}", "{% macro m(a) %}{{ a ~ a }}{% endmacro %}{{ m(x) }}"])
+def test_joining_costs_the_steps_it_cost(source: str) -> None:
+    # `~` (BoundedEnvironment.joined) charges what str_join, then the SIZED_FILTER, charged.
+    import advise.sandbox as sandbox
+
+    class _SeparateJoin(ScopedCalls):
+        visit_Filter = CodeGenerator.visit_Filter
+
+    class _SeparateJoinCode(BoundedEnvironment):
+        code_generator_class = _SeparateJoin
+
+    left = []
+    for kind in (BoundedEnvironment, _SeparateJoinCode):
+        environment = kind(limits=REPORT_LIMITS)
+        environment.render(environment.from_string(source + "{{ left() }}"),
+                           {"x": "<x&>", "y": 42, "left": lambda: left.append(sandbox._local.budget.left) or ""})
+    assert left[0] == left[1] < REPORT_LIMITS.steps
 
 
 def test_outputs_still_cost_steps() -> None:
