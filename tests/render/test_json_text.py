@@ -185,10 +185,14 @@ def test_odd_values_in_a_step_are_written_as_json_dumps_writes_them() -> None:
     class Facts(dict):
         pass
 
+    class Name(str):
+        def __str__(self) -> str:
+            return "not what json writes"
+
     result = ADVISOR.run(load_fact_sheet(EXAMPLES / "fleuriste.yaml"))
     report = build_report(result, "en")
     first, second, *others = report.steps
-    odd_firing = replace(first.raw, matched={"a": (1, ("x", 2.5)), "b": Level.HIGH, "c": math.inf},
+    odd_firing = replace(first.raw, matched={"a": (1, ("x", 2.5)), Name("b"): Level.HIGH, "c": math.inf},
                          read={"a": "read again", "d": Facts(e=[Markup("<i>é</i>")], f=-0.0), "g": None},
                          concluded=Facts({"h": (True, False)}))
     odd = replace(first, title=Markup("A <b>title</b> « x »"), theme=Markup("time"), because=Markup("é\n\"q\""),

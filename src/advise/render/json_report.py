@@ -141,32 +141,61 @@ class _Written:
 
 
 def _trace_text(steps: Sequence[Step], newline: str) -> str:
-    """_text([_step_json(step) for step in steps], newline): the same text. A step's premises
-    are written from what its firing matched and read, with no copy of their values; what
-    is the same in every report (each rule's id, title, sources and theme, between the keys
-    around them) is written once and kept."""
+    """_text([_step_json(step) for step in steps], newline): the same text, in one list of
+    pieces joined once. A step's premises are written from what its firing matched and
+    read, with no copy of their values; what is the same in every report (each rule's id,
+    title, sources and theme, between the keys around them) is written once and kept."""
     if not steps:
         return "[]"
     inner = newline + "  "
     field = inner + "  "
-    separator = "," + field
-    head = "{" + field + '"step": '
+    item = field + "  "
+    separator, between = "," + field, "," + item
+    head, next_head = "{" + field + '"step": ', "," + inner + "{" + field + '"step": '
     concluded = separator + '"concluded": '
     overruled = separator + '"overruled": '
-    end = inner + "}"
+    close, end = field + "}", inner + "}"
     kept = _RULE_PIECES.newer.get
-    texts = []
+    leaf, escaped, keyed = _LEAF.get, _ESCAPED.newer.get, _KEYED.newer.get
+    parts = ["[" + inner]
+    append = parts.append
+
+    def mapping(values: Any) -> None:  # _text(values, field), into parts
+        if type(values) is not dict or not values:
+            append(_text(values, field))
+            return
+        opening = "{" + item
+        for key, value in values.items():
+            if type(key) is not str:
+                if not isinstance(key, str):
+                    raise _NotPlain
+                key = str.__str__(key)  # what json writes of a str subclass
+            kind = type(value)
+            if kind is str:
+                text = escaped(value) or _escaped(value)
+            else:
+                write = leaf(kind)
+                text = write(value) if write is not None else _text(value, item)
+            append(opening + (keyed(key) or _keyed(key)) + text)
+            opening = between
+        append(close)
+
     for step in steps:
         number, because = step.step, step.because
         key = (step.rule, step.title, step.sources, step.theme, field)
         pieces = kept(key) or _RULE_PIECES.get(key, _rule_pieces, *key)
         firing = step.raw
-        texts.append(head + (int.__repr__(number) if type(number) is int else _text(number, field))
-                     + separator + pieces[0] + _text(_premises_of(firing), field)
-                     + concluded + _text(firing.concluded, field)
-                     + pieces[1] + (_string(because) if type(because) is str else _text(because, field))
-                     + overruled + _text(step.overruled, field) + end)
-    return "[" + inner + ("," + inner).join(texts) + newline + "]"
+        append(head + (int.__repr__(number) if type(number) is int else _text(number, field)) + separator
+               + pieces[0])
+        head = next_head
+        mapping(_premises_of(firing))
+        append(concluded)
+        mapping(firing.concluded)
+        append(pieces[1] + (_string(because) if type(because) is str else _text(because, field)) + overruled)
+        mapping(step.overruled)
+        append(end)
+    append(newline + "]")
+    return "".join(parts)
 
 
 def _premises_of(firing: Firing) -> dict[str, Any]:
