@@ -590,3 +590,47 @@ def test_a_closed_writer_finishes_the_file_in_progress_and_starts_no_other(tmp_p
     writer.close()  # returns once a.txt is whole and in place
     assert sorted(path.name for path in tmp_path.iterdir()) == ["a.txt"]
     assert (tmp_path / "a.txt").read_text() == "first\n"
+
+
+def test_the_inputs_a_summary_would_replace_are_those_the_full_check_finds(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """resolved_inputs_at (a batch's summaries) finds the inputs write_atomically refuses to
+    replace: the same path, a hard link of another name, a link's real path; a target with
+    a single link is looked for among the inputs of its own name only, without a stat of
+    the others."""
+    from advise.output import _is_input, resolved_inputs_at
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    sheets = [inputs / f"s{index}.yaml" for index in range(5)]
+    for sheet in sheets:
+        sheet.write_text("business: {name: x}\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "single.csv").write_text("old\n")
+    os.link(sheets[1], out / "linked.csv")  # the same file as an input, under another name
+    os.symlink(sheets[2], out / "soft.csv")
+    (inputs / "same.csv").write_text("x\n")
+    os.link(inputs / "same.csv", out / "same.csv")  # two links, the same name in both folders
+    real = [os.path.realpath(path) for path in sheets + [inputs / "same.csv", out / "single.csv"]]
+    for name in ("single.csv", "linked.csv", "soft.csv", "same.csv", "new.csv"):
+        target = out / name
+        try:
+            status, missing = os.stat(target), False
+        except OSError:
+            status, missing = None, True
+        expected = [path for path in real if _is_input(target, status, missing, path)]
+        assert resolved_inputs_at(target, real) == expected, name
+    assert resolved_inputs_at(out / "linked.csv", real) == [str(sheets[1])]
+    assert resolved_inputs_at(out / "single.csv", real) == [str(out / "single.csv")]
+
+    looked_at: list[str] = []
+    real_stat = os.stat
+
+    def counting_stat(path, *args, **kwargs):
+        looked_at.append(str(path))
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", counting_stat)
+    assert resolved_inputs_at(out / "single.csv", [str(sheet) for sheet in sheets]) == []
+    assert looked_at and not set(looked_at) & {str(sheet) for sheet in sheets}  # the target's only

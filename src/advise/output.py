@@ -182,17 +182,23 @@ def resolved_inputs_at(target: Path, real_paths: Sequence[str]) -> list[str]:
     """The inputs that write_atomically(target, ..., inputs=real_paths) would refuse to replace
     (the same file, or the same resolved path), found with one stat each: it checks every
     input it is given with several, which for thousands of sheets (advise.batch's summaries)
-    costs more than the writing. `real_paths` are already resolved (os.path.realpath)."""
+    costs more than the writing. `real_paths` are already resolved (os.path.realpath).
+
+    A target with one link (st_nlink) has one name in one folder: another path reaches it
+    only through that folder (a bind mount, another mount of its file system), so under the
+    same name; only the inputs of that name are looked at then (a batch run again over its
+    own output folder stats none)."""
     resolved = str(target.resolve())
     try:
         status = os.stat(target)
     except OSError:
         status = None
+    name = os.path.basename(resolved)
     found = []
     for path in real_paths:
         if path == resolved:
             found.append(path)
-        elif status is not None:
+        elif status is not None and (status.st_nlink != 1 or os.path.basename(path) == name):
             try:
                 other = os.stat(path)
             except OSError:
