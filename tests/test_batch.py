@@ -267,8 +267,9 @@ def test_the_last_chunks_are_smaller_and_every_sheet_is_in_one_in_order() -> Non
             sizes = [len(chunk) for chunk in chunks]
             assert sizes == sorted(sizes, reverse=True) or sizes[:-1] == sorted(sizes[:-1], reverse=True)
             assert max(sizes) <= 64
+            assert len(chunks) == 1 or sizes[-2] <= 2  # the last ones leave no core idle for long
     sizes = [len(chunk) for chunk in _chunks(list(range(1000)), 2)]  # type: ignore[arg-type]
-    assert sizes[0] == 15 and sizes[-2] == 3 and sum(size == 3 for size in sizes) >= 4 * 2
+    assert sizes[0] == 64 and max(sizes[-4:]) <= 2 and len(sizes) <= 32  # few: each costs CPU
 
 
 def test_a_worker_prepares_what_its_first_sheet_imports(tmp_path: Path) -> None:
