@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from .engine.compiler import STAGE, Program, compile_rulebook
 from .engine.durable import Engine, check_definition, registration_text
-from .engine.inference import infer
+from .engine.inference import infer, plan_of
 from .engine.trace import Trace
 from .records import Record
 from .rulebase.model import RuleBook
@@ -85,6 +85,7 @@ class Advisor:
         for name, member in vars(Program).items():  # what runs compute once per rule base: kept in the cache too
             if isinstance(member, cached_property):
                 getattr(program, name)
+        plan_of(program)
         if not with_text:
             return rulebook, program, None, None
         from .engine.prediction import Predictor

@@ -143,6 +143,36 @@ def test_a_cached_program_keeps_what_runs_compute_once(tmp_path: Path, monkeypat
         assert getattr(loaded, name) == getattr(fresh, name), name
 
 
+def test_a_cached_program_keeps_its_runs_plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a run reads of its program at every firing (advise.engine.inference.plan_of) is
+    made before the rule base is stored: a run on the cached one makes none, and runs as a
+    program without a plan does."""
+    from advise.advisor import Advisor
+    from advise.engine import inference
+    from advise.sheet.facts import load_fact_sheet
+
+    from conftest import EXAMPLES
+
+    folder = tmp_path / "cache"
+    folder.mkdir(mode=0o700)
+    monkeypatch.setenv("ADVISE_CACHE_DIR", str(folder))
+    monkeypatch.delenv("ADVISE_NO_CACHE", raising=False)
+    Advisor(cache=True)
+    loaded = Advisor(cache=True)
+    assert "_plan" in loaded.program.__dict__
+    made = []
+    monkeypatch.setattr(inference, "_Plan", lambda program: made.append(program))
+    sheets = [load_fact_sheet(path) for path in sorted(EXAMPLES.glob("*.yaml"))]
+    traces = [loaded.run(sheet).trace for sheet in sheets]
+    assert made == []
+    monkeypatch.undo()
+    monkeypatch.setenv("ADVISE_NO_CACHE", "1")
+    fresh = Advisor()
+    del fresh.program.__dict__["_plan"]
+    assert [fresh.run(sheet).trace for sheet in sheets] == traces
+    assert "_plan" in fresh.program.__dict__
+
+
 def test_a_template_entry_loads_what_jinjas_own_reading_loads(tmp_path: Path) -> None:
     """advise.engine.cache._BytecodeCache reads an entry's bytes at once: the same code as
     Jinja's Bucket.load_bytecode reading the file; another source's entry, another Jinja's,

@@ -133,3 +133,26 @@ def test_the_engines_last_rule_name_is_reserved() -> None:
     with pytest.raises(AdviseError) as caught:
         Engine({"test": {LAST_RULE: {"all": [{"m": {"t": "fact"}}], "run": "x"}}})
     assert "engine's own rule" in str(caught.value)
+
+
+def test_the_engines_own_rules_fire_last_with_the_lowest_priority_a_rule_may_have() -> None:
+    from advise.engine.durable_shapes import MAX_PRI
+
+    assert engine_module.OWN_PRI == MAX_PRI
+
+
+def test_a_run_on_a_cached_rule_base_does_not_import_the_definition_checks(tmp_path: Any) -> None:
+    """durable_shapes is for checking a definition (before the cache keeps it): not start-up work."""
+    import os
+    import subprocess
+
+    folder = tmp_path / "cache"
+    folder.mkdir(mode=0o700)
+    probe = ("import sys; from advise.advisor import Advisor; from advise.sheet.facts import load_fact_sheet; "
+             f"Advisor(cache=True).run(load_fact_sheet({str(sorted(EXAMPLES.glob('*.yaml'))[0])!r})); "
+             "print('advise.engine.durable_shapes' in sys.modules)")
+    env = {key: value for key, value in os.environ.items() if key != "ADVISE_NO_CACHE"}
+    env["ADVISE_CACHE_DIR"] = str(folder)
+    runs = [subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True).stdout
+            for _ in range(2)]
+    assert runs == ["True\n", "False\n"]  # checked when the rule base was compiled, then kept

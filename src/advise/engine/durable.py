@@ -83,7 +83,6 @@ from ..errors import CycleError, EngineError, Problem, RuleRunError, register_me
 from ..kept import TwoGenerations
 from ..records import Record
 from .durable_json import Batch as _Batch, batch_text, read as _read, to_json as _to_json
-from .durable_shapes import MAX_PRI, check_definition
 
 register_messages({
     "engine-failed": {"en": "the rule engine failed: {reason}", "fr": "le moteur de règles a échoué : {reason}"},
@@ -95,6 +94,10 @@ register_messages({
         "en": "rules kept firing past the bound of {bound} firings for one sheet (a cycle); most frequent: {rules}",
         "fr": "des règles se sont appliquées plus de {bound} fois pour une seule fiche (un cycle) ; les plus fréquentes : {rules}",
     },
+    "engine-bad-definition": {
+        "en": "the compiled ruleset has a shape the engine cannot run safely: {reason}",
+        "fr": "le jeu de règles compilé a une forme que le moteur ne peut exécuter sans risque : {reason}",
+    },
     "engine-fact-refused": {
         "en": "the rule engine refused the fact '{fact}' ({value}): {reason}",
         "fr": "le moteur de règles a refusé le fait « {fact} » ({value}) : {reason}",
@@ -105,6 +108,7 @@ IGNORE_ACTION = "$ignore"
 CLOSE_RULE = "$advise-close"  # the engine's own rule, matching the fact a session closes with
 END_RULE = "$advise-end"  # the engine's own rule, matching the fact that ends every batch (edge 15)
 LAST_RULE = "$advise-end-last"  # the engine's own rule, matching the facts of its `end_type` (edge 15)
+OWN_PRI = 65535  # the engine's own rules' priority, the lowest there is (durable_shapes.MAX_PRI): they fire last
 KEPT_TEXTS = 512  # keyed facts' texts an engine keeps, in each of two generations (durable_json.batch_text; see compiler.KEPT_FACTS)
 _session_ids = itertools.count(1)
 
@@ -131,9 +135,9 @@ def _registered(definition: dict[str, dict], end_type: str | None = None) -> dic
     rules = registered[next(iter(registered))]
     rules[CLOSE_RULE] = {"all": [{"m": {"t": CLOSE_RULE}}], "run": CLOSE_RULE}
     # Last of every firing (pri), so that it never comes between two of the rule base's.
-    rules[END_RULE] = {"all": [{"m": {"t": END_RULE}}], "pri": MAX_PRI, "run": END_RULE}
+    rules[END_RULE] = {"all": [{"m": {"t": END_RULE}}], "pri": OWN_PRI, "run": END_RULE}
     if end_type is not None:
-        rules[LAST_RULE] = {"all": [{"m": {"t": end_type}}], "pri": MAX_PRI, "run": LAST_RULE}
+        rules[LAST_RULE] = {"all": [{"m": {"t": end_type}}], "pri": OWN_PRI, "run": LAST_RULE}
     return registered
 
 
@@ -541,6 +545,14 @@ def _bound_facts(closure: Any) -> list[tuple[str, dict]]:
     those of nested groups ($any, $all) included; batched firings (count, cap), which bind
     no alias, are refused by check_definition."""
     return list(closure._m.items())
+
+
+def check_definition(definition: dict[str, dict]) -> None:
+    """Refuse the shapes that crash or loop durable (edges 3, 8, 9: advise.engine.durable_shapes,
+    imported when a definition is checked: not by a run on a rule base the cache kept)."""
+    from .durable_shapes import check_definition as check
+
+    check(definition)
 
 
 def _durable_message(error: BaseException) -> str:

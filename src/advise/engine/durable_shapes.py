@@ -1,19 +1,14 @@
 """The shapes of ruleset definition that crash or loop durable_rules, refused before one is
-registered (edges 3, 8 and 9 of advise.engine.durable, which calls `check_definition`; a
-rule base's program is checked once, before the cache keeps it). Imports nothing of durable."""
+registered (edges 3, 8 and 9 of advise.engine.durable, whose `check_definition` imports this
+module when it is called: a rule base's program is checked once, before the cache keeps it,
+and a run on a kept one does not import it). Imports nothing of durable; its problems' code,
+engine-bad-definition, is registered by advise.engine.durable."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..errors import EngineError, Problem, register_messages
-
-register_messages({
-    "engine-bad-definition": {
-        "en": "the compiled ruleset has a shape the engine cannot run safely: {reason}",
-        "fr": "le jeu de règles compilé a une forme que le moteur ne peut exécuter sans risque : {reason}",
-    },
-})
+from ..errors import EngineError, Problem
 
 COMPARISONS = ("$lt", "$lte", "$gt", "$gte", "$neq")
 MAX_PRI = 65535  # the largest `pri` a rule may have (durable reads it unsigned)

@@ -12,7 +12,6 @@ from typing import Any
 
 from ..errors import ConflictError, Problem, RuleRunError, register_messages
 from ..rulebase import expressions
-from ..kept import PerRuleBook
 from ..rulebase.model import RuleBook
 from .compiler import Program, encode_stage, keyed_facts, normalise, stage_key
 from .durable import Activation, Engine
@@ -33,7 +32,7 @@ register_messages({
 
 
 def infer(program: Program, engine: Engine, sheet_facts: dict[str, Any]) -> Trace:
-    plan = _PLANS.get(program)
+    plan = plan_of(program)
     store: dict[str, Any] = {}
     derivations: dict[str, Derivation] = {}
     firings: list[Firing] = []
@@ -80,9 +79,19 @@ def infer(program: Program, engine: Engine, sheet_facts: dict[str, Any]) -> Trac
 _MISSING = object()
 
 
+def plan_of(program: Program) -> _Plan:
+    """The program's _Plan, made on first use and kept with it (in its __dict__, as its cached
+    properties: pickled with it by advise's cache, so that a run on a kept rule base has it)."""
+    plan = program.__dict__.get("_plan")
+    if plan is None:
+        plan = program.__dict__["_plan"] = _Plan(program)
+    return plan
+
+
 class _Plan:
     """What a run reads of a program at every sheet and every firing, worked out once per
-    program (kept in _PLANS): each rule's aliases, conclusions and what they need; the stage facts."""
+    program (plan_of): each rule's aliases, conclusions and what they need; the stage facts.
+    Only data (it goes into advise's cache), never changed after it is made."""
 
     def __init__(self, program: Program) -> None:
         rulebook = program.rulebook
@@ -191,12 +200,9 @@ class _Plan:
         return concluded, read
 
 
-_PLANS: PerRuleBook[_Plan] = PerRuleBook(_Plan)
-
-
 def conclude(program: Program, rule_id: str, store: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """What the fired rule concludes from the facts in `store`, and what its computations read."""
-    return _PLANS.get(program).conclude(rule_id, store)
+    return plan_of(program).conclude(rule_id, store)
 
 
 def _lookup(rulebook: RuleBook, store: dict[str, Any], name: str) -> Any:
