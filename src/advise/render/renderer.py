@@ -425,6 +425,8 @@ class _TermFinder:
         self.forms = forms
         self.unique = list(dict.fromkeys(form for names in forms.values() for form in names))
         self.lowered = {form: form.lower() for form in self.unique if _CASE_SAFE.issuperset(form)}
+        self._pairs = list(self.lowered.items())  # (form, its lowercase), searched in a lowercased text
+        self._unlowered = [form for form in self.unique if form not in self.lowered]  # their patterns search
         self._patterns: dict[str, re.Pattern[str]] = {}  # compiled when first needed: most never are
         # A form found in "\n".join(texts) is found in one of the texts, and conversely, unless
         # it holds a line break or is empty (a line break is no word character: the bounds agree).
@@ -465,21 +467,25 @@ class _TermFinder:
         return frozenset(self._found(text))
 
     def _found(self, text: str) -> set[str]:
-        """The forms found in `text`."""
-        lowered = text.lower() if _case_safe(text) else None
+        """The forms found in `text`. In a lowercased text, a form's lowercase is looked for
+        first (`in`: most forms are in no text) and its bounds checked only where it is."""
         found: set[str] = set()
-        for form in self.unique:
-            low = self.lowered.get(form) if lowered is not None else None
-            if low is None:
-                if self.pattern(form).search(text):
-                    found.add(form)
-                continue
-            start, size = lowered.find(low), len(low)
-            while start != -1:
-                if _whole_word(text, start, start + size):
-                    found.add(form)
-                    break
-                start = lowered.find(low, start + 1)
+        if _case_safe(text):
+            lowered = text.lower()
+            for form, low in self._pairs:
+                if low in lowered:
+                    start, size = lowered.find(low), len(low)
+                    while start != -1:
+                        if _whole_word(text, start, start + size):
+                            found.add(form)
+                            break
+                        start = lowered.find(low, start + 1)
+            searched = self._unlowered
+        else:
+            searched = self.unique
+        for form in searched:
+            if self.pattern(form).search(text):
+                found.add(form)
         return found
 
 
