@@ -200,3 +200,21 @@ def test_the_context_of_the_texts_is_the_facts_nested_at_their_dots_whatever_cam
         plain = _plain_fact_context(facts, advisor.rulebook)
         assert made == plain
         assert repr(made) == repr(plain)  # the same order of keys, at every level
+
+
+def test_a_list_of_names_is_a_key_as_its_items_would_be_one_by_one() -> None:
+    """_frozen takes a list or tuple of plain str at once: the key each item would give alone,
+    kept apart by the container's type; str subclasses, mixed lists and nested ones are frozen
+    item by item as before."""
+    from advise.explain.because import _MISSING, _frozen
+
+    class Named(str):
+        pass
+
+    for value in (["facebook", "instagram"], ("facebook",), [], (), ["a", "a", ""], ["x"] * 64):
+        assert _frozen(value) == (type(value), tuple(_frozen(item) for item in value))
+    assert _frozen(["a"]) != _frozen(("a",))
+    assert _frozen(["x"] * 65) is _MISSING  # too many items to be a key
+    assert _frozen([Named("a")]) is _MISSING  # not a plain str: not a key
+    assert _frozen(["a", 1]) == (list, ((str, "a"), (int, 1)))
+    assert _frozen([["a"]]) == (list, ((list, ((str, "a"),)),))

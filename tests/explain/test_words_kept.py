@@ -224,3 +224,22 @@ def test_values_shown_from_a_full_store_read_as_shown_afresh(advisor: Advisor,
                 shown = words._shared.shown
                 assert len(shown.newer) <= 8 and len(shown.older) <= 8
     words_module._SHARED.clear()
+
+
+def test_a_reports_premises_of_a_firing_are_the_firings_premises() -> None:
+    """report._premises gives Firing.premises: the names matched, then the other names read, in
+    their order; where a name is both matched and read, the matched value; the matched facts
+    themselves when nothing else was read."""
+    from advise.engine.trace import Firing
+    from advise.explain.report import _premises
+
+    cases = [({"a": 1, "b": 2}, {}), ({"a": 1}, {"c": 3, "b": 2}), ({"a": 1, "b": 2}, {"b": 20, "c": 3, "a": 10}),
+             ({}, {"x": [1], "y": None}), ({"z": 0.0, "a": -0.0}, {"a": 0, "m": {"k": 1}})]
+    for matched, read in cases:
+        firing = Firing(1, "rule", 0, matched, read, {})
+        premises = _premises(firing)
+        assert list(premises.items()) == list(firing.premises.items())
+        assert [type(value) for value in premises.values()] == [type(value) for value in firing.premises.values()]
+        assert firing.matched == matched and firing.read == read  # neither changed
+        if not read:
+            assert premises is matched

@@ -192,6 +192,7 @@ _DICT_NAMES = frozenset(dir(dict))
 _MISSING = ("missing",)
 _UNKNOWN = ("unknown",)
 _ITEMS_KEPT = 64  # a value read with more items than this is not a key: rendered every time
+_ONLY_STR = frozenset({str})  # a list whose items' types are all in it is a list of names
 
 
 def _frozen(value: Any, depth: int = 0) -> Any:
@@ -202,6 +203,8 @@ def _frozen(value: Any, depth: int = 0) -> Any:
     if kind is float:
         return (kind, value.hex())
     if kind in (list, tuple, dict) and depth < 3 and len(value) <= _ITEMS_KEPT:
+        if kind is not dict and _ONLY_STR.issuperset(map(type, value)):  # names (networks...): each (str, name)
+            return (kind, tuple([(str, item) for item in value]))
         if kind is dict:
             items = [(key, _frozen(item, depth + 1)) for key, item in value.items() if type(key) is str]
             if len(items) < len(value) or any(item is _MISSING for _, item in items):

@@ -23,14 +23,12 @@ import datetime
 from typing import TYPE_CHECKING, Any, Iterable
 
 from ..advisor import Result
-from ..records import replace
-from ..rulebase.operators import LIST
 from ..sheet.consultant import Consultant
 from .because import because_for, fact_context
 from .model import (ChangeRow, HintView, Item, Premise, Report, SheetChange, Step, TableValue, ThemeSection, TimeBudget,
                     TimeRow, WhatIfView)
 from .existing import existing_actions, later_platforms
-from .steps import (platform_keys, reading_order, reference_names, rule_index, step_numbers, steps_in,
+from .steps import (platform_keys, platform_lists, platform_tables, reading_order, reference_names, rule_index, step_numbers, steps_in,
                     steps_of, support_closure)
 from .summary import AUDIENCES, build_summary, make_signature, report_date
 from .words import Words
@@ -175,14 +173,13 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
     for kind, prefix, section in (("warning", "warnings.", vocabulary.warnings),
                                   ("recommendation", "recommendations.", vocabulary.recommendations)):
         for item_id, derivation in sorted(found_raised[prefix], key=lambda pair: position[pair[1].steps[0]]):
-            first = steps_by_firing[derivation.steps[0]]
-            item_support = support(derivation.steps)
+            item_steps = derivation.steps
+            first = steps_by_firing[item_steps[0]]
             item_hints = hints.warnings.get(item_id, ()) if hints is not None and kind == "warning" else ()
-            items[kind].append(Item(
+            items[kind].append(Item(  # id, kind, title, text, rule, rules, steps, numbers, support, hints
                 item_id, kind, section[item_id]["title"][lang], first.because, first.rule,
-                tuple(steps_by_firing[s].rule for s in derivation.steps), derivation.steps,
-                numbers=numbers(derivation.steps), support=item_support,
-                hints=tuple(hint_view(words, hint) for hint in item_hints)))
+                tuple([steps_by_firing[s].rule for s in item_steps]), item_steps, numbers(item_steps),
+                support(item_steps), tuple([hint_view(words, hint) for hint in item_hints]) if item_hints else ()))
 
     by_theme: dict[str, list[Step]] = {}  # each theme's steps, in reading order
     for firing in ordered:
@@ -240,13 +237,23 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
         audience=audience,
         signature=make_signature(consultant, date or report_date(), lang, result.sheet.path),
     )
-    return replace(report, summary=build_summary(report, words))
+    # The summary reads the report it opens: put in place before the report is handed out
+    # (a copy by replace() would build its ~35 fields again)
+    report.__dict__["summary"] = build_summary(report, words)
+    return report
 
 
 def _premises(firing: Any) -> dict[str, Any]:
-    """firing.premises, for a report that only reads them: a firing that read nothing besides
-    what it matched (half of them) gives its matched facts themselves, not a copy."""
-    return firing.premises if firing.read else firing.matched
+    """firing.premises (the same names in the same order, the same values), for a report that
+    only reads them: a firing that read nothing besides what it matched (half of them) gives
+    its matched facts themselves, not a copy."""
+    if not firing.read:
+        return firing.matched
+    # dict(matched), then each name read not matched (Firing.premises), in two steps in C: the
+    # union puts the names read after the matched ones; matched values win where both have one
+    premises = firing.matched | firing.read
+    premises.update(firing.matched)
+    return premises
 
 
 _WORDED_ONCE = frozenset({str, int, bool, type(None)})
@@ -300,14 +307,14 @@ def time_budget(words: Words) -> TimeBudget | None:
     if not isinstance(available, (int, float)) or not isinstance(needed, (int, float)) or not derivation \
             or not derivation.steps:
         return None
-    premises = trace.firing(derivation.steps[0]).premises
-    tables = [name for name in premises if name in rulebook.tables and rulebook.tables[name].keys == "platform"]
-    lists = [name for name in premises
-             if (fact := rulebook.facts.get(name)) is not None and fact.kind == LIST and fact.items == "platform"]
+    premises = _premises(trace.firing(derivation.steps[0]))
+    keyed_tables, network_lists = platform_tables(rulebook), platform_lists(rulebook)
+    tables = [name for name in premises if name in keyed_tables]
+    lists = [name for name in premises if name in network_lists]
     if not tables or not lists:
         return None
     table = rulebook.tables[tables[0]]
-    hours = table.values()
+    hours = keyed_tables[tables[0]]  # table.values()
 
     def total(name: str) -> float:
         return sum(float(hours.get(p, 0)) for p in premises[name] if isinstance(hours.get(p), (int, float)))

@@ -151,6 +151,16 @@ def platform_keys(rulebook: RuleBook, premises: dict[str, Any]) -> list[str]:
     return keys
 
 
+def platform_tables(rulebook: RuleBook) -> dict[str, dict[str, Any]]:
+    """The knowledge tables keyed by network, each with its values (to read, never to change)."""
+    return _index(rulebook).platform_tables
+
+
+def platform_lists(rulebook: RuleBook) -> frozenset[str]:
+    """The facts that are lists of networks."""
+    return _index(rulebook).platform_lists
+
+
 def reference_names(rulebook: RuleBook) -> frozenset[str]:
     """The names a rule reads that are reference values: the knowledge tables and their values."""
     return _index(rulebook).references
@@ -164,7 +174,7 @@ def rule_index(rulebook: RuleBook) -> dict[str, Rule]:
 class _Index:
     """What the functions above read of a rule book, whatever the trace: worked out once."""
 
-    __slots__ = ("rank", "platform_lists", "references", "rules")
+    __slots__ = ("rank", "platform_lists", "platform_tables", "references", "rules")
 
     def __init__(self, rulebook: RuleBook):  # kept per rule book: never holds it (advise.kept)
         self.rules: dict[str, Rule] = {}
@@ -179,6 +189,9 @@ class _Index:
         # the facts that are lists of networks
         self.platform_lists = frozenset(name for name, fact in rulebook.facts.items()
                                         if fact.kind == LIST and fact.items == "platform")
+        # the tables keyed by network, each with its values (table.values(), for reading only)
+        self.platform_tables = {name: table.values() for name, table in rulebook.tables.items()
+                                if table.keys == "platform"}
         self.references = frozenset(rulebook.tables).union(
             f"{name}.{key}" for name, table in rulebook.tables.items() for key in table.entries)
 

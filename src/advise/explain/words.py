@@ -264,35 +264,47 @@ class Words:
 
     def kept_premise(self, key: tuple[Any, ...], name: str, value: Any) -> Premise:
         """self.premise(name, value, number_of=numbers) for a report whose steps are numbered as
-        in the trace (advise.explain.steps.step_numbers), kept for the next reports of the rule
-        book in this language. `key`: (name, type of value, value) of a value that can be a key
-        (advise.explain.report). Not for a whole table, whose keys choose its entries.
+        in the trace (advise.explain.steps.step_numbers), from what is kept for the next reports
+        of the rule book in this language. `key`: (name, type of value, value) of a value that
+        can be a key, as Words.show keys it (advise.explain.report). Not for a whole table,
+        whose keys choose its entries.
 
-        A premise depends on its name and value and on where the value comes from: for an
+        A premise depends on its name and value (its label and value shown, kept: Words.show)
+        and on where the value comes from, read from this report's sheet and trace: for an
         answer of the sheet, its line, whether the sheet gives it and whether --set changed
-        it; for a derived fact, the steps that concluded it (its numbers, here) and whether it
-        is the default. A table value depends on nothing else; points per network (a family)
-        are worded afresh."""
-        origins = self._shared.origins
-        origin = origins.get(name)
+        it; for a derived fact, the steps that concluded it and whether it is the default. A
+        table value depends on nothing else (the premise itself is kept); points per network
+        (a family) are worded afresh."""
+        shared = self._shared
+        origin = shared.origins.get(name)
         if origin is None:
             origin = self._origin(name)
-            if len(origins) >= _Shared.LIMIT:
-                origins.clear()
-            origins[name] = origin
-        if origin is _DERIVED:
+            if len(shared.origins) >= _Shared.LIMIT:
+                shared.origins.clear()
+            shared.origins[name] = origin
+        if origin is _DERIVED or origin is _SHEET:
+            shown = shared.shown.newer.get(key)  # Words.show, with its key at hand
+            if shown is None:
+                shown = shared.shown.get(key, self._show, name, value)
+            label = shared.labels.get(name) or self.label(name)
+            # Premise(name, label, value, shown, from_sheet, sheet_line, stated, by_steps, table, kind,
+            # numbers, entries), by position, as Words.premise makes it
+            if origin is _SHEET:
+                sheet = self.result.sheet
+                return Premise(name, label, value, shown, True, sheet.positions.get(name), name in sheet.given, (),
+                               False, "override" if name in self.overrides else "sheet", (), ())
             derivation = self.trace.derivations.get(name)
-            where: tuple[Any, ...] = (derivation.steps, derivation.default) if derivation is not None else (None,)
-        elif origin is _SHEET:
-            sheet = self.result.sheet
-            where = (name in self.overrides, sheet.positions.get(name), name in sheet.given)
-        elif origin is _VALUE:
-            where = ()  # a table value, or a name the rule book does not know
-        else:
-            return self.premise(name, value)
-        premises, kept = self._shared.premises, (key, where)
-        found = premises.newer.get(kept)  # what most reports ask (premises.get, without a call)
-        return found if found is not None else premises.get(kept, self.premise, name, value)
+            if derivation is None:
+                return Premise(name, label, value, shown, False, None, False, (), False, "derived", (), ())
+            steps = derivation.steps
+            return Premise(name, label, value, shown, False, None, False, steps, False,
+                           "default" if derivation.default else "derived",
+                           tuple(sorted(steps)), ())
+        if origin is _VALUE:  # a table value, or a name the rule book does not know: the premise itself kept
+            premises, kept = shared.premises, (key, ())
+            found = premises.newer.get(kept)  # what most reports ask (premises.get, without a call)
+            return found if found is not None else premises.get(kept, self.premise, name, value)
+        return self.premise(name, value)
 
     def _origin(self, name: str) -> object:
         """Where a value of `name` comes from, as kept_premise keys it."""
