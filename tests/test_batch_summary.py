@@ -109,3 +109,24 @@ def test_the_csv_summary_has_every_column_in_order() -> None:
     assert rows[0]["business"] == "'=Caf\u00e9, \"Le\"" and rows[0]["platforms"] == "facebook instagram"
     assert rows[0]["max_profiles"] == "2" and rows[1]["max_profiles"] == "" and rows[1]["error"] == "line 1\\x0aline 2"
     assert {row["advise"] for row in rows} == {__version__} and {row["rules"] for row in rows} == {"sha256:0123"}
+
+
+def test_a_cell_made_once_for_its_text_reads_as_made_afresh_in_every_row() -> None:
+    """Each summary makes a text's cell once (most columns repeat a few values): every row
+    reads as its own cells made afresh, special and control characters, formulas included."""
+    from advise.batch_summary import SUMMARY_COLUMNS, _csv_cell, _md_cell
+    from advise.safetext import visible
+
+    texts = ["", "ok", "=SUM(A1)", "a|b *c*", "tab\there", "  spaced  out ", "x\x1b[31m", "é « »"]
+    outcomes = [Outcome(f"s{index}.yaml", texts[index % 5] or None, texts[index % 3] or OK,
+                        business=texts[index % len(texts)], verdict=texts[(index + 1) % len(texts)] or None,
+                        max_profiles=index % 2 or None, platforms=(texts[index % 4], "instagram"),
+                        warnings=tuple(texts[:index % 3]), error=texts[(index + 2) % len(texts)])
+                for index in range(40)]
+    markdown = summary_markdown(outcomes).splitlines()
+    table = markdown[markdown.index("| " + " | ".join(SUMMARY_COLUMNS) + " |") + 2:]
+    assert table == ["| " + " | ".join(_md_cell(outcome.row()[key]) for key in SUMMARY_COLUMNS) + " |"
+                     for outcome in outcomes]
+    rows = list(csv.reader(io.StringIO(summary_csv(outcomes, rules_digest="sha256:abc"))))[1:]
+    assert rows == [[_csv_cell(visible(value, one_line=True)) for value in outcome.row().values()]
+                    + [__version__, "sha256:abc"] for outcome in outcomes]

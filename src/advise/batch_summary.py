@@ -111,9 +111,15 @@ def summary_csv(outcomes: Iterable[Outcome], *, rules_digest: str = "") -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
+    cells: dict[str, str] = {}  # each text's cell, made once: most columns repeat a few values
     for outcome in outcomes:  # row() gives SUMMARY_COLUMNS in order; CSV_COLUMNS adds made_with's two
-        writer.writerow([_csv_cell(visible(value, one_line=True)) for value in outcome.row().values()] + made_with)
+        writer.writerow([cells[value] if value in cells else cells.setdefault(value, _csv_text(value))
+                         for value in outcome.row().values()] + made_with)
     return buffer.getvalue()
+
+
+def _csv_text(value: str) -> str:
+    return _csv_cell(visible(value, one_line=True))
 
 
 # ---------------------------------------------------------------- summary.md
@@ -178,9 +184,12 @@ def summary_markdown(outcomes: Sequence[Outcome], lang: str = "en", *, rules_dig
     lines += [counts_line(len(outcomes), counts, lang, long=True) + ".", ""]
     lines.append("| " + " | ".join(SUMMARY_COLUMNS) + " |")
     lines.append("|" + "|".join(" --- " for _ in SUMMARY_COLUMNS) + "|")
+    cells: dict[str, str] = {}  # each text's cell, made once: most columns repeat a few values
     for outcome in outcomes:
         row = outcome.row()
-        lines.append("| " + " | ".join(_md_cell(row[key]) for key in SUMMARY_COLUMNS) + " |")
+        lines.append("| " + " | ".join([
+            cells[value] if value in cells else cells.setdefault(value, _md_cell(value))
+            for value in map(row.__getitem__, SUMMARY_COLUMNS)]) + " |")
     return "\n".join(lines) + "\n"
 
 
