@@ -246,6 +246,36 @@ def test_a_folder_lists_each_sheet_by_its_shown_name_and_real_path(sheets: Path,
         assert list(links.values()) == [str(outside)]
 
 
+def test_the_walk_lists_what_os_walk_lists_with_each_file_s_link(tmp_path: Path) -> None:
+    """advise.batch._walk: os.walk's folders, subfolders and files, in the same order, a link
+    to a folder listed and not entered, each file told a link as os.path.islink tells it."""
+    from advise.batch import _walk
+
+    top = tmp_path / "top"
+    (top / "a" / "deep" / "deeper").mkdir(parents=True)
+    (top / ".hidden").mkdir()
+    (top / "a" / "deep" / "deeper" / "x.yaml").write_text("x")
+    (top / "a" / "s.yml").write_text("x")
+    (top / ".hidden" / "h.yaml").write_text("x")
+    (top / "to-a").symlink_to(top / "a", target_is_directory=True)
+    (top / "to-s.yaml").symlink_to(top / "a" / "s.yml")
+    (top / "nowhere.yaml").symlink_to(top / "missing.yaml")
+    (top / "looping").symlink_to(top / "looping")
+    (top / "file.yaml").write_text("x")
+    walked = [(directory, sorted(subdirs), sorted(files)) for directory, subdirs, files in _walk(str(top))]
+    expected = [(directory, sorted(subdirs), sorted((name, os.path.islink(os.path.join(directory, name)))
+                                                    for name in files))
+                for directory, subdirs, files in os.walk(str(top))]
+    assert walked == expected
+    assert ("to-s.yaml", True) in walked[0][2] and ("file.yaml", False) in walked[0][2]
+    assert "to-a" in walked[0][1] and not any(directory.endswith("to-a") for directory, _, _ in walked)
+    pruned = []
+    for directory, subdirs, _ in _walk(str(top)):  # the caller prunes subfolders as with os.walk
+        subdirs[:] = [name for name in subdirs if not name.startswith(".")]
+        pruned.append(directory)
+    assert str(top / ".hidden") not in pruned and str(top / "a" / "deep" / "deeper") in pruned
+
+
 def test_report_stems_are_those_of_their_paths() -> None:
     from itertools import product
 

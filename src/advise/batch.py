@@ -41,7 +41,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from .batch_summary import (
     BAD_INPUT,
@@ -138,21 +138,22 @@ def find_sheets(sources: Sequence[str | os.PathLike[str]], *, skip: Path | None 
         path = Path(source)
         if path.is_dir():
             root = os.path.realpath(path)
-            for directory, subdirs, files in os.walk(path):
+            for directory, subdirs, files in _walk(os.fspath(path)):
                 subdirs[:] = sorted(d for d in subdirs if not d.startswith(".")
                                     and os.path.realpath(os.path.join(directory, d)) != skip_real)
-                # A folder walked is reached from `root` through folders, not links (os.walk
-                # does not follow them): its real path is inside `root`, and so is that of each
-                # of its files but a link. (os.path.realpath looks at every part of a path.)
+                # A folder walked is reached from `root` through folders, not links (_walk does
+                # not follow them): its real path is inside `root`, and so is that of each of
+                # its files but a link. (os.path.realpath looks at every part of a path.)
                 real_directory = os.path.realpath(directory)
                 shown_directory = _shown_prefix(directory)
-                for name in sorted(files):
+                for name, link in sorted(files):
                     if name.startswith(".") or not name.lower().endswith(SHEET_SUFFIXES):
                         continue
-                    full = os.path.join(directory, name)
-                    if not os.path.islink(full):
-                        add(full, shown_directory + name, os.path.join(real_directory, name))
+                    if not link:
+                        real = os.path.join(real_directory, name)
+                        add(real, shown_directory + name, real)
                         continue
+                    full = os.path.join(directory, name)
                     real = os.path.realpath(full)
                     if os.path.commonpath([root, real]) != root:  # a link out of the folder
                         shown = visible(shown_directory + name, one_line=True)
@@ -167,6 +168,35 @@ def find_sheets(sources: Sequence[str | os.PathLike[str]], *, skip: Path | None 
         shown = ", ".join(Path(s).as_posix() for s in sources)
         raise InputError(Problem("batch-no-sheets", {"paths": shown}, field="DIR_OR_FILES"))
     return sorted(((real, shown) for real, shown in found.items()), key=lambda pair: (pair[1], pair[0]))
+
+
+def _walk(top: str) -> Iterator[tuple[str, list[str], list[tuple[str, bool]]]]:
+    """os.walk(top), each file with whether it is a link, which the folder's listing tells
+    (os.scandir) where a look at each file cost a system call: (folder, the names of its
+    subfolders, which the caller may prune, [(file name, is a link)]). Top-down; a link to a
+    folder is listed among the subfolders and not entered; a folder that cannot be read is
+    left out, as os.walk leaves them."""
+    try:
+        with os.scandir(top) as listing:
+            entries = list(listing)
+    except OSError:
+        return
+    subdirs: list[str] = []
+    files: list[tuple[str, bool]] = []
+    for entry in entries:
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            subdirs.append(entry.name)
+        else:
+            files.append((entry.name, entry.is_symlink()))
+    yield top, subdirs, files
+    for name in subdirs:
+        inner = os.path.join(top, name)
+        if not os.path.islink(inner):
+            yield from _walk(inner)
 
 
 def _shown_prefix(directory: str) -> str:
