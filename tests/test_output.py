@@ -634,3 +634,79 @@ def test_the_inputs_a_summary_would_replace_are_those_the_full_check_finds(tmp_p
     monkeypatch.setattr(os, "stat", counting_stat)
     assert resolved_inputs_at(out / "single.csv", [str(sheet) for sheet in sheets]) == []
     assert looked_at and not set(looked_at) & {str(sheet) for sheet in sheets}  # the target's only
+
+
+def test_a_writer_with_several_threads_tells_each_file_in_order_when_a_later_one_finishes_first(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Several threads make files durable at once (advise.output.Writer(threads=...)): what
+    became of each is told in the order the files were given, each placed whole, the one
+    that failed removed, and no temporary file is left."""
+    import threading
+    import time
+
+    from advise.output import OutputError, Writer
+
+    release, real_fsync = threading.Event(), os.fsync
+    names: dict[int, str] = {}
+    real_open = os.open
+
+    def remembering_open(path, *args, **kwargs):
+        descriptor = real_open(path, *args, **kwargs)
+        names[descriptor] = os.path.basename(str(path))
+        return descriptor
+
+    def fsync(descriptor: int) -> None:
+        name = names.get(descriptor, "")
+        if name.startswith(".a.txt"):
+            assert release.wait(30)  # a.txt is made durable after the files given after it
+        if name.startswith(".full.txt"):
+            raise OSError(28, os.strerror(28))
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(os, "open", remembering_open)
+    monkeypatch.setattr(os, "fsync", fsync)
+    writer = Writer(depth=1, threads=4)
+    try:
+        for name in ("a.txt", "full.txt", "b.txt", "c.txt"):
+            writer.write(tmp_path / name, f"{name}\n")
+        deadline = time.monotonic() + 30
+        while not (tmp_path / "c.txt").exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert (tmp_path / "c.txt").exists() and not (tmp_path / "a.txt").exists()
+        assert writer.results() == []  # a.txt, the first, is not written yet
+        release.set()
+        results = writer.results(wait=True)
+    finally:
+        writer.close()
+    assert [type(result) for result in results] == [type(None), OutputError, type(None), type(None)]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a.txt", "b.txt", "c.txt"]
+    assert all((tmp_path / name).read_text() == f"{name}\n" for name in ("a.txt", "b.txt", "c.txt"))
+
+
+def test_a_closed_writer_with_several_threads_finishes_the_files_in_progress_and_removes_the_others(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from advise.output import Writer
+
+    started: list[int] = []
+    real_fsync = os.fsync
+
+    def slow_fsync(descriptor: int) -> None:  # the disk is slow until the writer is being closed
+        started.append(descriptor)
+        deadline = time.monotonic() + 30
+        while not writer._closing and time.monotonic() < deadline:
+            time.sleep(0.01)
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(os, "fsync", slow_fsync)
+    writer = Writer(depth=3, threads=2)
+    for name in ("a.txt", "b.txt", "c.txt", "d.txt", "e.txt"):
+        writer.write(tmp_path / name, f"{name}\n")
+    deadline = time.monotonic() + 30
+    while len(started) < 2 and time.monotonic() < deadline:  # a.txt and b.txt are being written
+        time.sleep(0.01)
+    writer.close()  # returns once they are whole and in place
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a.txt", "b.txt"]
+    assert (tmp_path / "a.txt").read_text() == "a.txt\n" and (tmp_path / "b.txt").read_text() == "b.txt\n"
+    assert len(started) == 2  # c.txt, d.txt and e.txt never started

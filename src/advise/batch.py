@@ -17,9 +17,9 @@ shows progress and prints. How it behaves:
   running) they start from a forkserver and load it again. Either way a worker's memory
   does not grow with the size of the batch. With one job everything runs here.
 * A bad sheet is recorded with its error and the others go on. Reports and summaries are
-  written atomically (advise.output.write_atomically; a report by a thread of its own while
-  the next sheet is advised): an interrupted batch leaves whole reports only, and running
-  it again rewrites them.
+  written atomically (advise.output.write_atomically; a report made durable by threads of
+  their own while the next sheet is advised): an interrupted batch leaves whole reports
+  only, and running it again rewrites them.
 * Summary: `summary.csv` and `summary.md`, one row per sheet, sorted by file
   (advise.batch_summary, with the records of what became of each sheet).
 * A link inside an input folder that leads outside it is not followed: its sheet is
@@ -337,13 +337,14 @@ class _Worker:
     def advise_all(self, sheets: Iterable[Sheet], done: Callable[[Outcome], None], *, worker: bool = False) -> None:
         """Advise `sheets` in order, calling `done` with each outcome in the same order.
 
-        Each report is written (fsync, rename) by a thread of its own while the next sheet is
-        advised (advise.output.Writer); it is over before this returns or raises. After a
+        Each report's file is made here, then made durable and renamed into place by the
+        writer's threads (advise.output.Writer, two: several fsyncs at once take about the
+        time of one) while the next sheet is advised; it is over before this returns or raises. After a
         report that cannot be written (WRITE_FAILED), no further sheet is advised. Sheets run
         without garbage collections; a `worker` freezes what lives on after its first sheet
         (advise.collecting).
         """
-        writer = Writer()
+        writer = Writer(threads=2)
         waiting: deque[Outcome] = deque()  # not yet given to `done`; the OK ones are being written
         errors: deque[BaseException | None] = deque()  # what became of the writes, in order
 

@@ -14,6 +14,7 @@ import queue
 import stat
 import secrets
 import threading
+from collections import deque
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
@@ -135,7 +136,7 @@ _CREATE = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | ge
 
 
 _TEMPORARIES: set[str] = set()  # the temporary files being written, for remove_temporaries
-_WRITING = threading.RLock()  # held while a temporary file exists (reentrant: a signal handler may write)
+_WRITING = threading.RLock()  # held while a temporary file is made or placed (reentrant: a signal handler may write)
 _ENDING = False
 
 
@@ -161,6 +162,16 @@ def write_atomically(path: str | os.PathLike[str], text: str, *, inputs: Iterabl
     never replaced by a regular file; any other special file (a block device, a socket) is
     refused. A report replacing a file keeps that file's permissions."""
     target = Path(path)
+    through, mode = _checked(target, text, inputs)
+    if not through:
+        _write_then_place(target, text, "--output", lambda temporary: os.replace(temporary, target), mode,
+                          renames=True)
+
+
+def _checked(target: Path, text: str, inputs: Iterable[str | os.PathLike[str]]) -> tuple[bool, int | None]:
+    """What write_atomically checks before it writes `target` (raising InputError): not one of
+    `inputs`, not a special file but a character device or a FIFO, which is written through
+    here. Returns (written through, the mode of the file it replaces or None)."""
     try:
         existing: os.stat_result | None = os.stat(target)
         missing = False
@@ -169,13 +180,14 @@ def write_atomically(path: str | os.PathLike[str], text: str, *, inputs: Iterabl
     for source in inputs:
         if source is not None and _is_input(target, existing, missing, source):
             raise InputError(Problem("output-is-input", file=str(target), field="--output"))
-    if existing is not None and not stat.S_ISREG(existing.st_mode):
+    if existing is None:
+        return False, None
+    if not stat.S_ISREG(existing.st_mode):
         if stat.S_ISCHR(existing.st_mode) or stat.S_ISFIFO(existing.st_mode):
             _write_through(target, text)
-            return
+            return True, None
         raise InputError(Problem("output-special", file=str(target), field="--output"))
-    _write_then_place(target, text, "--output", lambda temporary: os.replace(temporary, target),
-                      stat.S_IMODE(existing.st_mode) if existing is not None else None, renames=True)
+    return False, stat.S_IMODE(existing.st_mode)
 
 
 def resolved_inputs_at(target: Path, real_paths: Sequence[str]) -> list[str]:
@@ -209,65 +221,186 @@ def resolved_inputs_at(target: Path, real_paths: Sequence[str]) -> list[str]:
 
 
 class Writer:
-    """Files written by `write_atomically` one after another, in a thread of its own, while
-    the caller goes on: a batch advises its next sheet while the disk makes the last report
-    durable (fsync) and renames it into place. Same guarantees as `write_atomically`, which
-    does each write; at most `depth` files wait their turn, so memory stays bounded.
+    """Files written as `write_atomically` writes them while the caller goes on: a batch
+    advises its next sheet while the disk makes the last reports durable. Same guarantees:
+    the checks, the temporary file and its text are made in the caller's thread as each
+    file is given (quick system calls); threads of their own make it durable (fsync) and
+    rename it into place, the calls that wait on the disk. An fsync waits for the file
+    system's journal, and several at once take about the time of one: with several
+    `threads` a disk slower than the advising keeps up. Each takes Python's lock (the GIL)
+    back three times a file, not after each of eight system calls (each time waiting for
+    the caller's code to let go of it). Besides the files in
+    progress, at most `depth` wait their turn (each an open descriptor; their text is the
+    system's already).
 
     `results()` gives what became of each write, in the order the files were given: None
-    when written, else the exception `write_atomically` raised (never raised here). `close()`
-    starts no further write, waits for the one in progress (its temporary file placed or
-    removed) and ends the thread: call it before the outcomes are reported, even on error."""
+    when written, else the exception `write_atomically` would have raised (never raised
+    here). `close()` starts no further write, waits for those in progress (their temporary
+    files placed or removed), removes the files waiting their turn and ends the threads:
+    call it before the outcomes are reported, even on error."""
 
-    def __init__(self, depth: int = 2) -> None:
-        self._jobs: queue.Queue[tuple[str | os.PathLike[str], str, tuple[str | os.PathLike[str], ...]] | None] = \
-            queue.Queue(maxsize=depth)
-        self._done: queue.SimpleQueue[BaseException | None] = queue.SimpleQueue()
-        self._given = 0  # writes given and not yet collected by results()
+    def __init__(self, depth: int = 2, threads: int = 1) -> None:
+        self._limit = depth + threads  # files given and not finished, at most
+        self._given: deque[_Job] = deque()  # every file given, until results() tells it
+        self._queued: deque[_Job] = deque()  # handed to the threads and not seen finished, in order
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._finished: queue.SimpleQueue[_Job] = queue.SimpleQueue()  # as the threads finish them
         self._closing = False
-        self._thread = threading.Thread(target=self._run, name="advise-writer", daemon=True)
-        self._thread.start()
+        self._threads = [threading.Thread(target=self._run, name="advise-writer", daemon=True)
+                         for _ in range(threads)]
+        for thread in self._threads:
+            thread.start()
 
     def write(self, path: str | os.PathLike[str], text: str, *, inputs: Iterable[str | os.PathLike[str]] = ()) -> None:
         """Write `text` to `path` as write_atomically(path, text, inputs=inputs) would, in turn."""
-        self._jobs.put((path, text, tuple(inputs)))  # waits while `depth` files wait already
-        self._given += 1
+        job = _Job(Path(path))
+        self._given.append(job)
+        try:
+            through, mode = _checked(job.target, text, inputs)
+            if not through:
+                _prepare(job, text, mode)
+        except Exception as error:  # the caller's to report, for this file
+            job.error = error
+        if job.descriptor is None:
+            job.done = True
+            return
+        self._queued.append(job)
+        self._jobs.put(job)
+        if len(self._queued) > self._limit:  # waits while `depth` files wait already
+            self._take_back(wait=True)
 
     def results(self, *, wait: bool = False) -> list[BaseException | None]:
         """What became of the writes finished since the last call, in order; `wait`: of every
         write given (waiting for them)."""
+        while self._queued and self._take_back(wait):
+            pass
         found = []
-        while self._given:
-            try:
-                found.append(self._done.get(block=wait))
-            except queue.Empty:
-                break
-            self._given -= 1
+        while self._given and self._given[0].done:
+            found.append(self._given.popleft().error)
         return found
 
     def close(self) -> None:
         self._closing = True
-        while True:  # the files not started yet are never written
+        for _ in self._threads:
+            self._jobs.put(None)
+        for thread in self._threads:
+            thread.join()  # every file given went through one: written, or not started
+        for job in self._given:
+            if not job.done:
+                _discard(job)  # never written
+        self._given.clear()
+        self._queued.clear()
+
+    def _take_back(self, wait: bool) -> bool:
+        """Whether the first file handed to the threads is finished (`wait`: waits for it)."""
+        while not self._queued[0].done:
             try:
-                self._jobs.get_nowait()
+                self._finished.get(block=wait)
             except queue.Empty:
-                break
-        self._jobs.put(None)
-        self._thread.join()
+                return False
+        self._queued.popleft()
+        return True
 
     def _run(self) -> None:
         while True:
             job = self._jobs.get()
             if job is None:
                 return
-            if self._closing:
-                continue
-            error: BaseException | None = None
+            if not self._closing:
+                _finish(job)
+            self._finished.put(job)
+
+
+class _Job:
+    """A file given to a Writer: its temporary file (name and open descriptor) until placed."""
+
+    __slots__ = ("target", "temporary", "descriptor", "done", "error")
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        self.temporary: str | None = None
+        self.descriptor: int | None = None
+        self.done = False  # placed, or failed: `error` says which
+        self.error: BaseException | None = None
+
+
+def _prepare(job: _Job, text: str, mode: int | None) -> None:
+    """The temporary file of `job` written (not yet flushed to disk): as _write_and_place
+    writes it, its name recorded before it exists. On error nothing is left of it."""
+    target = job.target
+    directory = target.parent if str(target.parent) else Path(".")
+    data = text.encode("utf-8")
+    with _WRITING:
+        if _ENDING:
+            raise SystemExit(1)  # the process is ending (remove_temporaries ran): no new file
+        for _ in range(100):
+            temporary = os.path.join(directory, f".{target.name}.{secrets.token_hex(4)}.tmp")
+            _TEMPORARIES.add(temporary)
+            job.temporary = temporary
+            clash = kept = False
             try:
-                write_atomically(job[0], job[1], inputs=job[2])
-            except BaseException as caught:  # the caller's to report, for this file
-                error = caught
-            self._done.put(error)
+                try:
+                    job.descriptor = os.open(temporary, _CREATE, 0o600)
+                except FileExistsError:
+                    clash = True  # another file's name: never touched
+                    continue
+                view = memoryview(data)
+                while view:  # os.write may write less than asked
+                    view = view[os.write(job.descriptor, view):]
+                os.fchmod(job.descriptor, mode if mode is not None else 0o666 & ~_current_umask())
+                kept = True
+                return
+            except OSError as error:
+                raise _failed(target, error, "--output") from None
+            finally:
+                if not kept:
+                    _discard(job, unlink=not clash)
+        raise _failed(target, FileExistsError("no free temporary name"), "--output")
+
+
+def _finish(job: _Job) -> None:
+    """Make the temporary file of `job` durable and rename it into place, or remove it:
+    job.error says what became of it (what write_atomically would have raised)."""
+    placed = False
+    try:
+        try:
+            os.fsync(job.descriptor)  # type: ignore[arg-type]
+        finally:
+            descriptor, job.descriptor = job.descriptor, None
+            os.close(descriptor)  # type: ignore[arg-type]
+        with _WRITING:
+            if _ENDING:
+                raise SystemExit(1)  # the process is ending: its temporary files are removed
+            os.replace(job.temporary, job.target)  # type: ignore[arg-type]
+            placed = True
+            _TEMPORARIES.discard(job.temporary)  # type: ignore[arg-type]
+            job.temporary = None
+    except OSError as error:
+        job.error = _failed(job.target, error, "--output")
+    except BaseException as error:  # the caller's to report, for this file
+        job.error = error
+    finally:
+        if not placed:
+            _discard(job)
+        job.done = True
+
+
+def _discard(job: _Job, *, unlink: bool = True) -> None:
+    """Close and remove the temporary file of `job`, if any: it is never placed."""
+    if job.descriptor is not None:
+        try:
+            os.close(job.descriptor)
+        except OSError:
+            pass
+        job.descriptor = None
+    if job.temporary is not None:
+        if unlink:
+            try:
+                os.unlink(job.temporary)
+            except OSError:
+                pass
+        _TEMPORARIES.discard(job.temporary)
+        job.temporary = None
 
 
 def _write_through(target: Path, text: str) -> None:
