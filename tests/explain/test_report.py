@@ -252,14 +252,14 @@ def test_cli_how_in_text_markdown_html_and_json() -> None:
 
 
 def test_what_is_kept_per_rule_book_tells_equal_rule_books_apart_and_keeps_none_alive(advisor: Advisor) -> None:
-    """The because texts, the words, the steps' index and the hints' index are kept per rule
-    book (advise.kept.PerRuleBook): an equal copy of the rule book gets its own, reads the
+    """The because texts, the words, the steps' index, the report's words of each rule and the
+    hints' index are kept per rule book (advise.kept.PerRuleBook): an equal copy of the rule book gets its own, reads the
     same, and once nobody holds it, none of them keeps it alive."""
     import gc
     import weakref
 
     from advise.advisor import Result
-    from advise.explain import because, counterfactual, steps, words
+    from advise.explain import because, counterfactual, report, steps, words
     from advise.records import replace
 
     result = advisor.run(load_fact_sheet(EXAMPLES / "fleuriste.yaml"))
@@ -270,10 +270,11 @@ def test_what_is_kept_per_rule_book_tells_equal_rule_books_apart_and_keeps_none_
         assert report_json(build_report(Result(result.sheet, copy, result.trace), lang)) == expected[lang]
         assert because.because_for(copy, lang) is not because.because_for(result.rulebook, lang)
         assert words._SHARED.get(copy, lang) is not words._SHARED.get(result.rulebook, lang)
+        assert report._BOOKS.get(copy, lang) is not report._BOOKS.get(result.rulebook, lang)
     assert steps.rule_index(copy) is not steps.rule_index(result.rulebook)
     assert steps.rule_index(copy) == steps.rule_index(result.rulebook)
     assert counterfactual._index(copy) is not counterfactual._index(result.rulebook)
-    stores = (because._BECAUSE, words._SHARED, steps._INDEXES, counterfactual._INDEXES)
+    stores = (because._BECAUSE, words._SHARED, steps._INDEXES, counterfactual._INDEXES, report._BOOKS)
     assert all(any(ref() is copy for ref, _ in store.entries.values()) for store in stores)
     gone = weakref.ref(copy)
     del copy
@@ -305,3 +306,48 @@ def test_warnings_and_recommendations_are_those_raised_in_the_order_the_argument
         for items, prefix in ((report.warnings, "warnings."), (report.recommendations, "recommendations.")):
             expected = sorted(raised(result.trace, prefix), key=lambda pair: position[pair[1].steps[0]])
             assert [item.id for item in items] == [item_id for item_id, _ in expected], path
+
+
+def test_each_profile_already_open_gets_the_action_and_rule_of_the_list_it_is_in(advisor: Advisor,
+                                                                                  tmp_path: Any) -> None:
+    """existing_actions sorts each open profile into the first list of EXISTING_FACTS that holds
+    it (else animate or minimal by `platforms`), with the rule advising on that list: as read
+    profile by profile, for every profile of 80 varied sheets and the examples."""
+    import sys
+    from pathlib import Path
+
+    from advise.explain.existing import EXISTING_FACTS, _advising_rule, existing_actions
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    try:
+        from generate import write_sheets
+    finally:
+        sys.path.pop(0)
+    seen = set()
+    for path in write_sheets(tmp_path, 80, seed=23) + sorted(EXAMPLES.glob("*.yaml")):
+        result = advisor.run(load_fact_sheet(path))
+        trace, rulebook = result.trace, result.rulebook
+        actions = existing_actions(rulebook, trace, lambda rule: f"text of {rule.id}", str.upper)
+        assert [action.platform for action in actions] == [str(p) for p in trace.facts.get("profiles.existing", ())]
+        for action in actions:
+            lists = [name for name, fact in EXISTING_FACTS.items()
+                     if action.platform in {str(p) for p in trace.facts.get(fact, ())}]
+            expected = lists[0] if lists else (
+                "animate" if action.platform in {str(p) for p in trace.facts.get("platforms", ())} else "minimal")
+            fact = EXISTING_FACTS[lists[0]] if lists else "platforms"
+            rule = _advising_rule(rulebook, trace, fact)
+            assert (action.action, action.rule, action.text, action.name) == (
+                expected, rule or "", f"text of {rule}" if rule else "", action.platform.upper())
+            seen.add(action.action)
+    assert seen == {"animate", "minimal", "close"}
+
+
+def test_a_steps_title_theme_and_sources_are_its_rules_in_the_readers_language(advisor: Advisor) -> None:
+    """What a step shows of its rule is worded once per rule book and language (report._Book),
+    as the rule gives it, in each language, report after report."""
+    for path in sorted(EXAMPLES.glob("*.yaml"))[:4] * 2:
+        result = advisor.run(load_fact_sheet(path))
+        for lang in ("en", "fr"):
+            for step in build_report(result, lang).steps:
+                rule = result.rulebook.rule(step.rule)
+                assert (step.title, step.theme, step.sources) == (rule.title[lang], rule.theme, rule.sources_in(lang))

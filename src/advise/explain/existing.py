@@ -51,18 +51,19 @@ def existing_actions(rulebook: RuleBook, trace: Trace, because: Callable[[Any], 
     if not existing:
         return ()
     platforms = {str(p) for p in trace.facts.get("platforms", ())}
+    # each action's profiles, and each list's advising rule, found once for all the profiles
+    sorted_into = [(name, {str(p) for p in trace.facts.get(fact, ())}) for name, fact in EXISTING_FACTS.items()]
+    advising: dict[str, str | None] = {}
     actions = []
     for platform in existing:
-        action = None
-        for name, fact in EXISTING_FACTS.items():
-            if platform in {str(p) for p in trace.facts.get(fact, ())}:
-                action = name
-                break
+        action = next((name for name, members in sorted_into if platform in members), None)
         fact = EXISTING_FACTS.get(action or "")
         if action is None:  # a rule base that does not sort open profiles: animate or keep minimal
             action = "animate" if platform in platforms else "minimal"
             fact = "platforms"
-        rule_id = _advising_rule(rulebook, trace, fact) if fact else None
+        if fact and fact not in advising:
+            advising[fact] = _advising_rule(rulebook, trace, fact)
+        rule_id = advising[fact] if fact else None
         if rule_id is None:
             actions.append(ExistingAction(platform, platform_name(platform), action, "", ""))
             continue

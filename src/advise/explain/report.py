@@ -23,6 +23,7 @@ import datetime
 from typing import TYPE_CHECKING, Any, Iterable
 
 from ..advisor import Result
+from ..kept import PerRuleBook
 from ..sheet.consultant import Consultant
 from .because import because_for, fact_context
 from .model import (ChangeRow, HintView, Item, Premise, Report, SheetChange, Step, TableValue, ThemeSection, TimeBudget,
@@ -84,7 +85,7 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
             mask &= ~(1 << step)
         return numbered(mask)
 
-    word, kept, whole_table, tables = words.premise, words.kept_premise, words.kept_table_premise, rulebook.tables
+    word, kept, whole_table, tables = words.premise, words.kept_premises(), words.kept_table_premise, rulebook.tables
     worded: dict[tuple[str, type, Any], Premise] = {}
 
     def premise(name: str, value: Any) -> Premise:
@@ -130,9 +131,14 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
     rules = rule_index(rulebook)
     said = {firing.step: because(rules[firing.rule]) for firing in trace.firings}
     texts.keep_compiled()
+    book = _BOOKS.get(rulebook, lang)
+    rule_words = book.rules
     steps_by_firing: dict[int, Step] = {}
     for firing in ordered:
-        rule = rules[firing.rule]
+        rule_id = firing.rule
+        found_words = rule_words.get(rule_id)
+        if found_words is None:
+            found_words = book.rule_words(rules[rule_id])
         fired = premises_of[firing.step]
         number = number_of[firing.step]
         keys: list[str] | None = None  # the networks of the step, for the whole tables it read
@@ -156,8 +162,8 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
                              for fact, winner in firing.overruled.items()) if firing.overruled else ()
         steps_by_firing[firing.step] = Step(  # step, rule, title, theme, because, premises, concluded, sources,
             # overruled, raw, number, absent, overruled_by, support: by position (a report makes ~22)
-            firing.step, rule.id, rule.title[lang], rule.theme, said[firing.step], premises, concluded,
-            rule.sources_in(lang), dict(firing.overruled), firing, number, absent, overruled_by,
+            firing.step, found_words[0], found_words[1], found_words[2], said[firing.step], premises, concluded,
+            found_words[3], dict(firing.overruled) if firing.overruled else {}, firing, number, absent, overruled_by,
             numbered(reach[firing.step]))
     steps = tuple(steps_by_firing[firing.step] for firing in trace.firings)
 
@@ -186,7 +192,7 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
         step = steps_by_firing[firing.step]
         by_theme.setdefault(step.theme, []).append(step)
     themes = []
-    for theme in sorted(vocabulary.themes.values(), key=lambda theme: theme.order):
+    for theme in book.themes:  # in the vocabulary's order
         if by_theme.get(theme.id):
             themes.append(ThemeSection(theme.id, theme.title[lang], tuple(by_theme[theme.id])))
     unknown = sorted(set(by_theme) - set(vocabulary.themes))
@@ -241,6 +247,27 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
     # (a copy by replace() would build its ~35 fields again)
     report.__dict__["summary"] = build_summary(report, words)
     return report
+
+
+class _Book:
+    """What a report of a rule book in one language reads of the rule book alone, whatever
+    the sheet: each fired rule's words for its step (worded the first time it fires, as a
+    report did it), the themes in their order. Kept per rule book and language (advise.kept):
+    never holds the rule book."""
+
+    __slots__ = ("lang", "rules", "themes")
+
+    def __init__(self, rulebook: Any, lang: str):
+        self.lang = lang
+        self.rules: dict[str, tuple[str, str, str, tuple[str, ...]]] = {}  # id -> (id, title, theme, sources)
+        self.themes = tuple(sorted(rulebook.vocabulary.themes.values(), key=lambda theme: theme.order))
+
+    def rule_words(self, rule: Any) -> tuple[str, str, str, tuple[str, ...]]:
+        found = self.rules[rule.id] = (rule.id, rule.title[self.lang], rule.theme, rule.sources_in(self.lang))
+        return found
+
+
+_BOOKS: PerRuleBook[_Book] = PerRuleBook(_Book)
 
 
 def _premises(firing: Any) -> dict[str, Any]:

@@ -275,36 +275,46 @@ class Words:
         it; for a derived fact, the steps that concluded it and whether it is the default. A
         table value depends on nothing else (the premise itself is kept); points per network
         (a family) are worded afresh."""
+        return self.kept_premises()(key, name, value)
+
+    def kept_premises(self) -> Callable[[tuple[Any, ...], str, Any], Premise]:
+        """kept_premise, for the many premises of one report: what it reads is found once."""
         shared = self._shared
-        origin = shared.origins.get(name)
-        if origin is None:
-            origin = self._origin(name)
-            if len(shared.origins) >= _Shared.LIMIT:
-                shared.origins.clear()
-            shared.origins[name] = origin
-        if origin is _DERIVED or origin is _SHEET:
-            shown = shared.shown.newer.get(key)  # Words.show, with its key at hand
-            if shown is None:
-                shown = shared.shown.get(key, self._show, name, value)
-            label = shared.labels.get(name) or self.label(name)
-            # Premise(name, label, value, shown, from_sheet, sheet_line, stated, by_steps, table, kind,
-            # numbers, entries), by position, as Words.premise makes it
-            if origin is _SHEET:
-                sheet = self.result.sheet
-                return Premise(name, label, value, shown, True, sheet.positions.get(name), name in sheet.given, (),
-                               False, "override" if name in self.overrides else "sheet", (), ())
-            derivation = self.trace.derivations.get(name)
-            if derivation is None:
-                return Premise(name, label, value, shown, False, None, False, (), False, "derived", (), ())
-            steps = derivation.steps
-            return Premise(name, label, value, shown, False, None, False, steps, False,
-                           "default" if derivation.default else "derived",
-                           tuple(sorted(steps)), ())
-        if origin is _VALUE:  # a table value, or a name the rule book does not know: the premise itself kept
-            premises, kept = shared.premises, (key, ())
-            found = premises.newer.get(kept)  # what most reports ask (premises.get, without a call)
-            return found if found is not None else premises.get(kept, self.premise, name, value)
-        return self.premise(name, value)
+        origins, labels, shown, premises = shared.origins, shared.labels, shared.shown, shared.premises
+        derivations = self.trace.derivations
+        sheet = self.result.sheet
+        positions, given, overrides = sheet.positions, sheet.given, self.overrides
+        origin_of, show, label_of, word = self._origin, self._show, self.label, self.premise
+
+        def kept_premise(key: tuple[Any, ...], name: str, value: Any) -> Premise:
+            origin = origins.get(name)
+            if origin is None:
+                origin = origin_of(name)
+                if len(origins) >= _Shared.LIMIT:
+                    origins.clear()
+                origins[name] = origin
+            if origin is _DERIVED or origin is _SHEET:
+                # Words.show, with its key at hand (the newer generation looked up without a call)
+                shown_value = shown.newer.get(key) or shown.get(key, show, name, value)
+                label = labels.get(name) or label_of(name)
+                # Premise(name, label, value, shown, from_sheet, sheet_line, stated, by_steps, table, kind,
+                # numbers, entries), by position, as Words.premise makes it
+                if origin is _SHEET:
+                    return Premise(name, label, value, shown_value, True, positions.get(name), name in given, (),
+                                   False, "override" if name in overrides else "sheet", (), ())
+                derivation = derivations.get(name)
+                if derivation is None:
+                    return Premise(name, label, value, shown_value, False, None, False, (), False, "derived", (), ())
+                steps = derivation.steps
+                return Premise(name, label, value, shown_value, False, None, False, steps, False,
+                               "default" if derivation.default else "derived", tuple(sorted(steps)), ())
+            if origin is _VALUE:  # a table value, or a name the rule book does not know: the premise itself kept
+                kept = (key, ())
+                found = premises.newer.get(kept)  # what most reports ask (premises.get, without a call)
+                return found if found is not None else premises.get(kept, word, name, value)
+            return word(name, value)
+
+        return kept_premise
 
     def _origin(self, name: str) -> object:
         """Where a value of `name` comes from, as kept_premise keys it."""
