@@ -105,10 +105,10 @@ def test_rules_check_refuses_an_unsafe_text(tmp_path: Path, text: str) -> None:
 @pytest.mark.parametrize("text", list(UNSAFE.values()), ids=list(UNSAFE))
 def test_the_sandbox_ends_each_unsafe_text_within_a_second(text: str) -> None:
     environment = BoundedEnvironment(limits=RULE_TEXT_LIMITS, undefined=jinja2.StrictUndefined)
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: the work the text makes, whatever the machine's load
     with pytest.raises(jinja2.TemplateError):
         environment.render(environment.from_string(text), {"resources": {"weekly_hours": 4}})
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
 
 
 def test_the_shell_command_never_runs(tmp_path: Path) -> None:
@@ -129,10 +129,10 @@ def test_a_text_running_away_for_one_sheet_stops_within_a_second(tmp_path: Path,
     sheet = tmp_path / "client.yaml"
     sheet.write_text(SHEET, encoding="utf-8")
     result = advisor.run_file(sheet)
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(RuleBookError) as caught:
         build_report(result, "en")
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
     problem = caught.value.problems[0]
     assert (problem.code, problem.rule, problem.file, problem.line) == \
         ("because-unsafe", "visibility-only", str(rules / RULE_FILE), rule_line(rules))
@@ -153,8 +153,8 @@ def test_report_templates_folder_is_sandboxed_and_bounded(tmp_path: Path) -> Non
         shutil.rmtree(templates, ignore_errors=True)
         shutil.copytree(ROOT / "explanations", templates)
         (templates / "report.txt.j2").write_text(text, encoding="utf-8")
-        started = time.perf_counter()
+        started = time.process_time()
         result = CliRunner().invoke(main, [str(sheet), "--templates", str(templates), "--no-hints"])
-        assert time.perf_counter() - started < 5.0  # the run; the template itself stops within a second
+        assert time.process_time() - started < 5.0  # the run; the template itself stops within a second
         assert result.exit_code == 2, (text, result.output)
         assert "report.txt.j2" in result.output

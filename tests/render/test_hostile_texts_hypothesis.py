@@ -49,12 +49,13 @@ CONTEXT = {"resources": {"weekly_hours": 4, "monthly_budget": 100}, "profiles": 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts)
 def test_any_text_renders_or_fails_cleanly_within_the_bounds(text: str) -> None:
-    started = time.perf_counter()
+    # CPU time: the bound is on the work a text can make, not on how busy the machine is
+    started = time.process_time()
     try:
         ENVIRONMENT.render(ENVIRONMENT.from_string(text), CONTEXT)
     except jinja2.TemplateError:
         pass
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
     assert not MARKER.exists()
 
 
@@ -89,10 +90,10 @@ def test_a_rule_base_with_any_text_loads_and_reports_or_fails_cleanly(rules_copy
         assert error.exit_code == 2
         return
     result = advisor.run(fact_sheet_from_mapping(SHEET))
-    started = time.perf_counter()
+    started = time.process_time()
     try:
         build_report(result, "en")
     except AdviseError as error:
         assert error.rule == "visibility-only"
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
     assert not MARKER.exists()

@@ -136,9 +136,9 @@ def test_too_large_is_refused_before_reading(tmp_path: Path) -> None:
     path = tmp_path / "huge.yaml"
     with open(path, "wb") as stream:
         stream.truncate(2**30)  # sparse: reading it all would take seconds and a gigabyte
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time (reading counts as system time): not the machine's load
     [problem] = file_problems(path)
-    assert time.perf_counter() - start < 1.0  # not read: a stat, however large the file
+    assert time.process_time() - start < 1.0  # not read: a stat, however large the file
     assert problem.code == "file-too-large"
     assert problem.params == {"size": 2**30, "limit": 1024 * 1024}
 
@@ -240,9 +240,9 @@ def test_alias_bomb_is_refused_fast() -> None:
     lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for previous, name in zip("abcdefgh", "bcdefghi"):
         lines.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
-    start = time.perf_counter()
+    start = time.process_time()
     problems = problems_of("\n".join(lines) + "\n")
-    assert time.perf_counter() - start < 1.0  # the contract: answered within a second
+    assert time.process_time() - start < 1.0  # the contract: answered within a second
     assert {p.code for p in problems} == {"yaml-alias"}
     assert [p.line for p in problems] == list(range(1, 10))  # one per line, not one per alias
 
