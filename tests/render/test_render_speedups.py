@@ -415,3 +415,38 @@ def test_jinjas_filters_are_guarded_once_for_every_environment() -> None:
     assert second.render(second.from_string(template), {}) == "<a>b<1>"
     with pytest.raises(sandbox.RenderLimit):
         first.render(first.from_string("{{ 'x' | center(10 ** 9) }}"), {})
+
+
+def _join_reference(items: list[Any], lang: str) -> str:
+    """advise.explain.wording._join as it was before its path for lists of str and int alone."""
+    from markupsafe import escape
+
+    from advise.explain import wording
+
+    if any(isinstance(item, Markup) for item in items):
+        parts = [str(escape(item)) for item in items]
+        return Markup(wording._listed(tuple(parts), "standard", lang)) if parts \
+            else Markup(escape(wording._NOTHING[lang]))
+    texts = [str(item) for item in items]
+    return wording._listed(tuple(texts), "standard", lang) if texts else wording._NOTHING[lang]
+
+
+class _Name(str):
+    def __str__(self) -> str:
+        return "named " + str.__str__(self)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.integers(-5, 50), st.sampled_from(["1", "a<b", "", "1.0", "True"]), st.booleans(),
+                          st.sampled_from([1.0, 2.5, -0.0]), st.sampled_from([Markup("<a>1</a>"), _Name("x")])),
+                max_size=4), st.sampled_from(["en", "fr"]))
+def test_a_list_of_numbers_and_names_is_worded_as_any_list(items: list[Any], lang: str) -> None:
+    # join_and remembers lists of str and int (step numbers, names) by their items: 1, True and
+    # 1.0 are equal but not the same text, a Markup item is HTML, a str subclass has its own text.
+    from advise.explain import wording
+
+    for _ in range(2):
+        shown = wording.join_and(items, lang)
+        expected = _join_reference(items, lang)
+        assert shown == expected and type(shown) is type(expected)
+        assert wording.join_and(tuple(items), lang) == expected

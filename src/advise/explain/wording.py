@@ -213,6 +213,8 @@ def others_zero(lang: str, *, all_zero: bool = False) -> str:
 def _join(items: list[Any], lang: str, style: str) -> str:
     """'a, b and c' (style standard) or 'a, b or c' (style or), from CLDR. Items that are
     HTML (Markup, e.g. links) stay HTML, the rest is escaped."""
+    if _PLAIN_ITEMS.issuperset(map(type, items)):  # most lists: step numbers, names
+        return _plain_listed(tuple(items), style, lang) if items else _NOTHING[lang]
     if any(isinstance(item, Markup) for item in items):
         parts = [str(escape(item)) for item in items]
         if not parts:
@@ -224,7 +226,15 @@ def _join(items: list[Any], lang: str, style: str) -> str:
     return _listed(tuple(texts), style, lang)
 
 
+_PLAIN_ITEMS = frozenset({str, int})  # never HTML, and equal items are the same text (unlike 1, True, 1.0)
+
+
 @lru_cache(maxsize=4096)  # a report lists the same few step numbers and names many times
+def _plain_listed(items: tuple[str | int, ...], style: str, lang: str) -> str:
+    return _listed(tuple(map(str, items)), style, lang)
+
+
+@lru_cache(maxsize=4096)
 def _listed(texts: tuple[str, ...], style: str, lang: str) -> str:
     text = cldr.listed(texts, style, lang)
     if text is not None:
