@@ -309,7 +309,7 @@ class _Worker:
 
                 found = find_hints(self.advisor, result)
             report = build_report(result, self.lang or loaded.lang or "en", hints=found, audience=self.audience,
-                                  consultant=self.consultant, date=self.date)
+                                  consultant=self.consultant, date=self.date, for_json=self.fmt == "json")
             if not self.with_sheet:
                 report = replace(report, include_sheet=False)
             text = self.renderer.render(report, self.fmt)

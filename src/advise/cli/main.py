@@ -262,7 +262,8 @@ def run(facts: str, fmt: str, lang: str | None, output: str | None, rules_dir: s
 
                 found_not_applied = not_applied(result, report_lang, overrides=overrides)
             report = build_report(result, report_lang, hints=found_hints, what_if=changes,
-                                  not_applied=found_not_applied, audience=audience, consultant=consultant, date=day)
+                                  not_applied=found_not_applied, audience=audience, consultant=consultant, date=day,
+                                  for_json=fmt == "json")
             if no_sheet:
                 from ..records import replace
 

@@ -280,7 +280,10 @@ class Report(Record):
                  include_sheet: bool = True,  # the JSON report carries the answers (`sheet`); --no-sheet: not
                  audience: str = "owner",  # owner: plain words; consultant: rule ids, sources in full, set-aside rules
                  summary: "Summary | None" = None,  # what the report opens with (advise.explain.summary)
-                 signature: "Signature | None" = None) -> None:  # who gives the advice, the date, the sheet's file name
+                 signature: "Signature | None" = None,  # who gives the advice, the date, the sheet's file name
+                 # built for the JSON writer alone (build_report(for_json=True)): steps without their
+                 # worded facts, no time picture, no summary; rendered in no other format
+                 json_only: bool = False) -> None:
         self.__dict__.update(lang=lang, business=business, sheet_path=sheet_path, verdict=verdict,
                              verdict_title=verdict_title, verdict_meaning=verdict_meaning, verdict_rule=verdict_rule,
                              max_profiles=max_profiles, platforms=platforms,
@@ -290,7 +293,8 @@ class Report(Record):
                              verdict_hints=verdict_hints, platform_hints=platform_hints, hints_computed=hints_computed,
                              time=time, not_applied=not_applied, what_if=what_if, changes=changes,
                              what_if_view=what_if_view, animating=animating, existing=existing, later=later,
-                             include_sheet=include_sheet, audience=audience, summary=summary, signature=signature)
+                             include_sheet=include_sheet, audience=audience, summary=summary, signature=signature,
+                             json_only=json_only)
 
     def _now(self, items: tuple[Item, ...], kind: str) -> tuple[Item, ...]:
         vocabulary = self.result.rulebook.vocabulary

@@ -41,14 +41,19 @@ if TYPE_CHECKING:  # imported by the answers that need them (hints, --all, --set
 def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, what_if: "WhatIf | None" = None,
                  not_applied: "Iterable[NotApplied] | None" = None, overrides: Iterable[str] = (),
                  audience: str = "owner", consultant: "Consultant | None" = None,
-                 date: "datetime.date | None" = None) -> Report:
+                 date: "datetime.date | None" = None, for_json: bool = False) -> Report:
     """The report of one run, in `lang`. Optional parts: counterfactual hints (advise.explain.counterfactual),
     the comparison with the sheet before --set changes (advise.explain.whatif), and the warnings and
     recommendations that did not apply with a one-line why-not (advise.explain.whynot).
 
     `audience` (owner or consultant) says how much of the machinery the reader sees; the
     advice and its numbers are the same for both. `consultant` and `date` sign the report
-    (the date defaults to advise.explain.summary.report_date())."""
+    (the date defaults to advise.explain.summary.report_date()).
+
+    `for_json`: a report for the JSON writer alone (Report.json_only), without what it never
+    reads: the steps' worded premises, conclusions, absent facts and overruling rules, the
+    time picture and the summary (some 40 % of the work). Its JSON is a full report's, byte for
+    byte; the renderer refuses it in any other format."""
     if audience not in AUDIENCES:
         raise ValueError(f"unknown audience {audience!r}")
     rulebook, trace = result.rulebook, result.trace
@@ -85,7 +90,8 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
             mask &= ~(1 << step)
         return numbered(mask)
 
-    word, kept, whole_table, tables = words.premise, words.kept_premises(), words.kept_table_premise, rulebook.tables
+    word, whole_table, tables = words.premise, words.kept_table_premise, rulebook.tables
+    kept = words.kept_premises() if not for_json else None
     worded: dict[tuple[str, type, Any], Premise] = {}
 
     def premise(name: str, value: Any) -> Premise:
@@ -141,6 +147,12 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
             found_words = book.rule_words(rules[rule_id])
         fired = premises_of[firing.step]
         number = number_of[firing.step]
+        if for_json:  # nothing worded: the JSON writes a step's facts from its firing (step.raw)
+            steps_by_firing[firing.step] = Step(
+                firing.step, found_words[0], found_words[1], found_words[2], said[firing.step], (), (),
+                found_words[3], dict(firing.overruled) if firing.overruled else {}, firing, number, (), (),
+                numbered(reach[firing.step]))
+            continue
         keys: list[str] | None = None  # the networks of the step, for the whole tables it read
         worded_premises = []
         for name, value in fired.items():
@@ -232,7 +244,7 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
         verdict_hints=tuple(hint_view(words, hint) for hint in hints.verdict) if hints is not None else (),
         platform_hints=tuple(hint_view(words, hint) for hint in hints.platforms) if hints is not None else (),
         hints_computed=hints is not None,
-        time=time_budget(words),
+        time=time_budget(words) if not for_json else None,
         not_applied=tuple(not_applied) if not_applied is not None else None,
         what_if=what_if,
         changes=changes,
@@ -242,10 +254,12 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
         later=later_platforms(trace),
         audience=audience,
         signature=make_signature(consultant, date or report_date(), lang, result.sheet.path),
+        json_only=for_json,
     )
     # The summary reads the report it opens: put in place before the report is handed out
     # (a copy by replace() would build its ~35 fields again)
-    report.__dict__["summary"] = build_summary(report, words)
+    if not for_json:
+        report.__dict__["summary"] = build_summary(report, words)
     return report
 
 

@@ -366,6 +366,9 @@ class Renderer:
     def render(self, report: Report, fmt: str, *, color: bool = False) -> str:
         if fmt not in FORMATS:
             raise InputError(Problem("bad-format", {"value": fmt}, field="--format", **did_you_mean(fmt, FORMATS)))
+        if report.json_only and fmt != "json":  # a bug of the caller: never a report with parts missing
+            raise ValueError(f"a report built for JSON alone (build_report(for_json=True)) cannot be rendered as "
+                             f"{fmt}: build it without for_json")
         vocabulary = report.result.rulebook.vocabulary
         glossary = self.glossary_for(report_texts(report), vocabulary, report.lang)
         if fmt == "json":

@@ -144,7 +144,8 @@ class Service:
 
             found_hints = find_hints(advisor, result)
         # The date: SOURCE_DATE_EPOCH, else the day of the request (a server runs for days).
-        report = build_report(result, lang, hints=found_hints, what_if=changes, consultant=self.consultant)
+        report = build_report(result, lang, hints=found_hints, what_if=changes, consultant=self.consultant,
+                              for_json=fmt == "json")
         return self.renderer(audience).render(report, fmt)
 
 
