@@ -32,9 +32,10 @@ class _Shared:
 
     __slots__ = ("filters", "labels", "shown", "tables", "rows", "premises", "origins")
     LIMIT = 1024
-    # Premises kept, in each of two generations (advise.kept): a batch's sheets give many (a
-    # value, its line, the steps behind it); most reports share the common ones.
-    PREMISES_LIMIT = 1024
+    # Premises kept whole, in each of two generations (advise.kept): table values, and whole
+    # tables as a step read them (one for each set of networks: about 2 KB each, so a few
+    # hundred, not thousands that a long batch would take a while to fill: flat memory).
+    PREMISES_LIMIT = 256
 
     def __init__(self, rulebook: RuleBook, lang: str):  # kept per rule book: never holds it (advise.kept)
         self.filters = make_filters(rulebook.vocabulary, lang)
