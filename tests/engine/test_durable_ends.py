@@ -18,7 +18,7 @@ from advise.engine.durable import END_RULE, LAST_RULE, Engine
 from advise.errors import AdviseError, EngineError
 from advise.sheet.facts import fact_sheet_from_mapping, load_fact_sheet
 
-from conftest import EXAMPLES, ROOT
+from conftest import EXAMPLES, ROOT, cutting
 
 sys.path.insert(0, str(ROOT / "bench"))
 try:
@@ -58,20 +58,6 @@ def batches(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(engine_module, "_rules_engine", Recording())
     return texts
-
-
-def cutting(monkeypatch: pytest.MonkeyPatch, cut: Callable[[str], str]) -> None:
-    real = engine_module._rules_engine
-
-    class Cutting:
-        def __getattr__(self, name: str) -> Any:
-            return getattr(real, name)
-
-        @staticmethod
-        def assert_facts(handle: int, text: str) -> Any:
-            return real.assert_facts(handle, cut(text))
-
-    monkeypatch.setattr(engine_module, "_rules_engine", Cutting())
 
 
 def without(fact_id: str) -> Callable[[str], str]:

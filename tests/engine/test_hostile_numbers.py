@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -22,6 +22,8 @@ from advise.errors import EngineError
 from advise.explain.words import Words
 from advise.explain.whynot import Evaluator
 from advise.sheet.facts import fact_sheet_from_mapping
+
+from conftest import cutting
 
 CATCH_ALL = {"all": [{"m": {"t": "fact"}}], "pri": 9999, "run": "$ignore"}
 CONSTANTS = [0, 1e-05, -1e-05, 0.5, 2, 1e16, 3.5e20, 10**18, 1.7976931348623157e308, 5e-324]
@@ -122,21 +124,6 @@ def test_a_fact_the_engine_cannot_take_is_an_internal_error_naming_it(value: Any
     assert caught.value.exit_code == 1
     assert caught.value.problems[0].code == "engine-fact-refused"
     assert "resources.odd" in str(caught.value)
-
-
-def cutting(monkeypatch: pytest.MonkeyPatch, cut: Callable[[str], str]) -> None:
-    """Makes durable read `cut(text)` for every batch advise hands it."""
-    real = engine_module._rules_engine
-
-    class Cutting:
-        def __getattr__(self, name: str) -> Any:
-            return getattr(real, name)
-
-        @staticmethod
-        def assert_facts(handle: int, text: str) -> Any:
-            return real.assert_facts(handle, cut(text))
-
-    monkeypatch.setattr(engine_module, "_rules_engine", Cutting())
 
 
 def dropping(monkeypatch: pytest.MonkeyPatch, fact_id: str) -> None:
