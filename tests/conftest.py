@@ -8,6 +8,7 @@ The web tests' `serve` starts an app on waitress, as `advise serve` runs it.
 from __future__ import annotations
 
 import shutil
+import sys
 import threading
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -181,6 +182,17 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Any:
 @pytest.fixture
 def rulebase(tmp_path: Path) -> RuleBase:
     return RuleBase(tmp_path / "rules")
+
+
+def bench_generate() -> Any:
+    """bench/generate.py, the generator of sheets and rule bases the benchmarks use (a script
+    folder, not a package: imported from there)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import generate
+    finally:
+        sys.path.pop(0)
+    return generate
 
 
 def cutting(monkeypatch: pytest.MonkeyPatch, cut: Callable[[str], str]) -> None:

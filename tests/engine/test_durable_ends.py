@@ -18,13 +18,9 @@ from advise.engine.durable import END_RULE, LAST_RULE, Engine
 from advise.errors import AdviseError, EngineError
 from advise.sheet.facts import fact_sheet_from_mapping, load_fact_sheet
 
-from conftest import EXAMPLES, ROOT, cutting
+from conftest import EXAMPLES, bench_generate, cutting
 
-sys.path.insert(0, str(ROOT / "bench"))
-try:
-    import generate
-finally:
-    sys.path.pop(0)
+generate = bench_generate()
 
 CATCH_ALL = {"all": [{"m": {"t": "fact"}}], "pri": 9999, "run": "$ignore"}
 STAGED: dict[str, dict] = {"test": {

@@ -14,7 +14,7 @@ from advise.engine.compiler import RULESET
 from advise.engine.durable import Engine
 from advise.errors import EngineError, RuleBookError
 
-from conftest import RuleBase, rule, within
+from conftest import RuleBase, bench_generate, rule, within
 
 CATCH_ALL = {"all": [{"m": {"t": "fact"}}, {"never": {"t": "never"}}], "run": "$ignore"}
 
@@ -121,16 +121,11 @@ def test_a_crowded_rule_base_compiles_and_gives_the_same_answers(rulebase: RuleB
 @pytest.mark.slow
 def test_a_generated_rule_base_of_2000_rules_fits_and_runs(tmp_path: Any) -> None:
     import random
-    import sys
-    from pathlib import Path
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-    try:
-        import generate
-    finally:
-        sys.path.pop(0)
     from advise.advisor import Advisor
     from advise.sheet.facts import fact_sheet_from_mapping
+
+    generate = bench_generate()
 
     folder = generate.rule_base(tmp_path / "rules", 2000)
     advisor = within(120, lambda: Advisor(folder))

@@ -7,8 +7,6 @@ from __future__ import annotations
 import copy
 import json
 import random
-import sys
-from pathlib import Path
 from typing import Any
 
 import durable.engine as durable_engine
@@ -21,13 +19,9 @@ from advise.engine.durable import Engine
 from advise.errors import AdviseError, CycleError
 from advise.sheet.facts import fact_sheet_from_mapping, load_fact_sheet
 
-from conftest import EXAMPLES, ROOT, within
+from conftest import EXAMPLES, bench_generate, within
 
-sys.path.insert(0, str(ROOT / "bench"))
-try:
-    import generate
-finally:
-    sys.path.pop(0)
+generate = bench_generate()
 
 CATCH_ALL = {"all": [{"m": {"t": "fact"}}], "pri": 9999, "run": "$ignore"}
 LOOSE: dict[str, dict] = {"test": {

@@ -5,7 +5,6 @@ reading of the batch end's firing; and the facts shared by every sheet (compiler
 from __future__ import annotations
 
 import random
-import sys
 from typing import Any
 
 import pytest
@@ -19,13 +18,9 @@ from advise.kept import TwoGenerations
 from advise.engine.durable import END_RULE, Engine, _state_fact_may_match
 from advise.sheet.facts import fact_sheet_from_mapping, load_fact_sheet
 
-from conftest import EXAMPLES, ROOT
+from conftest import EXAMPLES, bench_generate
 
-sys.path.insert(0, str(ROOT / "bench"))
-try:
-    import generate
-finally:
-    sys.path.pop(0)
+generate = bench_generate()
 
 CATCH_ALL = {"all": [{"m": {"t": "fact"}}], "pri": 9999, "run": "$ignore"}
 SMALL = {"all": [{"m": {"$and": [{"t": "fact"}, {"$lte": {"value": 10}}]}}], "run": "small"}

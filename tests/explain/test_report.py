@@ -22,7 +22,7 @@ from advise.render.json_report import report_json
 from advise.sheet.facts import apply_overrides, load_fact_sheet
 from advise.explain.proof import FactNode, RuleNode, how
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, bench_generate
 
 CONTRACT_KEYS = ["version", "business", "verdict", "max_profiles", "platforms", "weekly_hours_available",
                  "weekly_hours_needed", "existing", "warnings", "recommendations", "trace"]
@@ -289,16 +289,9 @@ def test_warnings_and_recommendations_are_those_raised_in_the_order_the_argument
     """build_report finds what was raised in one pass over the derivations: the same items as
     steps.raised, ordered by the place of their first step in the reading order (ties, one
     step raising two, in the trace's order)."""
-    import sys
-    from pathlib import Path
-
     from advise.explain.steps import raised, reading_order
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-    try:
-        from generate import write_sheets
-    finally:
-        sys.path.pop(0)
+    write_sheets = bench_generate().write_sheets
     for path in write_sheets(tmp_path, 60, seed=9) + [EXAMPLES / name for name in SHEETS]:
         result = advisor.run(load_fact_sheet(path))
         position = {firing.step: index for index, firing in enumerate(reading_order(result.rulebook, result.trace))}
@@ -313,16 +306,9 @@ def test_each_profile_already_open_gets_the_action_and_rule_of_the_list_it_is_in
     """existing_actions sorts each open profile into the first list of EXISTING_FACTS that holds
     it (else animate or minimal by `platforms`), with the rule advising on that list: as read
     profile by profile, for every profile of 80 varied sheets and the examples."""
-    import sys
-    from pathlib import Path
-
     from advise.explain.existing import EXISTING_FACTS, _advising_rule, existing_actions
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-    try:
-        from generate import write_sheets
-    finally:
-        sys.path.pop(0)
+    write_sheets = bench_generate().write_sheets
     seen = set()
     for path in write_sheets(tmp_path, 80, seed=23) + sorted(EXAMPLES.glob("*.yaml")):
         result = advisor.run(load_fact_sheet(path))

@@ -3,7 +3,6 @@ byte for byte, as a full report's, and refused in every other format."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ from advise.records import replace
 from advise.render.renderer import Renderer
 from advise.sheet.facts import load_fact_sheet
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, bench_generate
 
 
 @pytest.fixture(scope="module")
@@ -32,11 +31,7 @@ def renderer() -> Renderer:
 
 
 def generated(tmp_path: Path, count: int, seed: int) -> list[Path]:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-    try:
-        from generate import write_sheets
-    finally:
-        sys.path.pop(0)
+    write_sheets = bench_generate().write_sheets
     return write_sheets(tmp_path, count, seed=seed)
 
 

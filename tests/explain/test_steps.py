@@ -14,6 +14,8 @@ from advise.explain.steps import (platform_keys, reading_order, reference_names,
 from advise.rulebase.operators import LIST
 from advise.sheet.facts import load_fact_sheet
 
+from conftest import bench_generate
+
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.yaml"))
 
 
@@ -95,15 +97,9 @@ def test_support_in_one_pass_is_the_fixpoints_on_varied_sheets(advisor: Advisor,
     """The one pass (each fact's part worked out once) gives what the fixpoint gives, on
     generated sheets and the examples; and a trace where a step builds on a later one gives
     the fixpoint's too (the pass hands it over)."""
-    import sys
-
     from advise.explain.steps import _support_fixpoint
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-    try:
-        from generate import write_sheets
-    finally:
-        sys.path.pop(0)
+    write_sheets = bench_generate().write_sheets
     for path in write_sheets(tmp_path, 80, seed=5) + EXAMPLES:
         result = advisor.run(load_fact_sheet(path))
         premises = {firing.step: firing.premises for firing in result.trace.firings}

@@ -15,6 +15,8 @@ from advise.explain.words import Words
 from advise.records import replace
 from advise.sheet.facts import load_fact_sheet
 
+from conftest import bench_generate
+
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.yaml"))
 
 
@@ -145,15 +147,9 @@ def test_kept_premises_read_as_worded_afresh_over_many_varied_sheets(advisor: Ad
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """Derived facts with one value concluded by other steps, or left to their default; a store
     emptied when full (a small one here) words them again alike."""
-    import sys
-
     import advise.explain.words as words_module
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-    try:
-        from generate import write_sheets
-    finally:
-        sys.path.pop(0)
+    write_sheets = bench_generate().write_sheets
     monkeypatch.setattr(words_module._Shared, "PREMISES_LIMIT", 64)
     words_module._SHARED.clear()
     paths = write_sheets(tmp_path, 60, seed=11)

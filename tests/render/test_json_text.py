@@ -16,7 +16,7 @@ from advise.explain.report import build_report
 from advise.render.json_report import json_text, report_json
 from advise.sheet.facts import load_fact_sheet
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, bench_generate
 
 ADVISOR = Advisor(None)
 
@@ -124,13 +124,7 @@ def test_each_step_s_premises_are_its_firing_s(path) -> None:
 
 
 def _generated_sheets(folder: Path, count: int, seed: int) -> list[Path]:
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-    try:
-        from generate import write_sheets
-    finally:
-        sys.path.pop(0)
+    write_sheets = bench_generate().write_sheets
     return write_sheets(folder, count, seed=seed)
 
 
