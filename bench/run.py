@@ -18,7 +18,13 @@
 3. Batch: `advise batch --jobs 2` on 1,000 generated sheets, text and JSON, whole command:
    sheets per second (targets: 700 in text, 1,000 in JSON); the CPU each sheet costs in
    one process. Memory: peak RSS of the workers at 1,000 and at 10,000 sheets (target:
-   within 10%), read from /proc while the real `advise batch` command runs.
+   within 10%), read from /proc while the real `advise batch` command runs. Every run
+   writes into a folder of its own, and nothing is deleted before the bench ends: ext4
+   without a journal (this VM's disk) skips every inode freed in the last seconds to
+   minutes each time it creates a file, so reports written where a thousand were just
+   deleted cost up to 0.4 ms more each, a cost of the bench, not of advise. What creating a
+   report file costs in the bench's folder (temporary file, fsync, rename) is measured first
+   and shown beside the rates: `--work DIR` puts the bench's folder elsewhere.
 4. `advise serve`: bench/serve.py's table, kept in bench/results.md between its markers
    (run it with --serve, or on its own); its p95 with hints is checked here against 100 ms.
 5. Scale of the rule base: the shipped rules plus generated ones, 100, 500 and 2,000
@@ -309,26 +315,53 @@ def batch_cpu(sheets: Path, out: Path, fmt: str) -> float:
     return found["cpu"] / found["ok"]
 
 
+def file_cost(folder: Path, count: int = 300, size: int = 28_000) -> float:
+    """Wall seconds to create one report-sized file in a new folder below `folder` as
+    advise.output.write_atomically does (a temporary file written, fsync'd, renamed into
+    place): what the disk adds to every report of a batch there."""
+    target = folder / "file-cost"
+    target.mkdir()
+    text = ("x" * 99 + "\n") * (size // 100)
+    started = time.perf_counter()
+    for index in range(count):
+        temporary = target / f".report-{index}.tmp"
+        with open(temporary, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target / f"report-{index}.txt")
+    return (time.perf_counter() - started) / count
+
+
 def batch(work: Path, small: int, large: int, repeats: int, jobs: int = 2) -> dict:
     few = work / f"sheets-{small}"
     many = work / f"sheets-{large}"
     generate.write_sheets(few, small, seed=1)
     generate.write_sheets(many, large, seed=2)
-    command = [str(ADVISE), "batch", str(few), "-o", str(work / "out-cli"), "--jobs", str(jobs)]
-    timed(command)  # warm-up
-    walls = [timed(command) for _ in range(repeats)]
-    json_walls = [timed(command + ["--format", "json"]) for _ in range(repeats)]
+    runs = iter(range(1_000_000))
+
+    def fresh(name: str) -> Path:  # each run's own output folder, kept until the bench ends
+        return work / f"{name}-{next(runs)}"
+
+    def command(fmt: str) -> list[str]:
+        return [str(ADVISE), "batch", str(few), "-o", str(fresh(f"out-{fmt}")), "--jobs", str(jobs), "--format", fmt]
+
+    disk = file_cost(work)
+    timed(command("text"))  # warm-up
+    walls = [timed(command("text")) for _ in range(repeats)]
+    json_walls = [timed(command("json")) for _ in range(repeats)]
     result = {
         "sheets": small,
         "jobs": jobs,
         "cores": os.cpu_count(),
         "throughput": small / statistics.median(walls),
         "throughput_json": small / statistics.median(json_walls),
-        "cpu_per_sheet": batch_cpu(few, work / "out-cpu", "text"),
-        "cpu_per_sheet_json": batch_cpu(few, work / "out-cpu", "json"),
+        "cpu_per_sheet": batch_cpu(few, fresh("out-cpu"), "text"),
+        "cpu_per_sheet_json": batch_cpu(few, fresh("out-cpu"), "json"),
+        "file_cost": disk,
     }
-    small_run = batch_run(few, work / "out-small", "text", jobs)
-    large_run = batch_run(many, work / "out-large", "text", jobs)
+    small_run = batch_run(few, fresh("out-small"), "text", jobs)
+    large_run = batch_run(many, fresh("out-large"), "text", jobs)
     assert small_run["counts"]["ok"] == small and large_run["counts"]["ok"] == large, (small_run, large_run)
     result.update({
         "large": large,
@@ -457,7 +490,8 @@ WORDS = {
         "startup_result": "{advise} vs {floor} of CPU: **{ratio}** (wall: {wall}; `--no-hints`: {no_hints}; "
                           "`--format json`: {json}; first run, empty cache: {cold} wall)",
         "batch": "`advise batch --jobs {jobs}`, {sheets} sheets, {fmt}",
-        "batch_result": "**{rate} sheets/s** (CPU per sheet in one process: {cpu})",
+        "batch_result": "**{rate} sheets/s** (CPU per sheet in one process: {cpu}; creating a report file "
+                        "in the bench's folder: {disk})",
         "per_s": ">= {target}/s",
         "memory": "peak memory of a worker, {small} against {large} sheets",
         "memory_result": "{rss_small} vs {rss_large}: **{growth}**",
@@ -481,7 +515,8 @@ WORDS = {
         "startup_result": "{advise} contre {floor} de CPU : **{ratio}** (temps réel : {wall} ; `--no-hints` : "
                           "{no_hints} ; `--format json` : {json} ; première exécution, cache vide : {cold} réels)",
         "batch": "`advise batch --jobs {jobs}`, {sheets} fiches, {fmt}",
-        "batch_result": "**{rate} fiches/s** (CPU par fiche dans un seul processus : {cpu})",
+        "batch_result": "**{rate} fiches/s** (CPU par fiche dans un seul processus : {cpu} ; créer un fichier "
+                        "de rapport dans le dossier du banc : {disk})",
         "per_s": ">= {target}/s",
         "memory": "mémoire maximale d'un processus, {small} fiches contre {large}",
         "memory_result": "{rss_small} contre {rss_large} : **{growth}**",
@@ -529,7 +564,8 @@ def summary_table(starts: list[dict], batch_result: dict | None, hints_result: d
                                        ("JSON", b["throughput_json"], b["cpu_per_sheet_json"], TARGETS["batch_json"])):
             label = ("texte" if fmt == "text" else fmt) if lang == "fr" else fmt
             lines.append("| " + w["batch"].format(jobs=b["jobs"], sheets=_num(b["sheets"], 0, lang), fmt=label) + " | "
-                         + w["batch_result"].format(rate=_num(rate, 0, lang), cpu=_ms(cpu, lang)) + " | "
+                         + w["batch_result"].format(rate=_num(rate, 0, lang), cpu=_ms(cpu, lang),
+                                                    disk=f"{_num(b['file_cost'] * 1000, 2, lang)} ms" if "file_cost" in b else "?") + " | "
                          + w["per_s"].format(target=_num(target, 0, lang)) + f" | {_met(rate >= target, lang)} |")
         growth = f"{'+' if b['rss_growth'] >= 0 else ''}{_num(b['rss_growth'] * 100, 1, lang)}{' ' if lang == 'fr' else ''}%"
         lines.append("| " + w["memory"].format(small=_num(b["sheets"], 0, lang), large=_num(b["large"], 0, lang))
@@ -614,13 +650,16 @@ def main() -> None:
     parser.add_argument("--serve", action="store_true", help="run bench/serve.py first (its table is kept)")
     parser.add_argument("--no-readme", action="store_true", help="leave README.md and README.fr.md alone")
     parser.add_argument("--output", type=Path, default=HERE / "results.md")
+    parser.add_argument("--work", type=Path, metavar="DIR",
+                        help="where the bench makes its folder of sheets and reports (default: the system's "
+                             "temporary folder)")
     args = parser.parse_args()
     only = set(args.only or ["startup", "hints", "batch", "scale"])
     runs, small, large, repeats = (5, 200, 1000, 1) if args.quick else (21, 1000, 10000, 3)
     sizes = [100, 500] if args.quick else [100, 500, 2000]
     if args.serve:
         subprocess.run([str(PYTHON), str(HERE / "serve.py")] + (["--quick"] if args.quick else []), check=True)
-    work = Path(tempfile.mkdtemp(prefix="advise-bench-"))
+    work = Path(tempfile.mkdtemp(prefix="advise-bench-", dir=args.work))
     load_start = load_average()
     starts: list[dict] = []
     batch_result = hints_result = scale_results = None
