@@ -105,7 +105,7 @@ def test_the_wording_gives_babels_words_with_and_without_the_data(monkeypatch: p
     values = [0, 1, 2, 1.5, 0.5, 1_000_000, 2_000_000, 1234.567, -3.25, 10 ** 27, 2.0]
 
     def words() -> list:
-        for function in (wording._formatted, wording._plural_form, wording._listed):
+        for function in (wording._formatted, wording._plural_form, wording._listed, wording._plain_listed):
             function.cache_clear()
         found = []
         for lang in LANGS:
@@ -117,7 +117,7 @@ def test_the_wording_gives_babels_words_with_and_without_the_data(monkeypatch: p
     with_data = words()
     monkeypatch.setattr(cldr, "data", lambda: None)
     assert words() == with_data
-    for function in (wording._formatted, wording._plural_form, wording._listed):
+    for function in (wording._formatted, wording._plural_form, wording._listed, wording._plain_listed):
         function.cache_clear()
 
 

@@ -231,17 +231,19 @@ _PLAIN_ITEMS = frozenset({str, int})  # never HTML, and equal items are the same
 
 @lru_cache(maxsize=4096)  # a report lists the same few step numbers and names many times
 def _plain_listed(items: tuple[str | int, ...], style: str, lang: str) -> str:
-    return _listed(tuple(map(str, items)), style, lang)
+    return _list_text(tuple(map(str, items)), style, lang)  # not _listed: each list kept once, not twice
 
 
-@lru_cache(maxsize=4096)
-def _listed(texts: tuple[str, ...], style: str, lang: str) -> str:
+def _list_text(texts: tuple[str, ...], style: str, lang: str) -> str:
     text = cldr.listed(texts, style, lang)
     if text is not None:
         return text
     from babel.lists import format_list
 
     return format_list(list(texts), style=style, locale=locale(lang))
+
+
+_listed = lru_cache(maxsize=4096)(_list_text)  # the lists of other items (HTML's among them)
 
 
 def join_and(items: list[Any], lang: str) -> str:
