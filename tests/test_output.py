@@ -537,6 +537,7 @@ def test_the_quick_check_of_an_input_agrees_with_the_full_one_on_every_kind_of_p
         for source in inputs:
             full = _same_file(target, Path(source)) or target.resolve() == Path(source).resolve()
             assert _is_input(target, status, missing, source) == full, (target, source)
+            assert _is_input(str(target), status, missing, source) == full, (target, source)  # as a Writer gives it
             decided.append(full)
     assert True in decided and False in decided
 
@@ -562,6 +563,56 @@ def test_a_writer_writes_in_turn_and_tells_each_file_what_became_of_it(tmp_path:
     assert (tmp_path / "a.txt").read_text() == "first\n" and (tmp_path / "c.txt").read_text() == "Café\n"
     assert sheet.read_text() == "sheet\n"
     assert writer.results() == [] and leftovers(tmp_path) == []
+
+
+def test_a_writer_names_and_places_a_file_as_its_path_does() -> None:
+    """A Writer takes a report's path as given (advise.output._target), without a Path: its
+    folder and name are those Path gives, whatever the slashes and dots."""
+    from advise.output import _target
+
+    for path in ["a/b.txt", "b.txt", "a//b.txt", "a/./b.txt", "./b.txt", "/tmp/a/b.txt", "a/b.txt/", "a/b/.",
+                 "a/..", "..", "a/b.txt//", "a/.b.txt", Path("a/b.txt")]:  # (".": a folder, refused before)
+        directory, name = os.path.split(_target(path))
+        assert name == Path(path).name, path
+        assert os.path.normpath(directory or ".") == os.path.normpath(Path(path).parent), path
+
+
+def test_a_writer_writes_the_whole_text_when_the_system_takes_it_a_little_at_a_time(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from advise.output import Writer
+
+    write = os.write
+    monkeypatch.setattr(os, "write", lambda descriptor, data: write(descriptor, bytes(data[:5])))
+    writer = Writer()
+    try:
+        writer.write(tmp_path / "a.txt", "Café crème, twice over\n")
+        writer.write(tmp_path / "empty.txt", "")
+        assert writer.results(wait=True) == [None, None]
+    finally:
+        writer.close()
+    assert (tmp_path / "a.txt").read_text() == "Café crème, twice over\n" and (tmp_path / "empty.txt").read_text() == ""
+
+
+def test_a_writer_gives_a_new_file_the_umask_s_permissions_and_keeps_those_of_a_file_replaced(
+        tmp_path: Path) -> None:
+    from advise.output import Writer
+
+    (tmp_path / "old.txt").write_text("old\n")
+    (tmp_path / "old.txt").chmod(0o600)
+    previous = os.umask(0o027)
+    try:
+        writer = Writer(threads=2)
+        try:
+            for name in ("new.txt", "old.txt", "other.txt"):
+                writer.write(str(tmp_path / name), name + "\n")
+            assert writer.results(wait=True) == [None] * 3
+        finally:
+            writer.close()
+    finally:
+        os.umask(previous)
+    assert {name: stat.S_IMODE((tmp_path / name).stat().st_mode) for name in ("new.txt", "old.txt", "other.txt")} \
+        == {"new.txt": 0o640, "old.txt": 0o600, "other.txt": 0o640}
+    assert (tmp_path / "old.txt").read_text() == "old.txt\n" and leftovers(tmp_path) == []
 
 
 def test_a_closed_writer_finishes_the_file_in_progress_and_starts_no_other(tmp_path: Path,

@@ -41,7 +41,8 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def _is_input(target: Path, status: os.stat_result | None, missing: bool, source: str | os.PathLike[str]) -> bool:
+def _is_input(target: str | Path, status: os.stat_result | None, missing: bool,
+              source: str | os.PathLike[str]) -> bool:
     """Whether writing `target` (its os.stat, or `missing` when it does not exist) would
     replace `source`: the same file, or a path that resolves to the same place.
 
@@ -58,9 +59,18 @@ def _is_input(target: Path, status: os.stat_result | None, missing: bool, source
     if other is not None:
         if status is not None:
             return (other.st_dev, other.st_ino) == (status.st_dev, status.st_ino)
-        if missing and ".." not in target.parts:
+        if missing and ".." not in _parts(target):
             return False
+    target = Path(target)
     return _same_file(target, Path(source)) or target.resolve() == Path(source).resolve()
+
+
+def _parts(target: str | Path) -> list[str] | tuple[str, ...]:
+    """The names of `target`'s path, as far as ".." is concerned (Path(target).parts, without
+    making a Path of every report's name)."""
+    if isinstance(target, str) and os.sep == "/" and not os.altsep:
+        return target.split("/")
+    return Path(target).parts
 
 
 class OutputError(InputError):
@@ -168,7 +178,7 @@ def write_atomically(path: str | os.PathLike[str], text: str, *, inputs: Iterabl
                           renames=True)
 
 
-def _checked(target: Path, text: str, inputs: Iterable[str | os.PathLike[str]]) -> tuple[bool, int | None]:
+def _checked(target: str | Path, text: str, inputs: Iterable[str | os.PathLike[str]]) -> tuple[bool, int | None]:
     """What write_atomically checks before it writes `target` (raising InputError): not one of
     `inputs`, not a special file but a character device or a FIFO, which is written through
     here. Returns (written through, the mode of the file it replaces or None)."""
@@ -231,7 +241,7 @@ class Writer:
     back three times a file, not after each of eight system calls (each time waiting for
     the caller's code to let go of it). Besides the files in
     progress, at most `depth` wait their turn (each an open descriptor; their text is the
-    system's already).
+    system's already). A new file gets the permissions of the umask as the Writer starts.
 
     `results()` gives what became of each write, in the order the files were given: None
     when written, else the exception `write_atomically` would have raised (never raised
@@ -246,6 +256,9 @@ class Writer:
         self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._finished: queue.SimpleQueue[_Job] = queue.SimpleQueue()  # as the threads finish them
         self._closing = False
+        # A new file's permissions: the umask's, read once (os.umask sets it to read it, two
+        # system calls a file otherwise).
+        self._new_mode = 0o666 & ~_current_umask()
         self._threads = [threading.Thread(target=self._run, name="advise-writer", daemon=True)
                          for _ in range(threads)]
         for thread in self._threads:
@@ -253,12 +266,12 @@ class Writer:
 
     def write(self, path: str | os.PathLike[str], text: str, *, inputs: Iterable[str | os.PathLike[str]] = ()) -> None:
         """Write `text` to `path` as write_atomically(path, text, inputs=inputs) would, in turn."""
-        job = _Job(Path(path))
+        job = _Job(_target(path))
         self._given.append(job)
         try:
             through, mode = _checked(job.target, text, inputs)
             if not through:
-                _prepare(job, text, mode)
+                _prepare(job, text, mode if mode is not None else self._new_mode)
         except Exception as error:  # the caller's to report, for this file
             job.error = error
         if job.descriptor is None:
@@ -316,7 +329,7 @@ class _Job:
 
     __slots__ = ("target", "temporary", "descriptor", "done", "error")
 
-    def __init__(self, target: Path) -> None:
+    def __init__(self, target: str) -> None:
         self.target = target
         self.temporary: str | None = None
         self.descriptor: int | None = None
@@ -324,17 +337,28 @@ class _Job:
         self.error: BaseException | None = None
 
 
-def _prepare(job: _Job, text: str, mode: int | None) -> None:
-    """The temporary file of `job` written (not yet flushed to disk): as _write_and_place
-    writes it, its name recorded before it exists. On error nothing is left of it."""
+def _target(path: str | os.PathLike[str]) -> str:
+    """`path` as Path(path) names it (a report's path as given, most often: its last name
+    tells where the temporary file goes)."""
+    path = os.fspath(path)
+    if type(path) is not str or os.sep != "/" or os.altsep or path.endswith(("/", "/.")) or path in ("", "."):
+        return str(Path(path))
+    return path
+
+
+def _prepare(job: _Job, text: str, mode: int) -> None:
+    """The temporary file of `job` written (not yet flushed to disk) with permissions `mode`:
+    as _write_and_place writes it, its name recorded before it exists. On error nothing is
+    left of it."""
     target = job.target
-    directory = target.parent if str(target.parent) else Path(".")
+    directory, name = os.path.split(target)
+    directory = directory or "."
     data = text.encode("utf-8")
     with _WRITING:
         if _ENDING:
             raise SystemExit(1)  # the process is ending (remove_temporaries ran): no new file
         for _ in range(100):
-            temporary = os.path.join(directory, f".{target.name}.{secrets.token_hex(4)}.tmp")
+            temporary = os.path.join(directory, f".{name}.{secrets.token_hex(4)}.tmp")
             _TEMPORARIES.add(temporary)
             job.temporary = temporary
             clash = kept = False
@@ -344,10 +368,12 @@ def _prepare(job: _Job, text: str, mode: int | None) -> None:
                 except FileExistsError:
                     clash = True  # another file's name: never touched
                     continue
-                view = memoryview(data)
-                while view:  # os.write may write less than asked
-                    view = view[os.write(job.descriptor, view):]
-                os.fchmod(job.descriptor, mode if mode is not None else 0o666 & ~_current_umask())
+                written = os.write(job.descriptor, data)
+                if written < len(data):  # os.write may write less than asked
+                    view = memoryview(data)[written:]
+                    while view:
+                        view = view[os.write(job.descriptor, view):]
+                os.fchmod(job.descriptor, mode)
                 kept = True
                 return
             except OSError as error:
