@@ -292,10 +292,7 @@ class _Worker:
     def advise(self, sheet: Sheet, writer: Writer) -> Outcome:
         """Advise one sheet and hand its report to `writer`: an OK outcome is the sheet's once
         the report is written (else `_failed` says what became of it)."""
-        from .explain.report import build_report
-        from .sheet.facts import load_fact_sheet
-        from .sheet.rows import sheet_from_row
-
+        load_fact_sheet, sheet_from_row, build_report = self._steps or self._import_steps()
         if sheet.outside is not None:
             problem = Problem("batch-link-outside", {"target": sheet.outside}, file=sheet.file)
             return Outcome(sheet.file, None, BAD_INPUT, error=problem.format(self.lang or "en"))
@@ -322,6 +319,18 @@ class _Worker:
             sheet.file, sheet.report, OK, business=report.business, verdict=report.verdict,
             max_profiles=report.max_profiles, platforms=tuple(report.platforms),
             warnings=tuple(item.id for item in report.warnings))
+
+    _steps: tuple[Callable[..., Any], ...] | None = None  # what advise() calls, imported at its first sheet
+
+    def _import_steps(self) -> tuple[Callable[..., Any], ...]:
+        """The functions advise() calls, imported once (three imports a sheet cost some 3 us)
+        and not with this module: the command line loads them when it advises."""
+        from .explain.report import build_report
+        from .sheet.facts import load_fact_sheet
+        from .sheet.rows import sheet_from_row
+
+        self._steps = (load_fact_sheet, sheet_from_row, build_report)
+        return self._steps
 
     def _failed(self, file: str, error: BaseException) -> Outcome:
         lang = self.lang or "en"

@@ -75,20 +75,33 @@ def keep_large_blocks() -> None:
 _LARGE_BLOCKS_KEPT: list[bool] = []
 
 
-@contextlib.contextmanager
-def one_sheet(*, freeze: bool = False, ending: bool = False) -> Iterator[None]:
+class one_sheet:
     """Around the work on one sheet: no collection during it. `freeze` (a worker process):
     after its first sheet, that sheet's garbage is collected and what lives on is frozen.
     `ending` (one command line, whose process ends right after): what the sheet made is
     frozen with its garbage, uncollected, as the end of the process would freeze it (a
     collection then would walk it all for nothing). A process whose collections are off
-    already is left as it is."""
-    def after() -> None:
-        if freeze and not _FROZEN:
-            _FROZEN.append(True)
-            if not ending:
-                gc.collect(0)  # the sheet's own garbage: made since the last collection
-            gc.freeze()
+    already is left as it is. (A class, not a generator: a batch enters it for every sheet.)"""
 
-    with _without_collections(after):
-        yield
+    __slots__ = ("freeze", "ending", "switched")
+
+    def __init__(self, *, freeze: bool = False, ending: bool = False) -> None:
+        self.freeze, self.ending = freeze, ending
+        self.switched = False  # collections were on, and turned off here
+
+    def __enter__(self) -> None:
+        if gc.isenabled():
+            gc.disable()
+            self.switched = True
+
+    def __exit__(self, *exception: object) -> None:
+        if not self.switched:
+            return
+        try:
+            if self.freeze and not _FROZEN:
+                _FROZEN.append(True)
+                if not self.ending:
+                    gc.collect(0)  # the sheet's own garbage: made since the last collection
+                gc.freeze()
+        finally:
+            gc.enable()
