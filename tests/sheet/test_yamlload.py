@@ -278,3 +278,67 @@ def test_all_structural_problems_at_once() -> None:
         ("yaml-duplicate-key", 4),
         ("yaml-tag", 5),
     ]
+
+
+def test_a_sheet_is_read_in_one_read_and_a_file_that_grows_meanwhile_is_read_whole(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A regular file is read in one read of its size and a byte; once its size is read, no
+    other read looks for its end. A file that grew since its size was taken is read on to
+    its end (within the limit), and one that gives fewer bytes than its size at a time too."""
+    sheet = tmp_path / "sheet.yaml"
+    sheet.write_text("business:\n  name: Zoé\n  size: tpe\n", encoding="utf-8")
+    reads: list[int] = []
+    read = os.read
+
+    def counted(descriptor: int, size: int) -> bytes:
+        reads.append(size)
+        return read(descriptor, size)
+
+    monkeypatch.setattr(os, "read", counted)
+    assert load_yaml(sheet, error=FactSheetError)[0] == {"business": {"name": "Zoé", "size": "tpe"}}
+    assert reads == [sheet.stat().st_size + 1]
+
+    real_stat = os.stat
+    monkeypatch.setattr(os, "stat", lambda path, *args, **kwargs: os.stat_result(
+        (*real_stat(path)[:6], 10, *real_stat(path)[7:])) if str(path) == str(sheet) else real_stat(path, *args, **kwargs))
+    reads.clear()  # grown since: its size says 10 bytes
+    assert load_yaml(sheet, error=FactSheetError)[0] == {"business": {"name": "Zoé", "size": "tpe"}}
+    assert reads[0] == 11 and len(reads) == 3  # 11 bytes, the rest, then its end
+
+    monkeypatch.setattr(os, "stat", real_stat)
+    monkeypatch.setattr(os, "read", lambda descriptor, size: read(descriptor, min(size, 7)))  # a few bytes at a time
+    assert load_yaml(sheet, error=FactSheetError)[0] == {"business": {"name": "Zoé", "size": "tpe"}}
+
+
+@pytest.mark.skipif(yamlload._CParser is None, reason="PyYAML without libyaml")
+def test_plain_keys_and_values_kept_already_are_read_as_the_first_time() -> None:
+    """A mapping's plain keys and values found among the words kept (_PLAIN) are read at
+    once: the same data, positions and refusals as when they were not kept, and as PyYAML's
+    pure-Python parser gives, in block and flow mappings, at every depth."""
+    texts = ["a: 1\nb: yes\nc: ~\nd: text\ne: 1.5\nf: 010\ng: 1:30\n", "{a: 1, b: text, c: b?}\n",
+             "x: b?\ny: {z: b?}\n", "a: {b: {c: [1, tpe, {d: true}]}}\n", "a: 'quoted'\nb: \"x\"\ntext: a\n",
+             "a: x\u202ey\n", "a: x\u202ey\nb: {a: x\u202ey}\n", "x\u202ey: 1\n", "{x\u202ey: 1}\n", "tpe: 1\ntpe: 2\n", "1: a\ntrue: b\n", "a: null\nb: Null\n",
+             "[" * 62 + "a: 1" + "]" * 62 + "\n", "[" * 63 + "a: 1" + "]" * 63 + "\n", "[" * 63 + "a: b" + "]" * 63 + "\n"]
+
+    def read(text: str) -> object:
+        try:
+            found = yamlload._read_events(text)
+        except yamlload._NotForLibyaml:
+            return None
+        return repr(found[0]), found[1]._marks
+
+    def reference(text: str) -> object:
+        found = yamlload._compose(yamlload._Loader, text, "f.yaml")
+        return (repr(found[0]), found[1]._marks) if isinstance(found, tuple) else None
+
+    for text in texts:
+        yamlload._PLAIN.clear()
+        cold = read(text)
+        warm = read(text)  # its words kept now
+        assert warm == cold, text
+        if cold is not None:
+            assert cold == reference(text), text
+        for other in texts:  # with another text's words kept
+            yamlload._PLAIN.clear()
+            read(other)
+            assert read(text) == cold, (other, text)

@@ -198,7 +198,7 @@ def _read_bytes(path: str | os.PathLike[str], name: str, *, error: type[AdviseEr
         # in case the file grows meanwhile or is a device with no size.
         if size > max_bytes:
             raise refuse("file-too-large", size=size, limit=max_bytes)
-        raw = _read_at_most(path, max_bytes + 1, size + 1)
+        raw = _read_at_most(path, max_bytes + 1, size + 1, size if stat.S_ISREG(status.st_mode) else None)
     except FileNotFoundError:
         raise refuse("file-missing") from None
     except IsADirectoryError:
@@ -210,12 +210,14 @@ def _read_bytes(path: str | os.PathLike[str], name: str, *, error: type[AdviseEr
     return raw
 
 
-def _read_at_most(path: str | os.PathLike[str], limit: int, first: int) -> bytes:
+def _read_at_most(path: str | os.PathLike[str], limit: int, first: int, size: int | None = None) -> bytes:
     """The file's first `limit` bytes (fewer at its end), read `first` bytes at a time at
-    first (its size and a byte: a regular file in one read, and one that finds its end),
-    then 64 KiB at a time. Read from the descriptor: a buffered file would make a buffer of
-    `limit` bytes (1 MiB, a map of memory made, resized and dropped for each sheet) and ask
-    whether the file is a terminal and where it starts."""
+    first (its size and a byte: a regular file in one read), then 64 KiB at a time. Read
+    from the descriptor: a buffered file would make a buffer of `limit` bytes (1 MiB, a map
+    of memory made, resized and dropped for each sheet) and ask whether the file is a
+    terminal and where it starts. `size`: a regular file's size as os.stat gave it; once that
+    many bytes are read (and not the byte more asked for), no other read is made to find its
+    end (a file that grew meanwhile gives that byte more, and is read on as any file)."""
     descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
     try:
         parts, got, step = [], 0, first
@@ -225,6 +227,8 @@ def _read_at_most(path: str | os.PathLike[str], limit: int, first: int) -> bytes
                 break
             parts.append(chunk)
             got += len(chunk)
+            if got == size:
+                break  # a regular file read whole (see above)
             step = 1 << 16
     finally:
         os.close(descriptor)
@@ -436,15 +440,33 @@ class _EventReader:
         if kind is not MappingStartEvent:
             raise _NotForLibyaml
         mapping: dict[str, Any] = {}
+        newer = _PLAIN.newer
         event = get()
         while type(event) is not MappingEndEvent:
-            key = self.value(event, path, depth) if type(event) is ScalarEvent else None
+            # A plain key or value kept already (most of a sheet's), read here as value() reads it.
+            if (type(event) is ScalarEvent and not event.style and event.anchor is None and event.tag is None
+                    and depth < MAX_DEPTH and not (self.flow and "?" in event.value)
+                    and newer.get(event.value) is _TEXT):
+                key = event.value
+                if not (key.isprintable() or first_unsafe(key) is None):
+                    raise _NotForLibyaml  # a character advise refuses: reported
+            else:
+                key = self.value(event, path, depth) if type(event) is ScalarEvent else None
             if type(key) is not str or key in mapping:
                 raise _NotForLibyaml  # a key that is not text, or twice the same key: reported
             where = path + (key,)
             marks[where] = (event.start_mark.line + 1, event.start_mark.column + 1)
             event = get()
-            mapping[key] = self.value(event, where, depth)
+            # (Its depth was checked with its key's; a kept value that is not text holds no `?`.)
+            if type(event) is ScalarEvent and not event.style and event.anchor is None and event.tag is None:
+                value = newer.get(event.value)
+                if value is None or value is _TEXT:
+                    value = self.value(event, where, depth)
+                elif value is _NULL:
+                    value = None
+                mapping[key] = value
+            else:
+                mapping[key] = self.value(event, where, depth)
             event = get()
         self.flow -= flow
         return mapping
