@@ -34,13 +34,14 @@ from typing import Any, Callable
 
 import jinja2
 from jinja2 import nodes
-from jinja2.runtime import LoopContext, Macro
+from jinja2.runtime import Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment, SecurityError
 from jinja2.utils import Namespace
 from markupsafe import Markup
 
 from .records import Record
-from .sandbox_code import LOOP_FILTER, SIZED_FILTER, EveryName as _EveryName, Rewrite, ScopedCalls, mutating_names
+from .sandbox_code import (BUILTIN_FILTERS, LOOP_FILTER, SAFE_METHODS, SIZED_FILTER, EveryName as _EveryName, Rewrite,
+                           GROWS_BY_ARGUMENT, ScopedCalls, VALUE_ARGUMENTS, mutating_names)
 
 
 class RenderLimit(SecurityError):
@@ -64,34 +65,6 @@ REPORT_LIMITS = Limits(steps=500_000, text=10_000_000, items=100_000, argument=1
 
 _BITS = 4096  # the largest integer a template may compute, in bits
 
-# Jinja's built-in filters a template may use (`random` is not deterministic; `safe`
-# would let a text write HTML; `pprint`, `urlize`, `xmlattr`... serve no report).
-BUILTIN_FILTERS = frozenset({
-    "abs", "attr", "batch", "capitalize", "center", "count", "d", "default", "dictsort", "e", "escape",
-    "first", "float", "forceescape", "format", "groupby", "indent", "int", "items", "join", "last",
-    "length", "list", "lower", "map", "max", "min", "reject", "rejectattr", "replace", "reverse", "round",
-    "select", "selectattr", "slice", "sort", "string", "striptags", "sum", "title", "trim", "truncate",
-    "unique", "upper", "wordcount", "wordwrap",
-})
-# Filters whose other arguments are values, not sizes.
-_VALUE_ARGUMENTS = frozenset({"format", "default", "d", "sum", "int", "float", "round", "replace"})
-
-# The methods a template may call on plain values: none changes them or makes them grow
-# beyond what their arguments allow (checked in `call`).
-SAFE_METHODS: dict[type, frozenset[str]] = {
-    str: frozenset({
-        "capitalize", "casefold", "center", "count", "endswith", "find", "index", "isalnum", "isalpha",
-        "isdecimal", "isdigit", "islower", "isnumeric", "isspace", "istitle", "isupper", "join", "ljust",
-        "lower", "lstrip", "partition", "removeprefix", "removesuffix", "replace", "rfind", "rindex",
-        "rjust", "rpartition", "rsplit", "rstrip", "split", "splitlines", "startswith", "strip",
-        "swapcase", "title", "upper", "zfill",
-    }),
-    dict: frozenset({"get", "items", "keys", "values"}),
-    list: frozenset({"count", "index"}),
-    tuple: frozenset({"count", "index"}),
-    LoopContext: frozenset({"cycle", "changed"}),
-}
-
 
 def allow_methods(kind: type, *names: str) -> None:
     """Let templates call these methods of advise's own helper objects (e.g. TextLayout.wrap)."""
@@ -100,12 +73,7 @@ def allow_methods(kind: type, *names: str) -> None:
 
 
 _HELPERS: set[type] = set()  # their numeric arguments are sizes: bounded like a width
-
-
-_GROWS_BY_ARGUMENT = frozenset({"center", "ljust", "rjust", "zfill"})
 _PRINTF_FIELD = re.compile(r"%(?:\([^)]*\))?[#0 +-]*(\*|\d+)?(?:\.(\*|\d+))?")
-
-
 _SAFE_ATTRIBUTES: dict[tuple[type, type, str, type], bool] = {}
 _MUTATING = mutating_names()  # the names the immutable sandbox refuses (see advise.sandbox_code)
 
@@ -256,7 +224,7 @@ def _projected_replace(text: Any, old: Any, new: Any) -> None:
 
 def _guard_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
     skip = 1 + (1 if getattr(function, "jinja_pass_arg", None) is not None else 0)
-    sizes = name not in _VALUE_ARGUMENTS  # its other arguments are sizes: bounded
+    sizes = name not in VALUE_ARGUMENTS  # its other arguments are sizes: bounded
     projected = name in ("format", "join", "replace")
     what = f"the argument of the filter '{name}'"
 
@@ -350,6 +318,7 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
         options.setdefault("finalize", _sized)
         super().__init__(**options)
         self.limits = limits
+        self._safe_values: dict[str, dict[type, set[type]]] = {}  # getattr's: name -> object's type -> values'
         allowed = {name: function for name, function in self.filters.items() if name in BUILTIN_FILTERS}
         allowed.update(filters or {})
         self.filters = {name: _guarded(name, function) for name, function in allowed.items()}
@@ -408,10 +377,17 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
             except (TypeError, LookupError):
                 pass
         else:  # (wrap_str_format: always None here)
-            known = _SAFE_ATTRIBUTES.get((type(self), type(obj), attribute, type(value)))
-            if known or (known is None and self.is_safe_attribute(obj, attribute, value)):
-                return value
-            return self.unsafe_undefined(obj, attribute)
+            by_owner = self._safe_values.get(attribute)  # (no tuple to build, as is_safe_attribute's key)
+            if by_owner is not None:
+                kinds = by_owner.get(type(obj))
+                if kinds is not None and type(value) in kinds:
+                    return value
+            if not self.is_safe_attribute(obj, attribute, value):
+                return self.unsafe_undefined(obj, attribute)
+            if len(self._safe_values) >= 4096:  # bounded: memory stays flat
+                self._safe_values = {}
+            self._safe_values.setdefault(attribute, {}).setdefault(type(obj), set()).add(type(value))
+            return value
         return self.undefined(obj=obj, name=attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
@@ -444,23 +420,15 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
             plain = not __obj.__dict__
         elif kind is Macro:
             plain = __obj.__dict__.keys().isdisjoint(_MACRO_MARKS)  # looks up the 4 marks, not the ~10 keys
-        elif kind is _METHOD and type(__obj.__self__) in _HELPERS:
-            # TextLayout.wrap and the like (~150 a text report): a number is a size (_check_argument's test)
-            limit = budget.limits.argument
-            for argument in (*args, *kwargs.values()) if kwargs else args:
-                if type(argument) is not str and isinstance(argument, (int, float)) and abs(argument) > limit:
-                    _check_argument(argument, f"the argument of {getattr(__obj, '__name__', '')}()")
-            function = __obj.__func__
-            plain = type(function) is _FUNCTION and not function.__dict__
         else:
             owner = getattr(__obj, "__self__", None)
-            if type(owner) in _HELPERS:  # a helper's method that is not a plain one (a builtin)
+            if type(owner) in _HELPERS:  # TextLayout.wrap and the like: a number is a size
                 for argument in (*args, *kwargs.values()):
                     _check_argument(argument, f"the argument of {getattr(__obj, '__name__', '')}()")
             elif owner is not None:
                 name = getattr(__obj, "__name__", "")
                 if isinstance(owner, str):
-                    if name in _GROWS_BY_ARGUMENT or name == "expandtabs":
+                    if name in GROWS_BY_ARGUMENT or name == "expandtabs":
                         for argument in (*args, *kwargs.values()):
                             _check_argument(argument, f"the argument of {name}()")
                     elif name == "join" and args:
@@ -473,15 +441,7 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
                 and not __obj.__func__.__dict__
         if plain:
             try:
-                if kind is not Macro:
-                    result = __obj(*args, **kwargs)
-                elif kwargs or len(args) != __obj._argument_count or __obj.caller or __obj.catch_varargs \
-                        or __obj.catch_kwargs or __self.is_async:
-                    result = __obj(__context.eval_ctx, *args, **kwargs)
-                else:  # what Macro.__call__ and _invoke do when every argument is given by position
-                    result = __obj._func(*args)
-                    if __context.eval_ctx.autoescape:
-                        result = Markup(result)
+                result = __obj(*args, **kwargs) if kind is not Macro else __obj(__context.eval_ctx, *args, **kwargs)
             except StopIteration:
                 result = __self.undefined("value was undefined because a callable raised a StopIteration exception")
         else:
@@ -501,11 +461,59 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
             return result
         return _checked(result)
 
+    def positional_call(__self, __context: Any, __loop_vars: Any, __block_vars: Any, __obj: Any,  # noqa: N805
+                        *args: Any) -> Any:
+        """scoped_call for arguments by position alone (most calls): what it does for a helper's plain
+        method (wrap), a plain function (t) and a macro, without a dictionary of keywords; others go to it."""
+        kind = type(__obj)
+        if kind is _METHOD:
+            function = __obj.__func__
+            if type(__obj.__self__) not in _HELPERS or type(function) is not _FUNCTION or function.__dict__:
+                return __self.scoped_call(__context, __loop_vars, __block_vars, __obj, *args)
+        elif kind is _FUNCTION:
+            if __obj.__dict__:
+                return __self.scoped_call(__context, __loop_vars, __block_vars, __obj, *args)
+        elif kind is not Macro or len(args) != __obj._argument_count or __obj.caller or __obj.catch_varargs \
+                or __obj.catch_kwargs or __self.is_async or not __obj.__dict__.keys().isdisjoint(_MACRO_MARKS):
+            return __self.scoped_call(__context, __loop_vars, __block_vars, __obj, *args)
+        budget = _local.budget
+        budget.left -= 1
+        if budget.left < 0:
+            _spent(budget)  # type: ignore[arg-type]
+        try:
+            if kind is _METHOD:  # a helper's numeric arguments are sizes, as in scoped_call
+                for argument in args:
+                    if type(argument) is not str and isinstance(argument, (int, float)) \
+                            and abs(argument) > budget.limits.argument:
+                        _check_argument(argument, f"the argument of {getattr(__obj, '__name__', '')}()")
+                result = __obj(*args)
+            elif kind is _FUNCTION:
+                result = __obj(*args)
+            else:
+                result = __obj._func(*args)
+                if __context.eval_ctx.autoescape:
+                    result = Markup(result)
+        except StopIteration:
+            result = __self.undefined("value was undefined because a callable raised a StopIteration exception")
+        if type(result) in _STRINGS:
+            if len(result) > budget.text:
+                return _checked(result)  # refused, with its message
+            budget.left -= 1 + len(result) // 64
+            if budget.left < 0:
+                _spent(budget)  # type: ignore[arg-type]
+            return result
+        return _checked(result)
+
     @staticmethod
     def joined(pieces: tuple[Any, ...]) -> str:
-        """`a ~ b ~ c` outside autoescaping (advise.sandbox_code.ScopedCalls): what
-        _sized(str_join(pieces)) gives, in one call."""
-        text = "".join(map(str, pieces))
+        """`a ~ b ~ c` outside autoescaping (advise.sandbox_code.ScopedCalls): _sized(str_join(pieces)) in one
+        call. Plain str pieces (most) joined as they are; any other (a number...) makes each go through str()."""
+        for piece in pieces:
+            if type(piece) is not str:
+                text = "".join(map(str, pieces))
+                break
+        else:
+            text = "".join(pieces)
         budget = _local.budget
         if len(text) > budget.text:
             return _checked(text)  # refused, with its message

@@ -4,14 +4,16 @@
   SIZED_FILTER, so loops and joined texts are bounded (names a template cannot write, so
   they cannot be overridden or avoided).
 * `ScopedCalls`: Jinja's code generator, but a call passes the variables its loop or block
-  sets by position to `BoundedEnvironment.scoped_call`; a `~` outside autoescaping is joined
+  sets by position to `BoundedEnvironment.scoped_call` (`positional_call` for arguments by
+  position alone); a `~` outside autoescaping is joined
   and checked in one call (`BoundedEnvironment.joined`); a value output that a call or a filter
   gives is not checked a second time; and the top level of a template gives one piece for an
   output whose other parts are the template's own text.
 
 These rely on Jinja 3.1's code generator (visit_Call, visit_Output and the output helpers
 they use): tests/render/test_sandbox_code.py fails loudly if another Jinja changes them.
-`mutating_names` reads, from Jinja's sandbox, the names its immutable sandbox refuses.
+`mutating_names` reads, from Jinja's sandbox, the names its immutable sandbox refuses. The
+allow-lists (BUILTIN_FILTERS, SAFE_METHODS...) are here too, for advise.sandbox to check.
 """
 
 from __future__ import annotations
@@ -20,11 +22,42 @@ from typing import Any
 
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame, optimizeconst
+from jinja2.runtime import LoopContext
 from jinja2 import sandbox as _jinja_sandbox
 from jinja2.visitor import NodeTransformer
 
 LOOP_FILTER = "advise:loop"
 SIZED_FILTER = "advise:sized"
+
+# Jinja's built-in filters a template may use (`random` is not deterministic; `safe`
+# would let a text write HTML; `pprint`, `urlize`, `xmlattr`... serve no report).
+BUILTIN_FILTERS = frozenset({
+    "abs", "attr", "batch", "capitalize", "center", "count", "d", "default", "dictsort", "e", "escape",
+    "first", "float", "forceescape", "format", "groupby", "indent", "int", "items", "join", "last",
+    "length", "list", "lower", "map", "max", "min", "reject", "rejectattr", "replace", "reverse", "round",
+    "select", "selectattr", "slice", "sort", "string", "striptags", "sum", "title", "trim", "truncate",
+    "unique", "upper", "wordcount", "wordwrap",
+})
+# Filters whose other arguments are values, not sizes.
+VALUE_ARGUMENTS = frozenset({"format", "default", "d", "sum", "int", "float", "round", "replace"})
+
+# The methods a template may call on plain values: none changes them or makes them grow
+# beyond what their arguments allow (checked in BoundedEnvironment.scoped_call).
+SAFE_METHODS: dict[type, frozenset[str]] = {
+    str: frozenset({
+        "capitalize", "casefold", "center", "count", "endswith", "find", "index", "isalnum", "isalpha",
+        "isdecimal", "isdigit", "islower", "isnumeric", "isspace", "istitle", "isupper", "join", "ljust",
+        "lower", "lstrip", "partition", "removeprefix", "removesuffix", "replace", "rfind", "rindex",
+        "rjust", "rpartition", "rsplit", "rstrip", "split", "splitlines", "startswith", "strip",
+        "swapcase", "title", "upper", "zfill",
+    }),
+    dict: frozenset({"get", "items", "keys", "values"}),
+    list: frozenset({"count", "index"}),
+    tuple: frozenset({"count", "index"}),
+    LoopContext: frozenset({"cycle", "changed"}),
+}
+# str methods whose arguments are sizes.
+GROWS_BY_ARGUMENT = frozenset({"center", "ljust", "rjust", "zfill"})
 
 
 class Rewrite(NodeTransformer):
@@ -63,8 +96,11 @@ class ScopedCalls(CodeGenerator):
     def visit_Call(self, node: nodes.Call, frame: Frame, forward_caller: bool = False) -> None:
         if self.environment.is_async:
             return super().visit_Call(node, frame, forward_caller)  # type: ignore[no-any-return]
-        self.write("environment.scoped_call(context, " + ("_loop_vars, " if frame.loop_frame else "None, ")
-                   + ("_block_vars, " if frame.block_frame else "None, "))
+        # A call with arguments by position alone (most: wrap(x, 3), t("key"), a macro's) takes
+        # positional_call, which builds no dictionary of keywords.
+        positional = not (node.kwargs or node.dyn_args or node.dyn_kwargs or forward_caller)
+        self.write("environment." + ("positional_call" if positional else "scoped_call") + "(context, "
+                   + ("_loop_vars, " if frame.loop_frame else "None, ") + ("_block_vars, " if frame.block_frame else "None, "))
         self.visit(node.node, frame)
         self.signature(node, frame, {"caller": "caller"} if forward_caller else None)
         self.write(")")

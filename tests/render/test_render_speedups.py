@@ -450,3 +450,126 @@ def test_a_list_of_numbers_and_names_is_worded_as_any_list(items: list[Any], lan
         expected = _join_reference(items, lang)
         assert shown == expected and type(shown) is type(expected)
         assert wording.join_and(tuple(items), lang) == expected
+
+
+class _Shown(str):
+    """A text whose str() is not its characters: `~` writes str() of it, as Jinja does."""
+
+    def __str__(self) -> str:
+        return "shown"
+
+
+@pytest.mark.parametrize("source", ["{{ a ~ b ~ ' = ' ~ c }}", "{{ a ~ n ~ b }}", "{{ s ~ a }}|{{ a ~ s }}",
+                                    "{{ e ~ a }}", "{{ m ~ a ~ m }}", "{% set x = a ~ f ~ none ~ 2.5 %}{{ x }}",
+                                    "{{ '' ~ '' }}", "{{ items ~ a }}"])
+def test_joining_plain_texts_or_others_gives_what_jinjas_code_gives(source: str) -> None:
+    # BoundedEnvironment.joined joins plain str pieces as they are, any other through str().
+    import enum
+
+    from jinja2.compiler import CodeGenerator
+
+    class _JinjasCode(BoundedEnvironment):
+        code_generator_class = CodeGenerator
+
+    colour = enum.Enum("Colour", {"RED": "red"}, type=str)
+    variables = {"a": "é<a>", "b": "", "c": "c" * 70, "n": 3, "s": _Shown("raw"), "e": colour.RED,
+                 "m": Markup("<b>"), "f": 1.5, "items": ["x", 1]}
+    ours, jinjas = BoundedEnvironment(limits=REPORT_LIMITS), _JinjasCode(limits=REPORT_LIMITS)
+    assert ours.render(ours.from_string(source), variables) == jinjas.render(jinjas.from_string(source), variables)
+
+
+@jinja2.pass_context
+def _context_name(context: Any, name: str) -> str:
+    return f"{name}={context.get(name)}"
+
+
+class _Callable:
+    def __call__(self, *args: Any) -> str:
+        return f"called{args}"
+
+
+def _stops() -> str:
+    raise StopIteration
+
+
+_POSITIONAL = """\
+{%- macro pair(a, b) %}[{{ a }}|{{ b }}]{% endmacro -%}
+{%- macro defaults(a, b="B") %}[{{ a }}|{{ b }}]{% endmacro -%}
+{%- macro rest(a) %}[{{ a }}|{{ varargs | join(",") }}]{% endmacro -%}
+{{ h.pad("<x>", 2) }} {{ f("<y>") }} {{ ctx("v") }} {{ obj(1, "2") }} {{ "<a>".upper() }} {{ ", ".join(items) }}
+{{ pair("<x>", 1) }} {{ defaults("<x>") }} {{ rest(1, 2, 3) }} {{ stops() is undefined }} {{ len(items) }}
+{% for i in items %}{% set v = i %}{{ h.pad(i, 1) }}{{ ctx("v") }}{{ pair(i, loop.index) }}{% endfor %}"""
+
+
+class _NoPositional(BoundedEnvironment):
+    """The sandbox, every call through scoped_call."""
+
+    def positional_call(__self, __context: Any, __loop_vars: Any, __block_vars: Any, __obj: Any,  # noqa: N805
+                        *args: Any) -> Any:
+        return __self.scoped_call(__context, __loop_vars, __block_vars, __obj, *args)
+
+
+@pytest.mark.parametrize("autoescape", [False, True])
+def test_a_call_by_position_gives_and_costs_what_scoped_call_gives(autoescape: bool) -> None:
+    # positional_call (arguments by position alone) takes helpers' plain methods, plain functions
+    # and macros given all their arguments at once; every other callable goes to scoped_call.
+    from advise import sandbox
+
+    left = []
+    variables = {"h": _Helper(), "f": lambda text: f"f({text})", "ctx": _context_name, "obj": _Callable(),
+                 "items": ["<i>", "j"], "stops": _stops, "len": len, "v": "top",
+                 "left": lambda: left.append(sandbox._local.budget.left) or ""}
+    texts = []
+    for kind in (BoundedEnvironment, _NoPositional):
+        environment = kind(limits=REPORT_LIMITS, autoescape=autoescape)
+        texts.append(environment.render(environment.from_string(_POSITIONAL + "{{ left() }}"), variables))
+    assert "environment.positional_call(" in BoundedEnvironment(limits=REPORT_LIMITS).compile(_POSITIONAL, raw=True)
+    assert texts[0] == texts[1]
+    assert left[0] == left[1] < REPORT_LIMITS.steps
+    text = html.unescape(texts[0])
+    assert "<x>.. f(<y>) v=top called(1, '2') <A> <i>, j\n[<x>|1] [<x>|B] [1|2,3] True 2\n" in text
+    assert "v=<i>" in text and "[j|2]" in text  # in the loop, a callable taking the context sees its `set`
+
+
+def test_a_call_by_position_keeps_every_check() -> None:
+    with pytest.raises(RenderLimit, match="the argument of pad"):
+        _render("{% for i in [1] %}{{ h.pad('x', 10 ** 6) }}{% endfor %}", h=_Helper())
+    with pytest.raises(RenderLimit, match="joining would make"):
+        _render("{{ (('x' * 9000) ~ ',').join(items) }}", items=["a"] * 2000)
+    for method in ("forbidden", "changes"):
+        with pytest.raises(SecurityError, match="not safely callable"):
+            _render("{{ h.%s() }}" % method, h=_Helper())
+    marked = lambda: "ran"  # noqa: E731
+    marked.unsafe_callable = True  # type: ignore[attr-defined]
+    with pytest.raises(SecurityError, match="not safely callable"):
+        _render("{{ f() }}", f=marked)
+    with pytest.raises(jinja2.TemplateRuntimeError, match="takes not more than 2 argument"):
+        _render("{% macro pair(a, b) %}{% endmacro %}{{ pair(1, 2, 3) }}")
+    environment = BoundedEnvironment(limits=replace(REPORT_LIMITS, steps=1_000))
+    with pytest.raises(RenderLimit, match="too much work"):
+        environment.render(environment.from_string("{% for i in range(900) %}{{ f(i) }}{% endfor %}"), {"f": str})
+
+
+def test_an_attribute_read_again_is_judged_again_by_its_value() -> None:
+    # getattr remembers the value types found safe for a name and an object's type: a value of
+    # another type is judged afresh (a function where a text was is refused), and the memory is bounded.
+    import os
+
+    class Box:
+        pass
+
+    box = Box()
+    environment = BoundedEnvironment(limits=REPORT_LIMITS, undefined=jinja2.StrictUndefined)
+    template = environment.from_string("{{ b.v }}")
+    box.v = "text"  # type: ignore[attr-defined]
+    assert environment.render(template, {"b": box}) == "text"
+    box.v = os.getcwd  # type: ignore[attr-defined]
+    with pytest.raises(SecurityError):
+        environment.render(template, {"b": box})
+    box.v = 3  # type: ignore[attr-defined]
+    assert environment.render(template, {"b": box}) == "3"
+    for number in range(4_200):
+        setattr(box, f"a{number}", number)
+    many = environment.from_string("".join("{{ b.a%d }}" % number for number in range(4_200)))
+    assert environment.render(many, {"b": box}) == "".join(map(str, range(4_200)))
+    assert len(environment._safe_values) <= 4096
