@@ -303,3 +303,22 @@ def test_boolean_operators_stop_early() -> None:
     assert evaluate("zero == 0 or hours / zero") is True
     assert evaluate("zero != 0 and hours / zero") is False
     assert evaluate("1 if zero == 0 else hours / zero") == 1
+
+
+@pytest.mark.parametrize("text", [
+    "count(planned)", "total(platform_hours, planned)", "rank(planned, fit)", "affordable(planned, platform_hours, hours)",
+    "how_many_fit(planned, platform_hours, hours)", "first(planned, 2)", "union(planned, chosen)",
+    "within(planned, chosen)", "without(planned, chosen)", "'tiktok' in planned", "'x' not in chosen",
+])
+def test_list_functions_read_lists_and_tuples_alike_and_never_hand_one_back(text: str) -> None:
+    """The functions read a list argument as it is, without copying it first: the same result
+    for a list and a tuple, the argument left as it was, and a list result always a new list."""
+    as_lists = {"planned": ["instagram", "facebook", "tiktok"], "chosen": ["tiktok", "x"]}
+    as_tuples = {name: tuple(value) for name, value in as_lists.items()}
+    first, second = evaluate(text, **as_lists), evaluate(text, **as_tuples)
+    assert first == second and type(first) is type(second)
+    assert as_lists == {"planned": ["instagram", "facebook", "tiktok"], "chosen": ["tiktok", "x"]}
+    if isinstance(first, list):
+        assert all(first is not value for value in as_lists.values())
+        first.append("changed")
+        assert evaluate(text, **as_lists) == second

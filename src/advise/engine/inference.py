@@ -8,12 +8,14 @@ fire the rules of the next stratum.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from ..errors import ConflictError, Problem, RuleRunError, register_messages
 from ..rulebase import expressions
-from ..rulebase.model import RuleBook
-from .compiler import Program, encode_stage, keyed_facts, normalise, stage_key
+from ..rulebase.model import FactType, RuleBook
+from ..rulebase.operators import LIST, NUMBER, TEXT
+from . import compiler as _compiler
+from .compiler import Program, encode_fact, encode_stage, keyed_fact, normalise, stage_key
 from .durable import Activation, Engine
 from .trace import Derivation, Firing, Trace
 
@@ -55,7 +57,7 @@ def infer(program: Program, engine: Engine, sheet_facts: dict[str, Any]) -> Trac
             new_facts: dict[str, Any] = {}
             if activations:
                 stratum_firings, proposals, added = plan.fire(activations, stratum, len(firings), store)
-                new_facts, overruled = resolve(rulebook, proposals, derivations, added)
+                new_facts, overruled = resolve(rulebook, proposals, derivations, added, plan.priorities)
                 if overruled:
                     for firing in stratum_firings:
                         lost = {fact: winner for (step, fact), winner in overruled.items() if step == firing.step}
@@ -103,12 +105,27 @@ class _Plan:
         self.rules = {rule_id: (compiled.stratum, compiled.aliases, order[rule_id], absent[rule_id],
                                 constants.get(rule_id), added[rule_id])
                       for rule_id, compiled in program.rules.items()}
-        # rule -> the rule, and (fact, expression, constant, fact type, line) for each conclusion
+        # rule -> the rule, and (fact, expression, constant, fact type, line, its type's check) for each conclusion
         self.then = {rule_id: (compiled.rule, tuple((conclusion.fact, conclusion.expression, conclusion.value,
-                                                     rulebook.facts[conclusion.fact], conclusion.line)
+                                                     rulebook.facts[conclusion.fact], conclusion.line,
+                                                     _CHECKS[_check_kind(rulebook.facts[conclusion.fact])])
                                                     for conclusion in compiled.rule.then))
                      for rule_id, compiled in program.rules.items()}
         self.families = rulebook.vocabulary.families
+        # family -> (member fact, its name in the family's mapping) for each member (_lookup)
+        self.members = {family: tuple((member, member[len(family) + 1:]) for member in members)
+                        for family, members in self.families.items()}
+        # table value name -> its value, as _lookup finds it (a name no fact or family takes)
+        families, facts = self.families, rulebook.facts
+        self.tabled = {name: entry.value for table_name, table in rulebook.tables.items()
+                       for key, entry in table.entries.items()
+                       for name in (f"{table_name}.{key}",)
+                       if name not in facts and name not in families and name not in rulebook.tables
+                       and rulebook.table_value(name) is entry}
+        # table name -> its values (what _lookup reads of a table no fact or family is named as)
+        self.tables = {name: table.values() for name, table in rulebook.tables.items()
+                       if name not in facts and name not in families}
+        self.priorities = {rule_id: rulebook.rule(rule_id).priority for rule_id in program.rules}  # resolve
         self.rulebook = rulebook
 
     def stored(self, store: dict[str, Any], facts: dict[str, Any]) -> tuple[list[dict[str, Any]], list[tuple | None]]:
@@ -118,12 +135,25 @@ class _Plan:
         the others (warnings raised, names no rule reads) would cost it work for nothing; the
         store, hence the trace and the report, keeps every fact."""
         tested = self.tested
-        named = []
+        pending: list[dict[str, Any]] = []
+        keys: list[tuple | None] = []
+        kept = _compiler._kept_facts
+        newer = kept.newer
         for name in sorted(facts):
             value = store[name] = facts[name]
-            if tested is None or name in tested:
-                named.append((name, value))
-        return keyed_facts(named)
+            if tested is None or name in tested:  # compiler.keyed_facts, in this same loop
+                kind = value.__class__
+                if kind is str or kind is bool or kind is int or (kind is float and value):
+                    key: tuple | None = (name, kind, value)  # as fact_key makes it
+                    fact = newer.get(key)
+                    if fact is None:
+                        fact = kept.get(key, encode_fact, name, value)
+                        newer = kept.newer  # a new generation, if the newer one was full
+                else:
+                    fact, key = keyed_fact(name, value)
+                pending.append(fact)
+                keys.append(key)
+        return pending, keys
 
     def fire(self, activations: list[Activation], stratum: int, step: int, store: dict[str, Any]
              ) -> tuple[list[Firing], dict[str, list[tuple[int, Any, str]]], set[str]]:
@@ -170,19 +200,9 @@ class _Plan:
         """What the fired rule concludes from the facts in `store`, and what its computations read."""
         rule, then = self.then[rule_id]
         read: dict[str, Any] = {}
-        families = self.families
-
-        def lookup(name: str) -> Any:
-            value = store.get(name, _MISSING)
-            if value is _MISSING or name in families:
-                value = _lookup(self.rulebook, store, name)
-            elif value.__class__ is tuple:
-                value = list(value)
-            read[name] = value
-            return value
-
+        lookup = self.reader(store, read)
         concluded: dict[str, Any] = {}
-        for fact, expression, value, fact_type, line in then:
+        for fact, expression, value, fact_type, line, check in then:
             if expression is not None:
                 try:
                     value = expression.evaluate(lookup)
@@ -196,8 +216,85 @@ class _Plan:
                         "fact": fact, "reason": str(error), "reason_fr": str(error)},
                         file=rule.file, line=line, rule=rule.id)) from None
             # One conclusion per fact in a rule: `set` and `add` are mappings, never mixed (loading)
-            concluded[fact] = normalise(fact_type, value, rule.id, rule.file, line)
+            checked = check(fact_type, value)
+            concluded[fact] = checked if checked is not _MISSING else normalise(fact_type, value, rule.id, rule.file,
+                                                                                 line)
         return concluded, read
+
+    def reader(self, store: dict[str, Any], read: dict[str, Any]) -> Callable[[str], Any]:
+        """What an expression reads of `store` by name (_lookup's answer, its usual cases first:
+        the family, fact, table value or table, each found once for the program), each noted in `read`."""
+        family_members, tabled, tables = self.members, self.tabled, self.tables
+
+        def lookup(name: str) -> Any:
+            members = family_members.get(name)
+            if members is not None:
+                value = {}
+                for member, short in members:
+                    if member in store:
+                        value[short] = store[member]
+            else:
+                value = store.get(name, _MISSING)
+                if value is _MISSING:
+                    value = tabled.get(name, _MISSING)  # a table's value: the same for every sheet
+                    if value is _MISSING:
+                        whole = tables.get(name)  # a whole table: a mapping of its own for each reading
+                        value = dict(whole) if whole is not None else _lookup(self.rulebook, store, name)
+                elif value.__class__ is tuple:
+                    value = list(value)
+            read[name] = value
+            return value
+
+        return lookup
+
+
+def _check_kind(fact: FactType) -> str:
+    """Which of _CHECKS takes a value computed for `fact`."""
+    if fact.kind == NUMBER:
+        return "integer" if fact.integer else "number"
+    return fact.kind if fact.kind in (LIST, TEXT) else "bool"
+
+
+def _integer(fact: FactType, value: Any) -> Any:
+    kind = value.__class__
+    if kind is int and -_INT64 <= value < _INT64:
+        return value
+    if kind is float and value.is_integer():  # finite too
+        return int(value)
+    return _MISSING
+
+
+def _number(fact: FactType, value: Any) -> Any:
+    kind = value.__class__
+    if kind is float and value - value == 0.0:  # finite
+        return round(value, 6) + 0.0
+    if kind is int and -_INT64 <= value < _INT64:
+        return round(float(value), 6) + 0.0
+    return _MISSING
+
+
+def _listed(fact: FactType, value: Any) -> Any:
+    kind, choices = value.__class__, fact.choices
+    if kind is not tuple and kind is not list:
+        return _MISSING
+    for item in value:
+        if item.__class__ is not str or (choices and item not in choices):
+            return _MISSING
+    return tuple(value)
+
+
+def _text(fact: FactType, value: Any) -> Any:
+    return value if value.__class__ is str and (not fact.choices or value in fact.choices) else _MISSING
+
+
+def _truth(fact: FactType, value: Any) -> Any:
+    return value if value.__class__ is bool else _MISSING
+
+
+# What compiler.normalise gives for the usual values of each kind of fact, without its chain of
+# tests; _MISSING for any other value (normalise decides, and words the error).
+_INT64 = 2**63
+_CHECKS = {"integer": _integer, "number": _number, LIST: _listed, TEXT: _text, "bool": _truth}
 
 
 def conclude(program: Program, rule_id: str, store: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -224,8 +321,10 @@ def _lookup(rulebook: RuleBook, store: dict[str, Any], name: str) -> Any:
 
 
 def resolve(rulebook: RuleBook, proposals: dict[str, list[tuple[int, Any, str]]],
-             derivations: dict[str, Derivation], added: set[str]) -> tuple[dict[str, Any], dict[tuple[int, str], str]]:
-    """Settle each fact concluded in this stratum: sum for `add`, else agreement or priority."""
+             derivations: dict[str, Derivation], added: set[str], priorities: dict[str, int] | None = None
+             ) -> tuple[dict[str, Any], dict[tuple[int, str], str]]:
+    """Settle each fact concluded in this stratum: sum for `add`, else agreement or priority
+    (`priorities`: each rule's, else asked of the rule book)."""
     new_facts: dict[str, Any] = {}
     overruled: dict[tuple[int, str], str] = {}
     for name in sorted(proposals):
@@ -241,9 +340,9 @@ def resolve(rulebook: RuleBook, proposals: dict[str, list[tuple[int, Any, str]]]
             new_facts[name] = int(total) if fact_type.integer else total
             derivations[name] = Derivation(name, new_facts[name], tuple(step for step, _, _ in entries))
             continue
-        top = max(rulebook.rule(rule_id).priority for _, _, rule_id in entries)
-        winners = [(step, value, rule_id) for step, value, rule_id in entries
-                   if rulebook.rule(rule_id).priority == top]
+        priority = priorities.__getitem__ if priorities is not None else lambda rule_id: rulebook.rule(rule_id).priority
+        top = max(priority(rule_id) for _, _, rule_id in entries)
+        winners = [(step, value, rule_id) for step, value, rule_id in entries if priority(rule_id) == top]
         distinct = {value for _, value, _ in winners}  # normalised: lists are tuples
         if len(distinct) > 1:
             first = winners[0]

@@ -39,6 +39,9 @@ class ExpressionError(Exception):
 
 
 def _number(value: Any) -> float | int:
+    kind = value.__class__
+    if kind is float or kind is int:  # the usual case, without the tests below
+        return value
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ExpressionError("expr-not-number", value=repr(value))
     return value
@@ -83,12 +86,19 @@ def _written(value: int | float) -> tuple[str, int, int]:
 
 
 def _count(items: Any) -> int:
-    return len(_items(items))
+    return len(_sequence(items))
 
 
 def _items(value: Any) -> list:
     if isinstance(value, (list, tuple)):
         return list(value)
+    raise ExpressionError("expr-not-list", value=repr(value))
+
+
+def _sequence(value: Any) -> list | tuple:
+    """`value` itself where _items would copy it: for reading only."""
+    if isinstance(value, (list, tuple)):
+        return value
     raise ExpressionError("expr-not-list", value=repr(value))
 
 
@@ -101,13 +111,13 @@ def _scores(table: Any) -> Mapping[str, Any]:
 def _total(table: Any, keys: Any) -> float | int:
     """Sum of the table's values for these keys (a key missing from the table counts 0)."""
     scores = _scores(table)
-    return sum(_number(scores.get(key, 0)) for key in _items(keys))
+    return sum(_number(scores.get(key, 0)) for key in _sequence(keys))
 
 
 def _rank(keys: Any, table: Any) -> list:
     """Keys sorted by their value in the table, highest first; ties keep the given order."""
     scores = _scores(table)
-    items = _items(keys)
+    items = _sequence(keys)
     return sorted(items, key=lambda key: -_number(scores.get(key, 0)))
 
 
@@ -122,7 +132,7 @@ def _affordable(keys: Any, costs: Any, budget: Any) -> list:
     table = _scores(costs)
     left = _number(budget)
     kept = []
-    for key in _items(keys):
+    for key in _sequence(keys):
         cost = _number(table.get(key, 0))
         if cost <= left:
             kept.append(key)
@@ -139,7 +149,7 @@ def _how_many_fit(keys: Any, costs: Any, budget: Any) -> int:
     table = _scores(costs)
     left = _number(budget)
     fitted = 0
-    for cost in sorted(_number(table.get(key, 0)) for key in _items(keys)):
+    for cost in sorted(_number(table.get(key, 0)) for key in _sequence(keys)):
         if cost > left:
             break
         left -= cost
@@ -148,8 +158,8 @@ def _how_many_fit(keys: Any, costs: Any, budget: Any) -> int:
 
 
 def _within(keys: Any, kept: Any) -> list:
-    kept_items = _items(kept)
-    return [key for key in _items(keys) if key in kept_items]
+    kept_items = _sequence(kept)
+    return [key for key in _sequence(keys) if key in kept_items]
 
 
 def _first(keys: Any, n: Any) -> list:
@@ -159,15 +169,15 @@ def _first(keys: Any, n: Any) -> list:
 def _union(*lists: Any) -> list:
     seen: list = []
     for items in lists:
-        for item in _items(items):
+        for item in _sequence(items):
             if item not in seen:
                 seen.append(item)
     return seen
 
 
 def _without(keys: Any, removed: Any) -> list:
-    removed_items = _items(removed)
-    return [key for key in _items(keys) if key not in removed_items]
+    removed_items = _sequence(removed)
+    return [key for key in _sequence(keys) if key not in removed_items]
 
 
 def _min(*values: Any) -> Any:
@@ -218,8 +228,8 @@ _COMPARE: dict[type, Callable[[Any, Any], bool]] = {
     ast.GtE: lambda a, b: a >= b,
     ast.Eq: lambda a, b: a == b,
     ast.NotEq: lambda a, b: a != b,
-    ast.In: lambda a, b: a in _items(b),
-    ast.NotIn: lambda a, b: a not in _items(b),
+    ast.In: lambda a, b: a in _sequence(b),
+    ast.NotIn: lambda a, b: a not in _sequence(b),
 }
 _CONSTANT_NAMES = {"true": True, "false": False, "True": True, "False": False}
 
