@@ -218,3 +218,54 @@ def test_a_list_of_names_is_a_key_as_its_items_would_be_one_by_one() -> None:
     assert _frozen([Named("a")]) is _MISSING  # not a plain str: not a key
     assert _frozen(["a", 1]) == (list, ((str, "a"), (int, 1)))
     assert _frozen([["a"]]) == (list, ((list, ((str, "a"),)),))
+
+
+def test_a_read_is_keyed_as_its_value_frozen_whole() -> None:
+    """_read_part takes the usual values (texts, yes/no, numbers, none, lists of names) at once:
+    the part _frozen gives the value; what _frozen cannot key is no part (rendered every time)."""
+    from advise.explain.because import _MISSING, _frozen, _read_part
+
+    class Named(str):
+        pass
+
+    values = ["tpe", "", Named("x"), True, False, 0, 1, -3, 10**30, None, 0.0, -0.0, 1.5, float("nan"),
+              float("inf"), -float("inf"), 2.0, ["facebook", "x"], ("facebook",), [], (), ["a"] * 64,
+              ["a"] * 65, [Named("a")], ["a", 1], [["a"]], {"a": 1, "b": [1.5]}, {1: "a"}, object(), {"a": object()}]
+    for value in values:
+        frozen = _frozen(value)
+        for read, variables in ((("v",), {"v": value}), (("m", "v"), {"m": {"v": value}})):
+            found = _read_part(read, variables)
+            assert found == (None if frozen is _MISSING else frozen), value
+            assert found is None or repr(found) == repr(frozen)  # -0.0 and 0.0, 1 and True apart
+    assert _read_part(("m", "v"), {"m": {}}) is _MISSING  # absent: the rendering decides
+    assert _read_part(("m", "items"), {"m": {"items": 1}}) is None  # the mapping's method
+    assert _read_part(("nowhere",), {}) is None
+
+
+def test_the_context_of_the_texts_nests_as_before_when_a_fact_is_also_a_mapping() -> None:
+    """Names where a fact is also the path of other facts are nested step by step as before
+    (the fact's own mapping takes the others); every other set of names at once."""
+    from advise.explain.because import _Nesting, _context_plan, fact_context
+
+    class Book:
+        tables: dict[str, Any] = {}
+
+    made = fact_context({"a": {"x": 1}, "a.b": 2, "c": (1,)}, Book())
+    assert made == _plain_fact_context({"a": {"x": 1}, "a.b": 2, "c": (1,)}, Book()) == {"a": {"x": 1, "b": 2}, "c": [1]}
+    assert not isinstance(_context_plan({"a": 1, "a.b": 2}), _Nesting)
+    assert isinstance(_context_plan({"a.c": 1, "a.b": 2}), _Nesting)
+    assert not isinstance(_context_plan({"only": 1}), _Nesting)
+
+
+def test_the_tables_of_the_texts_are_the_rule_books_values_made_once(advisor: Advisor) -> None:
+    """Each report's context reads the rule book's tables' values, made once per rule book."""
+    from pathlib import Path
+
+    from advise.explain.because import fact_context
+    from advise.sheet.facts import load_fact_sheet
+
+    examples = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.yaml"))
+    contexts = [fact_context(advisor.run(load_fact_sheet(path)).trace.facts, advisor.rulebook) for path in examples[:2]]
+    for name, table in advisor.rulebook.tables.items():
+        assert contexts[0][name] == table.values()
+        assert contexts[0][name] is contexts[1][name]

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import marshal
 import types
+from itertools import compress, repeat
+from operator import itemgetter
 from typing import Any, Callable
 
 import jinja2
@@ -33,29 +35,85 @@ register_messages({
 
 def fact_context(trace_facts: dict[str, Any], rulebook: RuleBook) -> dict[str, Any]:
     """Dotted facts as nested mappings, so templates write {{ resources.weekly_hours }}."""
-    context: dict[str, Any] = {}
-    mappings = [context]  # the mappings made so far, in the order made (_context_plan)
-    for name, parent, key in _context_plan(trace_facts):
-        if name is None:
-            mappings.append(mappings[parent].setdefault(key, {}))
-        else:
-            value = trace_facts[name]
-            mappings[parent][key] = list(value) if isinstance(value, tuple) else value
-    for table_name, table in rulebook.tables.items():
-        context[table_name] = table.values()
+    plan = _context_plan(trace_facts)
+    if type(plan) is _Nesting:
+        context = plan.nest(trace_facts)
+    else:
+        context = {}
+        mappings = [context]  # the mappings made so far, in the order made (_context_plan)
+        for name, parent, key in plan:
+            if name is None:
+                mappings.append(mappings[parent].setdefault(key, {}))
+            else:
+                value = trace_facts[name]
+                mappings[parent][key] = list(value) if isinstance(value, tuple) else value
+    context.update(_TABLES.get(rulebook))  # each table's values, made once per rule book
     return context
+
+
+class _Nesting:
+    """A plan of _context_plan carried out mapping by mapping, each made at once from its
+    keys and values (innermost first), for names where no fact is also a mapping's path (the
+    plan's steps then only ever put a key once in a mapping made by the plan)."""
+
+    __slots__ = ("facts", "tuples", "mappings")
+
+    def __init__(self, steps: tuple[tuple[str | None, int, str], ...]):
+        names = [name for name, _, _ in steps if name is not None]
+        self.facts = itemgetter(*names)  # the facts' values, in the order of the steps (at least two)
+        # the values of the facts, then the mappings but the context: where each mapping's keys' values are
+        # (mapping m > 0 is made (len(steps) - len(names)) - m mappings after the innermost: nest's order)
+        entries: list[tuple[list[str], list[int]]] = [([], [])]
+        fact, last = 0, len(steps) - 1
+        for name, parent, key in steps:
+            entries[parent][0].append(key)
+            if name is None:
+                entries[parent][1].append(last - len(entries) + 1)
+                entries.append(([], []))
+            else:
+                entries[parent][1].append(fact)
+                fact += 1
+        self.tuples = range(len(names))
+        self.mappings = tuple((tuple(keys), itemgetter(*places) if len(places) > 1 else _one(places[0]))
+                              for keys, places in entries)
+
+    def nest(self, trace_facts: dict[str, Any]) -> dict[str, Any]:
+        values = list(self.facts(trace_facts))
+        for place in compress(self.tuples, map(isinstance, values, repeat(tuple))):
+            values[place] = list(values[place])
+        mappings = self.mappings
+        for keys, found in mappings[:0:-1]:  # the innermost first: a mapping is made after its parent
+            values.append(dict(zip(keys, found(values))))
+        context = dict(zip(mappings[0][0], mappings[0][1](values)))
+        return context
+
+
+def _one(place: int) -> Callable[[list[Any]], tuple[Any]]:
+    return lambda values: (values[place],)
+
+
+class _TableValues(dict):  # type: ignore[type-arg]
+    """Each knowledge table's values (table.values()), by table name, made once per rule book:
+    every report's context reads the same dicts (the sandbox never lets a text change one)."""
+
+    def __init__(self, rulebook: RuleBook):
+        super().__init__((name, table.values()) for name, table in rulebook.tables.items())
+
+
+_TABLES: PerRuleBook[_TableValues] = PerRuleBook(_TableValues)
 
 
 # The names of a trace's facts, sorted and split at their dots: the same few sets of names
 # come again and again (12 over 1,000 generated sheets), each is worked out once.
-_PLANS: dict[tuple[str, ...], tuple[tuple[str | None, int, str], ...]] = {}
+_PLANS: dict[tuple[str, ...], "tuple[tuple[str | None, int, str], ...] | _Nesting"] = {}
 _PLANS_KEPT = 64
 
 
-def _context_plan(trace_facts: dict[str, Any]) -> tuple[tuple[str | None, int, str], ...]:
+def _context_plan(trace_facts: dict[str, Any]) -> "tuple[tuple[str | None, int, str], ...] | _Nesting":
     """How fact_context nests the facts, in the order of their names: (None, parent, key)
     makes the mapping `key` in the mapping numbered `parent` (0 is the context; each one made
-    takes the next number), (name, parent, key) puts the fact there."""
+    takes the next number), (name, parent, key) puts the fact there; as a _Nesting when it
+    can be carried out mapping by mapping."""
     names = tuple(trace_facts)
     plan = _PLANS.get(names)
     if plan is None:
@@ -70,6 +128,9 @@ def _context_plan(trace_facts: dict[str, Any]) -> tuple[tuple[str | None, int, s
                     steps.append((None, numbers[path[:-1]], parts[depth - 1]))
             steps.append((name, numbers[tuple(parts[:-1])], parts[-1]))
         plan = tuple(steps)
+        facts = sum(1 for name, _, _ in plan if name is not None)
+        if facts >= 2 and not any(tuple(name.split(".")) in numbers for name in names):
+            plan = _Nesting(plan)  # no fact is also a mapping: each mapping made at once
         if len(_PLANS) >= _PLANS_KEPT:
             _PLANS.clear()
         _PLANS[names] = plan
@@ -139,23 +200,33 @@ class Because:
         reads_by_rule, texts = self.reads, self.texts
 
         def render(rule: Rule) -> str:
-            text = rule.because[lang]
+            rule_id = rule.id
             try:
-                reads = reads_by_rule.get(rule.id, _UNKNOWN)
+                reads = reads_by_rule.get(rule_id, _UNKNOWN)
                 if reads is _UNKNOWN:
+                    text = rule.because[lang]
                     known = self.known_reads.get(text, _UNKNOWN)
-                    reads = reads_by_rule[rule.id] = reads_of(environment, text) if known is _UNKNOWN else known
-                key = None if reads is None else (rule.id, values_read(reads, variables, parts))
-                if key is not None and key[1] is not None:
-                    found = texts.newer.get(key)
-                    if found is not None:
-                        return found
-                    found = texts.older.get(key)
-                    if found is not None:
-                        texts.keep(key, found)  # asked again: back into the newer generation
-                        return found
-                else:
-                    key = None
+                    reads = reads_by_rule[rule_id] = reads_of(environment, text) if known is _UNKNOWN else known
+                key = None
+                if reads is not None:
+                    values = []
+                    for read in reads:  # values_read(reads, variables, parts), without a call per text
+                        part = parts.get(read, _UNKNOWN)
+                        if part is _UNKNOWN:
+                            part = parts[read] = _read_part(read, variables)
+                        if part is None:
+                            break
+                        values.append(part)
+                    else:
+                        key = (rule_id, tuple(values))
+                        found = texts.newer.get(key)
+                        if found is not None:
+                            return found
+                        found = texts.older.get(key)
+                        if found is not None:
+                            texts.keep(key, found)  # asked again: back into the newer generation
+                            return found
+                text = rule.because[lang]
                 template = self.cache.get(rule.id) or self._compile(text)
                 self.cache[rule.id] = template
                 rendered = typography(str(environment.render(template, variables, shared=True)).strip(), lang)
@@ -193,6 +264,7 @@ _MISSING = ("missing",)
 _UNKNOWN = ("unknown",)
 _ITEMS_KEPT = 64  # a value read with more items than this is not a key: rendered every time
 _ONLY_STR = frozenset({str})  # a list whose items' types are all in it is a list of names
+_STR_TYPES = (str,) * _ITEMS_KEPT  # zipped with a list of names (at most _ITEMS_KEPT): each (str, name)
 
 
 def _frozen(value: Any, depth: int = 0) -> Any:
@@ -249,6 +321,13 @@ def _read_part(read: tuple[Any, ...], variables: dict[str, Any]) -> Any:
         value = value.get(part, _MISSING)
         if value is _MISSING:
             return _MISSING
+    kind = type(value)
+    if kind is str or kind is bool or kind is int or value is None:  # _frozen's, without a call (most reads)
+        return (kind, value)
+    if kind is float:
+        return (kind, value.hex())
+    if (kind is list or kind is tuple) and len(value) <= _ITEMS_KEPT and _ONLY_STR.issuperset(map(type, value)):
+        return (kind, tuple(zip(_STR_TYPES, value)))  # names: each (str, name), as _frozen makes it
     frozen = _frozen(value)
     return None if frozen is _MISSING else frozen
 
