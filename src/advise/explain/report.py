@@ -20,6 +20,7 @@ advise.explain.whynot, advise.explain.whatif) use it too.
 from __future__ import annotations
 
 import datetime
+from operator import eq
 from typing import TYPE_CHECKING, Any, Iterable
 
 from ..advisor import Result
@@ -69,7 +70,7 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
     position = {firing.step: index for index, firing in enumerate(ordered)}  # where the argument tells it
 
     # Every step numbered as in the trace (step_numbers): the numbers of a bit set's steps are its steps.
-    as_numbered = all(step == number for step, number in number_of.items())
+    as_numbered = all(map(eq, number_of, number_of.values()))
 
     def numbers(steps: Iterable[int]) -> tuple[int, ...]:
         return tuple(sorted([number_of[step] for step in steps]))
@@ -78,7 +79,8 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
         """numbers(steps_in(mask))."""
         return steps_of(mask) if as_numbered else numbers(steps_in(mask))
 
-    premises_of = {firing.step: _premises(firing) for firing in trace.firings}  # built once each
+    # each firing's premises, built once (not for JSON: it writes them from the firing itself)
+    premises_of = {firing.step: _premises(firing) for firing in trace.firings} if not for_json else None
     reach = support_closure(trace, rulebook, premises_of)  # what each step builds on (supporting_steps)
 
     def support(steps: Iterable[int]) -> tuple[int, ...]:
@@ -145,7 +147,6 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
         found_words = rule_words.get(rule_id)
         if found_words is None:
             found_words = book.rule_words(rules[rule_id])
-        fired = premises_of[firing.step]
         number = number_of[firing.step]
         if for_json:  # nothing worded: the JSON writes a step's facts from its firing (step.raw)
             steps_by_firing[firing.step] = Step(
@@ -153,6 +154,7 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
                 found_words[3], dict(firing.overruled) if firing.overruled else {}, firing, number, (), (),
                 numbered(reach[firing.step]))
             continue
+        fired = premises_of[firing.step]  # type: ignore[index]
         keys: list[str] | None = None  # the networks of the step, for the whole tables it read
         worded_premises = []
         for name, value in fired.items():

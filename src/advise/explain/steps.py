@@ -22,7 +22,8 @@ def raised(trace: Trace, prefix: str) -> list[tuple[str, Any]]:
 def reading_order(rulebook: RuleBook, trace: Trace) -> list[Firing]:
     """Firings in the report's order: by theme (the rule base's order), then as they fired."""
     rank = _index(rulebook).rank
-    return sorted(trace.firings, key=lambda firing: (rank[firing.rule], firing.step))
+    # the firings are in step order (Trace.firing): a stable sort by theme alone keeps it
+    return sorted(trace.firings, key=lambda firing: rank[firing.rule])
 
 
 def step_numbers(trace: Trace) -> dict[int, int]:
@@ -65,7 +66,8 @@ def support_closure(trace: Trace, rulebook: RuleBook,
                     premises: dict[int, dict[str, Any]] | None = None) -> dict[int, int]:
     """For every firing, the firings it builds on, transitively (as supporting_steps), as a
     bit set: bit `s` is set when it builds on step `s`. Computed once for all the firings of
-    a trace; `premises`, each firing's premises if already at hand.
+    a trace; `premises`, each firing's premises if already at hand (else the names it matched,
+    then those it read: the same names, without building its premises).
 
     The usual case is one pass in firing order, every firing building on earlier ones only:
     then what a fact adds to a bit set (the steps that concluded it and what they build on)
@@ -78,20 +80,22 @@ def support_closure(trace: Trace, rulebook: RuleBook,
     adds: dict[str, int] = {}  # fact -> its steps and what they build on
     for firing in trace.firings:
         mask = 0
-        for name in (premises[firing.step] if premises is not None else firing.premises):
-            part = adds.get(name)
-            if part is None:
-                part = 0
-                for member in families.get(name, (name,)):
-                    derivation = derivations.get(member)
-                    if derivation is not None:
-                        for other in derivation.steps:
-                            known = reach.get(other)
-                            if known is None:  # a later firing (or itself): not known yet
-                                return _support_fixpoint(trace, rulebook, premises)
-                            part |= (1 << other) | known
-                adds[name] = part
-            mask |= part
+        for names in ((premises[firing.step],) if premises is not None else
+                      (firing.matched, firing.read) if firing.read else (firing.matched,)):
+            for name in names:
+                part = adds.get(name)
+                if part is None:
+                    part = 0
+                    for member in families.get(name, (name,)):
+                        derivation = derivations.get(member)
+                        if derivation is not None:
+                            for other in derivation.steps:
+                                known = reach.get(other)
+                                if known is None:  # a later firing (or itself): not known yet
+                                    return _support_fixpoint(trace, rulebook, premises)
+                                part |= (1 << other) | known
+                    adds[name] = part
+                mask |= part
         reach[firing.step] = mask
     return reach
 
@@ -104,7 +108,7 @@ def _support_fixpoint(trace: Trace, rulebook: RuleBook,
     direct: list[tuple[int, tuple[int, ...]]] = []
     for firing in trace.firings:
         found: list[int] = []
-        names = premises[firing.step] if premises is not None else firing.premises
+        names = premises[firing.step] if premises is not None else (*firing.matched, *firing.read)
         for name in names:
             for member in families.get(name, (name,)):
                 derivation = derivations.get(member)
