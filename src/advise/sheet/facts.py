@@ -393,9 +393,8 @@ class _Validator:
         lines: dict[str, int] = {}
         given: set[str] = set()
         marks = self.positions.marks  # a field's own line, most often (else its nearest ancestor's)
-        for name, spec in SHEET_FIELDS.items():
+        for name, spec, check, field_path, section, key in _FIELDS:
             facts[name] = spec.default
-            field_path, section, key = _FIELD_PATHS[name]
             container = containers[section]
             if container is None:
                 continue
@@ -404,7 +403,7 @@ class _Validator:
                 if spec.required:
                     self.report("missing-field", section, name)
                 continue
-            facts[name] = self.value(spec, value, field_path)
+            facts[name] = check(self, spec, value, field_path)  # what self.value(spec, value, field_path) does
             given.add(name)
             mark = marks.get(field_path)
             line = mark[0] if mark is not None else self.positions.line(field_path)
@@ -525,6 +524,8 @@ class _Validator:
 
 _CHECKS = {"bool": _Validator._bool, "number": _Validator._number, "text": _Validator._text,
            "choice": _Validator._choice, "list": _Validator._list}
+# Each field with its check, path, section and key, found once for every sheet.
+_FIELDS = tuple((name, spec, _CHECKS[spec.type], *_FIELD_PATHS[name]) for name, spec in SHEET_FIELDS.items())
 
 
 def _and(names: list[str]) -> Text:
