@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime
 from operator import eq
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from ..advisor import Result
 from ..kept import PerRuleBook
@@ -75,9 +75,10 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
     def numbers(steps: Iterable[int]) -> tuple[int, ...]:
         return tuple(sorted([number_of[step] for step in steps]))
 
-    def numbered(mask: int) -> tuple[int, ...]:
-        """numbers(steps_in(mask))."""
-        return steps_of(mask) if as_numbered else numbers(steps_in(mask))
+    # numbers(steps_in(mask)) of a bit set: its steps themselves when numbered as in the trace
+    # (steps_of, called as it is: some 30 a report)
+    numbered: Callable[[int], tuple[int, ...]] = steps_of if as_numbered else (
+        lambda mask: numbers(steps_in(mask)))
 
     # each firing's premises, built once (not for JSON: it writes them from the firing itself)
     premises_of = {firing.step: _premises(firing) for firing in trace.firings} if not for_json else None
@@ -142,6 +143,7 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
     book = _BOOKS.get(rulebook, lang)
     rule_words = book.rules
     steps_by_firing: dict[int, Step] = {}
+    by_theme: dict[str, list[Step]] = {}  # each theme's steps, in reading order
     for firing in ordered:
         rule_id = firing.rule
         found_words = rule_words.get(rule_id)
@@ -149,10 +151,11 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
             found_words = book.rule_words(rules[rule_id])
         number = number_of[firing.step]
         if for_json:  # nothing worded: the JSON writes a step's facts from its firing (step.raw)
-            steps_by_firing[firing.step] = Step(
+            step = steps_by_firing[firing.step] = Step(
                 firing.step, found_words[0], found_words[1], found_words[2], said[firing.step], (), (),
                 found_words[3], dict(firing.overruled) if firing.overruled else {}, firing, number, (), (),
                 numbered(reach[firing.step]))
+            by_theme.setdefault(found_words[2], []).append(step)
             continue
         fired = premises_of[firing.step]  # type: ignore[index]
         keys: list[str] | None = None  # the networks of the step, for the whole tables it read
@@ -174,12 +177,13 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
                        for name in firing.absent) if firing.absent else ()
         overruled_by = tuple((words.label(fact), winner, rulebook.rule(winner).title[lang])
                              for fact, winner in firing.overruled.items()) if firing.overruled else ()
-        steps_by_firing[firing.step] = Step(  # step, rule, title, theme, because, premises, concluded, sources,
-            # overruled, raw, number, absent, overruled_by, support: by position (a report makes ~22)
+        step = steps_by_firing[firing.step] = Step(  # step, rule, title, theme, because, premises, concluded,
+            # sources, overruled, raw, number, absent, overruled_by, support: by position (a report makes ~22)
             firing.step, found_words[0], found_words[1], found_words[2], said[firing.step], premises, concluded,
             found_words[3], dict(firing.overruled) if firing.overruled else {}, firing, number, absent, overruled_by,
             numbered(reach[firing.step]))
-    steps = tuple(steps_by_firing[firing.step] for firing in trace.firings)
+        by_theme.setdefault(found_words[2], []).append(step)
+    steps = tuple([steps_by_firing[firing.step] for firing in trace.firings])
 
     items: dict[str, list[Item]] = {"warning": [], "recommendation": []}
     # Warnings and recommendations in the order the argument reaches them (raised(), in one pass:
@@ -201,10 +205,6 @@ def build_report(result: Result, lang: str, *, hints: "Hints | None" = None, wha
                 tuple([steps_by_firing[s].rule for s in item_steps]), item_steps, numbers(item_steps),
                 support(item_steps), tuple([hint_view(words, hint) for hint in item_hints]) if item_hints else ()))
 
-    by_theme: dict[str, list[Step]] = {}  # each theme's steps, in reading order
-    for firing in ordered:
-        step = steps_by_firing[firing.step]
-        by_theme.setdefault(step.theme, []).append(step)
     themes = []
     for theme in book.themes:  # in the vocabulary's order
         if by_theme.get(theme.id):
