@@ -451,3 +451,26 @@ def test_five_thousand_sheets_through_one_advisor() -> None:
     again = advisor.run(fact_sheet_from_mapping(base))
     fresh = Advisor(RULES).run(fact_sheet_from_mapping(base))
     assert again.facts == fresh.facts
+
+
+def test_a_batch_makes_every_report_with_the_templates_as_it_started(tmp_path: Path) -> None:
+    """A template edited while a batch runs changes none of its reports: they stay alike."""
+    templates = tmp_path / "explanations"
+    shutil.copytree(ROOT / "explanations", templates)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a.yaml", "b.yaml", "c.yaml"):
+        shutil.copy(EXAMPLES / "fleuriste.yaml", folder / name)
+    template = templates / "report.txt.j2"
+
+    def edit(done: int) -> None:  # after the first report
+        if "EDITED" not in template.read_text(encoding="utf-8"):
+            template.write_text("EDITED\n" + template.read_text(encoding="utf-8"), encoding="utf-8")
+            later = template.stat().st_mtime + 10
+            os.utime(template, (later, later))
+
+    result = run_batch([folder], tmp_path / "out", jobs=1, templates_dir=templates, progress=edit)
+    texts = [(tmp_path / "out" / name).read_text(encoding="utf-8") for name in ("a.txt", "b.txt", "c.txt")]
+    assert result.exit_code == 0 and "EDITED" in template.read_text(encoding="utf-8")
+    assert not any("EDITED" in text for text in texts)
+    assert texts[0] == texts[2].replace("c.yaml", "a.yaml")  # alike, but for the sheet's name

@@ -273,7 +273,7 @@ class _Worker:
         from .render.renderer import Renderer
 
         self.advisor = Advisor(rules_dir, cache=True)
-        self.renderer = Renderer(templates_dir or default_templates_dir())
+        self.renderer = Renderer(templates_dir or default_templates_dir(), reload=False)  # templates as at the start
         self.fmt, self.lang, self.out_dir, self.hints = fmt, lang, out_dir, hints
         self.with_sheet = with_sheet  # False: JSON reports leave the answers out (--no-sheet)
         self.audience, self.consultant, self.date = signing  # who reads, who signs, the date

@@ -527,3 +527,21 @@ def test_one_renderer_keeps_each_rule_bases_names(tmp_path: Path) -> None:
         environment = renderer.environment(Advisor(rules).rulebook.vocabulary, "en")
         shown.append(environment.render(environment.from_string("{{ ['facebook'] | platforms }}"), {}))
     assert shown == ["Facebook", "Meta Facebook"]
+
+
+def test_a_renderer_that_does_not_reload_keeps_its_templates_as_first_read(tmp_path: Path) -> None:
+    """A server's renderer (the default) reads a template again once its file changed; a
+    batch's (reload=False) keeps it as first read, so that all its reports are alike."""
+    from advise.sheet.facts import load_fact_sheet
+
+    folder = _copy_templates(tmp_path)
+    report = build_report(Advisor().run(load_fact_sheet(EXAMPLES / "fleuriste.yaml")), "fr")
+    reloading, kept = Renderer(folder), Renderer(folder, reload=False)
+    before = reloading.render(report, "text")
+    assert kept.render(report, "text") == before
+    template = folder / "report.txt.j2"
+    template.write_text("EDITED\n" + template.read_text(encoding="utf-8"), encoding="utf-8")
+    later = template.stat().st_mtime + 10
+    os.utime(template, (later, later))
+    assert reloading.render(report, "text").startswith("EDITED")
+    assert kept.render(report, "text") == before

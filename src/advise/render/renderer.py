@@ -140,8 +140,12 @@ def typeset(text: str, fmt: str, lang: str) -> str:
 class Renderer:
     """Templates, the report's words and the glossary, loaded once, for any number of reports."""
 
-    def __init__(self, templates_dir: str | os.PathLike[str]):
+    def __init__(self, templates_dir: str | os.PathLike[str], *, reload: bool = True):
+        """`reload`: each report reads a template again if its file changed (a server whose
+        templates a consultant edits); False: as first read, for the renderer's life (a
+        batch: its reports alike, without a look at the files for each)."""
         self.directory = Path(templates_dir)
+        self.reload = reload
         # Read and checked once, then loaded from advise's private cache (advise.engine.cache).
         self.messages, self.glossary = cached_data(
             "texts", f"{self.directory}|{self.directory.resolve()}",
@@ -252,6 +256,7 @@ class Renderer:
                 lstrip_blocks=True,
                 keep_trailing_newline=True,
                 bytecode_cache=bytecode_cache(),
+                auto_reload=self.reload,
             )
             self._environments[key] = environment
         return self._environments[key]
