@@ -13,7 +13,8 @@ import advise.engine.compiler as compiler
 import advise.engine.durable as engine_module
 import advise.engine.durable_json as durable_json
 from advise.advisor import Advisor
-from advise.engine.compiler import encode_fact, fact_key, keyed_fact, keyed_facts
+from advise.engine import inference
+from advise.engine.compiler import encode_fact, fact_key, keyed_fact
 from advise.kept import TwoGenerations
 from advise.engine.durable import END_RULE, Engine, _state_fact_may_match
 from advise.sheet.facts import fact_sheet_from_mapping, load_fact_sheet
@@ -131,19 +132,23 @@ def test_a_keyed_fact_is_the_fact_encode_fact_makes_shared_and_bounded(monkeypat
         assert len(compiler._kept_facts) <= 2 * 5  # two generations
 
 
-def test_keyed_facts_are_the_keyed_fact_of_each_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
-    """keyed_facts, which a run uses for every batch, gives keyed_fact's facts and keys, the
-    same shared fact for a key, in the order given, through both generations of the store."""
+def test_a_run_gives_durable_the_keyed_fact_of_each_fact_in_name_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run's plan (inference._Plan.stored, used for every batch) gives keyed_fact's facts and
+    keys, the same shared fact for a key, in name order, through both generations of the store."""
     monkeypatch.setattr(compiler, "_kept_facts", TwoGenerations(5))
+    plan = inference._Plan(Advisor(None).program)
+    plan.tested = None  # every fact goes to durable
     rng = random.Random(6)
     for _ in range(200):
-        named = [(rng.choice(["a", "b.c", "d", "e"]),
-                  rng.choice([True, False, 1, 0, 1.0, 0.0, -0.0, "1", "", ["x", "y"], ("x",), 2.5, None, [1], 2**70]))
-                 for _ in range(rng.randrange(6))]
-        facts, keys = keyed_facts(named)
-        assert keys == [fact_key(name, value) for name, value in named]
-        assert facts == [encode_fact(name, value) for name, value in named]
-        for fact, (name, value) in zip(facts, named):
+        facts = {rng.choice(["a", "b.c", "d", "e"]):
+                 rng.choice([True, False, 1, 0, 1.0, 0.0, -0.0, "1", "", ["x", "y"], ("x",), 2.5, None, [1], 2**70])
+                 for _ in range(rng.randrange(6))}
+        store: dict[str, Any] = {}
+        pending, keys = plan.stored(store, facts)
+        named = sorted(facts.items())
+        assert store == facts and keys == [fact_key(name, value) for name, value in named]
+        assert pending == [encode_fact(name, value) for name, value in named]
+        for fact, (name, value) in zip(pending, named):
             assert [type(item) for item in fact.values()] == [type(item) for item in encode_fact(name, value).values()]
             if fact_key(name, value) is not None:
                 assert keyed_fact(name, value)[0] is fact

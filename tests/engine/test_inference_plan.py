@@ -1,7 +1,7 @@
 """What a run reads and concludes through its program's plan (advise.engine.inference._Plan)
 is what the general paths give: the checks of computed values (compiler.normalise), the
 reading of facts, families and tables (inference._lookup), the facts handed to durable
-(compiler.keyed_facts)."""
+(compiler.keyed_fact of each)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 
 from advise.advisor import Advisor
 from advise.engine import inference
-from advise.engine.compiler import keyed_facts, normalise
+from advise.engine.compiler import keyed_fact, normalise
 from advise.errors import RuleRunError
 from advise.rulebase import expressions
 from advise.rulebase.model import FactType
@@ -104,7 +104,7 @@ def test_an_expression_reads_what_lookup_finds(advisor: Advisor) -> None:
                 assert first("platform_hours") is not first("platform_hours")  # a table: a mapping of its own
 
 
-def test_the_facts_given_to_durable_are_keyed_facts_of_the_tested_in_name_order(advisor: Advisor) -> None:
+def test_the_facts_given_to_durable_are_the_keyed_fact_of_each_tested_in_name_order(advisor: Advisor) -> None:
     plan = inference.plan_of(advisor.program)
     for facts in _stores(advisor):
         shuffled = list(facts.items())
@@ -113,5 +113,5 @@ def test_the_facts_given_to_durable_are_keyed_facts_of_the_tested_in_name_order(
         pending, keys = plan.stored(store, dict(shuffled))
         assert store == facts and list(store) == sorted(facts)
         named = [(name, facts[name]) for name in sorted(facts) if plan.tested is None or name in plan.tested]
-        expected, expected_keys = keyed_facts(named)
-        assert pending == expected and keys == expected_keys
+        expected = [keyed_fact(name, value) for name, value in named]
+        assert pending == [fact for fact, _ in expected] and keys == [key for _, key in expected]

@@ -134,27 +134,6 @@ def keyed_fact(name: str, value: Any) -> tuple[dict, tuple | None]:
     return (fact if fact is not None else _kept_facts.get(key, encode_fact, name, value)), key
 
 
-def keyed_facts(named: list[tuple[str, Any]]) -> tuple[list[dict], list[tuple | None]]:
-    """`keyed_fact` of each (name, value), in order: the facts, and their keys (a sheet's every
-    fact goes through here: fact_key's usual cases inline, one look-up each)."""
-    facts: list[dict] = []
-    keys: list[tuple | None] = []
-    newer = _kept_facts.newer
-    for name, value in named:
-        kind = value.__class__
-        if kind is str or kind is bool or kind is int or (kind is float and value):
-            key: tuple | None = (name, kind, value)  # as fact_key makes it
-            fact = newer.get(key)
-            if fact is None:
-                fact = _kept_facts.get(key, encode_fact, name, value)
-                newer = _kept_facts.newer  # a new generation, if the newer one was full
-        else:
-            fact, key = keyed_fact(name, value)
-        facts.append(fact)
-        keys.append(key)
-    return facts, keys
-
-
 def stage_key(stratum: int) -> tuple:
     """What decides `encode_stage(stratum)` (a key unlike any of `fact_key`)."""
     return (STAGE, stratum)

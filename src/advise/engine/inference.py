@@ -130,7 +130,7 @@ class _Plan:
 
     def stored(self, store: dict[str, Any], facts: dict[str, Any]) -> tuple[list[dict[str, Any]], list[tuple | None]]:
         """`facts` put in `store`, and encoded for durable in one canonical order (by name), so
-        that firing order never depends on input order; with each its key (compiler.keyed_facts).
+        that firing order never depends on input order; with each its key (compiler.keyed_fact).
         Only the facts some rule's pattern tests (Program.tested_facts) are given to durable:
         the others (warnings raised, names no rule reads) would cost it work for nothing; the
         store, hence the trace and the report, keeps every fact."""
@@ -141,7 +141,7 @@ class _Plan:
         newer = kept.newer
         for name in sorted(facts):
             value = store[name] = facts[name]
-            if tested is None or name in tested:  # compiler.keyed_facts, in this same loop
+            if tested is None or name in tested:  # compiler.keyed_fact, its usual cases inline
                 kind = value.__class__
                 if kind is str or kind is bool or kind is int or (kind is float and value):
                     key: tuple | None = (name, kind, value)  # as fact_key makes it
