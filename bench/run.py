@@ -24,7 +24,9 @@
    minutes each time it creates a file, so reports written where a thousand were just
    deleted cost up to 0.4 ms more each, a cost of the bench, not of advise. What creating a
    report file costs in the bench's folder (temporary file, fsync, rename) is measured first
-   and shown beside the rates: `--work DIR` puts the bench's folder elsewhere.
+   and shown beside the rates: `--work DIR` puts the bench's folder elsewhere. The import
+   floor is timed just before and just after the timed batch runs and shown under the
+   table: on a shared host, the machine's speed moves from one minute to the next.
 4. `advise serve`: bench/serve.py's table, kept in bench/results.md between its markers
    (run it with --serve, or on its own); its p95 with hints is checked here against 100 ms.
 5. Scale of the rule base: the shipped rules plus generated ones, 100, 500 and 2,000
@@ -347,9 +349,12 @@ def batch(work: Path, small: int, large: int, repeats: int, jobs: int = 2) -> di
         return [str(ADVISE), "batch", str(few), "-o", str(fresh(f"out-{fmt}")), "--jobs", str(jobs), "--format", fmt]
 
     disk = file_cost(work)
+    floor = [str(PYTHON), "-c", FLOOR]
+    floor_before = statistics.median(measured(floor)[1] for _ in range(5))
     timed(command("text"))  # warm-up
     walls = [timed(command("text")) for _ in range(repeats)]
     json_walls = [timed(command("json")) for _ in range(repeats)]
+    floor_after = statistics.median(measured(floor)[1] for _ in range(5))
     result = {
         "sheets": small,
         "jobs": jobs,
@@ -359,6 +364,7 @@ def batch(work: Path, small: int, large: int, repeats: int, jobs: int = 2) -> di
         "cpu_per_sheet": batch_cpu(few, fresh("out-cpu"), "text"),
         "cpu_per_sheet_json": batch_cpu(few, fresh("out-cpu"), "json"),
         "file_cost": disk,
+        "floor_cpu": (floor_before, floor_after),  # the machine's speed around the timed runs
     }
     small_run = batch_run(few, fresh("out-small"), "text", jobs)
     large_run = batch_run(many, fresh("out-large"), "text", jobs)
@@ -493,6 +499,9 @@ WORDS = {
         "batch_result": "**{rate} sheets/s** (CPU per sheet in one process: {cpu}; creating a report file "
                         "in the bench's folder: {disk})",
         "per_s": ">= {target}/s",
+        "floor_at_batch": "The import floor took {before} of CPU just before the timed batch runs and {after} just "
+                          "after: the machine's speed at the time (on a shared host it moves by up to a quarter from "
+                          "one minute to the next, and the rates with it).",
         "memory": "peak memory of a worker, {small} against {large} sheets",
         "memory_result": "{rss_small} vs {rss_large}: **{growth}**",
         "within": "within {target}",
@@ -518,6 +527,9 @@ WORDS = {
         "batch_result": "**{rate} fiches/s** (CPU par fiche dans un seul processus : {cpu} ; créer un fichier "
                         "de rapport dans le dossier du banc : {disk})",
         "per_s": ">= {target}/s",
+        "floor_at_batch": "Le plancher d'imports a pris {before} de CPU juste avant les lots chronométrés et {after} "
+                          "juste après : la vitesse de la machine à ce moment (sur un hôte partagé, elle varie "
+                          "jusqu'à un quart d'une minute à l'autre, et les débits avec elle).",
         "memory": "mémoire maximale d'un processus, {small} fiches contre {large}",
         "memory_result": "{rss_small} contre {rss_large} : **{growth}**",
         "within": "moins de {target}",
@@ -587,6 +599,9 @@ def summary_table(starts: list[dict], batch_result: dict | None, hints_result: d
             + _met(serve["with"]["p95_ms"] < TARGETS["serve_p95_ms"], lang) + " |")
     else:
         lines.append("| " + w["serve"].format(when="-") + f" | {w['serve_missing']} | {target} | |")
+    if batch_result and "floor_cpu" in batch_result:
+        before, after = batch_result["floor_cpu"]
+        lines += ["", w["floor_at_batch"].format(before=_ms(before, lang), after=_ms(after, lang))]
     if starts:
         lines += ["", w["phases"], "",
                   w["phase"] + "".join(f" Python {s['python']} |" for s in starts),
