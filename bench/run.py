@@ -22,8 +22,8 @@
    writes into a folder of its own, and nothing is deleted before the bench ends: ext4
    without a journal (this VM's disk) skips every inode freed in the last seconds to
    minutes each time it creates a file, so reports written where a thousand were just
-   deleted cost up to 0.4 ms more each, a cost of the bench, not of advise. What creating a
-   report file costs in the bench's folder (temporary file, fsync, rename) is measured first
+   deleted cost up to 0.4 ms more each, a cost of the bench, not of advise. What writing a
+   report file costs in the bench's folder (as a batch writes it, advise.output.Writer) is measured first
    and shown beside the rates: `--work DIR` puts the bench's folder elsewhere. The import
    floor is timed just before and just after the timed batch runs and shown under the
    table: on a shared host, the machine's speed moves from one minute to the next.
@@ -317,22 +317,27 @@ def batch_cpu(sheets: Path, out: Path, fmt: str) -> float:
     return found["cpu"] / found["ok"]
 
 
-def file_cost(folder: Path, count: int = 300, size: int = 28_000) -> float:
-    """Wall seconds to create one report-sized file in a new folder below `folder` as
-    advise.output.write_atomically does (a temporary file written, fsync'd, renamed into
-    place): what the disk adds to every report of a batch there."""
+def file_cost(folder: Path, count: int = 320, size: int = 28_000) -> float:
+    """Wall seconds per report-sized file written into a new folder below `folder` as a batch
+    writes its reports (advise.output.Writer: temporary files, made durable 64 at a time
+    with one flush of the file system, then renamed into place): what the disk adds to
+    every report of a batch there."""
+    from advise.output import Writer
+
     target = folder / "file-cost"
     target.mkdir()
     text = ("x" * 99 + "\n") * (size // 100)
     started = time.perf_counter()
-    for index in range(count):
-        temporary = target / f".report-{index}.tmp"
-        with open(temporary, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target / f"report-{index}.txt")
-    return (time.perf_counter() - started) / count
+    writer = Writer()
+    try:
+        for index in range(count):
+            writer.write(str(target / f"report-{index}.txt"), text)
+        written = writer.results(wait=True)
+    finally:
+        writer.close()
+    elapsed = time.perf_counter() - started
+    assert written == [None] * count, [error for error in written if error is not None][:1]
+    return elapsed / count
 
 
 def batch(work: Path, small: int, large: int, repeats: int, jobs: int = 2) -> dict:
@@ -496,7 +501,7 @@ WORDS = {
         "startup_result": "{advise} vs {floor} of CPU: **{ratio}** (wall: {wall}; `--no-hints`: {no_hints}; "
                           "`--format json`: {json}; first run, empty cache: {cold} wall)",
         "batch": "`advise batch --jobs {jobs}`, {sheets} sheets, {fmt}",
-        "batch_result": "**{rate} sheets/s** (CPU per sheet in one process: {cpu}; creating a report file "
+        "batch_result": "**{rate} sheets/s** (CPU per sheet in one process: {cpu}; writing a report file "
                         "in the bench's folder: {disk})",
         "per_s": ">= {target}/s",
         "floor_at_batch": "The import floor took {before} of CPU just before the timed batch runs and {after} just "
@@ -524,7 +529,7 @@ WORDS = {
         "startup_result": "{advise} contre {floor} de CPU : **{ratio}** (temps réel : {wall} ; `--no-hints` : "
                           "{no_hints} ; `--format json` : {json} ; première exécution, cache vide : {cold} réels)",
         "batch": "`advise batch --jobs {jobs}`, {sheets} fiches, {fmt}",
-        "batch_result": "**{rate} fiches/s** (CPU par fiche dans un seul processus : {cpu} ; créer un fichier "
+        "batch_result": "**{rate} fiches/s** (CPU par fiche dans un seul processus : {cpu} ; écrire un fichier "
                         "de rapport dans le dossier du banc : {disk})",
         "per_s": ">= {target}/s",
         "floor_at_batch": "Le plancher d'imports a pris {before} de CPU juste avant les lots chronométrés et {after} "

@@ -60,13 +60,18 @@ def test_a_full_disk_stops_the_batch_as_an_io_error(tmp_path: Path, monkeypatch:
     def full(descriptor: int) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
+    def full_file_system(descriptor: int) -> OSError:  # the reports' group, made durable at once
+        return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
     monkeypatch.setattr("advise.output.os.fsync", full)
+    monkeypatch.setattr("advise.output.file_system_flush", lambda: full_file_system)
     with pytest.raises(BatchWriteError) as caught:
         run_batch([folder], tmp_path / "out", jobs=1)
     assert caught.value.exit_code == 1
     assert "No space left on device" in str(caught.value)
     assert not (tmp_path / "out" / "summary.csv").exists()  # no summary calling every sheet bad input
     assert not [name for name in os.listdir(tmp_path / "out") if name.endswith(".tmp")]
+    assert not [name for name in os.listdir(tmp_path / "out") if name.endswith(".txt")]  # none could be whole
 
 
 def _refuse_placing(monkeypatch: pytest.MonkeyPatch, name: str, code: int) -> None:
@@ -83,9 +88,9 @@ def _refuse_placing(monkeypatch: pytest.MonkeyPatch, name: str, code: int) -> No
 
 def test_a_report_that_cannot_be_placed_stops_the_batch_naming_it(tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    """Reports are made durable and renamed into place by a thread of their own while the
-    next sheet is advised (advise.output.Writer): a failure there is told for its own report,
-    the reports before it are whole, and the batch stops as for a full disk."""
+    """Reports are made durable a group at a time, then renamed into place (advise.output.Writer):
+    a failure there is told for its own report, the reports before it are whole, and the batch
+    stops as for a full disk."""
     folder = tmp_path / "clients"
     folder.mkdir()
     for index in range(6):

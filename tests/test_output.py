@@ -543,13 +543,13 @@ def test_the_quick_check_of_an_input_agrees_with_the_full_one_on_every_kind_of_p
 
 
 def test_a_writer_writes_in_turn_and_tells_each_file_what_became_of_it(tmp_path: Path) -> None:
-    """advise.output.Writer: each file written as write_atomically writes it, in a thread of
-    its own; a file that cannot be written is told as such, the others are written."""
+    """advise.output.Writer: each file written as write_atomically writes it, made durable a
+    group at a time; a file that cannot be written is told as such, the others are written."""
     from advise.output import OutputError, Writer
 
     sheet = tmp_path / "client.yaml"
     sheet.write_text("sheet\n")
-    writer = Writer(depth=1)
+    writer = Writer(group=2)
     try:
         writer.write(tmp_path / "a.txt", "first\n")
         writer.write(tmp_path / "nowhere" / "b.txt", "second\n")  # a missing folder
@@ -601,7 +601,7 @@ def test_a_writer_gives_a_new_file_the_umask_s_permissions_and_keeps_those_of_a_
     (tmp_path / "old.txt").chmod(0o600)
     previous = os.umask(0o027)
     try:
-        writer = Writer(threads=2)
+        writer = Writer(group=2)
         try:
             for name in ("new.txt", "old.txt", "other.txt"):
                 writer.write(str(tmp_path / name), name + "\n")
@@ -613,34 +613,6 @@ def test_a_writer_gives_a_new_file_the_umask_s_permissions_and_keeps_those_of_a_
     assert {name: stat.S_IMODE((tmp_path / name).stat().st_mode) for name in ("new.txt", "old.txt", "other.txt")} \
         == {"new.txt": 0o640, "old.txt": 0o600, "other.txt": 0o640}
     assert (tmp_path / "old.txt").read_text() == "old.txt\n" and leftovers(tmp_path) == []
-
-
-def test_a_closed_writer_finishes_the_file_in_progress_and_starts_no_other(tmp_path: Path,
-                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    import threading
-    import time
-
-    from advise.output import Writer
-
-    syncing = threading.Event()
-    real_fsync = os.fsync
-
-    def slow_fsync(descriptor: int) -> None:  # the disk is slow until the writer is being closed
-        syncing.set()
-        deadline = time.monotonic() + 30
-        while not writer._closing and time.monotonic() < deadline:
-            time.sleep(0.01)
-        real_fsync(descriptor)
-
-    monkeypatch.setattr(os, "fsync", slow_fsync)
-    writer = Writer(depth=2)
-    writer.write(tmp_path / "a.txt", "first\n")
-    writer.write(tmp_path / "b.txt", "second\n")
-    writer.write(tmp_path / "c.txt", "third\n")
-    assert syncing.wait(30)  # a.txt is being written; b.txt and c.txt wait their turn
-    writer.close()  # returns once a.txt is whole and in place
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["a.txt"]
-    assert (tmp_path / "a.txt").read_text() == "first\n"
 
 
 def test_the_inputs_a_summary_would_replace_are_those_the_full_check_finds(tmp_path: Path,
@@ -687,77 +659,136 @@ def test_the_inputs_a_summary_would_replace_are_those_the_full_check_finds(tmp_p
     assert looked_at and not set(looked_at) & {str(sheet) for sheet in sheets}  # the target's only
 
 
-def test_a_writer_with_several_threads_tells_each_file_in_order_when_a_later_one_finishes_first(
+def _counting_flush(monkeypatch: pytest.MonkeyPatch, error: OSError | None = None) -> list[int]:
+    """The Writer's file system flush replaced: it records the descriptor it is given and
+    answers `error` (None: flushed)."""
+    import advise.output as output
+
+    calls: list[int] = []
+
+    def flush(descriptor: int) -> OSError | None:
+        calls.append(descriptor)
+        return error
+
+    monkeypatch.setattr(output, "file_system_flush", lambda: flush)
+    return calls
+
+
+def test_a_writer_names_its_files_only_once_a_group_is_made_durable_with_one_flush(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Several threads make files durable at once (advise.output.Writer(threads=...)): what
-    became of each is told in the order the files were given, each placed whole, the one
-    that failed removed, and no temporary file is left."""
-    import threading
-    import time
+    """Files are written as given but get their names a group at a time: one flush of the file
+    system for the group, then each renamed into place in order; what is held when the
+    results are asked for is made durable then."""
+    from advise.output import Writer
+
+    flushes = _counting_flush(monkeypatch)
+    writer = Writer(group=3)
+    try:
+        writer.write(tmp_path / "a.txt", "a\n")
+        writer.write(tmp_path / "b.txt", "b\n")
+        assert writer.results() == [] and flushes == []
+        assert not (tmp_path / "a.txt").exists() and len(leftovers(tmp_path)) == 2  # written, not yet named
+        writer.write(tmp_path / "c.txt", "c\n")
+        assert len(flushes) == 1 and leftovers(tmp_path) == []
+        assert writer.results() == [None, None, None]
+        writer.write(tmp_path / "d.txt", "d\n")
+        assert not (tmp_path / "d.txt").exists()
+        assert writer.results(wait=True) == [None] and len(flushes) == 2
+    finally:
+        writer.close()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a.txt", "b.txt", "c.txt", "d.txt"]
+    assert [(tmp_path / name).read_text() for name in ("a.txt", "b.txt", "c.txt", "d.txt")] == ["a\n", "b\n", "c\n", "d\n"]
+
+
+def test_a_flush_that_fails_fails_every_file_of_its_group_and_names_none_of_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The disk is full when the group is made durable: no file of it gets its name (none
+    could be whole), each is told the system's error, and no temporary file is left."""
+    import errno
 
     from advise.output import OutputError, Writer
 
-    release, real_fsync = threading.Event(), os.fsync
+    _counting_flush(monkeypatch, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
+    (tmp_path / "old.txt").write_text("old\n")
+    writer = Writer(group=8)
+    try:
+        for name in ("a.txt", "old.txt", "b.txt"):
+            writer.write(tmp_path / name, f"new {name}\n")
+        results = writer.results(wait=True)
+    finally:
+        writer.close()
+    assert [type(result) for result in results] == [OutputError] * 3
+    assert all("No space left on device" in str(result) for result in results)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["old.txt"]
+    assert (tmp_path / "old.txt").read_text() == "old\n"  # the file it would have replaced, untouched
+
+
+def test_without_a_file_system_flush_each_file_is_flushed_on_its_own(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the system has no syncfs (not Linux), every file of a group gets its own fsync
+    before it is named; one that fails is told so and removed, the others are placed."""
+    import errno
+
+    import advise.output as output
+    from advise.output import OutputError, Writer
+
     names: dict[int, str] = {}
-    real_open = os.open
+    real_open, real_fsync = os.open, os.fsync
 
     def remembering_open(path, *args, **kwargs):
         descriptor = real_open(path, *args, **kwargs)
         names[descriptor] = os.path.basename(str(path))
         return descriptor
 
+    synced: list[str] = []
+
     def fsync(descriptor: int) -> None:
-        name = names.get(descriptor, "")
-        if name.startswith(".a.txt"):
-            assert release.wait(30)  # a.txt is made durable after the files given after it
-        if name.startswith(".full.txt"):
-            raise OSError(28, os.strerror(28))
+        synced.append(names[descriptor])
+        if names[descriptor].startswith(".full.txt"):
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
         real_fsync(descriptor)
 
+    monkeypatch.setattr(output, "file_system_flush", lambda: None)
     monkeypatch.setattr(os, "open", remembering_open)
     monkeypatch.setattr(os, "fsync", fsync)
-    writer = Writer(depth=1, threads=4)
+    writer = Writer(group=8)
     try:
-        for name in ("a.txt", "full.txt", "b.txt", "c.txt"):
+        for name in ("a.txt", "full.txt", "b.txt"):
             writer.write(tmp_path / name, f"{name}\n")
-        deadline = time.monotonic() + 30
-        while not (tmp_path / "c.txt").exists() and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert (tmp_path / "c.txt").exists() and not (tmp_path / "a.txt").exists()
-        assert writer.results() == []  # a.txt, the first, is not written yet
-        release.set()
+        assert synced == []
         results = writer.results(wait=True)
     finally:
         writer.close()
-    assert [type(result) for result in results] == [type(None), OutputError, type(None), type(None)]
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["a.txt", "b.txt", "c.txt"]
-    assert all((tmp_path / name).read_text() == f"{name}\n" for name in ("a.txt", "b.txt", "c.txt"))
+    assert [name.split(".")[1] for name in synced] == ["a", "full", "b"]
+    assert [type(result) for result in results] == [type(None), OutputError, type(None)]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a.txt", "b.txt"]
 
 
-def test_a_closed_writer_with_several_threads_finishes_the_files_in_progress_and_removes_the_others(
+def test_a_closed_writer_names_none_of_the_files_it_had_not_made_durable(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import time
-
+    """Closed before the results are asked for (the batch stopped, or failed): the files
+    written since the last group are removed, never named; those placed before stay."""
     from advise.output import Writer
 
-    started: list[int] = []
-    real_fsync = os.fsync
-
-    def slow_fsync(descriptor: int) -> None:  # the disk is slow until the writer is being closed
-        started.append(descriptor)
-        deadline = time.monotonic() + 30
-        while not writer._closing and time.monotonic() < deadline:
-            time.sleep(0.01)
-        real_fsync(descriptor)
-
-    monkeypatch.setattr(os, "fsync", slow_fsync)
-    writer = Writer(depth=3, threads=2)
-    for name in ("a.txt", "b.txt", "c.txt", "d.txt", "e.txt"):
+    flushes = _counting_flush(monkeypatch)
+    writer = Writer(group=2)
+    for name in ("a.txt", "b.txt", "c.txt"):
         writer.write(tmp_path / name, f"{name}\n")
-    deadline = time.monotonic() + 30
-    while len(started) < 2 and time.monotonic() < deadline:  # a.txt and b.txt are being written
-        time.sleep(0.01)
-    writer.close()  # returns once they are whole and in place
+    writer.close()
+    assert len(flushes) == 1
     assert sorted(path.name for path in tmp_path.iterdir()) == ["a.txt", "b.txt"]
-    assert (tmp_path / "a.txt").read_text() == "a.txt\n" and (tmp_path / "b.txt").read_text() == "b.txt\n"
-    assert len(started) == 2  # c.txt, d.txt and e.txt never started
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="syncfs is Linux's")
+def test_on_linux_a_group_is_made_durable_by_the_system_s_own_syncfs(tmp_path: Path) -> None:
+    from advise.output import file_system_flush
+
+    flush = file_system_flush()
+    assert flush is not None
+    descriptor = os.open(tmp_path / "x", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        os.write(descriptor, b"x")
+        assert flush(descriptor) is None
+    finally:
+        os.close(descriptor)
+    assert isinstance(flush(-1), OSError)  # a bad descriptor: the system's error, returned

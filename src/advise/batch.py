@@ -17,9 +17,9 @@ shows progress and prints. How it behaves:
   running) they start from a forkserver and load it again. Either way a worker's memory
   does not grow with the size of the batch. With one job everything runs here.
 * A bad sheet is recorded with its error and the others go on. Reports and summaries are
-  written atomically (advise.output.write_atomically; a report made durable by threads of
-  their own while the next sheet is advised): an interrupted batch leaves whole reports
-  only, and running it again rewrites them.
+  written atomically (advise.output.write_atomically; reports made durable 64 at a time,
+  advise.output.Writer): a report gets its name only once its text is on disk, so an
+  interrupted batch leaves whole reports only, and running it again rewrites them.
 * Summary: `summary.csv` and `summary.md`, one row per sheet, sorted by file
   (advise.batch_summary, with the records of what became of each sheet).
 * A link inside an input folder that leads outside it is not followed: its sheet is
@@ -60,7 +60,7 @@ from .batch_summary import (
 )
 from .collecting import one_sheet
 from .errors import AdviseError, InputError, Problem, register_messages
-from .output import OutputError, Writer, remove_temporaries, resolved_inputs_at, write_atomically
+from .output import OutputError, Writer, file_system_flush, remove_temporaries, resolved_inputs_at, write_atomically
 from .records import replace
 from .safetext import visible
 from .stopping import sigterm_stops, stop_pool, stopping, worker_signals
@@ -284,6 +284,7 @@ class _Worker:
         from .explain import report  # noqa: F401  (and the explaining modules it imports)
         from .rulebase import digest  # noqa: F401  (the sheet's digest, in every report)
 
+        file_system_flush()  # found now (ctypes imported), not when the first reports are made durable
         if self.hints:
             from .explain import counterfactual  # noqa: F401
         if self.fmt == "json":
@@ -341,19 +342,19 @@ class _Worker:
             return Outcome(file, None, status, error=_one_line(error, lang))
         if isinstance(error, Exception):  # a bug: recorded for this sheet, the others go on
             return Outcome(file, None, INTERNAL, error=f"internal error: {type(error).__name__}: {error}")
-        raise error  # a stop (SystemExit, KeyboardInterrupt) met by the writer's thread
+        raise error  # a stop (SystemExit, KeyboardInterrupt): not a sheet's outcome
 
     def advise_all(self, sheets: Iterable[Sheet], done: Callable[[Outcome], None], *, worker: bool = False) -> None:
         """Advise `sheets` in order, calling `done` with each outcome in the same order.
 
-        Each report's file is made here, then made durable and renamed into place by the
-        writer's threads (advise.output.Writer, two: several fsyncs at once take about the
-        time of one) while the next sheet is advised; it is over before this returns or raises. After a
-        report that cannot be written (WRITE_FAILED), no further sheet is advised. Sheets run
+        Each report's temporary file is written as its sheet is advised; every 64 reports, and
+        at the end, they are made durable with one flush and renamed into place (advise.output.Writer),
+        all before this returns or raises. After a report that cannot be written (WRITE_FAILED), no
+        further sheet is advised (those of its group were already) and no outcome is told. Sheets run
         without garbage collections; a `worker` freezes what lives on after its first sheet
         (advise.collecting).
         """
-        writer = Writer(threads=2)
+        writer = Writer()
         waiting: deque[Outcome] = deque()  # not yet given to `done`; the OK ones are being written
         errors: deque[BaseException | None] = deque()  # what became of the writes, in order
 
