@@ -63,6 +63,12 @@ def stop_pool(pool: ProcessPoolExecutor, pending: dict[Future, Any]) -> None:
         if process.is_alive():
             process.kill()
             process.join(timeout=5)
+    # The pool's own thread may reap a worker at the moment this one looks: this thread's
+    # wait then finds no child and the worker's exit code stays unknown, so it looks alive
+    # (multiprocessing's Popen.poll) until that thread records it, a moment later.
+    deadline = time.monotonic() + 2
+    while any(process.exitcode is None for process in processes) and time.monotonic() < deadline:
+        time.sleep(0.005)
     pool.shutdown(wait=False, cancel_futures=True)
     try:
         from multiprocessing import forkserver, resource_tracker
