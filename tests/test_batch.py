@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -408,23 +409,41 @@ def test_an_internal_error_in_one_sheet_is_recorded_and_exits_one(monkeypatch: p
     assert sum(o.status == OK for o in result.outcomes) == len(result.outcomes) - 1
 
 
-def test_an_interrupted_batch_leaves_whole_reports_and_can_be_rerun(sheets: Path, tmp_path: Path) -> None:
+def test_an_interrupted_batch_leaves_whole_reports_and_can_be_rerun(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C while the fourth sheet is advised, reports made durable two at a time: the
+    first two are in place and whole, the third (written, not yet durable) is removed, no
+    temporary file and no summary are left; running the batch again makes them all."""
+    import functools
+
+    from advise.output import Writer
+
+    sheets = tmp_path / "in"
+    sheets.mkdir()
+    for name in ("a", "b", "c", "d", "e"):
+        shutil.copy(EXAMPLES / "fleuriste.yaml", sheets / f"{name}.yaml")
     out = tmp_path / "out"
-    done = 0
+    advised = 0
+    advise = batch_module._Worker.advise
 
-    def interrupt(count: int) -> None:
-        nonlocal done
-        done += count
-        if done == 3:
+    def interrupted(self: batch_module._Worker, sheet: batch_module.Sheet, writer: Writer) -> batch_module.Outcome:
+        nonlocal advised
+        advised += 1
+        if advised == 4:
             raise KeyboardInterrupt
+        return advise(self, sheet, writer)
 
+    monkeypatch.setattr(batch_module, "Writer", functools.partial(Writer, group=2))
+    monkeypatch.setattr(batch_module._Worker, "advise", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        run_batch([sheets], out, jobs=1, progress=interrupt)
+        run_batch([sheets], out, jobs=1)
     left = sorted(p.name for p in out.iterdir())
     assert all(not name.startswith(".") for name in left), left  # no temporary file left
     assert "summary.csv" not in left
+    assert left == ["a.txt", "b.txt"]  # c.txt was written, never made durable: removed
     for name in left:  # whole reports only
         assert (out / name).read_text(encoding="utf-8").endswith("\n")
+    monkeypatch.undo()
     again = run_batch([sheets], out, jobs=2)
     assert len(again.outcomes) == len(rows(out))
     assert not any(p.name.startswith(".") for p in out.iterdir())
@@ -453,7 +472,8 @@ def test_five_thousand_sheets_through_one_advisor() -> None:
     assert again.facts == fresh.facts
 
 
-def test_a_batch_makes_every_report_with_the_templates_as_it_started(tmp_path: Path) -> None:
+def test_a_batch_makes_every_report_with_the_templates_as_it_started(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """A template edited while a batch runs changes none of its reports: they stay alike."""
     templates = tmp_path / "explanations"
     shutil.copytree(ROOT / "explanations", templates)
@@ -463,13 +483,18 @@ def test_a_batch_makes_every_report_with_the_templates_as_it_started(tmp_path: P
         shutil.copy(EXAMPLES / "fleuriste.yaml", folder / name)
     template = templates / "report.txt.j2"
 
-    def edit(done: int) -> None:  # after the first report
-        if "EDITED" not in template.read_text(encoding="utf-8"):
+    advise = batch_module._Worker.advise
+
+    def then_edit(self: batch_module._Worker, sheet: batch_module.Sheet, writer: Any) -> batch_module.Outcome:
+        outcome = advise(self, sheet, writer)
+        if "EDITED" not in template.read_text(encoding="utf-8"):  # after the first report is made
             template.write_text("EDITED\n" + template.read_text(encoding="utf-8"), encoding="utf-8")
             later = template.stat().st_mtime + 10
             os.utime(template, (later, later))
+        return outcome
 
-    result = run_batch([folder], tmp_path / "out", jobs=1, templates_dir=templates, progress=edit)
+    monkeypatch.setattr(batch_module._Worker, "advise", then_edit)
+    result = run_batch([folder], tmp_path / "out", jobs=1, templates_dir=templates)
     texts = [(tmp_path / "out" / name).read_text(encoding="utf-8") for name in ("a.txt", "b.txt", "c.txt")]
     assert result.exit_code == 0 and "EDITED" in template.read_text(encoding="utf-8")
     assert not any("EDITED" in text for text in texts)
