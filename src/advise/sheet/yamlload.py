@@ -15,7 +15,9 @@ the events, and our own composer (below) still builds the nodes from them. libya
 only trusted with a document that reads cleanly: whenever it reports an error, or our
 composer or builder finds anything to refuse, the text is read again by the pure-Python
 parser, so every problem, its wording, line and column are PyYAML's own, as before.
-Without libyaml, the pure-Python parser does all of it.
+Without libyaml, the pure-Python parser does all of it. Before libyaml, the reader of plain
+block documents (advise.sheet.plainyaml) reads what most sheets are, and gives the same data
+and positions; it leaves anything else to libyaml.
 """
 
 from __future__ import annotations
@@ -27,15 +29,20 @@ import stat
 from typing import Any, Callable
 
 import yaml
-from yaml.constructor import SafeConstructor
 from yaml.events import (AliasEvent, DocumentEndEvent, DocumentStartEvent, MappingEndEvent, MappingStartEvent,
                          ScalarEvent, SequenceEndEvent, SequenceStartEvent, StreamEndEvent)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
 from ..errors import AdviseError, Problem, Text, register_messages
-from ..kept import TwoGenerations
 from ..safetext import escape_character, first_unsafe, quote
+from .plainyaml import BOOL, FLOAT, INT, NULL, STR
+from .plainyaml import NULL_VALUE as _NULL
+from .plainyaml import PLAIN as _PLAIN
+from .plainyaml import TAG as _TAG
+from .plainyaml import TEXT as _TEXT
+from .plainyaml import KeyPath, plain_value as _plain_value, read_plain_block, scalar_value
+from .plainyaml import surprising_number as _surprising_number  # noqa: F401 - tests call it here
 
 MAX_BYTES = 1024 * 1024
 # A fact sheet is three levels deep; the limit only stops `[[[[...` from exhausting
@@ -65,33 +72,9 @@ register_messages(
     }
 )
 
-KeyPath = tuple[str | int, ...]
-
-_TAG = "tag:yaml.org,2002:"
-NULL, BOOL, INT, FLOAT, STR = (_TAG + name for name in ("null", "bool", "int", "float", "str"))
-SEQ, MAP, TIMESTAMP = _TAG + "seq", _TAG + "map", _TAG + "timestamp"
 # Explicit tags that only restate plain data are harmless; every other tag is refused.
+SEQ, MAP, TIMESTAMP = _TAG + "seq", _TAG + "map", _TAG + "timestamp"
 _SCALAR_TAGS = {NULL, BOOL, INT, FLOAT, STR, TIMESTAMP}
-_CONSTRUCTORS: dict[str, Callable[[Any, ScalarNode], Any]] = {
-    NULL: SafeConstructor.construct_yaml_null,
-    BOOL: SafeConstructor.construct_yaml_bool,
-    INT: SafeConstructor.construct_yaml_int,
-    FLOAT: SafeConstructor.construct_yaml_float,
-}
-# YAML 1.1 reads `1:30` as 90 (base 60) and `010` as 8 (octal): a person writing a
-# sheet means neither, so such numbers stay text and validation reports them.
-# What re.search(r":|^[-+]?0[0-9_]+$|^[-+]?0[xob]", text, re.IGNORECASE) finds, as a truth
-# value, without compiling it (some 0.07 ms of every start).
-def _surprising_number(text: str) -> bool:
-    if ":" in text:
-        return True
-    body = text[1:] if text.startswith(("-", "+")) else text
-    if not body.startswith("0"):
-        return False
-    if body[1:2] in ("x", "o", "b", "X", "O", "B"):
-        return True
-    digits = body[1:-1] if body.endswith("\n") else body[1:]  # `$` matches before a last newline too
-    return digits != "" and all(char in "0123456789_" for char in digits)
 
 
 class Positions:
@@ -144,6 +127,9 @@ def load_yaml(
 def load_yaml_text(text: str, *, filename: str, error: type[AdviseError]) -> tuple[Any, Positions]:
     """Parse YAML text into plain data and its positions; see the module docstring."""
     if _CParser is not None and not _libyaml_differs(text):
+        plain = read_plain_block(text)  # most sheets: what the events would give, read faster
+        if plain is not None:
+            return plain[0], Positions(plain[1])
         try:
             found = _read_events(text)
         except Exception:  # libyaml refused it, or met something to report: PyYAML says what
@@ -368,28 +354,6 @@ def _read_events(text: str) -> tuple[Any, Positions] | None:
     return data, Positions(marks)
 
 
-# Each plain scalar's value (_Builder._scalar of its resolved node) kept by its text; _TEXT
-# for a text (which is the scalar itself), _NULL for null: the same few words and numbers
-# (`true`, `tpe`, `0`) come back in every sheet, and resolving a tag and constructing its
-# value cost more than finding them here. Small generations: what one sheet says alone (its
-# business's name) fills them, and a worker's memory must be flat after a few hundred sheets.
-_TEXT, _NULL = object(), object()
-_PLAIN: TwoGenerations[Any] = TwoGenerations(256)
-
-
-class _Scalars(SafeConstructor, Resolver):
-    """PyYAML's resolver and constructors of plain scalars, alone (nothing else is built)."""
-
-
-_SCALARS = _Scalars()
-
-
-def _plain_value(text: str) -> Any:
-    node = ScalarNode(_SCALARS.resolve(ScalarNode, text, (True, False)), text)
-    value = _Builder("", _SCALARS)._scalar(node)
-    return _TEXT if value is text else _NULL if value is None else value
-
-
 class _EventReader:
     """Reads one node's events into plain data (see _read_events), as _Builder.build would
     from the node composed of them."""
@@ -552,13 +516,7 @@ class _Builder:
         return result
 
     def _scalar(self, node: ScalarNode) -> Any:
-        construct = _CONSTRUCTORS.get(node.tag)
-        if construct is None or (node.tag in (INT, FLOAT) and _surprising_number(node.value)):
-            return node.value  # text, timestamps, and the `<<` / `=` keys stay as written
-        try:
-            return construct(self.loader, node)
-        except ValueError:  # e.g. an integer longer than Python converts: keep the text
-            return node.value
+        return scalar_value(self.loader, node)
 
     def _problem(self, code: str, line: int, column: int, path: KeyPath, **params: Any) -> None:
         field = ".".join(str(part) for part in path) or None
