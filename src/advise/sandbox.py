@@ -18,9 +18,8 @@ or hang. So every such template renders in `BoundedEnvironment`, built on Jinja'
   breach raises `RenderLimit` (a Jinja `SecurityError`), which callers report as bad
   input naming the template.
 
-Loops and `~` are bounded by rewriting the parsed template: each `for` iterates through
-the `advise:loop` filter and each `~` goes through `advise:sized` (names a template
-cannot write, so they cannot be overridden or avoided).
+Loops and `~` are bounded by rewriting the parsed template (advise.sandbox_code, which also
+empties the macros a render made once it is over: `release_macros`).
 """
 
 from __future__ import annotations
@@ -41,7 +40,7 @@ from markupsafe import Markup
 
 from .records import Record
 from .sandbox_code import (BUILTIN_FILTERS, LOOP_FILTER, SAFE_METHODS, SIZED_FILTER, EveryName as _EveryName, Rewrite,
-                           GROWS_BY_ARGUMENT, ScopedCalls, VALUE_ARGUMENTS, mutating_names)
+                           GROWS_BY_ARGUMENT, ScopedCalls, VALUE_ARGUMENTS, mutating_names, release_macros)
 
 
 class RenderLimit(SecurityError):
@@ -563,13 +562,13 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
         """`template` rendered with `variables`, within `self.limits`; RenderLimit past them.
 
         `shared`: the variables are the whole context already (see jinja2.Template.new_context)."""
-        previous = _local.budget
+        previous, context = _local.budget, template.new_context(dict(variables), shared=shared)
         budget = _local.budget = _Budget(self.limits)
         try:
             parts: list[str] = []
             keep, size, limit = parts.append, 0, self.limits.text  # (a report has ~200 parts)
             try:
-                for part in template.root_render_func(template.new_context(dict(variables), shared=shared)):
+                for part in template.root_render_func(context):
                     length = len(part)
                     size += length
                     if size > limit:
@@ -589,6 +588,7 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
             return self.concat(parts)  # type: ignore[attr-defined,no-any-return]
         finally:
             _local.budget = previous
+            release_macros(context)  # the report they hold is freed now, not by the cycle collector
 
 
 def is_unsafe(error: BaseException) -> bool:

@@ -545,3 +545,29 @@ def test_a_renderer_that_does_not_reload_keeps_its_templates_as_first_read(tmp_p
     os.utime(template, (later, later))
     assert reloading.render(report, "text").startswith("EDITED")
     assert kept.render(report, "text") == before
+
+
+def test_a_rendered_report_leaves_nothing_for_the_cycle_collector() -> None:
+    """The macros a template makes or imports `with context` hold the context, hence the whole
+    report, in a cycle; once a render is over they are emptied (advise.sandbox_code.release_macros),
+    so what a render made is freed at once, not by a later collection (a batch in text made
+    some 650 such objects a report). Rendering again still gives the same text."""
+    import gc
+
+    from advise.advisor import default_templates_dir
+    from advise.sheet.facts import load_fact_sheet
+
+    renderer = Renderer(default_templates_dir())
+    result = Advisor().run(load_fact_sheet(EXAMPLES / "fleuriste.yaml"))
+    for lang in ("en", "fr"):
+        report = build_report(result, lang)
+        for fmt in ("text", "markdown", "html", "json"):
+            first = renderer.render(report, fmt)
+            gc.collect()
+            gc.disable()
+            try:
+                again = renderer.render(report, fmt)
+                assert gc.collect() == 0, (lang, fmt)
+            finally:
+                gc.enable()
+            assert again == first
