@@ -24,7 +24,7 @@ from typing import Any
 
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame, optimizeconst
-from jinja2.runtime import LoopContext, Macro
+from jinja2.runtime import Context, LoopContext, Macro
 from jinja2 import sandbox as _jinja_sandbox
 from jinja2.visitor import NodeTransformer
 
@@ -202,16 +202,37 @@ def mutating_names() -> frozenset[str] | EveryName:
 
 
 def release_macros(context: Any) -> None:
-    """Empty the closures of the macros a render made, its own and those it imported `with
-    context` (Jinja's Macro keeps its function in `_func`): each closure holds the template's
-    other macros and its context, which holds them and every variable, the whole report; a
-    cycle that only Python's cycle collector would free. A text report left some 650 objects
-    so, and collecting them cost a batch in text about a tenth of its time. The render is over:
-    nothing calls these macros again (each render makes its own)."""
-    for value in list(context.vars.values()):
-        function = getattr(value, "_func", None) if isinstance(value, Macro) else None
-        for cell in getattr(function, "__closure__", None) or ():
-            try:
-                del cell.cell_contents
-            except ValueError:  # emptied already: a cell the template's macros share
-                pass
+    """Empty the closures of the macros a render made for itself, its own and those it
+    imported `with context` (Jinja's Macro keeps its function in `_func`): each closure holds
+    the template's other macros and a context holding them and the render's variables, the
+    whole report; a cycle that only Python's cycle collector would free. A text report left
+    some 650 objects so, and collecting them cost a batch in text about a tenth of its time.
+    Only a macro whose context holds this render's variables is emptied: a macro imported
+    without context comes from a module Jinja keeps for every render and every thread, and
+    is left whole. The render is over: nothing calls the emptied macros again."""
+    closures = [closure for value in context.vars.values() if isinstance(value, Macro)
+                for closure in (getattr(getattr(value, "_func", None), "__closure__", None),) if closure]
+    if not closures:
+        return
+    own = next((name for name in context.parent if name not in context.environment.globals), None)
+    if own is None:
+        return  # nothing of the render's own in any context: nothing to free
+    # A macro whose closure holds a context with the render's variable is this render's; so are
+    # the others made with it (by the same run of their template: they share its cells).
+    made = {id(cell) for closure in closures if any(_holds(cell, own) for cell in closure) for cell in closure}
+    for closure in closures:
+        if not made.isdisjoint(map(id, closure)):
+            for cell in closure:
+                try:
+                    del cell.cell_contents
+                except ValueError:  # emptied already: a cell the template's macros share
+                    pass
+
+
+def _holds(cell: Any, name: str) -> bool:
+    """Whether `cell` holds a context in which the render's variable `name` is."""
+    try:
+        value = cell.cell_contents
+    except ValueError:
+        return False
+    return isinstance(value, Context) and name in value.parent

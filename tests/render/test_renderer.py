@@ -571,3 +571,25 @@ def test_a_rendered_report_leaves_nothing_for_the_cycle_collector() -> None:
             finally:
                 gc.enable()
             assert again == first
+
+
+def test_a_macro_imported_without_context_still_works_at_the_next_render(tmp_path: Path) -> None:
+    """A consultant's template may import a macro without context: Jinja keeps that module
+    for every render (and every thread), so the macros emptied after a render are only the
+    render's own; the kept one gives the same text the next time."""
+    from advise.advisor import default_templates_dir
+    from advise.sheet.facts import load_fact_sheet
+
+    templates = tmp_path / "explanations"
+    shutil.copytree(default_templates_dir(), templates)
+    (templates / "_shout.j2").write_text('{% set mark = "!" %}{% macro shout(text) %}{{ text ~ mark }}{% endmacro %}',
+                                         encoding="utf-8")
+    report_template = templates / "report.txt.j2"
+    text = report_template.read_text(encoding="utf-8")
+    report_template.write_text(text.replace('{{ heading(t("advice_for")', '{% from "_shout.j2" import shout %}'
+                                            '{{ shout("Hello") }}\n{{ heading(t("advice_for")', 1), encoding="utf-8")
+    renderer = Renderer(templates)
+    report = build_report(Advisor().run(load_fact_sheet(EXAMPLES / "fleuriste.yaml")), "en")
+    first = renderer.render(report, "text")
+    assert first.startswith("Hello!")
+    assert [renderer.render(report, "text") for _ in range(3)] == [first] * 3
