@@ -96,6 +96,7 @@ def test_every_example_sheet_and_the_init_template_are_read_plainly() -> None:
     "a: 1\n- b\n", "a:\n- b\n-\n", "a:\n  -\n    b: c\n", "a:\n  - b: c\n", "a:\n  - - b\n", "a: \"b\" c\n",
     "a: \"b\"#c\n", "a: [b]c\n", "a: b\n  # c\n  d\n",
     "".join(f"{' ' * 2 * level}k{level}:\n" for level in range(12)) + " " * 24 + "v: 1\n",
+    "a" * 257 + ": 1\n", "a" * 1025 + ": 1\n", "b:\n  " + "é" * 1030 + ": 1\n",  # keys YAML may find too long
 ])
 def test_what_it_does_not_read_is_left_to_the_parsers(text: str) -> None:
     assert plainyaml.read_plain_block(text) is None
@@ -111,6 +112,8 @@ def test_what_it_does_not_read_is_left_to_the_parsers(text: str) -> None:
     "a: [ b ,c,  d ]  # words\n", "a: [yes, null, True]\n", "a:\n- b\n- c\nd: e\n", "a:\n    -   b\n    - c\n",
     "\n# c\n\na:   # c\n  # c\n  b:\n    c: 1\n\n  d: [e]\nf: g\n", "a: b # c\n", "a: b   \n", "é: ü\n",
     "a:\n  b:\n  - c\n  d:\n", "a: 'b\\c'\n", "a: b ]\n", "a: \"[b]\"\n", "a: True\nb: 99999999999999999999\n",
+    "a" * 256 + ": 1\n", "a: " + "b" * 3000 + "\n", "a: [" + ", ".join(["x"] * 800) + "]\n",
+    "a:\n" + ("- " + "y" * 2000 + "\n") * 3,
 ])
 def test_what_it_reads_it_reads_as_the_parsers_do(text: str) -> None:
     assert assert_read_as_the_parsers_read(text)
@@ -132,6 +135,42 @@ def test_random_edits_of_sheets_read_as_the_parsers_read_them() -> None:
             text = text[:at] + rng.choice(pieces) + text[at + rng.randint(0, 2):]
         read += assert_read_as_the_parsers_read(text)
     assert read > 300
+
+
+SCALARS = ["a", "tpe", "Chez Léa", "C# & co", "12:30", "http://x.fr", "-1", "-x", "1e3", "0x1f", "010", ".inf", "~",
+           "null", "yes", "No", "True", "2026-11-29", "=", "<<", "a  b", "a\\b", "'q'", "'it''s'", "\"x: #y\"", "\"\"",
+           "''", "[]", "[ a , b ]", "[yes, null]", "[1]", "b # c", "b #", "b   ", "#c", "", "- a", "?a", ":a", "a:",
+           "a: b", "&x a", "*x", "!x a", "|", ">", "%a", "@a", "`a", "{a: b}", "\"a\\tb\"", "é" * 300]
+KEYS = ["a", "b", "name", "é", "yes", "null", "1", "a b", "a_b", "A", "k" * 256, "k" * 257, "k" * 1025, "'q'"]
+
+
+def random_document(rng: random.Random, depth: int = 0, indent: str = "") -> list[str]:
+    """The lines of a block mapping of random keys, scalars, lists and mappings; mostly
+    plain, now and then something the plain reader must leave to the parsers."""
+    lines: list[str] = []
+    for _ in range(rng.randint(1, 4)):
+        key = rng.choice(KEYS)
+        shape = rng.random()
+        if rng.random() < 0.2:
+            lines.append(indent + rng.choice(["", "# a comment", "  # indented comment", " "]))
+        if shape < 0.55 or depth >= 3:
+            lines.append(f"{indent}{key}: {rng.choice(SCALARS)}".rstrip() + rng.choice(["", "", " # c", "  "]))
+        elif shape < 0.8:
+            items = indent + rng.choice(["", "  ", "    "])
+            lines.append(f"{indent}{key}:" + rng.choice(["", " # list"]))
+            lines += [f"{items}-{rng.choice([' ', '  '])}{rng.choice(SCALARS)}".rstrip() for _ in range(rng.randint(0, 3))]
+        else:
+            lines.append(f"{indent}{key}:")
+            lines += random_document(rng, depth + 1, indent + rng.choice(["  ", "    ", " "]))
+    return lines
+
+
+def test_random_documents_read_as_the_parsers_read_them() -> None:
+    rng = random.Random(20)
+    read = 0
+    for _ in range(3000):
+        read += assert_read_as_the_parsers_read("\n".join(random_document(rng)) + rng.choice(["\n", ""]))
+    assert read > 200
 
 
 def test_a_sheet_read_plainly_loads_as_it_did(tmp_path: Path) -> None:

@@ -92,6 +92,11 @@ def plain_value(text: str) -> Any:
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 
 
+# YAML allows a key of at most 1,024 characters before its `:`, and libyaml and PyYAML refuse a
+# longer one; longer than this (a quarter of it: libyaml may count the bytes), it is theirs to say.
+_LONGEST_KEY = 256
+
+
 class _GiveUp(Exception):
     """Not a plain block document: libyaml and PyYAML read it."""
 
@@ -105,7 +110,7 @@ def read_plain_block(text: str) -> tuple[Any, Marks] | None:
         return None  # (tabs, carriage returns, controls, and what libyaml reads otherwise)
     try:
         return _read(lines)
-    except _GiveUp:
+    except Exception:  # _GiveUp, or anything else that goes wrong: libyaml and PyYAML say what
         return None
 
 
@@ -154,7 +159,7 @@ def _read(lines: list[str]) -> tuple[Any, Marks]:
             container.append(_scalar(value_text))
             continue
         key, colon, rest = stripped.partition(":")
-        if not colon or not key.isidentifier() or key in container:
+        if not colon or not key.isidentifier() or key in container or len(key) > _LONGEST_KEY:
             raise _GiveUp
         found = newer.get(key)
         if found is None:
