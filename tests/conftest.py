@@ -75,6 +75,17 @@ BASE_SHEET: dict[str, Any] = {
 }
 
 
+def random_edits(rng: Any, seeds: list[str], pieces: list[str], count: int) -> Iterator[str]:
+    """`count` texts, each one of `seeds` with one to three random pieces put in at random
+    places (each replacing up to two characters): the fuzzing of the YAML readers' tests."""
+    for _ in range(count):
+        text = rng.choice(seeds)
+        for _ in range(rng.randint(1, 3)):
+            at = rng.randrange(len(text) + 1)
+            text = text[:at] + rng.choice(pieces) + text[at + rng.randint(0, 2):]
+        yield text
+
+
 def sheet_mapping(**changes: Any) -> dict[str, Any]:
     """BASE_SHEET with dotted changes: sheet_mapping(**{"business.local": False})."""
     data = {section: dict(value) if isinstance(value, dict) else value for section, value in BASE_SHEET.items()}

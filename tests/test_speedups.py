@@ -39,7 +39,7 @@ from advise.explain.report import build_report
 from advise.records import replace
 from advise.sheet.facts import apply_overrides, load_fact_sheet
 
-from conftest import EXAMPLES, ROOT
+from conftest import EXAMPLES, ROOT, random_edits
 
 YAML_FILES = sorted(path for folder in ("rules", "explanations", "examples", "tests") for path in (ROOT / folder).rglob("*.y*ml"))
 
@@ -118,11 +118,7 @@ def test_libyaml_agrees_on_mutated_documents() -> None:
               for flow in (None, True, False)]
     pieces = list("?:-,[]{}#'\"\n \\|>!&*%@`\r\t") + ["? ", ": ", "- ", "\n  ", "\n- ", "---", "...", "é"]
     accepted = 0
-    for _ in range(1500):
-        text = rng.choice(seeds)
-        for _ in range(rng.randint(1, 3)):
-            at = rng.randrange(len(text) + 1)
-            text = text[:at] + rng.choice(pieces) + text[at + rng.randint(0, 2):]
+    for text in random_edits(rng, seeds, pieces, 1500):
         if yamlload._libyaml_differs(text):
             continue
         fast, reference = _both(text)

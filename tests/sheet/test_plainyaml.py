@@ -13,7 +13,7 @@ from advise.errors import FactSheetError
 from advise.sheet import plainyaml, yamlload
 from advise.sheet.template import render_sheet
 
-from conftest import EXAMPLES, ROOT
+from conftest import EXAMPLES, ROOT, random_edits
 
 PROJECT_YAML = sorted(path for folder in ("rules", "explanations", "examples", "tests")
                       for path in (ROOT / folder).rglob("*.y*ml"))
@@ -128,11 +128,7 @@ def test_random_edits_of_sheets_read_as_the_parsers_read_them() -> None:
     pieces = list("?:-,[]{}#'\"\n \\|>!&*%@`\r\t~") + [
         "? ", ": ", "- ", "\n  ", "\n- ", "---", "...", "é", "  ", "\n    ", " #", "yes", "0x1", "1:2", "''", "[a, b]"]
     read = 0
-    for _ in range(3000):
-        text = rng.choice(seeds)
-        for _ in range(rng.randint(1, 3)):
-            at = rng.randrange(len(text) + 1)
-            text = text[:at] + rng.choice(pieces) + text[at + rng.randint(0, 2):]
+    for text in random_edits(rng, seeds, pieces, 3000):
         read += assert_read_as_the_parsers_read(text)
     assert read > 300
 
