@@ -1,21 +1,29 @@
-"""The text report's premises macro (explanations/_text.j2), written with fewer sandboxed
-operations a premise (issue 16), gives the lines the macro it replaced gave: every kind of
-premise, with and without a line in the sheet, stated or not, with none, one or several
-steps, for the owner and the consultant, in both languages."""
+"""The premises of the text report (explanations/_text.j2): laid out in Python
+(advise.render.text_premises) or by the macro `premises_in_jinja`, where a consultant starts
+to lay them out otherwise, they are the lines the former macro gave: every kind of premise,
+with and without a line in the sheet, stated or not, with none, one or several steps, for the
+owner and the consultant, in both languages. Whole reports are the same either way, and a
+template that misuses the Python layout gets an error that names it."""
 
 from __future__ import annotations
 
 import itertools
 import shutil
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
 from advise.advisor import Advisor
-from advise.explain.model import Premise, TableValue
+from advise.errors import RuleBookError
+from advise.explain.model import Premise, Report, TableValue
+from advise.explain.report import build_report
+from advise.explain.whatif import what_if
+from advise.render import text_premises
 from advise.render.renderer import Renderer
+from advise.sheet.facts import load_fact_sheet
 
-from conftest import ROOT
+from conftest import EXAMPLES, ROOT, RuleBase, bench_generate, rule
 
 # The macro as it was before (main at b1adc33): the reference the new one must match.
 _OLD_PREMISES = """\
@@ -63,9 +71,10 @@ _OLD_PREMISES = """\
 """
 
 _BOTH = """\
-{% from "_text.j2" import premises with context %}
+{% from "_text.j2" import premises, premises_in_jinja with context %}
 {% from "_old.j2" import old_premises with context %}
-{{ premises(ps, 3) }}|{{ old_premises(ps, 3) }}|{{ premises(ps, 0) }}|{{ old_premises(ps, 0) }}"""
+{{ premises(ps, 3) }}|{{ premises_in_jinja(ps, 3) }}|{{ old_premises(ps, 3) }}|{{ premises(ps, 0) }}|\
+{{ premises_in_jinja(ps, 0) }}|{{ old_premises(ps, 0) }}"""
 
 
 class _Report:
@@ -94,7 +103,7 @@ def vocabulary() -> object:
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
 @pytest.mark.parametrize("audience", ["owner", "consultant", None])
-def test_the_premises_macro_gives_the_lines_the_former_one_gave(tmp_path: Path, vocabulary: object, lang: str,
+def test_the_premises_are_the_lines_the_former_macro_gave(tmp_path: Path, vocabulary: object, lang: str,
                                                                 audience: str | None) -> None:
     folder = tmp_path / "explanations"
     shutil.copytree(ROOT / "explanations", folder)
@@ -102,11 +111,109 @@ def test_the_premises_macro_gives_the_lines_the_former_one_gave(tmp_path: Path, 
     (folder / "both.txt.j2").write_text(_BOTH, encoding="utf-8")
     renderer = Renderer(folder)
     environment = renderer.environment(vocabulary, lang)
-    variables = dict(t=renderer.words("text", lang), lang=lang, ps=_premises(), style=str)
+    words = renderer.words("text", lang)
+    variables = dict(t=words, lang=lang, ps=_premises(), style=str,
+                     premise_lines=text_premises.premise_lines_for(words, lang))
     if audience is not None:
         variables["report"] = _Report(audience)
-    new, old, new_flush, old_flush = environment.render(environment.get_template("both.txt.j2"),
-                                                        variables).lstrip("\n").split("|")
-    assert new == old and new_flush == old_flush
+    new, macro, old, new_flush, macro_flush, old_flush = environment.render(
+        environment.get_template("both.txt.j2"), variables).lstrip("\n").split("|")
+    assert new == macro == old and new_flush == macro_flush == old_flush
     assert new.count("\n") >= len(variables["ps"])  # a line each, at least
     assert ("Source A" in new) == (audience != "owner")
+
+
+TEMPLATES = ROOT / "explanations"
+IN_PYTHON = "{%- set premises = premise_lines(width, consultant_view, owner_view).premises -%}"
+IN_JINJA = "{%- set premises = premises_in_jinja -%}"
+
+
+@pytest.fixture(scope="module")
+def advisor() -> Advisor:
+    return Advisor()
+
+
+def _templates(folder: Path, binding: str) -> Path:
+    """A copy of explanations/ whose `premises` is bound by `binding`."""
+    shutil.copytree(TEMPLATES, folder)
+    helpers = folder / "_text.j2"
+    text = helpers.read_text(encoding="utf-8")
+    assert text.count(IN_PYTHON) == 1, "_text.j2 binds premises to the Python layout, once"
+    helpers.write_text(text.replace(IN_PYTHON, binding), encoding="utf-8")
+    return folder
+
+
+def _reports(advisor: Advisor, tmp_path: Path) -> Iterator[Report]:
+    """Reports with every kind of premise, each in both languages, for the owner and for the
+    consultant: the examples; one with answers changed by --set; generated sheets; and a
+    rule that holds because a fact was not concluded (an absent premise)."""
+    runs = [(advisor.run(load_fact_sheet(path)), None) for path in sorted(EXAMPLES.glob("*.yaml"))]
+    fleuriste = load_fact_sheet(EXAMPLES / "fleuriste.yaml")
+    runs.append(what_if(advisor, fleuriste, ["resources.weekly_hours=6", "resources.monthly_budget=80"]))
+    runs += [(advisor.run(load_fact_sheet(path)), None)
+             for path in bench_generate().write_sheets(tmp_path / "sheets", 60, seed=7)]
+    with_negation = RuleBase(tmp_path / "rules")
+    shutil.copytree(ROOT / "rules", with_negation.root, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("tables", "vocabulary.yaml"))
+    with_negation.rules("99-negation.yaml", rule("no-flag", when=[{"not": {"flag": True}}],
+                                                 then={"set": {"level": "low"}}))
+    runs.append((Advisor(str(with_negation.root)).run(fleuriste), None))
+    for result, change in runs:
+        for lang in ("fr", "en"):
+            for audience in ("owner", "consultant"):
+                yield build_report(result, lang, what_if=change, audience=audience)
+
+
+def test_the_macro_in_the_template_gives_the_report_the_python_layout_gives(advisor: Advisor,
+                                                                               tmp_path: Path) -> None:
+    shipped = Renderer(TEMPLATES)
+    by_macro = Renderer(_templates(tmp_path / "macro", IN_JINJA))
+    kinds, sources = set(), set()
+    for report in _reports(advisor, tmp_path):
+        assert shipped.render(report, "text") == by_macro.render(report, "text"), \
+            (report.business, report.lang, report.audience)
+        for theme in report.themes:
+            for step in theme.steps:
+                for premise in (*step.premises, *step.absent):
+                    kinds.add(premise.kind)
+                    if premise.kind == "table" and report.audience == "consultant":
+                        sources |= {"cited" if entry.cited_at else "in full" for entry in premise.entries}
+    # Every branch of the layout was compared (family premises read as derived ones).
+    assert kinds >= {"sheet", "override", "derived", "default", "table", "absent"}, kinds
+    assert sources == {"cited", "in full"}
+
+
+@pytest.mark.parametrize("call, error", [
+    ('premises(["not a premise"], 3)', "premises() lays out a list of premises"),
+    ("premises(report.themes[0].steps[0].premises, 10 ** 9)", "the argument of premises(): 1000000000 is too large"),
+])
+def test_a_template_that_misuses_premises_gets_an_error_naming_it(advisor: Advisor, tmp_path: Path, call: str,
+                                                                  error: str) -> None:
+    templates = _templates(tmp_path / "t", IN_PYTHON)
+    report_template = templates / "report.txt.j2"
+    report_template.write_text(report_template.read_text(encoding="utf-8") + "{{ " + call + " }}\n",
+                               encoding="utf-8")
+    report = build_report(advisor.run(load_fact_sheet(EXAMPLES / "fleuriste.yaml")), "en")
+    with pytest.raises(RuleBookError) as raised:
+        Renderer(templates).render(report, "text")
+    message = raised.value.problems[0].format("en")
+    assert error in message and "report.txt.j2" in message
+
+
+def test_the_step_numbers_it_words_are_kept_within_a_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(text_premises, "_STEPS_SAID_MAX", 4)
+    asked: list[str] = []
+
+    def words(key: str, **params: object) -> str:
+        asked.append(key)
+        return {"step_one": "step {n}", "step_many": "steps {n}"}.get(key, key).replace(
+            "{n}", str(params.get("n", "")))
+
+    lines = text_premises.premise_lines_for(words, "en")(40, True, False)
+    said = [lines._steps(tuple(range(1, count + 1))) for count in range(1, 11)]
+    assert said[0] == " (step 1)" and said[2] == " (steps 1, 2 and 3)"
+    assert len(lines._steps_said) <= 4
+    asked.clear()
+    assert lines._steps(tuple(range(1, 11))) == said[-1]  # the last one said: kept
+    assert asked == []
+    assert lines._steps(()) == ""

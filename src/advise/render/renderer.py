@@ -12,6 +12,8 @@ Templates receive the Report (advise.explain.report), or a Proof (advise.explain
   `glossary:`) whose term appears in the report's text.
 * `chart`: for the HTML report, the geometry of the time picture (advise.render.chart).
 * `text_layout(width, lang)`: the `wrap` and `bullet` of the plain-text reports (see TextLayout).
+* `premise_lines(width, consultant_view, owner_view)`: in the plain-text format, the layout of
+  a step's premises (advise.render.text_premises), with the render's own words.
 
 StrictUndefined turns a typo in a template into an error instead of an empty string.
 Every value from the fact sheet is escaped: autoescape in HTML, the `md` filter and t()
@@ -43,6 +45,7 @@ from ..sandbox import REPORT_LIMITS, BoundedEnvironment
 from ..sheet.yamlload import describe, load_yaml
 from .formats import EXTENSION, FORMATS, TEMPLATE_FOR
 from .text_layout import text_layout, wordwrap
+from .text_premises import premise_lines_for
 
 register_messages({
     "template-failed": {"en": "the report template failed: {reason}", "fr": "le modèle de rapport a échoué : {reason}"},
@@ -156,6 +159,7 @@ class Renderer:
         self._environments: dict[tuple[int, str], jinja2.Environment] = {}
         self._glossaries: dict[tuple[int, str], tuple[Any, dict[str, dict[str, Any]], _TermFinder]] = {}
         self._words: dict[tuple[str, str], tuple[Any, Callable[..., Any]]] = {}
+        self._premise_helpers: dict[str, tuple[Callable[..., Any], Callable[..., Any]]] = {}  # lang -> (t, helper)
 
     # -- loading
 
@@ -316,6 +320,13 @@ class Renderer:
             return text
         return t
 
+    def _premise_lines(self, words: Callable[..., str], lang: str) -> Callable[..., Any]:
+        """premise_lines for the text format in `lang`, made once for the words it uses."""
+        found = self._premise_helpers.get(lang)
+        if found is None or found[0] is not words:
+            found = self._premise_helpers[lang] = (words, premise_lines_for(words, lang))
+        return found[1]
+
     def glossary_for(self, texts: Iterable[str], vocabulary: Any, lang: str) -> list[dict[str, str]]:
         """The glossary entries whose term (or another form of it) appears in the texts."""
         entries, finder = self._glossary_finder(vocabulary, lang)
@@ -360,8 +371,11 @@ class Renderer:
         try:
             environment = self.environment(vocabulary, lang)
             template = environment.get_template(template_name)
-            text = environment.render(template, dict(t=self.words(fmt, lang), style=style, lang=lang,
-                                                     vocabulary=vocabulary, fmt=fmt, **context))
+            words = self.words(fmt, lang)
+            variables = dict(t=words, style=style, lang=lang, vocabulary=vocabulary, fmt=fmt, **context)
+            if fmt == "text":
+                variables["premise_lines"] = self._premise_lines(words, lang)
+            text = environment.render(template, variables)
         except jinja2.TemplateError as error:
             raise RuleBookError(Problem("template-failed", {"reason": str(error)},
                                         file=str(self.directory / template_name),
