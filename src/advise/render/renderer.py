@@ -12,8 +12,9 @@ Templates receive the Report (advise.explain.report), or a Proof (advise.explain
   `glossary:`) whose term appears in the report's text.
 * `chart`: for the HTML report, the geometry of the time picture (advise.render.chart).
 * `text_layout(width, lang)`: the `wrap` and `bullet` of the plain-text reports (see TextLayout).
-* `premise_lines(width, consultant_view, owner_view)`: in the plain-text format, the layout of
-  a step's premises (advise.render.text_premises), with the render's own words.
+* `reasoning_lines(width, consultant_view, owner_view)`: in the plain-text format, the layout
+  of the reasoning's steps and premises (advise.render.text_reasoning), with the render's own
+  words and style.
 
 StrictUndefined turns a typo in a template into an error instead of an empty string.
 Every value from the fact sheet is escaped: autoescape in HTML, the `md` filter and t()
@@ -45,7 +46,7 @@ from ..sandbox import REPORT_LIMITS, BoundedEnvironment
 from ..sheet.yamlload import describe, load_yaml
 from .formats import EXTENSION, FORMATS, TEMPLATE_FOR
 from .text_layout import text_layout, wordwrap
-from .text_premises import premise_lines_for
+from .text_reasoning import reasoning_lines_for
 
 register_messages({
     "template-failed": {"en": "the report template failed: {reason}", "fr": "le modèle de rapport a échoué : {reason}"},
@@ -159,7 +160,8 @@ class Renderer:
         self._environments: dict[tuple[int, str], jinja2.Environment] = {}
         self._glossaries: dict[tuple[int, str], tuple[Any, dict[str, dict[str, Any]], _TermFinder]] = {}
         self._words: dict[tuple[str, str], tuple[Any, Callable[..., Any]]] = {}
-        self._premise_helpers: dict[str, tuple[Callable[..., Any], Callable[..., Any]]] = {}  # lang -> (t, helper)
+        # lang -> (t, the step numbers worded with it): see advise.render.text_reasoning
+        self._steps_said: dict[str, tuple[Callable[..., Any], dict[tuple[int, ...], str]]] = {}
 
     # -- loading
 
@@ -320,12 +322,12 @@ class Renderer:
             return text
         return t
 
-    def _premise_lines(self, words: Callable[..., str], lang: str) -> Callable[..., Any]:
-        """premise_lines for the text format in `lang`, made once for the words it uses."""
-        found = self._premise_helpers.get(lang)
+    def _reasoning_lines(self, words: Callable[..., str], style: Callable[..., str], lang: str) -> Callable[..., Any]:
+        """reasoning_lines for one text render in `lang`; what it words is kept for the same words."""
+        found = self._steps_said.get(lang)
         if found is None or found[0] is not words:
-            found = self._premise_helpers[lang] = (words, premise_lines_for(words, lang))
-        return found[1]
+            found = self._steps_said[lang] = (words, {})
+        return reasoning_lines_for(words, style, lang, found[1])
 
     def glossary_for(self, texts: Iterable[str], vocabulary: Any, lang: str) -> list[dict[str, str]]:
         """The glossary entries whose term (or another form of it) appears in the texts."""
@@ -374,7 +376,7 @@ class Renderer:
             words = self.words(fmt, lang)
             variables = dict(t=words, style=style, lang=lang, vocabulary=vocabulary, fmt=fmt, **context)
             if fmt == "text":
-                variables["premise_lines"] = self._premise_lines(words, lang)
+                variables["reasoning_lines"] = self._reasoning_lines(words, style, lang)
             text = environment.render(template, variables)
         except jinja2.TemplateError as error:
             raise RuleBookError(Problem("template-failed", {"reason": str(error)},
