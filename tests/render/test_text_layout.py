@@ -97,3 +97,12 @@ def test_what_fits_is_one_line_within_the_width_not_ending_with_a_space() -> Non
     assert not text_layout.fits("a short line ", 40) and not text_layout.fits("a line\u00a0", 40)
     assert not any(text_layout.fits(f"a{brk}b", 40) for brk in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
     assert not text_layout.fits("a", 0)
+
+
+def test_a_template_asking_for_any_width_keeps_few_layouts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(text_layout, "_LAYOUTS", {})
+    shipped = text_layout.text_layout(88, "fr")
+    assert text_layout.text_layout(88, "fr") is shipped  # kept from report to report
+    for width in range(1, 5_000):  # what `{% for w in range(5000) %}{{ text_layout(w, lang) }}` asks
+        text_layout.text_layout(width, "xx")
+    assert len(text_layout._LAYOUTS) <= text_layout._LAYOUTS_MAX

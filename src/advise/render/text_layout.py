@@ -232,10 +232,16 @@ allow_methods(TextLayout, "wrap", "bullet")  # what the text templates call
 
 
 def text_layout(width: int, lang: str = "en") -> TextLayout:
-    """The TextLayout for lines at most `width` wide in `lang` (one for each, kept)."""
+    """The TextLayout for lines at most `width` wide in `lang` (one for each, kept: a few at
+    most, as a template may ask for any width or language and a worker's memory stays flat)."""
     layout = _LAYOUTS.get((width, lang))
     if layout is None:
+        if len(_LAYOUTS) >= _LAYOUTS_MAX:
+            _LAYOUTS.clear()
         layout = _LAYOUTS[(width, lang)] = TextLayout(width, lang=lang)
     return layout
+
+
+_LAYOUTS_MAX = 16  # the shipped templates ask for one a language
 
 
