@@ -97,6 +97,10 @@ def _premises() -> list[Premise]:
     return made
 
 
+def _plain(text: object, bold: bool = False, fg: str | None = None) -> str:
+    return str(text)  # the renderer's style() without colours
+
+
 @pytest.fixture(scope="module")
 def vocabulary() -> object:
     return Advisor().rulebook.vocabulary
@@ -122,10 +126,6 @@ def test_the_premises_are_the_lines_the_former_macro_gave(tmp_path: Path, vocabu
     assert new == macro == old and new_flush == macro_flush == old_flush
     assert new.count("\n") >= len(variables["ps"])  # a line each, at least
     assert ("Source A" in new) == (audience != "owner")
-
-
-def _plain(text: object, bold: bool = False, fg: str | None = None) -> str:
-    return str(text)  # the renderer's style() without colours
 
 
 TEMPLATES = ROOT / "explanations"
