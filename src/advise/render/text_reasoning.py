@@ -65,8 +65,8 @@ class ReasoningLines:
         for fact in step.concluded:
             lines += [wrap(f"{self._concludes}{fact.label} = {fact.shown}", 3), "\n"]
         if self._consultant_view:
-            for label, winner, title in step.overruled_by:
-                lines += [wrap(self._t("overruled_by", winner=winner, title=title, fact=label), 3), "\n"]
+            for label, winner, winner_title in step.overruled_by:
+                lines += [wrap(self._t("overruled_by", winner=winner, title=winner_title, fact=label), 3), "\n"]
         for source in step.sources if self._consultant_view else step.sources[:1]:
             lines += [wrap(f"{self._source_label}{source}", 3), "\n"]
         return "".join(lines)
