@@ -200,7 +200,6 @@ def mutating_names() -> frozenset[str] | EveryName:
         return EveryName()
 
 
-
 def release_macros(context: Any) -> None:
     """Empty the closures of the macros a render made for itself, its own and those it
     imported `with context` (Jinja's Macro keeps its function in `_func`): each closure holds
